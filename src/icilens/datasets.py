@@ -1,0 +1,94 @@
+"""The bundled MSK immune checkpoint cohort (Chowell et al. 2022), as canonical frames."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from icilens.schema import CANONICAL_COLUMNS
+
+TRAINING_FILE = "chowell_train_2015_2017.csv"
+DEMO_FILE = "chowell_test_2018.csv"
+DEMO_LABEL = "MSK, treated in 2018, 515 patients"
+
+# The MSK file's column for each canonical field, and the documented codings of its values.
+MSK_COLUMNS = {
+    "patient_id": "SAMPLE_ID",
+    "tmb": "TMB",
+    "pdl1_tps": "PDL1_TPS(%)",
+    "prior_systemic_therapy": "Systemic_therapy_history",
+    "albumin": "Albumin",
+    "cancer_type": "CancerType",
+    "nlr": "NLR",
+    "age": "Age",
+    "fcna": "FCNA",
+    "drug_class": "Drug",
+    "sex": "Sex",
+    "msi": "MSI",
+    "stage": "Stage",
+    "hla_loh": "HLA_LOH",
+    "hed": "HED",
+    "platelets": "Platelets",
+    "hgb": "HGB",
+    "bmi": "BMI",
+    "response": "Response",
+    "os_months": "OS_Months",
+    "os_event": "OS_Event",
+    "pfs_months": "PFS_Months",
+    "pfs_event": "PFS_Event",
+}
+MSK_CODINGS = {
+    "prior_systemic_therapy": {0: "no", 1: "yes"},
+    "drug_class": {0: "PD-1/PD-L1", 1: "Combination", 2: "CTLA-4"},
+    "sex": {0: "female", 1: "male"},
+    "msi": {0: "MSS", 1: "MSI-H"},
+    "stage": {0: "I-III", 1: "IV"},
+    "hla_loh": {0: "no", 1: "yes"},
+}
+
+
+def data_dir() -> Path:
+    """Return the folder of the bundled MSK files (ICILENS_DATA_DIR overrides it)."""
+    override = os.environ.get("ICILENS_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "assets" / "data" / "msk_icb_2022"
+
+
+def demo_path() -> Path:
+    """Return the path of the demo cohort file (the 2018 patients)."""
+    return data_dir() / DEMO_FILE
+
+
+def training_path() -> Path:
+    """Return the path of the training cohort file (the 2015-2017 patients)."""
+    return data_dir() / TRAINING_FILE
+
+
+def decode_msk(raw: pd.DataFrame) -> pd.DataFrame:
+    """Return an MSK-format frame in canonical form: canonical names and labelled categories."""
+    from icilens.intake import canonical_dtypes
+
+    frame = pd.DataFrame({name: raw[column] for name, column in MSK_COLUMNS.items()})
+    for name, codes in MSK_CODINGS.items():
+        frame[name] = frame[name].map(codes)
+    frame["patient_id"] = frame["patient_id"].astype(str)
+    return frame[list(CANONICAL_COLUMNS)].astype(canonical_dtypes())
+
+
+@lru_cache(maxsize=2)
+def _load(file_name: str) -> pd.DataFrame:
+    return decode_msk(pd.read_csv(data_dir() / file_name))
+
+
+def load_demo() -> pd.DataFrame:
+    """Return the 515 patients treated in 2018 (the demo and validation cohort), canonical."""
+    return _load(DEMO_FILE).copy()
+
+
+def load_training() -> pd.DataFrame:
+    """Return the 964 patients treated in 2015-2017 (the training cohort), canonical."""
+    return _load(TRAINING_FILE).copy()

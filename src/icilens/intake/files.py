@@ -1,0 +1,247 @@
+"""Reading an uploaded file into a table of text cells, whatever its format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+import pandas as pd
+
+from icilens.intake.columns import count_known_headers
+from icilens.intake.errors import IntakeError
+
+MAX_BYTES = 200 * 1024 * 1024
+MAX_XLSX_UNPACKED = 500 * 1024 * 1024
+HEADER_SEARCH_ROWS = 30
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class RawTable:
+    """Text cells of one sheet, with where the data rows start in the source."""
+
+    cells: pd.DataFrame  # every cell as str ("" when empty); columns are the headers
+    source_rows: pd.Series  # 1-based row number in the file for each row of cells
+    name: str
+    file_format: str
+    header_row: int  # 1-based row of the header in the file
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    decimal_comma: bool = False
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def read_table(data: bytes, name: str = "upload", sheet: str | None = None) -> RawTable:
+    """Return the cells of a CSV, TSV, XLSX or Parquet file given as bytes."""
+    if len(data) > MAX_BYTES:
+        raise IntakeError(
+            f"{name} is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
+            "Split the cohort into smaller files or keep only the columns ICI Lens uses."
+        )
+    if not data.strip():
+        raise IntakeError(f"{name} is empty. Export the cohort again with a header row and one row per patient.")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, name, sheet)
+    if data[:4] == b"PAR1":
+        return _read_parquet(data, name)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise IntakeError(
+            f"{name} is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx or CSV, then upload again."
+        )
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IntakeError(
+            f"{name} is not a text table, an Excel .xlsx workbook or a Parquet file. "
+            "Export the cohort as CSV, TSV, XLSX or Parquet and upload that."
+        )
+    return _read_text(data, name)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise IntakeError(f"{name} could not be decoded as text; save it as UTF-8 CSV.")  # pragma: no cover
+
+
+def _guess_delimiter(lines: list[str]) -> str:
+    """Pick the delimiter that splits the sample lines into the most consistent columns."""
+    best, best_score = ",", -1.0
+    for delimiter in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in row)]
+        if not counts:
+            continue
+        widest = max(counts)
+        if widest < 2:
+            continue
+        consistent = sum(c == widest for c in counts)
+        score = consistent * widest
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _find_header(rows: list[list[str]]) -> int:
+    """Return the index of the row that looks most like a header (known names, then width)."""
+    best_index, best_key = 0, (-1, -1)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        filled = sum(bool(str(c).strip()) for c in row)
+        key = (count_known_headers(row), filled)
+        if key > best_key:
+            best_index, best_key = index, key
+    return best_index
+
+
+def _looks_decimal_comma(cells: pd.DataFrame) -> bool:
+    sample = cells.head(500).stack()
+    sample = sample[sample != ""]
+    comma = sample.str.fullmatch(r"-?\d+,\d+").sum()
+    dot = sample.str.fullmatch(r"-?\d+\.\d+").sum()
+    return bool(comma > dot)
+
+
+def _read_text(data: bytes, name: str) -> RawTable:
+    text, encoding = _decode(data, name)
+    lines = text.splitlines()[: HEADER_SEARCH_ROWS + 20]
+    delimiter = _guess_delimiter(lines)
+    sample_rows = list(csv.reader(lines[:HEADER_SEARCH_ROWS], delimiter=delimiter))
+    header_index = _find_header(sample_rows)
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            skiprows=header_index,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            on_bad_lines="error",
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise IntakeError(f"{name} has no rows. Export the cohort again with a header row.") from exc
+    except pd.errors.ParserError as exc:
+        raise IntakeError(
+            f"{name} could not be read as a table ({_first_line(exc)}). "
+            "Check that every row has as many cells as the header, or export again as CSV."
+        ) from exc
+    table = _finish(cells, name, "csv" if delimiter != "\t" else "tsv", header_index + 1)
+    table.encoding, table.delimiter = encoding, delimiter
+    table.decimal_comma = delimiter != "," and _looks_decimal_comma(table.cells)
+    return table
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise IntakeError(f"{name} looks like an Excel workbook but is damaged. Open and save it again in Excel.") from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise IntakeError(
+            f"{name} unpacks to {unpacked / 1e6:.0f} MB, more than the {MAX_XLSX_UNPACKED / 1e6:.0f} MB allowed; "
+            "it was refused as a possible zip bomb. Save the cohort as CSV and upload that."
+        )
+
+
+def list_sheets(data: bytes) -> tuple[str, ...]:
+    """Return the sheet names of an XLSX workbook."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return tuple(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _read_xlsx(data: bytes, name: str, sheet: str | None) -> RawTable:
+    _check_zip(data, name)
+    try:
+        sheets = list_sheets(data)
+    except Exception as exc:
+        raise IntakeError(f"{name} could not be opened as an Excel workbook. Save it again as .xlsx or CSV.") from exc
+    if sheet is not None and sheet not in sheets:
+        raise IntakeError(f"{name} has no sheet named {sheet!r}; its sheets are {', '.join(sheets)}.")
+    frames = pd.read_excel(
+        io.BytesIO(data), sheet_name=[sheet] if sheet else list(sheets), header=None, dtype=object, engine="openpyxl"
+    )
+    chosen = sheet or _pick_sheet(frames)
+    grid = frames[chosen]
+    if grid.dropna(how="all").empty:
+        raise IntakeError(f"Sheet {chosen!r} of {name} is empty. Choose the sheet that holds the cohort.")
+    grid = grid.map(_cell_text)
+    rows = grid.head(HEADER_SEARCH_ROWS).values.tolist()
+    header_index = _find_header(rows)
+    header = [str(c) for c in grid.iloc[header_index]]
+    cells = grid.iloc[header_index + 1 :].copy()
+    cells.columns = header
+    table = _finish(cells, name, "xlsx", header_index + 1)
+    table.sheet, table.sheets = chosen, sheets
+    return table
+
+
+def _pick_sheet(frames: dict[str, pd.DataFrame]) -> str:
+    """Return the sheet whose header names the most known fields."""
+
+    def known(frame: pd.DataFrame) -> int:
+        rows = frame.head(HEADER_SEARCH_ROWS).astype(str).values.tolist()
+        return max((count_known_headers(r) for r in rows), default=0)
+
+    return max(frames, key=lambda s: (known(frames[s]), -list(frames).index(s)))
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_parquet(data: bytes, name: str) -> RawTable:
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:
+        raise IntakeError(f"{name} could not be read as Parquet ({_first_line(exc)}). Export it again or use CSV.") from exc
+    cells = frame.map(_cell_text).astype(str)
+    cells.columns = [str(c) for c in frame.columns]
+    return _finish(cells, name, "parquet", 1)
+
+
+def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -> RawTable:
+    cells = cells.fillna("").astype(str)
+    cells.columns = _unique_headers(cells.columns)
+    source_rows = pd.Series(range(header_row + 1, header_row + 1 + len(cells)), index=cells.index)
+    filled = cells.apply(lambda col: col.str.strip() != "").any(axis=1)
+    cells, source_rows = cells[filled].reset_index(drop=True), source_rows[filled].reset_index(drop=True)
+    if len(cells.columns) == 0 or all(not str(c).strip() for c in cells.columns):
+        raise IntakeError(f"{name} has no header row. Add a first row with column names (download the template).")
+    if cells.empty:
+        raise IntakeError(f"{name} has a header but no patient rows. Export the cohort again with its data rows.")
+    return RawTable(cells=cells, source_rows=source_rows, name=name, file_format=file_format, header_row=header_row)
+
+
+def _unique_headers(headers) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for position, header in enumerate(headers):
+        text = str(header).strip()
+        if not text or text.startswith("Unnamed:"):
+            text = f"column {position + 1}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text} ({seen[text]})"
+        else:
+            seen[text] = 1
+        out.append(text)
+    return out
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
