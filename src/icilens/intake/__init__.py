@@ -35,6 +35,7 @@ __all__ = [
     "IntakeResult",
     "RawTable",
     "build_cohort",
+    "describe_mapping",
     "canonical_dtypes",
     "match_header",
     "read_cohort",
@@ -234,3 +235,14 @@ def usable(result: IntakeResult) -> bool:
     """Return whether the cohort can be scored: patients and at least one model feature."""
     return len(result.frame) > 0 and bool(result.features_present)
 
+
+
+def describe_mapping(result: IntakeResult, examples: int = 3) -> pd.DataFrame:
+    """Return one row per source column: its header, the field it maps to, and example values."""
+    cells = result.table.cells
+    rows = []
+    for header, target in result.mapping.items():
+        sample = [v for v in cells[header].head(200).unique() if str(v).strip()][:examples]
+        label = FIELD_BY_NAME[target].label if target else ""
+        rows.append({"column in file": header, "maps to": target or "", "meaning": label, "examples": ", ".join(map(str, sample))})
+    return pd.DataFrame(rows)

@@ -1,0 +1,6 @@
+"""Plotly figure builders: data in, `go.Figure` out; no Streamlit here."""
+
+from icilens.plots.category_counts import plot_category_counts
+from icilens.plots.missingness import plot_missingness
+
+__all__ = ["plot_category_counts", "plot_missingness"]

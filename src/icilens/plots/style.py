@@ -1,0 +1,29 @@
+"""Shared look of every chart: fonts, colours and the research-use footnote."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from icilens import DISCLAIMER
+
+RESPONDER = "#1b7f5f"
+NON_RESPONDER = "#b8433b"
+NEUTRAL = "#3b6ea8"
+MUTED = "#9aa5b1"
+
+
+def finish(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
+    """Return the figure with the title, the common layout and the research-use footnote."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        template="plotly_white",
+        font={"family": "Inter, Arial, sans-serif", "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 70},
+    )
+    figure.add_annotation(
+        text=f"ICI Lens. {DISCLAIMER.split('.')[0]}.",
+        xref="paper", yref="paper", x=0, y=-0.16, xanchor="left", yanchor="top",
+        showarrow=False, font={"size": 10, "color": "#667"},
+    )
+    return figure

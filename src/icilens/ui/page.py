@@ -1,0 +1,59 @@
+"""What every page does first, and the error boundary that keeps tracebacks off the page."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import traceback
+import uuid
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+from icilens import DISCLAIMER, __version__
+from icilens.intake import IntakeError
+from icilens.ui.state import Cohort, current_cohort, load_demo_cohort
+
+log = logging.getLogger("icilens")
+
+
+def setup_page(title: str) -> None:
+    """Configure the page and draw the shared sidebar; safe to call on every page and rerun."""
+    st.set_page_config(page_title=f"{title} · ICI Lens", page_icon=":material/biotech:", layout="wide")
+    with st.sidebar:
+        cohort = current_cohort()
+        if cohort is None:
+            st.caption("No cohort loaded")
+        else:
+            st.caption(f"Cohort: **{cohort.label}** ({len(cohort.result.frame)} patients)")
+        st.caption(f"ICI Lens {__version__}. {DISCLAIMER}")
+
+
+def require_cohort() -> Cohort:
+    """Return the session's cohort, or show 'load a cohort first' with a demo button and stop."""
+    cohort = current_cohort()
+    if cohort is not None:
+        return cohort
+    st.info("Load a cohort first: open the demo cohort here, or upload your own on the Cohort page.")
+    left, right = st.columns(2)
+    if left.button("Open the demo cohort (MSK, treated in 2018, 515 patients)", type="primary", key="gate_demo"):
+        load_demo_cohort()
+        st.rerun()
+    right.page_link("pages/cohort.py", label="Go to the Cohort page", icon=":material/upload_file:")
+    st.stop()
+
+
+@contextlib.contextmanager
+def guarded(action: str):
+    """Show a friendly message instead of a traceback when the wrapped block fails."""
+    try:
+        yield
+    except IntakeError as exc:
+        st.error(str(exc))
+    except (StopException, RerunException):
+        raise
+    except Exception as exc:
+        error_id = uuid.uuid4().hex[:8]
+        # Only the exception type and the code path are logged: messages may quote patient values.
+        log.error("error %s while %s: %s\n%s", error_id, action, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        st.error(f"Something went wrong while {action} (error id {error_id}). Try again; if it persists, report the id.")
