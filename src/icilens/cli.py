@@ -46,6 +46,53 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_usable(path: str):
+    """Return the intake result of a cohort file, or raise IntakeError when it cannot be scored."""
+    from icilens.intake import IntakeError, read_cohort, usable
+
+    result = read_cohort(path)
+    if not usable(result):
+        raise IntakeError(f"{result.table.name}: no model feature has a usable value; run 'icilens validate' to see why.")
+    return result
+
+
+def _train(args: argparse.Namespace) -> int:
+    from icilens.intake import IntakeError
+    from icilens.model import file_sha256, save_model, train_model
+
+    try:
+        result = _read_usable(args.cohort)
+        model = train_model(result.frame, file_sha256(args.cohort), result.table.name)
+        if args.validate:
+            from icilens.validation import evaluate_model, fit_logistic_baseline, format_report
+
+            external = _read_usable(args.validate)
+            report = evaluate_model(model, external.frame, fit_logistic_baseline(result.frame), external.table.name)
+            model.card["validation"] = report
+            print(format_report(report))
+    except (IntakeError, ValueError) as exc:
+        return _fail(str(exc))
+    save_model(model, args.out)
+    print(f"model written to {args.out} ({model.card['training']['patients']} training patients)")
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from icilens.intake import IntakeError
+    from icilens.model import default_model_dir, load_model
+    from icilens.predictions import predict_cohort
+
+    try:
+        result = _read_usable(args.cohort)
+        model = load_model(args.model or default_model_dir())
+    except (IntakeError, FileNotFoundError, ValueError) as exc:
+        return _fail(str(exc))
+    table = predict_cohort(model, result.frame, explain=args.explain)
+    table.to_csv(args.out, index=False, float_format="%.6g" if not args.explain else "%.10g")
+    print(f"{len(table)} predictions written to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(
@@ -60,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--sheet", help="XLSX sheet to read (default: the one that looks like a cohort)")
     validate.add_argument("--json", action="store_true", help="print the result as JSON")
     validate.set_defaults(run=_validate)
+
+    train = commands.add_parser("train", help="train a response model on a labelled cohort")
+    train.add_argument("cohort", help="cohort with an observed response column")
+    train.add_argument("--out", required=True, help="folder for model_XX.txt files and model_card.json")
+    train.add_argument("--validate", metavar="COHORT", help="labelled cohort to evaluate the model on once, after training")
+    train.set_defaults(run=_train)
+
+    predict = commands.add_parser("predict", help="predict response for every patient of a cohort")
+    predict.add_argument("cohort", help="CSV, TSV, XLSX or Parquet cohort")
+    predict.add_argument("--out", required=True, help="CSV file to write")
+    predict.add_argument("--model", help="model folder (default: the bundled model)")
+    predict.add_argument("--explain", action="store_true", help="add log-odds output and SHAP values per feature")
+    predict.set_defaults(run=_predict)
     return parser
 
 

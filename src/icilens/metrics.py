@@ -1,0 +1,112 @@
+"""How well scores predict observed response: discrimination, calibration and their CIs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.stats import rankdata
+
+Metric = Callable[[np.ndarray, np.ndarray], float]
+
+
+def _checked(y, p) -> tuple[np.ndarray, np.ndarray]:
+    y, p = np.asarray(y, dtype="float64"), np.asarray(p, dtype="float64")
+    if y.shape != p.shape or y.ndim != 1:
+        raise ValueError(f"outcomes and scores must be 1-D and the same length, got {y.shape} and {p.shape}")
+    keep = ~(np.isnan(y) | np.isnan(p))
+    return y[keep], p[keep]
+
+
+def roc_auc(y, p) -> float:
+    """Return the ROC AUC (the Mann-Whitney probability that a responder outscores a non-responder)."""
+    y, p = _checked(y, p)
+    positives = y == 1
+    n_pos, n_neg = positives.sum(), (~positives).sum()
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = rankdata(p)
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def pr_auc(y, p) -> float:
+    """Return the area under the precision-recall curve as average precision."""
+    y, p = _checked(y, p)
+    if y.sum() == 0:
+        return float("nan")
+    order = np.argsort(-p, kind="mergesort")
+    y_sorted, p_sorted = y[order], p[order]
+    # Tied scores form one threshold, as in scikit-learn.
+    last_of_tie = np.r_[np.diff(p_sorted) != 0, True]
+    true_pos = np.cumsum(y_sorted)[last_of_tie]
+    predicted = np.arange(1, len(y) + 1)[last_of_tie]
+    precision = true_pos / predicted
+    recall = true_pos / y.sum()
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+
+
+def brier_score(y, p) -> float:
+    """Return the mean squared difference between probability and outcome."""
+    y, p = _checked(y, p)
+    return float(np.mean((p - y) ** 2))
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, offset: np.ndarray | None = None, iterations: int = 50) -> np.ndarray:
+    """Return unpenalised logistic-regression coefficients for design matrix x (Newton-Raphson)."""
+    beta = np.zeros(x.shape[1])
+    offset = np.zeros(len(y)) if offset is None else offset
+    for _ in range(iterations):
+        eta = x @ beta + offset
+        mu = 1 / (1 + np.exp(-eta))
+        weight = np.maximum(mu * (1 - mu), 1e-12)
+        gradient = x.T @ (y - mu)
+        hessian = (x * weight[:, None]).T @ x
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(len(beta)), gradient)
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return beta
+
+
+def calibration_slope_intercept(y, p) -> tuple[float, float]:
+    """Return (slope, intercept): the logistic recalibration slope and calibration-in-the-large."""
+    y, p = _checked(y, p)
+    lp = _logit(p)
+    slope = fit_logistic(np.column_stack([np.ones_like(lp), lp]), y)[1]
+    intercept = fit_logistic(np.ones((len(y), 1)), y, offset=lp)[0]
+    return float(slope), float(intercept)
+
+
+def expected_calibration_error(y, p, bins: int = 10) -> float:
+    """Return the expected calibration error over equal-width probability bins."""
+    y, p = _checked(y, p)
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        members = index == b
+        if members.any():
+            total += members.sum() * abs(p[members].mean() - y[members].mean())
+    return float(total / len(y))
+
+
+def bootstrap_ci(metric: Metric, y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
+    """Return (estimate, low, high): the metric and its percentile bootstrap CI over patients."""
+    y, p = _checked(y, p)
+    estimate = metric(y, p)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, len(y), len(y))
+        value = metric(y[idx], p[idx])
+        if not np.isnan(value):
+            draws.append(value)
+    if not draws:
+        return estimate, float("nan"), float("nan")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(draws, [tail, 100 - tail])
+    return float(estimate), float(low), float(high)

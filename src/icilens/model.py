@@ -1,0 +1,354 @@
+"""The response model: a bagged, calibrated LightGBM ensemble trained with feature masking.
+
+Why this design:
+- Hospitals often lack genomic extras (HED, HLA LOH, FCNA, MSI, PD-L1) or blood values. Training
+  rows are repeated with whole feature groups masked, so the trees learn what to do when a value
+  is missing; LightGBM routes a missing value down its own learned branch and never reads it as 0.
+- Ten members trained on bootstrap samples of patients give a per-patient spread (the interval).
+- Probabilities are Platt-calibrated on out-of-fold ensemble outputs inside the training data.
+- Models are stored only as LightGBM text plus a JSON card: a model file must never be code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from icilens import __version__
+from icilens.metrics import fit_logistic, roc_auc
+from icilens.schema import (
+    BLOOD_VALUES,
+    CATEGORY,
+    FEATURES,
+    FIELD_BY_NAME,
+    GENOMIC_EXTRAS,
+    LORIS_FEATURES,
+    OTHER_CANCER,
+    SCHEMA_VERSION,
+)
+
+CARD_FILE = "model_card.json"
+MEMBERS = 10
+FOLDS = 5
+MASKED_COPIES = 3
+INTERVAL_PERCENTILES = (10, 90)
+BASE_PARAMS = {
+    "objective": "binary",
+    "learning_rate": 0.03,
+    "feature_fraction": 0.8,
+    "lambda_l2": 1.0,
+    "cat_smooth": 20,
+    "min_data_per_group": 20,
+    "max_cat_to_onehot": 4,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 2,
+    "verbosity": -1,
+    "seed": 7,
+}
+# Clinical priors the trees may be held to: higher TMB and albumin, lower NLR and no prior
+# systemic therapy go with response (Chang et al. 2024). Cross-validation decides whether they help.
+MONOTONE = {"tmb": 1, "albumin": 1, "nlr": -1, "prior_systemic_therapy": -1}
+SEARCH_GRID = [
+    {"num_leaves": leaves, "min_data_in_leaf": min_leaf, "monotone": monotone}
+    for leaves in (4, 8)
+    for min_leaf in (20, 60)
+    for monotone in (False, True)
+]
+MAX_ROUNDS = 1500
+
+# Categorical features the trees split on as categories; the rest are numbers (binary as 0/1).
+CATEGORICAL = tuple(f for f in FEATURES if FIELD_BY_NAME[f].kind == CATEGORY and len(FIELD_BY_NAME[f].categories) > 2)
+
+
+def _lgb():
+    import lightgbm
+
+    return lightgbm
+
+
+def encode_features(frame: pd.DataFrame) -> np.ndarray:
+    """Return the model matrix (patients x 17 features, float64, NaN = missing).
+
+    Categories become their code in the data dictionary; an 'Other' cancer type is unknown to the
+    model and is encoded as missing.
+    """
+    absent = [f for f in FEATURES if f not in frame.columns]
+    if absent:
+        raise ValueError(f"encode_features needs a canonical cohort frame; missing columns: {', '.join(absent)}")
+    matrix = np.empty((len(frame), len(FEATURES)), dtype="float64")
+    for j, name in enumerate(FEATURES):
+        spec = FIELD_BY_NAME[name]
+        column = frame[name]
+        if spec.categories:
+            known = [c for c in spec.categories if c != OTHER_CANCER]
+            codes = pd.Categorical(column.astype(object), categories=known).codes.astype("float64")
+            codes[codes < 0] = np.nan
+            matrix[:, j] = codes
+        else:
+            matrix[:, j] = column.to_numpy(dtype="float64", na_value=np.nan)
+    return matrix
+
+
+def list_missing(frame: pd.DataFrame) -> list[list[str]]:
+    """Return, per patient, the canonical names of the model features without a value."""
+    missing = frame[list(FEATURES)].isna().to_numpy()
+    names = np.array(FEATURES)
+    return [list(names[row]) for row in missing]
+
+
+def mask_scenarios(matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return a copy of matrix with, per row, one realistic pattern of missing feature groups."""
+    masked = matrix.copy()
+    index = {name: j for j, name in enumerate(FEATURES)}
+    groups = {
+        "loris_only": [index[f] for f in FEATURES if f not in LORIS_FEATURES],
+        "no_genomic_extras": [index[f] for f in GENOMIC_EXTRAS],
+        "no_blood": [index[f] for f in BLOOD_VALUES],
+    }
+    choice = rng.choice(4, size=len(matrix), p=[0.3, 0.25, 0.2, 0.25])
+    for k, columns in enumerate(groups.values()):
+        rows = np.flatnonzero(choice == k)
+        masked[np.ix_(rows, columns)] = np.nan
+    scattered = (choice == 3)[:, None] & (rng.random(matrix.shape) < 0.15)
+    masked[scattered] = np.nan
+    return masked
+
+
+def _augment(matrix: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return rows, labels and patient index: the originals followed by MASKED_COPIES masked copies."""
+    rng = np.random.default_rng(seed)
+    patients = np.arange(len(matrix))
+    blocks = [matrix] + [mask_scenarios(matrix, rng) for _ in range(MASKED_COPIES)]
+    copies = len(blocks)
+    return np.vstack(blocks), np.tile(y, copies), np.tile(patients, copies)
+
+
+def _dataset(x: np.ndarray, y: np.ndarray):
+    categorical = [FEATURES.index(f) for f in CATEGORICAL]
+    return _lgb().Dataset(x, label=y, feature_name=list(FEATURES), categorical_feature=categorical, free_raw_data=False)
+
+
+def _patient_folds(patient: np.ndarray, n_patients: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return (train rows, validation rows) per fold; a patient's copies stay in one fold."""
+    order = np.random.default_rng(seed).permutation(n_patients)
+    fold_of = np.empty(n_patients, dtype=int)
+    fold_of[order] = np.arange(n_patients) % FOLDS
+    row_fold = fold_of[patient]
+    return [(np.flatnonzero(row_fold != k), np.flatnonzero(row_fold == k)) for k in range(FOLDS)]
+
+
+def _search(x, y, patient, n_patients: int) -> tuple[dict, list[dict]]:
+    """Return the best parameters (with rounds) and the CV result of every grid point."""
+    lgb = _lgb()
+    folds = _patient_folds(patient, n_patients, seed=BASE_PARAMS["seed"])
+    results = []
+    for grid_point in SEARCH_GRID:
+        params = {**_params_for(grid_point), "metric": "auc"}
+        history = lgb.cv(
+            params, _dataset(x, y), num_boost_round=MAX_ROUNDS, folds=folds, stratified=False,
+            callbacks=[lgb.early_stopping(100, verbose=False)],
+        )
+        aucs = history["valid auc-mean"]
+        results.append({**grid_point, "rounds": len(aucs), "cv_auc": round(float(aucs[-1]), 4)})
+    best = max(results, key=lambda r: (r["cv_auc"], -r["num_leaves"]))
+    return {**_params_for(best), "num_boost_round": best["rounds"]}, results
+
+
+def _params_for(grid_point: dict) -> dict:
+    params = {**BASE_PARAMS, "num_leaves": grid_point["num_leaves"], "min_data_in_leaf": grid_point["min_data_in_leaf"]}
+    if grid_point["monotone"]:
+        params["monotone_constraints"] = [MONOTONE.get(f, 0) for f in FEATURES]
+    return params
+
+
+def _train_members(x, y, patient, params: dict, seed: int) -> list:
+    """Return MEMBERS boosters, each trained on a bootstrap sample of the patients present."""
+    lgb = _lgb()
+    rng = np.random.default_rng(seed)
+    train_params = {k: v for k, v in params.items() if k != "num_boost_round"}
+    order = np.argsort(patient, kind="stable")
+    present, starts = np.unique(patient[order], return_index=True)
+    rows_of = np.split(order, starts[1:])
+    members = []
+    for m in range(MEMBERS):
+        drawn = rng.integers(0, len(present), len(present))
+        rows = np.concatenate([rows_of[i] for i in drawn])
+        member_params = {**train_params, "seed": BASE_PARAMS["seed"] + m}
+        members.append(lgb.train(member_params, _dataset(x[rows], y[rows]), num_boost_round=params["num_boost_round"]))
+    return members
+
+
+def _raw_mean(boosters, x: np.ndarray) -> np.ndarray:
+    return np.mean([b.predict(x, raw_score=True) for b in boosters], axis=0)
+
+
+@dataclass
+class Prediction:
+    """Per-patient output of the model, in the order of the input rows."""
+
+    probability: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    model_output: np.ndarray  # mean raw log-odds of the members (what SHAP values add up to)
+    missing: list[list[str]]
+
+
+@dataclass
+class Model:
+    """A trained ensemble with its card; predictions are calibrated probabilities."""
+
+    boosters: list
+    card: dict = field(repr=False)
+
+    @property
+    def calibration(self) -> tuple[float, float]:
+        """Return the Platt slope and intercept applied to the ensemble's raw output."""
+        calibration = self.card["calibration"]
+        return calibration["slope"], calibration["intercept"]
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Return calibrated probabilities for raw log-odds outputs."""
+        slope, intercept = self.calibration
+        return 1 / (1 + np.exp(-(slope * np.asarray(raw) + intercept)))
+
+    def predict(self, frame: pd.DataFrame) -> Prediction:
+        """Return calibrated probabilities, the ensemble interval and the missing features per patient."""
+        x = encode_features(frame)
+        raws = np.vstack([b.predict(x, raw_score=True) for b in self.boosters])
+        member_probabilities = self.calibrate(raws)
+        low, high = np.percentile(member_probabilities, INTERVAL_PERCENTILES, axis=0)
+        raw = raws.mean(axis=0)
+        return Prediction(self.calibrate(raw), low, high, raw, list_missing(frame))
+
+    def explain(self, frame: pd.DataFrame) -> tuple[float, np.ndarray]:
+        """Return (base value, SHAP matrix patients x features) in log-odds; rows add up to model_output.
+
+        Exact TreeSHAP from LightGBM; the ensemble's values are the mean of its members'.
+        """
+        x = encode_features(frame)
+        contributions = np.mean([b.predict(x, pred_contrib=True) for b in self.boosters], axis=0)
+        return float(contributions[0, -1]) if len(x) else 0.0, contributions[:, :-1]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _feature_card(frame: pd.DataFrame) -> list[dict]:
+    cards = []
+    for name in FEATURES:
+        spec = FIELD_BY_NAME[name]
+        entry = {"name": name, "label": spec.label, "unit": spec.unit, "type": spec.kind}
+        if spec.categories:
+            entry["categories"] = [c for c in spec.categories if c != OTHER_CANCER]
+            counts = frame[name].astype(object).value_counts()
+            entry["training_counts"] = {str(k): int(v) for k, v in counts.items()}
+        else:
+            values = frame[name].dropna()
+            entry["training_range"] = [round(float(values.min()), 4), round(float(values.max()), 4)] if len(values) else None
+            entry["training_p01_p99"] = (
+                [round(float(values.quantile(0.01)), 4), round(float(values.quantile(0.99)), 4)] if len(values) else None
+            )
+        entry["training_missing"] = int(frame[name].isna().sum())
+        cards.append(entry)
+    return cards
+
+
+def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohort") -> Model:
+    """Return a model trained on the patients of frame with an observed response.
+
+    Hyperparameters are chosen by patient-grouped cross-validation inside this data only.
+    """
+    import lightgbm
+
+    labelled = frame[frame["response"].notna()].reset_index(drop=True)
+    y_patients = labelled["response"].astype("float64").to_numpy()
+    if len(labelled) < 50 or y_patients.sum() < 10 or (1 - y_patients).sum() < 10:
+        raise ValueError(
+            f"training needs at least 50 patients with an observed response and 10 of each outcome; "
+            f"{source_name} has {len(labelled)} ({int(y_patients.sum())} responders)"
+        )
+    n = len(labelled)
+    x, y, patient = _augment(encode_features(labelled), y_patients, seed=BASE_PARAMS["seed"])
+    params, search = _search(x, y, patient, n)
+
+    # Out-of-fold ensemble outputs for calibration: every row is scored by members that never saw its patient.
+    oof = np.empty(len(y))
+    for k, (train_rows, valid_rows) in enumerate(_patient_folds(patient, n, seed=BASE_PARAMS["seed"] + 1)):
+        members = _train_members(x[train_rows], y[train_rows], patient[train_rows], params, seed=100 + k)
+        oof[valid_rows] = _raw_mean(members, x[valid_rows])
+    slope, intercept = fit_logistic(np.column_stack([oof, np.ones_like(oof)]), y)
+    boosters = _train_members(x, y, patient, params, seed=BASE_PARAMS["seed"])
+
+    original = np.arange(n)
+    card = {
+        "name": "ICI Lens response model",
+        "icilens_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "lightgbm_version": lightgbm.__version__,
+        "target": "objective response (RECIST complete or partial response) to immune checkpoint inhibitors",
+        "features": _feature_card(labelled),
+        "training": {
+            "source": source_name,
+            "sha256": data_sha256,
+            "patients": n,
+            "responders": int(y_patients.sum()),
+            "response_rate": round(float(y_patients.mean()), 4),
+            "masked_copies": MASKED_COPIES,
+        },
+        "hyperparameters": {k: v for k, v in params.items() if k != "num_threads"},
+        "search": search,
+        "ensemble": {
+            "members": MEMBERS,
+            "files": [f"model_{m:02d}.txt" for m in range(MEMBERS)],
+            "interval": f"{INTERVAL_PERCENTILES[0]}th-{INTERVAL_PERCENTILES[1]}th percentile of the members' calibrated probabilities",
+        },
+        "calibration": {"method": "Platt scaling on out-of-fold ensemble log-odds", "slope": round(float(slope), 6),
+                        "intercept": round(float(intercept), 6)},
+        "cross_validation": {
+            "folds": FOLDS,
+            "auc_all_features": round(roc_auc(y[original], oof[original]), 4),
+            "auc_with_masking": round(roc_auc(y, oof), 4),
+        },
+    }
+    return Model(boosters=boosters, card=card)
+
+
+def save_model(model: Model, directory: Path | str) -> Path:
+    """Write the members as LightGBM text files and the card as JSON; return the directory."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for booster, file_name in zip(model.boosters, model.card["ensemble"]["files"], strict=True):
+        (directory / file_name).write_text(booster.model_to_string(), encoding="utf-8")
+    (directory / CARD_FILE).write_text(json.dumps(model.card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return directory
+
+
+def load_model(directory: Path | str) -> Model:
+    """Return the model stored in directory (LightGBM text files plus model_card.json)."""
+    directory = Path(directory)
+    card_path = directory / CARD_FILE
+    if not card_path.exists():
+        raise FileNotFoundError(f"{directory} has no {CARD_FILE}; point to a folder written by 'icilens train'.")
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    features = [f["name"] for f in card["features"]]
+    if features != list(FEATURES):
+        raise ValueError(f"{directory} was trained on other features ({', '.join(features)}); retrain it with this version.")
+    boosters = [_lgb().Booster(model_str=(directory / name).read_text(encoding="utf-8")) for name in card["ensemble"]["files"]]
+    return Model(boosters=boosters, card=card)
+
+
+def default_model_dir() -> Path:
+    """Return the folder of the bundled default model."""
+    return Path(__file__).resolve().parents[2] / "assets" / "model"
+
+
+def file_sha256(path: Path | str) -> str:
+    """Return the SHA-256 of a file's bytes."""
+    return _sha256(Path(path).read_bytes())

@@ -1,0 +1,150 @@
+"""External validation: the model beside LORIS, TMB and a logistic regression, with bootstrap CIs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icilens.metrics import (
+    bootstrap_ci,
+    brier_score,
+    calibration_slope_intercept,
+    expected_calibration_error,
+    pr_auc,
+    roc_auc,
+)
+from icilens.model import Model
+from icilens.reference import compute_loris
+from icilens.schema import BLOOD_VALUES, FEATURES, FIELD_BY_NAME, GENOMIC_EXTRAS, LORIS_FEATURES
+
+MIN_PATIENTS_PER_TYPE = 40
+N_BOOT = 1000
+SCENARIOS = {
+    "all features": (),
+    "LORIS six only": tuple(f for f in FEATURES if f not in LORIS_FEATURES),
+    "no genomics but TMB": GENOMIC_EXTRAS,
+    "no blood values": BLOOD_VALUES,
+}
+
+
+def drop_features(frame: pd.DataFrame, names) -> pd.DataFrame:
+    """Return a copy of frame with the named features set missing for every patient."""
+    out = frame.copy()
+    for name in names:
+        out[name] = pd.Series([None] * len(out), index=out.index, dtype=out[name].dtype)
+    return out
+
+
+def fit_logistic_baseline(train: pd.DataFrame):
+    """Return a fitted scikit-learn logistic regression on the 17 features (imputed, one-hot)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    categorical = [f for f in FEATURES if FIELD_BY_NAME[f].categories]
+    numeric = [f for f in FEATURES if f not in categorical]
+    prepare = ColumnTransformer(
+        [
+            ("numeric", make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()), numeric),
+            ("categorical", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")),
+             categorical),
+        ]
+    )
+    labelled = train[train["response"].notna()]
+    pipeline = make_pipeline(prepare, LogisticRegression(max_iter=2000, C=1.0))
+    pipeline.fit(_as_objects(labelled), labelled["response"].astype(int))
+    return pipeline
+
+
+def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[list(FEATURES)].copy()
+    for name in FEATURES:
+        if FIELD_BY_NAME[name].categories:
+            out[name] = out[name].astype(object).where(out[name].notna(), np.nan)
+    return out
+
+
+def _scores(model: Model, frame: pd.DataFrame, baseline) -> dict[str, np.ndarray]:
+    scores = {
+        "ICI Lens model": model.predict(frame).probability,
+        "LORIS": compute_loris(frame).to_numpy(),
+        "TMB alone": frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
+    }
+    if baseline is not None:
+        scores["Logistic regression (17 features)"] = baseline.predict_proba(_as_objects(frame))[:, 1]
+    return scores
+
+
+def _with_ci(metric, y, p) -> list[float] | None:
+    """Return [estimate, low, high] rounded, or None when the score is undefined for every patient."""
+    values = bootstrap_ci(metric, y, p, n_boot=N_BOOT)
+    return None if np.isnan(values[0]) else [round(v, 4) for v in values]
+
+
+def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str = "validation cohort") -> dict:
+    """Return validation figures on a labelled cohort: [estimate, CI low, CI high] per metric and score."""
+    labelled = frame[frame["response"].notna()].reset_index(drop=True)
+    y = labelled["response"].astype("float64").to_numpy()
+    scores = _scores(model, labelled, baseline)
+    overall = {
+        name: {"roc_auc": _with_ci(roc_auc, y, p), "pr_auc": _with_ci(pr_auc, y, p)}
+        | ({"brier": _with_ci(brier_score, y, p)} if name != "TMB alone" else {})
+        for name, p in scores.items()
+    }
+    probability = scores["ICI Lens model"]
+    slope, intercept = calibration_slope_intercept(y, probability)
+    per_type = {}
+    counts = labelled["cancer_type"].astype(object).value_counts()
+    for cancer in counts[counts >= MIN_PATIENTS_PER_TYPE].index:
+        rows = (labelled["cancer_type"] == cancer).to_numpy()
+        per_type[str(cancer)] = {"patients": int(rows.sum()), "responders": int(y[rows].sum())} | {
+            name: _with_ci(roc_auc, y[rows], p[rows]) for name, p in scores.items()
+        }
+    scenarios = {}
+    for scenario, dropped in SCENARIOS.items():
+        reduced = drop_features(labelled, dropped)
+        scenarios[scenario] = {
+            "ICI Lens model": _with_ci(roc_auc, y, model.predict(reduced).probability),
+            "LORIS": _with_ci(roc_auc, y, compute_loris(reduced).to_numpy()),
+        }
+    return {
+        "cohort": label,
+        "patients": len(labelled),
+        "responders": int(y.sum()),
+        "bootstrap": f"{N_BOOT} patient resamples, percentile 95% CI",
+        "overall": overall,
+        "calibration": {
+            "slope": round(slope, 4),
+            "intercept": round(intercept, 4),
+            "brier": round(brier_score(y, probability), 4),
+            "expected_calibration_error": round(expected_calibration_error(y, probability), 4),
+        },
+        "per_cancer_type": per_type,
+        "missing_feature_scenarios": scenarios,
+    }
+
+
+def format_report(report: dict) -> str:
+    """Return the validation figures as a plain-text table."""
+
+    def ci(values) -> str:
+        return "n/a" if values is None else f"{values[0]:.3f} [{values[1]:.3f}, {values[2]:.3f}]"
+
+    lines = [f"{report['cohort']}: {report['patients']} patients, {report['responders']} responders ({report['bootstrap']})", ""]
+    lines.append(f"{'score':36} {'ROC AUC':24} {'PR AUC':24} {'Brier':24}")
+    for name, figures in report["overall"].items():
+        brier = ci(figures["brier"]) if "brier" in figures else "-"
+        lines.append(f"{name:36} {ci(figures['roc_auc']):24} {ci(figures['pr_auc']):24} {brier:24}")
+    calibration = report["calibration"]
+    lines += ["", "Calibration of the ICI Lens model: " + ", ".join(f"{k} {v}" for k, v in calibration.items()), ""]
+    lines.append("ROC AUC per cancer type (at least 40 patients):")
+    for cancer, figures in report["per_cancer_type"].items():
+        cells = ", ".join(f"{k} {ci(v)}" for k, v in figures.items() if k not in ("patients", "responders"))
+        lines.append(f"  {cancer} (n={figures['patients']}, {figures['responders']} responders): {cells}")
+    lines += ["", "ROC AUC with features removed:"]
+    for scenario, figures in report["missing_feature_scenarios"].items():
+        lines.append(f"  {scenario:22} model {ci(figures['ICI Lens model'])}   LORIS {ci(figures['LORIS'])}")
+    return "\n".join(lines)
+
