@@ -7,6 +7,7 @@ and the exports speak only these names.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 SCHEMA_VERSION = "1.0"
@@ -384,7 +385,8 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def normalise_name(text: object) -> str:
     """Return a header or value reduced to lowercase words: 'PDL1_TPS(%)' -> 'pdl1 tps'."""
-    lowered = _BRACKETS.sub(" ", str(text).lower().replace("&", " and "))
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    lowered = _BRACKETS.sub(" ", plain.lower().replace("&", " and "))
     return " ".join(_NON_ALNUM.sub(" ", lowered).split())
 
 

@@ -1,0 +1,51 @@
+"""The bundled MSK files load as canonical frames with the counts of their README."""
+
+import pandas as pd
+import pytest
+
+from icilens import datasets
+from icilens.intake import read_cohort
+from icilens.schema import CANCER_TYPES, CANONICAL_COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("loader", "patients", "responders"),
+    [(datasets.load_training, 964, 282), (datasets.load_demo, 515, 127)],
+)
+def test_counts_match_the_data_readme(loader, patients, responders):
+    frame = loader()
+    assert len(frame) == patients
+    assert int((frame["response"] == 1).sum()) == responders
+    assert int((frame["response"] == 0).sum()) == patients - responders
+    assert list(frame.columns) == list(CANONICAL_COLUMNS)
+
+
+def test_codings_become_labelled_categories():
+    frame = pd.concat([datasets.load_training(), datasets.load_demo()])
+    assert set(frame["sex"].astype(str)) == {"female", "male"}
+    assert set(frame["drug_class"].astype(str)) == {"PD-1/PD-L1", "Combination", "CTLA-4"}
+    assert set(frame["stage"].astype(str)) == {"I-III", "IV"}
+    assert set(frame["msi"].astype(str)) == {"MSS", "MSI-H"}
+    assert set(frame["cancer_type"].astype(str)) == set(CANCER_TYPES)
+    # 1,479 patients, 16 cancer types, NSCLC the largest group (538).
+    assert len(frame) == 1479
+    assert frame["cancer_type"].value_counts().idxmax() == "NSCLC"
+    assert int((frame["cancer_type"] == "NSCLC").sum()) == 538
+    # Sex is coded 1 = male: 54.8% of the cohort.
+    assert round(float((frame["sex"] == "male").mean()), 3) == 0.548
+
+
+def test_pdl1_is_mostly_missing_as_documented():
+    frame = pd.concat([datasets.load_training(), datasets.load_demo()])
+    assert int(frame["pdl1_tps"].notna().sum()) == 404
+
+
+def test_intake_of_the_raw_file_equals_the_decoded_dataset():
+    pd.testing.assert_frame_equal(read_cohort(datasets.demo_path()).frame, datasets.load_demo())
+
+
+def test_provenance_and_licence_travel_with_the_data():
+    folder = datasets.data_dir()
+    assert (folder / "LICENSE-GPL-3.0.txt").exists()
+    readme = (folder / "README.md").read_text()
+    assert "Chowell" in readme and "rootchang/LORIS" in readme

@@ -1,0 +1,51 @@
+"""Our metrics agree with scikit-learn and statsmodels-style definitions."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+from icilens import metrics
+
+
+@pytest.fixture
+def scores():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 400).astype(float)
+    p = np.clip(0.3 * y + rng.random(400) * 0.7, 0, 1).round(2)  # rounded: ties included
+    return y, p
+
+
+def test_auc_pr_auc_brier_match_sklearn(scores):
+    y, p = scores
+    assert metrics.roc_auc(y, p) == pytest.approx(roc_auc_score(y, p), abs=1e-12)
+    assert metrics.pr_auc(y, p) == pytest.approx(average_precision_score(y, p), abs=1e-12)
+    assert metrics.brier_score(y, p) == pytest.approx(brier_score_loss(y, p), abs=1e-12)
+
+
+def test_calibration_of_perfectly_calibrated_probabilities():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.05, 0.95, 20000)
+    y = (rng.random(20000) < p).astype(float)
+    slope, intercept = metrics.calibration_slope_intercept(y, p)
+    assert slope == pytest.approx(1, abs=0.05) and intercept == pytest.approx(0, abs=0.05)
+    assert metrics.expected_calibration_error(y, p) < 0.02
+
+
+def test_overconfident_probabilities_have_a_slope_below_one():
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.05, 0.95, 20000)
+    y = (rng.random(20000) < p).astype(float)
+    logit = np.log(p / (1 - p)) * 2
+    slope, _ = metrics.calibration_slope_intercept(y, 1 / (1 + np.exp(-logit)))
+    assert slope == pytest.approx(0.5, abs=0.05)
+
+
+def test_bootstrap_ci_brackets_the_estimate(scores):
+    y, p = scores
+    estimate, low, high = metrics.bootstrap_ci(metrics.roc_auc, y, p, n_boot=200)
+    assert low < estimate < high
+
+
+def test_mismatched_inputs_are_refused():
+    with pytest.raises(ValueError, match="same length"):
+        metrics.roc_auc([0, 1], [0.5])
