@@ -1,7 +1,62 @@
+"""Model page: the model card for clinicians: data, validation, calibration, limits and intended use."""
+
+import json
+
 import streamlit as st
 
-from icilens import ui
+from icilens import DISCLAIMER, ui
+from icilens.plots import plot_calibration
+from icilens.ui.resources import default_model, validation_outcomes
+from icilens.validation import validation_tables
 
 ui.setup_page("Model")
-st.title("Model")
-cohort = ui.require_cohort()
+st.title("Model card")
+st.warning(DISCLAIMER, icon=":material/info:")
+
+with ui.guarded("showing the model card"):
+    card = default_model().card
+    training = card["training"]
+    st.markdown(f"**Intended use.** {card['intended_use']}")
+
+    st.subheader("Data")
+    st.markdown(
+        f"Trained on **{training['patients']} patients** treated with immune checkpoint inhibitors at Memorial Sloan "
+        f"Kettering in 2015-2017 ({training['responders']} responders, {training['response_rate']:.0%}), from Chowell D. "
+        "et al., *Nature Biotechnology* 40, 499-506 (2022), as redistributed by the LORIS authors (rootchang/LORIS, "
+        "GPL-3.0). Validated once, never tuned, on the **515 patients treated in 2018**: a temporal split, the way a "
+        f"model is used in practice. Training file SHA-256: `{training['sha256']}`."
+    )
+
+    st.subheader("How it predicts")
+    st.markdown(
+        f"An ensemble of {card['ensemble']['members']} LightGBM models, each trained on a bootstrap sample of patients "
+        f"with {training['masked_copies']} extra copies of every patient in which realistic groups of features were "
+        "removed (only the LORIS six; no genomics but TMB; no blood values; scattered gaps), so the model stays "
+        "useful when features are missing and never reads a missing value as 0. Hyperparameters were chosen by "
+        "5-fold cross-validation grouped by patient inside the training data; probabilities are calibrated by Platt "
+        f"scaling on out-of-fold predictions. The interval shown for each patient is the {card['ensemble']['interval']}."
+    )
+
+    validation = card.get("validation")
+    if validation is None:
+        st.info("This model has no external validation in its card.")
+    else:
+        tables = validation_tables(validation)
+        st.subheader(f"Validation on {validation['patients']} patients treated in 2018 ({validation['responders']} responders)")
+        st.dataframe(tables["overall"], hide_index=True)
+        calibration = validation["calibration"]
+        left, right = st.columns([3, 2])
+        observed, predicted = validation_outcomes()
+        left.plotly_chart(plot_calibration(observed, predicted, title="Calibration on the 2018 patients"), key="calibration")
+        right.metric("Calibration slope", f"{calibration['slope']:.2f}", help="1 is ideal; above 1, predictions are too cautious")
+        right.metric("Calibration intercept", f"{calibration['intercept']:.2f}", help="0 is ideal")
+        right.metric("Brier score", f"{calibration['brier']:.3f}")
+        right.metric("Expected calibration error", f"{calibration['expected_calibration_error']:.3f}")
+        st.markdown("**When features are missing** (ROC AUC on the 2018 patients with feature groups removed)")
+        st.dataframe(tables["scenarios"], hide_index=True)
+        st.markdown("**Per cancer type** (types with at least 40 patients in 2018)")
+        st.dataframe(tables["per_cancer_type"], hide_index=True)
+
+    st.subheader("What the model cannot do")
+    st.markdown("\n".join(f"- {limit}" for limit in card["limitations"]))
+    st.download_button("Download the model card (JSON)", json.dumps(card, indent=2), "model_card.json", "application/json")

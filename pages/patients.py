@@ -1,7 +1,42 @@
+"""Patients page: every patient's predicted probability, rank, references and missing data."""
+
 import streamlit as st
 
-from icilens import ui
+from icilens import DISCLAIMER, ui
+from icilens.predictions import filter_patients
+from icilens.ui.resources import patient_table
 
 ui.setup_page("Patients")
 st.title("Patients")
+st.caption(DISCLAIMER)
 cohort = ui.require_cohort()
+
+with ui.guarded("scoring the cohort"):
+    table = patient_table(cohort)
+    types = sorted(table["cancer_type"].unique())
+    search, kinds, probability, missing = st.columns([2, 3, 3, 2])
+    query = search.text_input("Search patient id", key="patient_query")
+    chosen_types = kinds.multiselect("Cancer type", types, key="patient_types")
+    low, high = probability.slider("Predicted probability (%)", 0, 100, (0, 100), key="patient_probability")
+    most_missing = missing.slider("At most this many features missing", 0, 17, 17, key="patient_missing")
+    shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
+    st.caption(f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the interval is the spread "
+               "of the 10 models of the ensemble (10th to 90th percentile).")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "patient_id": st.column_config.TextColumn("Patient"),
+            "cancer_type": st.column_config.TextColumn("Cancer type"),
+            "probability": st.column_config.ProgressColumn("Predicted response", format="%.0f%%", min_value=0, max_value=100),
+            "interval_low": st.column_config.NumberColumn("Interval low", format="%.0f%%"),
+            "interval_high": st.column_config.NumberColumn("Interval high", format="%.0f%%"),
+            "rank": st.column_config.NumberColumn("Rank", help="1 = highest predicted probability"),
+            "percentile": st.column_config.NumberColumn("Percentile", format="%.0f"),
+            "loris": st.column_config.NumberColumn("LORIS", format="%.0f%%", help="Pan-cancer LORIS (Chang et al. 2024)"),
+            "tmb_high": st.column_config.TextColumn("TMB ≥ 10"),
+            "missing": st.column_config.NumberColumn("Missing features"),
+            "observed": st.column_config.TextColumn("Observed response"),
+        },
+    )

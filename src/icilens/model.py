@@ -33,6 +33,20 @@ from icilens.schema import (
 )
 
 CARD_FILE = "model_card.json"
+INTENDED_USE = (
+    "Research use only: to estimate, for adults with an advanced solid tumour about to start an immune checkpoint "
+    "inhibitor, the probability of an objective response (RECIST CR or PR), and to explain which pre-treatment "
+    "features drive that estimate. Not a medical device; not for treatment decisions on its own."
+)
+LIMITATIONS = [
+    "Trained on one centre (Memorial Sloan Kettering, 2015-2017); other populations may differ.",
+    "Cancer types outside the 16 of the training cohort are unknown to the model (treated as missing).",
+    "TMB was measured by the MSK-IMPACT panel; TMB from other assays or whole-exome sequencing is not on the same scale.",
+    "Patients were treated with PD-1/PD-L1, CTLA-4 or their combination, mostly as monotherapy; ICI combined with "
+    "chemotherapy or targeted drugs, and lines of therapy outside the cohort, were not studied.",
+    "PD-L1 was recorded for a minority of patients; its effect is learned from few cases.",
+    "Predicts objective response, not survival; a non-responder by RECIST may still benefit.",
+]
 MEMBERS = 10
 FOLDS = 5
 MASKED_COPIES = 3
@@ -311,6 +325,8 @@ def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohor
         },
         "calibration": {"method": "Platt scaling on out-of-fold ensemble log-odds", "slope": round(float(slope), 6),
                         "intercept": round(float(intercept), 6)},
+        "intended_use": INTENDED_USE,
+        "limitations": LIMITATIONS,
         "cross_validation": {
             "folds": FOLDS,
             "auc_all_features": round(roc_auc(y[original], oof[original]), 4),

@@ -43,3 +43,43 @@ def rank_patients(probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rank = series.rank(ascending=False, method="min").to_numpy().astype(int)
     percentile = (series.rank(pct=True, method="max") * 100).to_numpy()
     return rank, percentile
+
+
+def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """Return the Patients table: one row per patient with probability, rank, references and missing data."""
+    rank, percentile = rank_patients(predictions["response_probability"].to_numpy())
+    missing = predictions["missing_features"].fillna("")
+    response = frame["response"].map({1: "responder", 0: "non-responder"}).astype(object)
+    return pd.DataFrame(
+        {
+            "patient_id": predictions["patient_id"],
+            "cancer_type": frame["cancer_type"].astype(object).fillna("missing").to_numpy(),
+            "probability": predictions["response_probability"] * 100,
+            "interval_low": predictions["probability_low"] * 100,
+            "interval_high": predictions["probability_high"] * 100,
+            "rank": rank,
+            "percentile": percentile,
+            "loris": predictions["loris_probability"] * 100,
+            "tmb_high": predictions["tmb_high"].map({True: "yes", False: "no"}).astype(object).fillna("unknown"),
+            "missing": missing.map(lambda names: len(names.split(";")) if names else 0),
+            "observed": response.fillna("unknown").to_numpy(),
+        }
+    )
+
+
+def filter_patients(
+    table: pd.DataFrame,
+    cancer_types: list[str] | None = None,
+    probability_range: tuple[float, float] = (0, 100),
+    max_missing: int | None = None,
+    query: str = "",
+) -> pd.DataFrame:
+    """Return the rows of a patient table that pass every filter (id search is case-insensitive)."""
+    keep = table["probability"].between(*probability_range)
+    if cancer_types:
+        keep &= table["cancer_type"].isin(cancer_types)
+    if max_missing is not None:
+        keep &= table["missing"] <= max_missing
+    if query.strip():
+        keep &= table["patient_id"].str.contains(query.strip(), case=False, regex=False)
+    return table[keep]

@@ -129,22 +129,48 @@ def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str 
 def format_report(report: dict) -> str:
     """Return the validation figures as a plain-text table."""
 
-    def ci(values) -> str:
-        return "n/a" if values is None else f"{values[0]:.3f} [{values[1]:.3f}, {values[2]:.3f}]"
-
     lines = [f"{report['cohort']}: {report['patients']} patients, {report['responders']} responders ({report['bootstrap']})", ""]
     lines.append(f"{'score':36} {'ROC AUC':24} {'PR AUC':24} {'Brier':24}")
     for name, figures in report["overall"].items():
-        brier = ci(figures["brier"]) if "brier" in figures else "-"
-        lines.append(f"{name:36} {ci(figures['roc_auc']):24} {ci(figures['pr_auc']):24} {brier:24}")
+        brier = _ci_text(figures["brier"]) if "brier" in figures else "-"
+        lines.append(f"{name:36} {_ci_text(figures['roc_auc']):24} {_ci_text(figures['pr_auc']):24} {brier:24}")
     calibration = report["calibration"]
     lines += ["", "Calibration of the ICI Lens model: " + ", ".join(f"{k} {v}" for k, v in calibration.items()), ""]
     lines.append("ROC AUC per cancer type (at least 40 patients):")
     for cancer, figures in report["per_cancer_type"].items():
-        cells = ", ".join(f"{k} {ci(v)}" for k, v in figures.items() if k not in ("patients", "responders"))
+        cells = ", ".join(f"{k} {_ci_text(v)}" for k, v in figures.items() if k not in ("patients", "responders"))
         lines.append(f"  {cancer} (n={figures['patients']}, {figures['responders']} responders): {cells}")
     lines += ["", "ROC AUC with features removed:"]
     for scenario, figures in report["missing_feature_scenarios"].items():
-        lines.append(f"  {scenario:22} model {ci(figures['ICI Lens model'])}   LORIS {ci(figures['LORIS'])}")
+        lines.append(f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures['LORIS'])}")
     return "\n".join(lines)
 
+
+
+def _ci_text(values) -> str:
+    return "n/a" if values is None else f"{values[0]:.3f} [{values[1]:.3f}, {values[2]:.3f}]"
+
+
+def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
+    """Return the validation report as display tables: overall, per cancer type, missing-feature scenarios."""
+    overall = pd.DataFrame(
+        [
+            {"score": name, "ROC AUC [95% CI]": _ci_text(f["roc_auc"]), "PR AUC [95% CI]": _ci_text(f["pr_auc"]),
+             "Brier [95% CI]": _ci_text(f.get("brier"))}
+            for name, f in report["overall"].items()
+        ]
+    )
+    per_type = pd.DataFrame(
+        [
+            {"cancer type": cancer, "patients": f["patients"], "responders": f["responders"]}
+            | {f"{name} AUC": _ci_text(v) for name, v in f.items() if name not in ("patients", "responders")}
+            for cancer, f in report["per_cancer_type"].items()
+        ]
+    )
+    scenarios = pd.DataFrame(
+        [
+            {"features available": scenario, "ICI Lens model AUC": _ci_text(f["ICI Lens model"]), "LORIS AUC": _ci_text(f["LORIS"])}
+            for scenario, f in report["missing_feature_scenarios"].items()
+        ]
+    )
+    return {"overall": overall, "per_cancer_type": per_type, "scenarios": scenarios}

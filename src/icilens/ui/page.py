@@ -12,6 +12,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 
 from icilens import DISCLAIMER, __version__
 from icilens.intake import IntakeError
+from icilens.ui.navigation import ensure_navigation
 from icilens.ui.state import Cohort, current_cohort, load_demo_cohort
 
 log = logging.getLogger("icilens")
@@ -19,6 +20,7 @@ log = logging.getLogger("icilens")
 
 def setup_page(title: str) -> None:
     """Configure the page and draw the shared sidebar; safe to call on every page and rerun."""
+    ensure_navigation()
     st.set_page_config(page_title=f"{title} · ICI Lens", page_icon=":material/biotech:", layout="wide")
     with st.sidebar:
         cohort = current_cohort()

@@ -1,0 +1,47 @@
+"""The shared read-only model, and results derived from the session's cohort (kept in the session)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from icilens.model import Model, default_model_dir, load_model
+from icilens.predictions import build_patient_table, predict_cohort
+from icilens.ui.state import Cohort
+
+_PREDICTIONS = "icilens_predictions"
+
+
+@st.cache_resource(show_spinner="Loading the model")
+def default_model() -> Model:
+    """Return the bundled model, loaded once per server; nothing may mutate it."""
+    return load_model(default_model_dir())
+
+
+def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
+    """Return the cohort's predictions with SHAP values, computed once and held in this session."""
+    cached = st.session_state.get(_PREDICTIONS)
+    if cached is None or cached[0] is not cohort.result:
+        with st.spinner("Scoring the cohort"):
+            table = predict_cohort(default_model(), cohort.result.frame, explain=True)
+        cached = (cohort.result, table)
+        st.session_state[_PREDICTIONS] = cached
+    return cached[1]
+
+
+def patient_table(cohort: Cohort) -> pd.DataFrame:
+    """Return the Patients table for the session's cohort."""
+    return build_patient_table(cohort.result.frame, cohort_predictions(cohort))
+
+
+@st.cache_data(show_spinner=False)
+def validation_outcomes() -> tuple[np.ndarray, np.ndarray]:
+    """Return (observed response, predicted probability) of the bundled 2018 validation patients.
+
+    Global cache on purpose: this is the bundled public cohort, never a user's upload.
+    """
+    from icilens.datasets import load_demo
+
+    frame = load_demo()
+    return frame["response"].astype("float64").to_numpy(), default_model().predict(frame).probability
