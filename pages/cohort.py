@@ -10,6 +10,7 @@ from icilens.plots import plot_category_counts, plot_missingness
 from icilens.schema import FIELD_BY_NAME, FIELDS
 from icilens.summary import missingness_table, summarise_cohort
 from icilens.template import build_template_csv, build_template_xlsx
+from icilens.ui.navigation import page
 
 UNUSED = "(not used)"
 
@@ -103,4 +104,4 @@ with findings_tab:
     findings = result.findings[result.findings["severity"].isin(shown)]
     st.dataframe(findings, hide_index=True, width="stretch")
 
-st.page_link("pages/patients.py", label="Next: predictions for every patient", icon=":material/arrow_forward:")
+st.page_link(page("patients"), label="Next: predictions for every patient", icon=":material/arrow_forward:")

@@ -170,6 +170,18 @@ def build() -> None:
     write("34_cbioportal_survival.csv", csv(HUMAN.assign(**{"OS_MONTHS": RAW["OS_Months"].round(2), "OS_STATUS": RAW["OS_Event"].map({1: "1:DECEASED", 0: "0:LIVING"})})),
           **ok12, values={"0.os_event": 0, "0.os_months": round(RAW["OS_Months"][0], 2)})
     write("35_blank_lines_and_trailing.csv", csv(HUMAN).replace("\n", "\n\n", 3) + "\n\n", **ok12)
+    hospital = HUMAN.drop(columns=["HED", "HLA LOH", "FCNA"]).astype(object)
+    hospital["Albumin (g/dL)"] = (HUMAN["Albumin (g/dL)"] * 10).astype(object)
+    hospital = hospital.rename(columns={"Albumin (g/dL)": "Albumin", "Cancer type": "Diagnosis", "Drug": "ICI regimen"})
+    hospital["Diagnosis"] = types
+    hospital["ICI regimen"] = drugs
+    hospital.loc[0, "TMB (mut/Mb)"] = "pending"
+    write("36_messy_hospital_export.xlsx",
+          xlsx({"README": pd.DataFrame({"about": ["export of the ICI registry"]}), "Patients": hospital}, header_offset=2,
+               titles=["ICI registry export", "confidential"]),
+          **ok12, sheet="Patients", header_row=3,
+          values={"0.tmb": None, "0.albumin": 4.3, "9.cancer_type": "Other", "8.drug_class": "Combination"},
+          absent=["hed", "hla_loh", "fcna"], findings=["text in a number column", "looks like g/L"])
     write("40_empty.csv", b"", ok=False, error="empty")
     write("41_header_only.csv", ",".join(HUMAN.columns) + "\n", ok=False, error="no patient rows")
     write("42_binary_garbage.csv", bytes(range(256)) * 20, ok=False, error="not a text table")

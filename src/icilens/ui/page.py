@@ -12,7 +12,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 
 from icilens import DISCLAIMER, __version__
 from icilens.intake import IntakeError
-from icilens.ui.navigation import ensure_navigation
+from icilens.ui.navigation import ensure_navigation, page
 from icilens.ui.state import Cohort, current_cohort, load_demo_cohort
 
 log = logging.getLogger("icilens")
@@ -27,7 +27,7 @@ def setup_page(title: str) -> None:
         if cohort is None:
             st.caption("No cohort loaded")
         else:
-            st.caption(f"Cohort: **{cohort.label}** ({len(cohort.result.frame)} patients)")
+            st.caption(f"Cohort: **{cohort.label}** · {len(cohort.result.frame)} patients")
         st.caption(f"ICI Lens {__version__}. {DISCLAIMER}")
 
 
@@ -41,7 +41,7 @@ def require_cohort() -> Cohort:
     if left.button("Open the demo cohort (MSK, treated in 2018, 515 patients)", type="primary", key="gate_demo"):
         load_demo_cohort()
         st.rerun()
-    right.page_link("pages/cohort.py", label="Go to the Cohort page", icon=":material/upload_file:")
+    right.page_link(page("cohort"), label="Go to the Cohort page", icon=":material/upload_file:")
     st.stop()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from icilens.datasets import DEMO_LABEL, demo_path
+from icilens.datasets import demo_path
 from icilens.intake import IntakeResult, build_cohort, read_table
 
 _KEY = "icilens_cohort"
@@ -30,7 +30,7 @@ def current_cohort() -> Cohort | None:
 def load_demo_cohort() -> Cohort:
     """Load the bundled demo cohort into the session and return it."""
     data = demo_path().read_bytes()
-    return _store(data, demo_path().name, None, None, DEMO_LABEL, is_demo=True)
+    return _store(data, demo_path().name, None, None, "MSK demo cohort, treated in 2018", is_demo=True)
 
 
 def load_uploaded_cohort(data: bytes, name: str, sheet: str | None = None) -> Cohort:

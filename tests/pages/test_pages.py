@@ -1,0 +1,96 @@
+"""Page tests with Streamlit's AppTest: the journeys a user takes through the app."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import CORPUS, ROOT
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+
+
+def _page(path: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
+
+
+def _no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_home_is_the_cohort_page_and_offers_the_demo():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _no_errors(at)
+    assert at.title[0].value == "Cohort"
+    assert at.button(key="open_demo").label == "Open the demo cohort (MSK, treated in 2018, 515 patients)"
+
+
+def test_opening_the_demo_shows_the_cohort_summary():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.button(key="open_demo").click().run()
+    _no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Patients"] == "515"
+    assert metrics["Responders"] == "127 (25%)"
+    assert metrics["Model features present"] == "17 of 17"
+
+
+def test_uploading_a_messy_xlsx_shows_findings_and_a_fixable_mapping():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    data = (CORPUS / "36_messy_hospital_export.xlsx").read_bytes()
+    at.file_uploader(key="upload").upload("registry.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at.run()
+    _no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Patients"] == "12"
+    assert metrics["Model features present"] == "13 of 17"  # no HED, HLA LOH, FCNA; PD-L1 empty
+    assert int(metrics["Warnings"]) >= 2
+    findings = at.dataframe[-1].value
+    assert findings["problem"].str.contains("looks like g/L").any()
+    assert at.selectbox(key="sheet").value == "Patients"
+
+    # The user decides the 'NLR' column is not to be used, and the cohort is rebuilt without it.
+    at.selectbox(key="fix_column").set_value("NLR").run()
+    at.selectbox(key="fix_target_NLR").set_value("(not used)").run()
+    at.button(key="apply_mapping").click().run()
+    _no_errors(at)
+    assert {m.label: m.value for m in at.metric}["Model features present"] == "12 of 17"
+
+
+def test_a_broken_upload_says_what_is_wrong_without_a_traceback():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.file_uploader(key="upload").upload("broken.csv", (CORPUS / "42_binary_garbage.csv").read_bytes(), "text/csv")
+    at.run()
+    _no_errors(at)
+    assert "not a text table" in at.error[0].value
+
+
+@pytest.mark.parametrize("path", ["pages/patients.py"])
+def test_pages_ask_for_a_cohort_first(path):
+    at = _page(path).run()
+    _no_errors(at)
+    assert "Load a cohort first" in at.info[0].value
+    at.button(key="gate_demo").click().run()
+    _no_errors(at)
+    assert not at.info or "Load a cohort first" not in at.info[0].value
+
+
+def test_patients_page_lists_every_demo_patient_and_filters():
+    at = _page("pages/patients.py").run()
+    at.button(key="gate_demo").click().run()
+    _no_errors(at)
+    table = at.dataframe[0].value
+    assert len(table) == 515
+    assert table["rank"].min() == 1
+    at.multiselect(key="patient_types").set_value(["Melanoma"]).run()
+    assert set(at.dataframe[0].value["cancer_type"]) == {"Melanoma"}
+    at.text_input(key="patient_query").input("12").run()
+    assert all("12" in pid for pid in at.dataframe[0].value["patient_id"])
+
+
+def test_model_page_shows_the_card_without_a_cohort():
+    at = _page("pages/model.py").run()
+    _no_errors(at)
+    assert at.title[0].value == "Model card"
+    overall = at.dataframe[0].value
+    assert list(overall["score"])[:2] == ["ICI Lens model", "LORIS"]
+    assert any("Calibration slope" == m.label for m in at.metric)
