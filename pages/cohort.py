@@ -58,8 +58,11 @@ metrics[0].metric("Patients", summary.patients)
 if summary.response_rate is None:
     metrics[1].metric("Responders", "not recorded")
 else:
-    metrics[1].metric("Responders", f"{summary.responders} ({summary.response_rate:.0%})",
-                      help=f"Of {summary.with_response} patients with an observed response")
+    metrics[1].metric(
+        "Responders",
+        f"{summary.responders} ({summary.response_rate:.0%})",
+        help=f"Of {summary.with_response} patients with an observed response",
+    )
 metrics[2].metric("Model features present", f"{summary.features_present} of 17")
 metrics[3].metric("Warnings", counts["warning"])
 metrics[4].metric("Notes", counts["info"])
@@ -71,8 +74,10 @@ with summary_tab:
     left.plotly_chart(plot_missingness(result.frame), key="missingness_chart")
     right.plotly_chart(plot_category_counts(result.frame["cancer_type"], "Cancer types"), key="cancer_chart")
     st.dataframe(missingness_table(result.frame), hide_index=True)
-    st.caption(f"{summary.complete_patients} patients have all 17 features. Overall survival known for "
-               f"{summary.with_os}, progression-free survival for {summary.with_pfs}.")
+    st.caption(
+        f"{summary.complete_patients} patients have all 17 features. Overall survival known for "
+        f"{summary.with_os}, progression-free survival for {summary.with_pfs}."
+    )
 
 with mapping_tab, ui.guarded("applying the mapping"):
     table = result.table
@@ -81,7 +86,9 @@ with mapping_tab, ui.guarded("applying the mapping"):
         if sheet != table.sheet:
             ui.remap_cohort({}, sheet=sheet)
             st.rerun()
-    st.caption(f"Header found on row {table.header_row} of {table.name}. Columns not used are listed, never dropped silently.")
+    st.caption(
+        f"Header found on row {table.header_row} of {table.name}. Columns not used are listed, never dropped silently."
+    )
     st.dataframe(describe_mapping(result), hide_index=True)
     st.markdown("**Fix a column**")
     options = [UNUSED] + [f.name for f in FIELDS]
@@ -89,7 +96,10 @@ with mapping_tab, ui.guarded("applying the mapping"):
     header = pick.selectbox("Column in the file", list(result.mapping), key="fix_column")
     current = result.mapping.get(header) or UNUSED
     field = target.selectbox(
-        "Maps to", options, index=options.index(current), key=f"fix_target_{header}",
+        "Maps to",
+        options,
+        index=options.index(current),
+        key=f"fix_target_{header}",
         format_func=lambda name: name if name == UNUSED else f"{name} ({FIELD_BY_NAME[name].label})",
     )
     if apply.button("Apply", key="apply_mapping"):

@@ -42,13 +42,19 @@ with ui.guarded("showing the model card"):
         st.info("This model has no external validation in its card.")
     else:
         tables = validation_tables(validation)
-        st.subheader(f"Validation on {validation['patients']} patients treated in 2018 ({validation['responders']} responders)")
+        st.subheader(
+            f"Validation on {validation['patients']} patients treated in 2018 ({validation['responders']} responders)"
+        )
         st.dataframe(tables["overall"], hide_index=True)
         calibration = validation["calibration"]
         left, right = st.columns([3, 2])
         observed, predicted = validation_outcomes()
-        left.plotly_chart(plot_calibration(observed, predicted, title="Calibration on the 2018 patients"), key="calibration")
-        right.metric("Calibration slope", f"{calibration['slope']:.2f}", help="1 is ideal; above 1, predictions are too cautious")
+        left.plotly_chart(
+            plot_calibration(observed, predicted, title="Calibration on the 2018 patients"), key="calibration"
+        )
+        right.metric(
+            "Calibration slope", f"{calibration['slope']:.2f}", help="1 is ideal; above 1, predictions are too cautious"
+        )
         right.metric("Calibration intercept", f"{calibration['intercept']:.2f}", help="0 is ideal")
         right.metric("Brier score", f"{calibration['brier']:.3f}")
         right.metric("Expected calibration error", f"{calibration['expected_calibration_error']:.3f}")
@@ -59,4 +65,6 @@ with ui.guarded("showing the model card"):
 
     st.subheader("What the model cannot do")
     st.markdown("\n".join(f"- {limit}" for limit in card["limitations"]))
-    st.download_button("Download the model card (JSON)", json.dumps(card, indent=2), "model_card.json", "application/json")
+    st.download_button(
+        "Download the model card (JSON)", json.dumps(card, indent=2), "model_card.json", "application/json"
+    )

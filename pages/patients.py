@@ -20,8 +20,10 @@ with ui.guarded("scoring the cohort"):
     low, high = probability.slider("Predicted probability (%)", 0, 100, (0, 100), key="patient_probability")
     most_missing = missing.slider("At most this many features missing", 0, 17, 17, key="patient_missing")
     shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
-    st.caption(f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the interval is the spread "
-               "of the 10 models of the ensemble (10th to 90th percentile).")
+    st.caption(
+        f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the interval is the spread "
+        "of the 10 models of the ensemble (10th to 90th percentile)."
+    )
     st.dataframe(
         shown,
         hide_index=True,
@@ -29,12 +31,16 @@ with ui.guarded("scoring the cohort"):
         column_config={
             "patient_id": st.column_config.TextColumn("Patient"),
             "cancer_type": st.column_config.TextColumn("Cancer type"),
-            "probability": st.column_config.ProgressColumn("Predicted response", format="%.0f%%", min_value=0, max_value=100),
+            "probability": st.column_config.ProgressColumn(
+                "Predicted response", format="%.0f%%", min_value=0, max_value=100
+            ),
             "interval_low": st.column_config.NumberColumn("Interval low", format="%.0f%%"),
             "interval_high": st.column_config.NumberColumn("Interval high", format="%.0f%%"),
             "rank": st.column_config.NumberColumn("Rank", help="1 = highest predicted probability"),
             "percentile": st.column_config.NumberColumn("Percentile", format="%.0f"),
-            "loris": st.column_config.NumberColumn("LORIS", format="%.0f%%", help="Pan-cancer LORIS (Chang et al. 2024)"),
+            "loris": st.column_config.NumberColumn(
+                "LORIS", format="%.0f%%", help="Pan-cancer LORIS (Chang et al. 2024)"
+            ),
             "tmb_high": st.column_config.TextColumn("TMB ≥ 10"),
             "missing": st.column_config.NumberColumn("Missing features"),
             "observed": st.column_config.TextColumn("Observed response"),

@@ -40,8 +40,15 @@ def test_predict_writes_one_row_per_patient_in_input_order(tmp_path):
     out = tmp_path / "predictions.csv"
     assert main(["predict", str(CORPUS / "26_duplicate_ids.csv"), "--out", str(out)]) == 0
     table = pd.read_csv(out)
-    assert list(table.columns) == ["patient_id", "response_probability", "probability_low", "probability_high",
-                                   "loris_probability", "tmb_high", "missing_features"]
+    assert list(table.columns) == [
+        "patient_id",
+        "response_probability",
+        "probability_low",
+        "probability_high",
+        "loris_probability",
+        "tmb_high",
+        "missing_features",
+    ]
     assert table["patient_id"].tolist()[:3] == ["A", "B", "A#2"]
 
 

@@ -21,7 +21,11 @@ def test_default_model_card_describes_training_and_validation(default_model):
     estimate, low, high = validation["overall"]["ICI Lens model"]["roc_auc"]
     assert 0.5 < low < estimate < high < 1
     assert set(validation["missing_feature_scenarios"]) == {
-        "all features", "LORIS six only", "no genomics but TMB", "no blood values"}
+        "all features",
+        "LORIS six only",
+        "no genomics but TMB",
+        "no blood values",
+    }
 
 
 def test_predictions_are_probabilities_inside_their_interval(default_model, demo_frame):
@@ -66,7 +70,7 @@ def test_model_files_are_text_and_round_trip(default_model, demo_frame, tmp_path
 
 
 def test_load_refuses_a_folder_without_a_card(tmp_path):
-    with pytest.raises(FileNotFoundError, match="model_card.json"):
+    with pytest.raises(FileNotFoundError, match=r"model_card\.json"):
         load_model(tmp_path)
 
 

@@ -17,8 +17,16 @@ def test_tmb_alone_reaches_the_published_auc(demo_frame):
 
 def test_loris_by_hand_for_one_patient(demo_frame):
     patient = demo_frame.iloc[[0]]  # Endometrial, TMB 32.5, prior therapy, albumin 4.3, NLR 1.19
-    s = 0.0371 * 32.5 - 0.8775 + 0.5382 * 4.3 - 0.033 * 1.19 + 0.0049 * min(float(patient["age"].iloc[0]), 85) - 0.0079 - 2.0886
-    assert abs(compute_loris(patient).iloc[0] - 1 / (1 + 2.718281828459045 ** -s)) < 1e-9
+    s = (
+        0.0371 * 32.5
+        - 0.8775
+        + 0.5382 * 4.3
+        - 0.033 * 1.19
+        + 0.0049 * min(float(patient["age"].iloc[0]), 85)
+        - 0.0079
+        - 2.0886
+    )
+    assert abs(compute_loris(patient).iloc[0] - 1 / (1 + 2.718281828459045**-s)) < 1e-9
 
 
 def test_loris_is_undefined_without_its_inputs(demo_frame):

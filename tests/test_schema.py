@@ -22,11 +22,23 @@ def test_every_field_is_documented():
 @pytest.mark.parametrize(
     ("header", "field"),
     [
-        ("TMB", "tmb"), ("TMB (mut/Mb)", "tmb"), ("tumor mutational burden", "tmb"), ("PD-L1 TPS", "pdl1_tps"),
-        ("PDL1_TPS(%)", "pdl1_tps"), ("Systemic_therapy_history", "prior_systemic_therapy"), ("prior chemo", "prior_systemic_therapy"),
-        ("Albumin (g/L)", "albumin"), ("CancerType", "cancer_type"), ("Gender", "sex"), ("HLA_LOH", "hla_loh"),
-        ("Haemoglobin", "hgb"), ("Body mass index", "bmi"), ("SAMPLE_ID", "patient_id"), ("OS_Months", "os_months"),
-        ("Best overall response", "response"), ("ANC", "neutrophils"),
+        ("TMB", "tmb"),
+        ("TMB (mut/Mb)", "tmb"),
+        ("tumor mutational burden", "tmb"),
+        ("PD-L1 TPS", "pdl1_tps"),
+        ("PDL1_TPS(%)", "pdl1_tps"),
+        ("Systemic_therapy_history", "prior_systemic_therapy"),
+        ("prior chemo", "prior_systemic_therapy"),
+        ("Albumin (g/L)", "albumin"),
+        ("CancerType", "cancer_type"),
+        ("Gender", "sex"),
+        ("HLA_LOH", "hla_loh"),
+        ("Haemoglobin", "hgb"),
+        ("Body mass index", "bmi"),
+        ("SAMPLE_ID", "patient_id"),
+        ("OS_Months", "os_months"),
+        ("Best overall response", "response"),
+        ("ANC", "neutrophils"),
     ],
 )
 def test_header_synonyms(header, field):

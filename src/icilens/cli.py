@@ -37,7 +37,9 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
     else:
         counts = result.severity_counts()
-        print(f"{result.table.name}: {len(result.frame)} patients, {len(result.features_present)} of 17 features present")
+        print(
+            f"{result.table.name}: {len(result.frame)} patients, {len(result.features_present)} of 17 features present"
+        )
         print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
         if not result.findings.empty:
             print(result.findings.astype(object).fillna("").to_string(index=False, max_colwidth=60))
@@ -52,7 +54,9 @@ def _read_usable(path: str):
 
     result = read_cohort(path)
     if not usable(result):
-        raise IntakeError(f"{result.table.name}: no model feature has a usable value; run 'icilens validate' to see why.")
+        raise IntakeError(
+            f"{result.table.name}: no model feature has a usable value; run 'icilens validate' to see why."
+        )
     return result
 
 
@@ -78,6 +82,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    from icilens.export import write_csv
     from icilens.intake import IntakeError
     from icilens.model import default_model_dir, load_model
     from icilens.predictions import predict_cohort
@@ -88,7 +93,7 @@ def _predict(args: argparse.Namespace) -> int:
     except (IntakeError, FileNotFoundError, ValueError) as exc:
         return _fail(str(exc))
     table = predict_cohort(model, result.frame, explain=args.explain)
-    table.to_csv(args.out, index=False, float_format="%.6g" if not args.explain else "%.10g")
+    write_csv(table, args.out)
     print(f"{len(table)} predictions written to {args.out}")
     return 0
 
@@ -111,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a response model on a labelled cohort")
     train.add_argument("cohort", help="cohort with an observed response column")
     train.add_argument("--out", required=True, help="folder for model_XX.txt files and model_card.json")
-    train.add_argument("--validate", metavar="COHORT", help="labelled cohort to evaluate the model on once, after training")
+    train.add_argument(
+        "--validate", metavar="COHORT", help="labelled cohort to evaluate the model on once, after training"
+    )
     train.set_defaults(run=_train)
 
     predict = commands.add_parser("predict", help="predict response for every patient of a cohort")
@@ -131,4 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last line of defence: a message, never a traceback
-        return _fail(f"unexpected {type(exc).__name__} while running {args.command}; please report it with the command used.")
+        return _fail(
+            f"unexpected {type(exc).__name__} while running {args.command}; please report it with the command used."
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import rankdata
+import pandas as pd
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
@@ -25,7 +25,7 @@ def roc_auc(y, p) -> float:
     n_pos, n_neg = positives.sum(), (~positives).sum()
     if n_pos == 0 or n_neg == 0:
         return float("nan")
-    ranks = rankdata(p)
+    ranks = pd.Series(p).rank(method="average").to_numpy()
     return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
@@ -94,7 +94,9 @@ def expected_calibration_error(y, p, bins: int = 10) -> float:
     return float(total / len(y))
 
 
-def bootstrap_ci(metric: Metric, y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
+def bootstrap_ci(
+    metric: Metric, y, p, n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float, float]:
     """Return (estimate, low, high): the metric and its percentile bootstrap CI over patients."""
     y, p = _checked(y, p)
     estimate = metric(y, p)

@@ -81,6 +81,19 @@ CATEGORICAL = tuple(f for f in FEATURES if FIELD_BY_NAME[f].kind == CATEGORY and
 
 
 def _lgb():
+    """Return the lightgbm module, imported without its optional scikit-learn wrappers.
+
+    lightgbm imports scikit-learn (and SciPy) when installed, which costs over a second at every
+    start of the CLI; the wrappers are unused here, so the import is hidden from it once.
+    """
+    import sys
+
+    if "lightgbm" not in sys.modules and "sklearn" not in sys.modules:
+        sys.modules["sklearn"] = None  # makes `import sklearn` fail inside lightgbm's compat layer
+        try:
+            import lightgbm
+        finally:
+            del sys.modules["sklearn"]
     import lightgbm
 
     return lightgbm
@@ -112,8 +125,9 @@ def encode_features(frame: pd.DataFrame) -> np.ndarray:
 def list_missing(frame: pd.DataFrame) -> list[list[str]]:
     """Return, per patient, the canonical names of the model features without a value."""
     missing = frame[list(FEATURES)].isna().to_numpy()
-    names = np.array(FEATURES)
-    return [list(names[row]) for row in missing]
+    keys = missing @ (1 << np.arange(len(FEATURES)))
+    names = {key: [f for j, f in enumerate(FEATURES) if key >> j & 1] for key in np.unique(keys)}
+    return [names[key] for key in keys]
 
 
 def mask_scenarios(matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -165,7 +179,11 @@ def _search(x, y, patient, n_patients: int) -> tuple[dict, list[dict]]:
     for grid_point in SEARCH_GRID:
         params = {**_params_for(grid_point), "metric": "auc"}
         history = lgb.cv(
-            params, _dataset(x, y), num_boost_round=MAX_ROUNDS, folds=folds, stratified=False,
+            params,
+            _dataset(x, y),
+            num_boost_round=MAX_ROUNDS,
+            folds=folds,
+            stratified=False,
             callbacks=[lgb.early_stopping(100, verbose=False)],
         )
         aucs = history["valid auc-mean"]
@@ -219,6 +237,7 @@ class Model:
 
     boosters: list
     card: dict = field(repr=False)
+    _explainer: object = field(default=None, init=False, repr=False)
 
     @property
     def calibration(self) -> tuple[float, float]:
@@ -245,9 +264,11 @@ class Model:
 
         Exact TreeSHAP from LightGBM; the ensemble's values are the mean of its members'.
         """
-        x = encode_features(frame)
-        contributions = np.mean([b.predict(x, pred_contrib=True) for b in self.boosters], axis=0)
-        return float(contributions[0, -1]) if len(x) else 0.0, contributions[:, :-1]
+        from icilens.explain import TreeExplainer
+
+        if self._explainer is None:
+            self._explainer = TreeExplainer(self.boosters)
+        return self._explainer.shap_values(encode_features(frame))
 
 
 def _sha256(data: bytes) -> str:
@@ -265,9 +286,13 @@ def _feature_card(frame: pd.DataFrame) -> list[dict]:
             entry["training_counts"] = {str(k): int(v) for k, v in counts.items()}
         else:
             values = frame[name].dropna()
-            entry["training_range"] = [round(float(values.min()), 4), round(float(values.max()), 4)] if len(values) else None
+            entry["training_range"] = (
+                [round(float(values.min()), 4), round(float(values.max()), 4)] if len(values) else None
+            )
             entry["training_p01_p99"] = (
-                [round(float(values.quantile(0.01)), 4), round(float(values.quantile(0.99)), 4)] if len(values) else None
+                [round(float(values.quantile(0.01)), 4), round(float(values.quantile(0.99)), 4)]
+                if len(values)
+                else None
             )
         entry["training_missing"] = int(frame[name].isna().sum())
         cards.append(entry)
@@ -279,8 +304,7 @@ def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohor
 
     Hyperparameters are chosen by patient-grouped cross-validation inside this data only.
     """
-    import lightgbm
-
+    lightgbm = _lgb()
     labelled = frame[frame["response"].notna()].reset_index(drop=True)
     y_patients = labelled["response"].astype("float64").to_numpy()
     if len(labelled) < 50 or y_patients.sum() < 10 or (1 - y_patients).sum() < 10:
@@ -323,8 +347,11 @@ def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohor
             "files": [f"model_{m:02d}.txt" for m in range(MEMBERS)],
             "interval": f"{INTERVAL_PERCENTILES[0]}th-{INTERVAL_PERCENTILES[1]}th percentile of the members' calibrated probabilities",
         },
-        "calibration": {"method": "Platt scaling on out-of-fold ensemble log-odds", "slope": round(float(slope), 6),
-                        "intercept": round(float(intercept), 6)},
+        "calibration": {
+            "method": "Platt scaling on out-of-fold ensemble log-odds",
+            "slope": round(float(slope), 6),
+            "intercept": round(float(intercept), 6),
+        },
         "intended_use": INTENDED_USE,
         "limitations": LIMITATIONS,
         "cross_validation": {
@@ -355,8 +382,12 @@ def load_model(directory: Path | str) -> Model:
     card = json.loads(card_path.read_text(encoding="utf-8"))
     features = [f["name"] for f in card["features"]]
     if features != list(FEATURES):
-        raise ValueError(f"{directory} was trained on other features ({', '.join(features)}); retrain it with this version.")
-    boosters = [_lgb().Booster(model_str=(directory / name).read_text(encoding="utf-8")) for name in card["ensemble"]["files"]]
+        raise ValueError(
+            f"{directory} was trained on other features ({', '.join(features)}); retrain it with this version."
+        )
+    boosters = [
+        _lgb().Booster(model_str=(directory / name).read_text(encoding="utf-8")) for name in card["ensemble"]["files"]
+    ]
     return Model(boosters=boosters, card=card)
 
 

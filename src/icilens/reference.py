@@ -22,10 +22,22 @@ LORIS_TERMS = {  # coefficient, cap applied to the value before weighting
 }
 LORIS_PRIOR_THERAPY = -0.8775
 LORIS_CANCER_TERMS = {
-    "Bladder": -0.3323, "Breast": -0.3323, "Colorectal": -0.102, "Endometrial": -0.0079, "Esophageal": 0.55,
-    "Gastric": 0.2306, "Head & Neck": 0.0678, "Hepatobiliary": -0.1189, "Melanoma": -0.0086,
-    "Mesothelioma": 0.1255, "NSCLC": 0.0008, "Ovarian": -0.052, "Pancreatic": -1.1169, "Renal": 0.5451,
-    "Sarcoma": 0.0542, "SCLC": -0.0033,
+    "Bladder": -0.3323,
+    "Breast": -0.3323,
+    "Colorectal": -0.102,
+    "Endometrial": -0.0079,
+    "Esophageal": 0.55,
+    "Gastric": 0.2306,
+    "Head & Neck": 0.0678,
+    "Hepatobiliary": -0.1189,
+    "Melanoma": -0.0086,
+    "Mesothelioma": 0.1255,
+    "NSCLC": 0.0008,
+    "Ovarian": -0.052,
+    "Pancreatic": -1.1169,
+    "Renal": 0.5451,
+    "Sarcoma": 0.0542,
+    "SCLC": -0.0033,
 }
 
 

@@ -48,8 +48,11 @@ def fit_logistic_baseline(train: pd.DataFrame):
     prepare = ColumnTransformer(
         [
             ("numeric", make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler()), numeric),
-            ("categorical", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")),
-             categorical),
+            (
+                "categorical",
+                make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")),
+                categorical,
+            ),
         ]
     )
     labelled = train[train["response"].notna()]
@@ -129,7 +132,10 @@ def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str 
 def format_report(report: dict) -> str:
     """Return the validation figures as a plain-text table."""
 
-    lines = [f"{report['cohort']}: {report['patients']} patients, {report['responders']} responders ({report['bootstrap']})", ""]
+    lines = [
+        f"{report['cohort']}: {report['patients']} patients, {report['responders']} responders ({report['bootstrap']})",
+        "",
+    ]
     lines.append(f"{'score':36} {'ROC AUC':24} {'PR AUC':24} {'Brier':24}")
     for name, figures in report["overall"].items():
         brier = _ci_text(figures["brier"]) if "brier" in figures else "-"
@@ -142,9 +148,10 @@ def format_report(report: dict) -> str:
         lines.append(f"  {cancer} (n={figures['patients']}, {figures['responders']} responders): {cells}")
     lines += ["", "ROC AUC with features removed:"]
     for scenario, figures in report["missing_feature_scenarios"].items():
-        lines.append(f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures['LORIS'])}")
+        lines.append(
+            f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures['LORIS'])}"
+        )
     return "\n".join(lines)
-
 
 
 def _ci_text(values) -> str:
@@ -155,8 +162,12 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
     """Return the validation report as display tables: overall, per cancer type, missing-feature scenarios."""
     overall = pd.DataFrame(
         [
-            {"score": name, "ROC AUC [95% CI]": _ci_text(f["roc_auc"]), "PR AUC [95% CI]": _ci_text(f["pr_auc"]),
-             "Brier [95% CI]": _ci_text(f.get("brier"))}
+            {
+                "score": name,
+                "ROC AUC [95% CI]": _ci_text(f["roc_auc"]),
+                "PR AUC [95% CI]": _ci_text(f["pr_auc"]),
+                "Brier [95% CI]": _ci_text(f.get("brier")),
+            }
             for name, f in report["overall"].items()
         ]
     )
@@ -169,7 +180,11 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
     )
     scenarios = pd.DataFrame(
         [
-            {"features available": scenario, "ICI Lens model AUC": _ci_text(f["ICI Lens model"]), "LORIS AUC": _ci_text(f["LORIS"])}
+            {
+                "features available": scenario,
+                "ICI Lens model AUC": _ci_text(f["ICI Lens model"]),
+                "LORIS AUC": _ci_text(f["LORIS"]),
+            }
             for scenario, f in report["missing_feature_scenarios"].items()
         ]
     )

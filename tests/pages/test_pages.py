@@ -37,7 +37,9 @@ def test_opening_the_demo_shows_the_cohort_summary():
 def test_uploading_a_messy_xlsx_shows_findings_and_a_fixable_mapping():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     data = (CORPUS / "36_messy_hospital_export.xlsx").read_bytes()
-    at.file_uploader(key="upload").upload("registry.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at.file_uploader(key="upload").upload(
+        "registry.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     at.run()
     _no_errors(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -93,4 +95,4 @@ def test_model_page_shows_the_card_without_a_cohort():
     assert at.title[0].value == "Model card"
     overall = at.dataframe[0].value
     assert list(overall["score"])[:2] == ["ICI Lens model", "LORIS"]
-    assert any("Calibration slope" == m.label for m in at.metric)
+    assert any(m.label == "Calibration slope" for m in at.metric)

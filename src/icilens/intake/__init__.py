@@ -35,8 +35,8 @@ __all__ = [
     "IntakeResult",
     "RawTable",
     "build_cohort",
-    "describe_mapping",
     "canonical_dtypes",
+    "describe_mapping",
     "match_header",
     "read_cohort",
     "read_table",
@@ -135,12 +135,24 @@ def build_cohort(table: RawTable, mapping: dict[str, str | None] | None = None) 
     frame["patient_id"] = _patient_ids(values.get("patient_id"), by_field.get("patient_id"), rows, findings)
     unused = [header for header, target in mapping.items() if target is None]
     if unused:
-        findings.add(None, "", ", ".join(unused), f"{len(unused)} columns not used by ICI Lens",
-                     "ignored; map one to a field if it holds one", INFO)
+        findings.add(
+            None,
+            "",
+            ", ".join(unused),
+            f"{len(unused)} columns not used by ICI Lens",
+            "ignored; map one to a field if it holds one",
+            INFO,
+        )
     missing_features = [f for f in FEATURES if frame[f].isna().all()]
     if missing_features:
-        findings.add(None, "", ", ".join(missing_features), "features absent from the cohort",
-                     "the model predicts without them; each patient page says what that did", INFO)
+        findings.add(
+            None,
+            "",
+            ", ".join(missing_features),
+            "features absent from the cohort",
+            "the model predicts without them; each patient page says what that did",
+            INFO,
+        )
     return IntakeResult(frame=frame, mapping=mapping, findings=findings.frame(), source_rows=rows, table=table)
 
 
@@ -153,7 +165,9 @@ def _checked_mapping(table: RawTable, mapping) -> dict[str, str | None]:
         raise IntakeError(f"The mapping names columns that {table.name} does not have: {', '.join(unknown)}.")
     bad = [t for t in mapping.values() if t and t not in FIELD_BY_NAME]
     if bad:
-        raise IntakeError(f"The mapping names unknown fields: {', '.join(bad)}. Choose fields from the data dictionary.")
+        raise IntakeError(
+            f"The mapping names unknown fields: {', '.join(bad)}. Choose fields from the data dictionary."
+        )
     targets = [t for t in mapping.values() if t]
     doubled = sorted({t for t in targets if targets.count(t) > 1})
     if doubled:
@@ -180,9 +194,17 @@ def _derive_nlr(values: dict, by_field: dict, rows, findings: Findings) -> None:
     current = values.get("nlr", pd.Series(np.nan, index=ratio.index))
     fill = current.isna() & ratio.notna()
     if fill.any():
-        findings.add(None, "nlr", f"{int(fill.sum())} patients", "NLR derived",
-                     f"computed as {by_field['neutrophils']} / {by_field['lymphocytes']}", INFO)
-        values["nlr"] = reject_implausible(FIELD_BY_NAME["nlr"], current.where(~fill, ratio), rows, "nlr (derived)", findings)
+        findings.add(
+            None,
+            "nlr",
+            f"{int(fill.sum())} patients",
+            "NLR derived",
+            f"computed as {by_field['neutrophils']} / {by_field['lymphocytes']}",
+            INFO,
+        )
+        values["nlr"] = reject_implausible(
+            FIELD_BY_NAME["nlr"], current.where(~fill, ratio), rows, "nlr (derived)", findings
+        )
 
 
 def _derive_bmi(values: dict, by_field: dict, rows, findings: Findings) -> None:
@@ -193,9 +215,17 @@ def _derive_bmi(values: dict, by_field: dict, rows, findings: Findings) -> None:
     current = values.get("bmi", pd.Series(np.nan, index=bmi.index))
     fill = current.isna() & bmi.notna()
     if fill.any():
-        findings.add(None, "bmi", f"{int(fill.sum())} patients", "BMI derived",
-                     f"computed as {by_field['weight']} (kg) / ({by_field['height']} (m))^2", INFO)
-        values["bmi"] = reject_implausible(FIELD_BY_NAME["bmi"], current.where(~fill, bmi), rows, "bmi (derived)", findings)
+        findings.add(
+            None,
+            "bmi",
+            f"{int(fill.sum())} patients",
+            "BMI derived",
+            f"computed as {by_field['weight']} (kg) / ({by_field['height']} (m))^2",
+            INFO,
+        )
+        values["bmi"] = reject_implausible(
+            FIELD_BY_NAME["bmi"], current.where(~fill, bmi), rows, "bmi (derived)", findings
+        )
 
 
 def _assemble(values: dict[str, pd.Series], n_rows: int) -> pd.DataFrame:
@@ -214,19 +244,33 @@ def _patient_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, fin
     width = len(str(len(rows)))
     generated = pd.Series([f"P{i + 1:0{width}d}" for i in range(len(rows))])
     if ids is None:
-        findings.add(None, "patient_id", "", "no patient id column", "ids generated from the row order (P1, P2, ...)", INFO)
+        findings.add(
+            None, "patient_id", "", "no patient id column", "ids generated from the row order (P1, P2, ...)", INFO
+        )
         return generated
     ids = ids.reset_index(drop=True).str.strip().str.removesuffix(".0")
     blank = ids == ""
     if blank.any():
-        findings.add_cells(rows.reset_index(drop=True)[blank], header, [""] * int(blank.sum()), "blank patient id",
-                           "id generated from the row number", WARNING)
+        findings.add_cells(
+            rows.reset_index(drop=True)[blank],
+            header,
+            [""] * int(blank.sum()),
+            "blank patient id",
+            "id generated from the row number",
+            WARNING,
+        )
         ids = ids.where(~blank, "row-" + rows.reset_index(drop=True).astype(str))
     duplicated = ids.duplicated(keep="first")
     if duplicated.any():
         occurrence = ids.groupby(ids).cumcount() + 1
-        findings.add_cells(rows.reset_index(drop=True)[duplicated], header, ids[duplicated], "duplicate patient id",
-                           "kept as a separate patient with a suffix (#2, #3, ...); check the export", WARNING)
+        findings.add_cells(
+            rows.reset_index(drop=True)[duplicated],
+            header,
+            ids[duplicated],
+            "duplicate patient id",
+            "kept as a separate patient with a suffix (#2, #3, ...); check the export",
+            WARNING,
+        )
         ids = ids.where(~duplicated, ids + "#" + occurrence.astype(str))
     return ids.astype("str")
 
@@ -236,7 +280,6 @@ def usable(result: IntakeResult) -> bool:
     return len(result.frame) > 0 and bool(result.features_present)
 
 
-
 def describe_mapping(result: IntakeResult, examples: int = 3) -> pd.DataFrame:
     """Return one row per source column: its header, the field it maps to, and example values."""
     cells = result.table.cells
@@ -244,5 +287,12 @@ def describe_mapping(result: IntakeResult, examples: int = 3) -> pd.DataFrame:
     for header, target in result.mapping.items():
         sample = [v for v in cells[header].head(200).unique() if str(v).strip()][:examples]
         label = FIELD_BY_NAME[target].label if target else ""
-        rows.append({"column in file": header, "maps to": target or "", "meaning": label, "examples": ", ".join(map(str, sample))})
+        rows.append(
+            {
+                "column in file": header,
+                "maps to": target or "",
+                "meaning": label,
+                "examples": ", ".join(map(str, sample)),
+            }
+        )
     return pd.DataFrame(rows)

@@ -141,7 +141,9 @@ def _check_zip(data: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise IntakeError(f"{name} looks like an Excel workbook but is damaged. Open and save it again in Excel.") from exc
+        raise IntakeError(
+            f"{name} looks like an Excel workbook but is damaged. Open and save it again in Excel."
+        ) from exc
     if unpacked > MAX_XLSX_UNPACKED:
         raise IntakeError(
             f"{name} unpacks to {unpacked / 1e6:.0f} MB, more than the {MAX_XLSX_UNPACKED / 1e6:.0f} MB allowed; "
@@ -208,7 +210,9 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
     try:
         frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:
-        raise IntakeError(f"{name} could not be read as Parquet ({_first_line(exc)}). Export it again or use CSV.") from exc
+        raise IntakeError(
+            f"{name} could not be read as Parquet ({_first_line(exc)}). Export it again or use CSV."
+        ) from exc
     cells = frame.map(_cell_text).astype(str)
     cells.columns = [str(c) for c in frame.columns]
     return _finish(cells, name, "parquet", 1)

@@ -32,4 +32,9 @@ class Findings:
         frame = pd.DataFrame(self._rows, columns=list(COLUMNS))
         frame["row"] = frame["row"].astype("Int64")
         order = frame["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-        return frame.assign(_order=order).sort_values(["_order", "row"], kind="stable").drop(columns="_order").reset_index(drop=True)
+        return (
+            frame.assign(_order=order)
+            .sort_values(["_order", "row"], kind="stable")
+            .drop(columns="_order")
+            .reset_index(drop=True)
+        )

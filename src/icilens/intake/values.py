@@ -12,8 +12,29 @@ from icilens.intake.findings import INFO, WARNING, Findings
 from icilens.schema import CANCER_TYPES, OTHER_CANCER, Field, normalise_name
 
 MISSING_TOKENS = frozenset(
-    {"", "na", "n/a", "nan", "none", "null", "-", "--", ".", "?", "unknown", "unk", "missing", "not available",
-     "not done", "nd", "not assessed", "not tested", "#n/a", "n.a.", "n.d."}
+    {
+        "",
+        "na",
+        "n/a",
+        "nan",
+        "none",
+        "null",
+        "-",
+        "--",
+        ".",
+        "?",
+        "unknown",
+        "unk",
+        "missing",
+        "not available",
+        "not done",
+        "nd",
+        "not assessed",
+        "not tested",
+        "#n/a",
+        "n.a.",
+        "n.d.",
+    }
 )
 _WITH_EXTRAS = re.compile(r"^(?P<cmp>[<>]=?|~|≤|≥)?\s*(?P<num>-?\d+(?:[.,]\d+)?)\s*(?P<rest>%|[a-zµμ/^*\d\s.]*)$")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -52,6 +73,7 @@ def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma:
 
 # --- unit conversions -------------------------------------------------------------------
 
+
 def _scale_cells(values: pd.Series, selected: pd.Series, factor: float, rows, column, problem, findings) -> pd.Series:
     """Multiply the selected cells by factor; one finding for a whole column, else one per cell."""
     if not selected.any():
@@ -82,7 +104,9 @@ def convert_units(field: Field, values: pd.Series, unit: str, rows, column: str,
     if name == "platelets":
         if unit in ("/ul", "perul", "cells/ul", "/µl", "/mm3", "/mm^3"):
             return _scale_cells(values, present, 0.001, rows, column, "header says per microlitre", findings)
-        return _scale_cells(values, values > 2000, 0.001, rows, column, "value above 2,000 looks like per microlitre", findings)
+        return _scale_cells(
+            values, values > 2000, 0.001, rows, column, "value above 2,000 looks like per microlitre", findings
+        )
     if name == "pdl1_tps":
         fraction = unit in ("fraction", "0-1") or (
             present.any() and values[present].between(0, 1).all() and not values[present].isin([0, 1]).all()
@@ -120,6 +144,7 @@ def reject_implausible(field: Field, values: pd.Series, rows, column: str, findi
 
 # --- categories ---------------------------------------------------------------------------
 
+
 def _words(value: str) -> str:
     return normalise_name(value)
 
@@ -139,22 +164,68 @@ def _yes_no(value: str) -> str | None:
 
 def _sex(value: str) -> str | None:
     word = _words(value)
-    return {"f": "female", "female": "female", "woman": "female", "w": "female", "0": "female",
-            "m": "male", "male": "male", "man": "male", "1": "male"}.get(word)
+    return {
+        "f": "female",
+        "female": "female",
+        "woman": "female",
+        "w": "female",
+        "0": "female",
+        "m": "male",
+        "male": "male",
+        "man": "male",
+        "1": "male",
+    }.get(word)
 
 
 def _msi(value: str) -> str | None:
     word = _words(value).replace(" ", "")
     if word in {"msih", "msihigh", "dmmr", "unstable", "msi", "1", "yes", "positive", "mmrdeficient", "high"}:
         return "MSI-H"
-    if word in {"mss", "msil", "msilow", "pmmr", "stable", "indeterminate", "0", "no", "negative", "mmrproficient", "low"}:
+    if word in {
+        "mss",
+        "msil",
+        "msilow",
+        "pmmr",
+        "stable",
+        "indeterminate",
+        "0",
+        "no",
+        "negative",
+        "mmrproficient",
+        "low",
+    }:
         return "MSS"
     return None
 
 
 _ROMAN_IV = {"iv", "4", "iva", "ivb", "ivc", "4a", "4b", "4c", "m1", "metastatic"}
-_ROMAN_EARLY = {"i", "ii", "iii", "1", "2", "3", "ia", "ib", "iia", "iib", "iiia", "iiib", "iiic", "1a", "1b",
-                "2a", "2b", "3a", "3b", "3c", "i iii", "1 3", "early", "locally advanced", "localized"}
+_ROMAN_EARLY = {
+    "i",
+    "ii",
+    "iii",
+    "1",
+    "2",
+    "3",
+    "ia",
+    "ib",
+    "iia",
+    "iib",
+    "iiia",
+    "iiib",
+    "iiic",
+    "1a",
+    "1b",
+    "2a",
+    "2b",
+    "3a",
+    "3b",
+    "3c",
+    "i iii",
+    "1 3",
+    "early",
+    "locally advanced",
+    "localized",
+}
 
 
 def _stage(value: str) -> str | None:
@@ -167,10 +238,37 @@ def _stage(value: str) -> str | None:
     return None
 
 
-_PD1 = ("pembrolizumab", "keytruda", "pembro", "nivolumab", "opdivo", "nivo", "atezolizumab", "tecentriq", "atezo",
-        "durvalumab", "imfinzi", "durva", "cemiplimab", "libtayo", "avelumab", "bavencio", "dostarlimab", "jemperli",
-        "toripalimab", "tislelizumab", "sintilimab", "camrelizumab", "retifanlimab", "pd1", "pdl1", "antipd1",
-        "antipdl1", "pd 1", "pd l1")
+_PD1 = (
+    "pembrolizumab",
+    "keytruda",
+    "pembro",
+    "nivolumab",
+    "opdivo",
+    "nivo",
+    "atezolizumab",
+    "tecentriq",
+    "atezo",
+    "durvalumab",
+    "imfinzi",
+    "durva",
+    "cemiplimab",
+    "libtayo",
+    "avelumab",
+    "bavencio",
+    "dostarlimab",
+    "jemperli",
+    "toripalimab",
+    "tislelizumab",
+    "sintilimab",
+    "camrelizumab",
+    "retifanlimab",
+    "pd1",
+    "pdl1",
+    "antipd1",
+    "antipdl1",
+    "pd 1",
+    "pd l1",
+)
 _CTLA4 = ("ipilimumab", "yervoy", "ipi", "tremelimumab", "imjudo", "treme", "ctla4", "antictla4", "ctla 4")
 _COMBO = ("combination", "combo", "dual", "pd1 ctla4")
 
@@ -190,10 +288,42 @@ def _drug_class(value: str) -> str | None:
     return None
 
 
-_RESPONDER = {"cr", "pr", "complete response", "partial response", "responder", "response", "yes", "y", "1", "true",
-              "r", "orr", "complete", "partial", "cr pr", "objective response"}
-_NON_RESPONDER = {"sd", "pd", "stable disease", "progressive disease", "non responder", "nonresponder", "no", "n", "0",
-                  "false", "nr", "no response", "stable", "progression", "progressive", "sd pd"}
+_RESPONDER = {
+    "cr",
+    "pr",
+    "complete response",
+    "partial response",
+    "responder",
+    "response",
+    "yes",
+    "y",
+    "1",
+    "true",
+    "r",
+    "orr",
+    "complete",
+    "partial",
+    "cr pr",
+    "objective response",
+}
+_NON_RESPONDER = {
+    "sd",
+    "pd",
+    "stable disease",
+    "progressive disease",
+    "non responder",
+    "nonresponder",
+    "no",
+    "n",
+    "0",
+    "false",
+    "nr",
+    "no response",
+    "stable",
+    "progression",
+    "progressive",
+    "sd pd",
+}
 _NOT_EVALUABLE = {"ne", "not evaluable", "nae", "inevaluable", "not assessed"}
 
 
@@ -209,7 +339,10 @@ def _response(value: str) -> str | None:
 def _event(value: str) -> str | None:
     word = _words(value)
     head = word.split(" ")[0] if word else ""
-    if word in {"1", "yes", "y", "true", "event", "dead", "deceased", "died", "death", "progressed", "progression"} or head == "1":
+    if (
+        word in {"1", "yes", "y", "true", "event", "dead", "deceased", "died", "death", "progressed", "progression"}
+        or head == "1"
+    ):
         return "yes"
     if word in {"0", "no", "n", "false", "censored", "alive", "living", "censor", "no event"} or head == "0":
         return "no"
@@ -218,27 +351,81 @@ def _event(value: str) -> str | None:
 
 # Exact (normalised) synonyms first; keyword rules after, in an order where longer names win.
 _CANCER_SYNONYMS = {
-    "nsclc": "NSCLC", "non small cell lung cancer": "NSCLC", "non small cell lung carcinoma": "NSCLC",
-    "lung adenocarcinoma": "NSCLC", "lung squamous cell carcinoma": "NSCLC", "luad": "NSCLC", "lusc": "NSCLC",
-    "sclc": "SCLC", "small cell lung cancer": "SCLC", "small cell lung carcinoma": "SCLC",
-    "melanoma": "Melanoma", "skcm": "Melanoma", "cutaneous melanoma": "Melanoma",
-    "rcc": "Renal", "renal cell carcinoma": "Renal", "kidney": "Renal", "kirc": "Renal", "ccrcc": "Renal",
-    "bladder": "Bladder", "urothelial carcinoma": "Bladder", "urothelial": "Bladder", "blca": "Bladder",
-    "hnscc": "Head & Neck", "scchn": "Head & Neck", "head and neck": "Head & Neck", "hnsc": "Head & Neck",
-    "crc": "Colorectal", "colon": "Colorectal", "rectal": "Colorectal", "coad": "Colorectal",
-    "hcc": "Hepatobiliary", "hepatocellular carcinoma": "Hepatobiliary", "cholangiocarcinoma": "Hepatobiliary",
-    "ucec": "Endometrial", "uterine": "Endometrial", "pdac": "Pancreatic", "tnbc": "Breast", "brca": "Breast",
-    "esca": "Esophageal", "stad": "Gastric", "ov": "Ovarian",
+    "nsclc": "NSCLC",
+    "non small cell lung cancer": "NSCLC",
+    "non small cell lung carcinoma": "NSCLC",
+    "lung adenocarcinoma": "NSCLC",
+    "lung squamous cell carcinoma": "NSCLC",
+    "luad": "NSCLC",
+    "lusc": "NSCLC",
+    "sclc": "SCLC",
+    "small cell lung cancer": "SCLC",
+    "small cell lung carcinoma": "SCLC",
+    "melanoma": "Melanoma",
+    "skcm": "Melanoma",
+    "cutaneous melanoma": "Melanoma",
+    "rcc": "Renal",
+    "renal cell carcinoma": "Renal",
+    "kidney": "Renal",
+    "kirc": "Renal",
+    "ccrcc": "Renal",
+    "bladder": "Bladder",
+    "urothelial carcinoma": "Bladder",
+    "urothelial": "Bladder",
+    "blca": "Bladder",
+    "hnscc": "Head & Neck",
+    "scchn": "Head & Neck",
+    "head and neck": "Head & Neck",
+    "hnsc": "Head & Neck",
+    "crc": "Colorectal",
+    "colon": "Colorectal",
+    "rectal": "Colorectal",
+    "coad": "Colorectal",
+    "hcc": "Hepatobiliary",
+    "hepatocellular carcinoma": "Hepatobiliary",
+    "cholangiocarcinoma": "Hepatobiliary",
+    "ucec": "Endometrial",
+    "uterine": "Endometrial",
+    "pdac": "Pancreatic",
+    "tnbc": "Breast",
+    "brca": "Breast",
+    "esca": "Esophageal",
+    "stad": "Gastric",
+    "ov": "Ovarian",
 }
 _CANCER_KEYWORDS = (
-    ("non small cell", "NSCLC"), ("nonsmall cell", "NSCLC"), ("small cell", "SCLC"), ("lung", "NSCLC"),
-    ("melanom", "Melanoma"), ("renal", "Renal"), ("kidney", "Renal"), ("urothel", "Bladder"), ("bladder", "Bladder"),
-    ("head and neck", "Head & Neck"), ("oral", "Head & Neck"), ("oropharyn", "Head & Neck"), ("laryn", "Head & Neck"),
-    ("colorectal", "Colorectal"), ("colon", "Colorectal"), ("rect", "Colorectal"), ("endometri", "Endometrial"),
-    ("uter", "Endometrial"), ("oesophag", "Esophageal"), ("esophag", "Esophageal"), ("gastr", "Gastric"),
-    ("stomach", "Gastric"), ("hepat", "Hepatobiliary"), ("liver", "Hepatobiliary"), ("biliar", "Hepatobiliary"),
-    ("cholangio", "Hepatobiliary"), ("gallbladder", "Hepatobiliary"), ("mesothel", "Mesothelioma"),
-    ("ovar", "Ovarian"), ("pancrea", "Pancreatic"), ("sarcoma", "Sarcoma"), ("breast", "Breast"),
+    ("non small cell", "NSCLC"),
+    ("nonsmall cell", "NSCLC"),
+    ("small cell", "SCLC"),
+    ("lung", "NSCLC"),
+    ("melanom", "Melanoma"),
+    ("renal", "Renal"),
+    ("kidney", "Renal"),
+    ("urothel", "Bladder"),
+    ("bladder", "Bladder"),
+    ("head and neck", "Head & Neck"),
+    ("oral", "Head & Neck"),
+    ("oropharyn", "Head & Neck"),
+    ("laryn", "Head & Neck"),
+    ("colorectal", "Colorectal"),
+    ("colon", "Colorectal"),
+    ("rect", "Colorectal"),
+    ("endometri", "Endometrial"),
+    ("uter", "Endometrial"),
+    ("oesophag", "Esophageal"),
+    ("esophag", "Esophageal"),
+    ("gastr", "Gastric"),
+    ("stomach", "Gastric"),
+    ("hepat", "Hepatobiliary"),
+    ("liver", "Hepatobiliary"),
+    ("biliar", "Hepatobiliary"),
+    ("cholangio", "Hepatobiliary"),
+    ("gallbladder", "Hepatobiliary"),
+    ("mesothel", "Mesothelioma"),
+    ("ovar", "Ovarian"),
+    ("pancrea", "Pancreatic"),
+    ("sarcoma", "Sarcoma"),
+    ("breast", "Breast"),
 )
 
 
@@ -304,13 +491,25 @@ def parse_categories(field: Field, cells: pd.Series, rows, column: str, findings
     if field.name == "cancer_type":
         labels[unreadable] = OTHER_CANCER
         action = "set to Other (the model treats it as a type unseen in training)"
-        findings.add_cells(rows[unreadable], column, cells[unreadable], "cancer type not among the 16 known types", action, WARNING)
+        findings.add_cells(
+            rows[unreadable], column, cells[unreadable], "cancer type not among the 16 known types", action, WARNING
+        )
     elif field.name == "response" and unreadable.any():
         not_evaluable = stripped[unreadable].map(lambda v: _words(v) in _NOT_EVALUABLE)
-        for flag, problem, severity in ((True, "response not evaluable", INFO), (False, "unrecognised response", WARNING)):
+        for flag, problem, severity in (
+            (True, "response not evaluable", INFO),
+            (False, "unrecognised response", WARNING),
+        ):
             chosen = unreadable & not_evaluable.reindex(unreadable.index, fill_value=False).eq(flag)
             findings.add_cells(rows[chosen], column, cells[chosen], problem, "set missing", severity)
     elif unreadable.any():
         expected = ", ".join(field.categories) if field.categories else "a known value"
-        findings.add_cells(rows[unreadable], column, cells[unreadable], f"not a recognised value (expected {expected})", "set missing", WARNING)
+        findings.add_cells(
+            rows[unreadable],
+            column,
+            cells[unreadable],
+            f"not a recognised value (expected {expected})",
+            "set missing",
+            WARNING,
+        )
     return labels.astype(object).where(labels.notna(), None)

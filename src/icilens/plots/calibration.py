@@ -20,13 +20,21 @@ def plot_calibration(observed, predicted, bins: int = 10, title: str = "Calibrat
     n = np.array([len(g) for g in groups])
     half_width = 1.96 * np.sqrt(np.maximum(rate * (1 - rate), 1e-9) / n)
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration",
-                                line={"dash": "dash", "color": MUTED}))
-    figure.add_trace(go.Scatter(
-        x=mean_p * 100, y=rate * 100, mode="markers+lines", name="observed (deciles of prediction)",
-        marker={"color": NEUTRAL, "size": 9}, error_y={"type": "data", "array": half_width * 100, "visible": True},
-        customdata=n, hovertemplate="predicted %{x:.0f}%<br>observed %{y:.0f}%<br>%{customdata} patients<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration", line={"dash": "dash", "color": MUTED})
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=mean_p * 100,
+            y=rate * 100,
+            mode="markers+lines",
+            name="observed (deciles of prediction)",
+            marker={"color": NEUTRAL, "size": 9},
+            error_y={"type": "data", "array": half_width * 100, "visible": True},
+            customdata=n,
+            hovertemplate="predicted %{x:.0f}%<br>observed %{y:.0f}%<br>%{customdata} patients<extra></extra>",
+        )
+    )
     figure.data[0].update(x=[0, 100], y=[0, 100])
     figure.update_xaxes(title="predicted probability of response (%)", range=[0, 100])
     figure.update_yaxes(title="observed response rate (%)", range=[0, 100])

@@ -14,8 +14,15 @@ def plot_category_counts(values: pd.Series, title: str) -> go.Figure:
         raise TypeError("plot_category_counts takes a pandas Series of category labels")
     counts = values.astype(object).fillna("missing").value_counts().sort_values()
     figure = go.Figure(
-        go.Bar(x=counts.values, y=[str(i) for i in counts.index], orientation="h", marker_color=NEUTRAL,
-               text=counts.values, textposition="outside", hovertemplate="%{y}: %{x} patients<extra></extra>")
+        go.Bar(
+            x=counts.values,
+            y=[str(i) for i in counts.index],
+            orientation="h",
+            marker_color=NEUTRAL,
+            text=counts.values,
+            textposition="outside",
+            hovertemplate="%{y}: %{x} patients<extra></extra>",
+        )
     )
     figure.update_xaxes(title="patients", range=[0, counts.max() * 1.15])
     return finish(figure, title, height=max(300, 26 * len(counts) + 120))

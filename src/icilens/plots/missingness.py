@@ -21,8 +21,12 @@ def plot_missingness(frame: pd.DataFrame) -> go.Figure:
     colours = [MUTED if value == 100 else NEUTRAL for value in share]
     figure = go.Figure(
         go.Bar(
-            x=share.values, y=labels, orientation="h", marker_color=colours,
-            text=[f"{v:.0f}%" for v in share.values], textposition="outside",
+            x=share.values,
+            y=labels,
+            orientation="h",
+            marker_color=colours,
+            text=[f"{v:.0f}%" for v in share.values],
+            textposition="outside",
             hovertemplate="%{y}: %{x:.1f}% of patients missing<extra></extra>",
         )
     )

@@ -23,7 +23,13 @@ def finish(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
     )
     figure.add_annotation(
         text=f"ICI Lens. {DISCLAIMER.split('.')[0]}.",
-        xref="paper", yref="paper", x=0, y=-0.16, xanchor="left", yanchor="top",
-        showarrow=False, font={"size": 10, "color": "#667"},
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.16,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 10, "color": "#667"},
     )
     return figure

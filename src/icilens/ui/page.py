@@ -57,5 +57,13 @@ def guarded(action: str):
     except Exception as exc:
         error_id = uuid.uuid4().hex[:8]
         # Only the exception type and the code path are logged: messages may quote patient values.
-        log.error("error %s while %s: %s\n%s", error_id, action, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-        st.error(f"Something went wrong while {action} (error id {error_id}). Try again; if it persists, report the id.")
+        log.error(
+            "error %s while %s: %s\n%s",
+            error_id,
+            action,
+            type(exc).__name__,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        st.error(
+            f"Something went wrong while {action} (error id {error_id}). Try again; if it persists, report the id."
+        )

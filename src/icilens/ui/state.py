@@ -44,7 +44,9 @@ def remap_cohort(mapping: dict[str, str | None], sheet: str | None = None) -> Co
     if cohort is None:
         raise RuntimeError("remap_cohort needs a loaded cohort")
     same_sheet = sheet is None or sheet == cohort.result.table.sheet
-    return _store(cohort.data, cohort.result.table.name, sheet, mapping if same_sheet else None, cohort.label, cohort.is_demo)
+    return _store(
+        cohort.data, cohort.result.table.name, sheet, mapping if same_sheet else None, cohort.label, cohort.is_demo
+    )
 
 
 def clear_cohort() -> None:

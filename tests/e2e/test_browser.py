@@ -1,0 +1,44 @@
+"""Real browser journeys against `streamlit run`: what a clinician clicks, as they click it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.e2e
+
+DEMO_BUTTON = "Open the demo cohort (MSK, treated in 2018, 515 patients)"
+
+
+def _metric(page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def test_open_the_demo_and_see_every_patient(server, page):
+    page.goto(server.url)
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(_metric(page, "Patients")).to_have_text("515")
+    expect(_metric(page, "Responders")).to_have_text("127 (25%)")
+    page.get_by_role("link", name="Patients").first.click()
+    expect(page.get_by_text("515 of 515 patients")).to_be_visible(timeout=60_000)
+    assert "Traceback" not in page.content()
+
+
+def test_upload_a_messy_xlsx_and_review_the_findings(server, page):
+    page.goto(server.url)
+    page.locator("input[type=file]").set_input_files(str(CORPUS / "36_messy_hospital_export.xlsx"))
+    expect(_metric(page, "Patients")).to_have_text("12")
+    expect(_metric(page, "Model features present")).to_have_text("13 of 17")
+    page.get_by_role("tab", name="Findings").click()
+    expect(page.get_by_text("2 warning", exact=False)).to_be_visible()
+
+
+def test_deep_link_on_a_fresh_server_uses_the_app_navigation(fresh_server, page):
+    page.goto(f"{fresh_server.url}/patients")
+    expect(page.get_by_text("Load a cohort first", exact=False)).to_be_visible(timeout=60_000)
+    navigation = page.get_by_test_id("stSidebarNav")
+    expect(navigation.get_by_role("link", name="Model")).to_be_visible()
+    expect(navigation.get_by_role("link", name="app", exact=True)).to_have_count(0)
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(page.get_by_text("515 of 515 patients")).to_be_visible(timeout=60_000)
+    assert "Traceback" not in fresh_server.log()
