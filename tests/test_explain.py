@@ -31,7 +31,7 @@ def test_values_add_up_to_the_raw_output(default_model, demo_frame):
 
 
 def test_empty_input_and_bad_construction(default_model):
-    base, values = TreeExplainer(default_model.boosters).shap_values(np.empty((0, 17)))
+    _base, values = TreeExplainer(default_model.boosters).shap_values(np.empty((0, 17)))
     assert values.shape == (0, 17)
     with pytest.raises(ValueError, match="at least one booster"):
         TreeExplainer([])

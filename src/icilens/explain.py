@@ -109,5 +109,5 @@ class TreeExplainer:
             pattern |= _goes_left(split, x[:, split.feature]).astype(np.int64) << bit
         first, inverse = _group_patterns(pattern, len(splits))
         contributions = booster.predict(x[first], pred_contrib=True, start_iteration=index, num_iteration=1)
-        for column in sorted({s.feature for s in splits}) + [total.shape[0] - 1]:
+        for column in [*sorted({s.feature for s in splits}), total.shape[0] - 1]:
             total[column] += contributions[inverse, column]
