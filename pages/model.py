@@ -46,6 +46,13 @@ with ui.guarded("showing the model card"):
             f"Validation on {validation['patients']} patients treated in 2018 ({validation['responders']} responders)"
         )
         st.dataframe(tables["overall"], hide_index=True)
+        difference = validation.get("auc_difference_vs_loris")
+        if difference:
+            st.markdown(
+                f"ROC AUC of the model minus LORIS on the same patients: **{difference[0]:+.3f}** "
+                f"(paired bootstrap 95% CI {difference[1]:+.3f} to {difference[2]:+.3f}). "
+                + ("The two are not distinguishable on these patients." if difference[1] < 0 < difference[2] else "")
+            )
         calibration = validation["calibration"]
         left, right = st.columns([3, 2])
         observed, predicted = validation_outcomes()

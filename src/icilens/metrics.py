@@ -112,3 +112,21 @@ def bootstrap_ci(
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(draws, [tail, 100 - tail])
     return float(estimate), float(low), float(high)
+
+
+def paired_difference_ci(
+    metric: Metric, y, p_first, p_second, n_boot: int = 1000, seed: int = 0
+) -> tuple[float, float, float]:
+    """Return (difference, low, high): metric(first) - metric(second) with a paired bootstrap 95% CI."""
+    y, p_first = np.asarray(y, dtype="float64"), np.asarray(p_first, dtype="float64")
+    p_second = np.asarray(p_second, dtype="float64")
+    keep = ~(np.isnan(y) | np.isnan(p_first) | np.isnan(p_second))
+    y, p_first, p_second = y[keep], p_first[keep], p_second[keep]
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, len(y), len(y))
+        draws.append(metric(y[idx], p_first[idx]) - metric(y[idx], p_second[idx]))
+    draws = np.asarray(draws)
+    low, high = np.nanpercentile(draws, [2.5, 97.5])
+    return float(metric(y, p_first) - metric(y, p_second)), float(low), float(high)

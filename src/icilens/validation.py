@@ -10,6 +10,7 @@ from icilens.metrics import (
     brier_score,
     calibration_slope_intercept,
     expected_calibration_error,
+    paired_difference_ci,
     pr_auc,
     roc_auc,
 )
@@ -118,6 +119,9 @@ def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str 
         "responders": int(y.sum()),
         "bootstrap": f"{N_BOOT} patient resamples, percentile 95% CI",
         "overall": overall,
+        "auc_difference_vs_loris": [
+            round(v, 4) for v in paired_difference_ci(roc_auc, y, probability, scores["LORIS"], n_boot=N_BOOT)
+        ],
         "calibration": {
             "slope": round(slope, 4),
             "intercept": round(intercept, 4),
@@ -140,6 +144,8 @@ def format_report(report: dict) -> str:
     for name, figures in report["overall"].items():
         brier = _ci_text(figures["brier"]) if "brier" in figures else "-"
         lines.append(f"{name:36} {_ci_text(figures['roc_auc']):24} {_ci_text(figures['pr_auc']):24} {brier:24}")
+    difference = report["auc_difference_vs_loris"]
+    lines.append(f"ROC AUC of the model minus LORIS (paired bootstrap): {_ci_text(difference)}")
     calibration = report["calibration"]
     lines += ["", "Calibration of the ICI Lens model: " + ", ".join(f"{k} {v}" for k, v in calibration.items()), ""]
     lines.append("ROC AUC per cancer type (at least 40 patients):")
