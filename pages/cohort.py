@@ -35,10 +35,10 @@ with ui.guarded("loading the cohort"):
         st.rerun()
 
     template_csv, template_xlsx, _ = upload_column.columns([1, 1, 2])
-    template_csv.download_button("Template (CSV)", build_template_csv(), "icilens_template.csv", "text/csv")
+    template_csv.download_button("Template (CSV)", ui.cached(build_template_csv), "icilens_template.csv", "text/csv")
     template_xlsx.download_button(
         "Template (XLSX)",
-        build_template_xlsx(),
+        ui.cached(build_template_xlsx),
         "icilens_template.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -52,7 +52,7 @@ result = cohort.result
 summary = summarise_cohort(result.frame)
 counts = result.severity_counts()
 
-st.subheader(cohort.label)
+st.subheader(ui.escape_markdown(cohort.label), anchor=False)
 metrics = st.columns(5)
 metrics[0].metric("Patients", summary.patients)
 if summary.response_rate is None:

@@ -1,11 +1,13 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
-from icilens.ui.page import guarded, require_cohort, setup_page
+from icilens.ui.page import cached, escape_markdown, guarded, require_cohort, setup_page
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
+    "cached",
     "clear_cohort",
     "current_cohort",
+    "escape_markdown",
     "guarded",
     "load_demo_cohort",
     "load_uploaded_cohort",

@@ -27,8 +27,19 @@ def setup_page(title: str) -> None:
         if cohort is None:
             st.caption("No cohort loaded")
         else:
-            st.caption(f"Cohort: **{cohort.label}** · {len(cohort.result.frame)} patients")
+            st.caption(f"Cohort: **{escape_markdown(cohort.label)}** · {len(cohort.result.frame)} patients")
         st.caption(f"ICI Lens {__version__}. {DISCLAIMER}")
+
+
+def escape_markdown(text: str) -> str:
+    """Return user-supplied text (file names, ids) safe to embed in Streamlit markdown."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+
+
+@st.cache_data(show_spinner=False)
+def cached(build) -> bytes:
+    """Return build() once per server: for static bytes (templates), never for patient data."""
+    return build()
 
 
 def require_cohort() -> Cohort:
