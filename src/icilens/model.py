@@ -259,7 +259,7 @@ class Model:
         raw = raws.mean(axis=0)
         return Prediction(self.calibrate(raw), low, high, raw, list_missing(frame))
 
-    def explain(self, frame: pd.DataFrame) -> tuple[float, np.ndarray]:
+    def explain(self, frame: pd.DataFrame, progress=None) -> tuple[float, np.ndarray]:
         """Return (base value, SHAP matrix patients x features) in log-odds; rows add up to model_output.
 
         Exact TreeSHAP from LightGBM; the ensemble's values are the mean of its members'.
@@ -268,7 +268,7 @@ class Model:
 
         if self._explainer is None:
             self._explainer = TreeExplainer(self.boosters)
-        return self._explainer.shap_values(encode_features(frame))
+        return self._explainer.shap_values(encode_features(frame), progress)
 
 
 def _sha256(data: bytes) -> str:

@@ -10,7 +10,7 @@ from icilens.reference import compute_loris, flag_tmb_high
 from icilens.schema import FEATURES
 
 
-def predict_cohort(model: Model, frame: pd.DataFrame, explain: bool = False) -> pd.DataFrame:
+def predict_cohort(model: Model, frame: pd.DataFrame, explain: bool = False, progress=None) -> pd.DataFrame:
     """Return one row per patient, in input order, with the model's and the reference predictions.
 
     With explain=True, adds model_output (log-odds), shap_base and one shap_<feature> column per
@@ -29,7 +29,7 @@ def predict_cohort(model: Model, frame: pd.DataFrame, explain: bool = False) -> 
         }
     )
     if explain:
-        base, shap = model.explain(frame)
+        base, shap = model.explain(frame, progress)
         table["model_output"] = prediction.model_output
         table["shap_base"] = base
         shap_columns = pd.DataFrame(shap, columns=[f"shap_{f}" for f in FEATURES])

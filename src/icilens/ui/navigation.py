@@ -12,6 +12,8 @@ APP = ROOT / "app.py"
 PAGES = (
     ("cohort", "Cohort", ":material/upload_file:"),
     ("patients", "Patients", ":material/groups:"),
+    ("patient", "Patient", ":material/person:"),
+    ("explanations", "Explanations", ":material/insights:"),
     ("model", "Model", ":material/model_training:"),
 )
 

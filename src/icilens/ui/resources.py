@@ -23,8 +23,9 @@ def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
     """Return the cohort's predictions with SHAP values, computed once and held in this session."""
     cached = st.session_state.get(_PREDICTIONS)
     if cached is None or cached[0] is not cohort.result:
-        with st.spinner("Scoring the cohort"):
-            table = predict_cohort(default_model(), cohort.result.frame, explain=True)
+        bar = st.progress(0.0, text="Computing exact SHAP values for the cohort")
+        table = predict_cohort(default_model(), cohort.result.frame, explain=True, progress=bar.progress)
+        bar.empty()
         cached = (cohort.result, table)
         st.session_state[_PREDICTIONS] = cached
     return cached[1]
@@ -45,3 +46,36 @@ def validation_outcomes() -> tuple[np.ndarray, np.ndarray]:
 
     frame = load_demo()
     return frame["response"].astype("float64").to_numpy(), default_model().predict(frame).probability
+
+
+@st.cache_data(show_spinner=False)
+def training_reference() -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the bundled training cohort and the model's mean |SHAP| per feature on it (public data)."""
+    from icilens.datasets import load_training
+
+    frame = load_training()
+    _, shap = default_model().explain(frame)
+    return frame, np.abs(shap).mean(axis=0)
+
+
+INTERACTION_SAMPLE = 300
+
+
+def cohort_interactions(cohort: Cohort, rows: np.ndarray) -> np.ndarray:
+    """Return SHAP interaction values for up to INTERACTION_SAMPLE of the given rows, held in this session."""
+    from icilens.explain import interaction_values
+    from icilens.model import encode_features
+
+    chosen = (
+        rows
+        if len(rows) <= INTERACTION_SAMPLE
+        else np.sort(np.random.default_rng(0).choice(rows, INTERACTION_SAMPLE, replace=False))
+    )
+    key = ("icilens_interactions", id(cohort.result), tuple(chosen))
+    cached = st.session_state.get("icilens_interactions")
+    if cached is None or cached[0] != key:
+        with st.spinner(f"Computing exact SHAP interaction values for {len(chosen)} patients"):
+            values = interaction_values(default_model().boosters, encode_features(cohort.result.frame.iloc[chosen]))
+        cached = (key, values)
+        st.session_state["icilens_interactions"] = cached
+    return cached[1]

@@ -1,0 +1,81 @@
+"""Explanations page: cohort-wide SHAP importance, beeswarm, dependence and interactions."""
+
+import numpy as np
+import streamlit as st
+
+from icilens import DISCLAIMER, ui
+from icilens.explain import pick_interacting_feature, rank_interaction_pairs
+from icilens.model import encode_features
+from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
+from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.ui.resources import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions
+
+AUTO = "(automatic)"
+
+ui.setup_page("Explanations")
+st.title("Explanations")
+st.caption(DISCLAIMER)
+cohort = ui.require_cohort()
+
+with ui.guarded("explaining the cohort"):
+    frame = cohort.result.frame
+    predictions = cohort_predictions(cohort)
+    types = sorted(frame["cancer_type"].dropna().astype(str).unique())
+    scope = st.selectbox("Patients", ["Whole cohort", *types], key="explain_scope")
+    rows = (
+        np.arange(len(frame)) if scope == "Whole cohort" else np.flatnonzero((frame["cancer_type"] == scope).to_numpy())
+    )
+    subset = frame.iloc[rows]
+    shap = predictions[[f"shap_{f}" for f in FEATURES]].to_numpy()[rows]
+    labels = [FIELD_BY_NAME[f].label for f in FEATURES]
+    st.caption(f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response.")
+
+    left, right = st.columns(2)
+    left.plotly_chart(plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}"), key="importance")
+    right.plotly_chart(plot_beeswarm(shap, subset, list(FEATURES), labels), key="beeswarm")
+
+    st.subheader("Dependence", anchor=False)
+    by_importance = [FEATURES[i] for i in np.argsort(-np.abs(shap).mean(axis=0))]
+    pick, colour = st.columns(2)
+    feature = pick.selectbox(
+        "Feature", by_importance, key="dependence_feature", format_func=lambda f: FIELD_BY_NAME[f].label
+    )
+    colour_choice = colour.selectbox(
+        "Colour by",
+        [AUTO, *[f for f in FEATURES if f != feature]],
+        key="dependence_colour",
+        format_func=lambda f: f if f == AUTO else FIELD_BY_NAME[f].label,
+    )
+    main = FEATURES.index(feature)
+    if colour_choice == AUTO:
+        partner = FEATURES[pick_interacting_feature(main, shap[:, main], encode_features(subset))]
+        st.caption(
+            f"Colour picked automatically: {FIELD_BY_NAME[partner].label}, the feature that best explains the spread."
+        )
+    else:
+        partner = colour_choice
+    st.plotly_chart(
+        plot_dependence(
+            subset[feature], shap[:, main], FIELD_BY_NAME[feature].label, subset[partner], FIELD_BY_NAME[partner].label
+        ),
+        key="dependence",
+    )
+
+    st.subheader("Interactions", anchor=False)
+    st.caption(
+        f"Exact SHAP interaction values take a few seconds; they are computed for up to {INTERACTION_SAMPLE} "
+        "patients of the current selection (a fixed random sample) and kept for this session."
+    )
+    if st.toggle("Compute interactions", key="show_interactions"):
+        interactions = cohort_interactions(cohort, rows)
+        left, right = st.columns([3, 2])
+        left.plotly_chart(plot_interactions(interactions, labels), key="interactions")
+        pairs = rank_interaction_pairs(interactions, labels)
+        right.dataframe(
+            {
+                "feature": [a for a, _, _ in pairs],
+                "with": [b for _, b, _ in pairs],
+                "mean |interaction|": [round(v, 4) for _, _, v in pairs],
+            },
+            hide_index=True,
+        )

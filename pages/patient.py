@@ -1,0 +1,174 @@
+"""Patient page: one prediction with its uncertainty, why, what-if, and similar patients."""
+
+import pandas as pd
+import streamlit as st
+
+from icilens import DISCLAIMER, ui
+from icilens.patient import explain_patient, format_value
+from icilens.plots import plot_icon_array, plot_waterfall
+from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
+from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.similarity import HOW, find_similar_patients, summarise_outcomes
+from icilens.summary import summarise_cohort
+from icilens.ui.resources import cohort_predictions, default_model, patient_table, training_reference
+from icilens.ui.whatif import what_if_inputs
+
+ui.setup_page("Patient")
+cohort = ui.require_cohort()
+
+with ui.guarded("explaining this patient"):
+    model = default_model()
+    predictions = cohort_predictions(cohort)
+    order = patient_table(cohort).sort_values("rank")["patient_id"].tolist()
+    requested = st.query_params.get("id")
+    if requested is not None and requested not in order:
+        st.warning(
+            f"No patient with id {ui.escape_markdown(requested)} in this cohort; showing the highest-ranked patient."
+        )
+    patient_id = requested if requested in order else order[0]
+
+    position = order.index(patient_id)
+    title, previous, following, choose = st.columns([3, 1, 1, 3], vertical_alignment="bottom")
+    title.title(f"Patient {ui.escape_markdown(patient_id)}", anchor=False)
+    if previous.button("Previous", disabled=position == 0, key="previous_patient", icon=":material/arrow_back:"):
+        st.query_params["id"] = order[position - 1]
+        st.rerun()
+    if following.button(
+        "Next", disabled=position == len(order) - 1, key="next_patient", icon=":material/arrow_forward:"
+    ):
+        st.query_params["id"] = order[position + 1]
+        st.rerun()
+    picked = choose.selectbox(
+        "Open patient (ranked by predicted probability)", order, index=position, key=f"pick_{patient_id}"
+    )
+    if picked != patient_id:
+        st.query_params["id"] = picked
+        st.rerun()
+    st.query_params["id"] = patient_id
+    st.caption(DISCLAIMER)
+
+    frame = cohort.result.frame
+    row_index = int((predictions["patient_id"] == patient_id).to_numpy().argmax())
+    patient = frame.iloc[[row_index]]
+    scored = predictions.iloc[row_index]
+    explanation = explain_patient(model, patient, scored)
+    summary = summarise_cohort(frame)
+    training_rate = model.card["training"]["response_rate"]
+
+    metrics = st.columns(5)
+    metrics[0].metric(
+        "Predicted response",
+        f"{explanation.probability:.0%}",
+        help="Calibrated probability of objective response (RECIST CR or PR)",
+    )
+    metrics[0].caption(f"Interval {explanation.low:.0%} to {explanation.high:.0%} (spread of the 10-model ensemble)")
+    metrics[1].metric(
+        "Cohort response rate", "not recorded" if summary.response_rate is None else f"{summary.response_rate:.0%}"
+    )
+    metrics[2].metric("Training response rate", f"{training_rate:.0%}", help="964 MSK patients treated in 2015-2017")
+    loris = scored["loris_probability"]
+    metrics[3].metric(
+        "LORIS", "needs its 6 inputs" if pd.isna(loris) else f"{loris:.0%}", help="Pan-cancer LORIS, Chang et al. 2024"
+    )
+    tmb_high = scored["tmb_high"]
+    metrics[4].metric(
+        "TMB ≥ 10 mut/Mb",
+        "unknown" if pd.isna(tmb_high) else ("yes" if tmb_high else "no"),
+        help="FDA tissue-agnostic threshold for pembrolizumab",
+    )
+    observed = patient["response"].iloc[0]
+    if not pd.isna(observed):
+        st.caption(f"Observed response: **{'responder' if observed == 1 else 'non-responder'}**.")
+
+    left, right = st.columns([1, 2])
+    with left:
+        st.plotly_chart(plot_icon_array(explanation.probability), key="icon_array")
+        st.markdown(f"About **{round(explanation.probability * 100)} of 100** patients like this one respond.")
+        st.markdown("**What drives this prediction**")
+        st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
+    with right:
+        scale = st.segmented_control(
+            "Waterfall scale",
+            [PROBABILITY, LOG_ODDS],
+            default=PROBABILITY,
+            key="waterfall_scale",
+            format_func=lambda s: "Probability points" if s == PROBABILITY else "Log-odds",
+        )
+        scale = scale or PROBABILITY
+        if scale == PROBABILITY:
+            figure = plot_waterfall(
+                explanation.labels, explanation.points, explanation.base_probability, explanation.probability
+            )
+        else:
+            figure = plot_waterfall(
+                explanation.labels,
+                explanation.shap,
+                explanation.base_raw,
+                explanation.base_raw + explanation.shap.sum(),
+                scale=LOG_ODDS,
+            )
+        st.plotly_chart(figure, key="waterfall")
+
+    if explanation.notes:
+        st.subheader("About this patient's inputs", anchor=False)
+        for note in explanation.notes:
+            (st.info if note.kind == "missing" else st.warning)(note.text)
+
+    st.subheader("What if", anchor=False)
+    st.caption("Change inputs and compare with the original prediction. Nothing here changes the cohort.")
+    changed = what_if_inputs(patient, key=f"whatif_{patient_id}")
+    if changed is not None:
+        alternative = explain_patient(model, changed)
+        before, after = st.columns(2)
+        before.metric("Original", f"{explanation.probability:.0%}")
+        after.metric(
+            "What if",
+            f"{alternative.probability:.0%}",
+            delta=f"{(alternative.probability - explanation.probability) * 100:+.1f} points",
+        )
+        before.plotly_chart(
+            plot_waterfall(
+                explanation.labels,
+                explanation.points,
+                explanation.base_probability,
+                explanation.probability,
+                title="Original",
+            ),
+            key="waterfall_original",
+        )
+        after.plotly_chart(
+            plot_waterfall(
+                alternative.labels,
+                alternative.points,
+                alternative.base_probability,
+                alternative.probability,
+                title="What if",
+            ),
+            key="waterfall_whatif",
+        )
+
+    st.subheader("Similar patients in the training cohort", anchor=False)
+    reference, importance = training_reference()
+    similar = find_similar_patients(patient, reference, importance, k=20)
+    outcome = summarise_outcomes(similar)
+    cells = st.columns(3)
+    cells[0].metric("Responded", f"{outcome['responders']} of {outcome['patients']}")
+    for cell, label, key in (
+        (cells[1], "Median overall survival", "median_os_months"),
+        (cells[2], "Median progression-free survival", "median_pfs_months"),
+    ):
+        value = outcome[key]
+        cell.metric(label, "not reached" if value is None else f"{value:.1f} months", help="Kaplan-Meier median")
+    st.caption(HOW)
+    shown = similar[["patient_id", "distance", "response", "os_months", *FEATURES]].copy()
+    shown["response"] = shown["response"].map({1: "responder", 0: "non-responder"})
+    for field in FEATURES:
+        shown[field] = [format_value(field, v) for v in shown[field]]
+    st.dataframe(
+        shown.rename(columns={f: FIELD_BY_NAME[f].label for f in FEATURES}),
+        hide_index=True,
+        column_config={
+            "distance": st.column_config.NumberColumn(format="%.3f"),
+            "os_months": st.column_config.NumberColumn("OS (months)", format="%.1f"),
+        },
+    )

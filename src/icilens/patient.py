@@ -1,0 +1,165 @@
+"""One patient's explanation in clinical words: values with units, drivers, and input warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from icilens.explain import to_probability_points
+from icilens.predictions import predict_cohort
+from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
+
+RARE_TYPE_PATIENTS = 30
+
+
+def format_value(field: str, value) -> str:
+    """Return a value with its unit as a clinician reads it ('3.1 g/dL', 'yes', 'missing')."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "missing"
+    spec = FIELD_BY_NAME[field]
+    if spec.categories:
+        return str(value)
+    number = float(value)
+    text = f"{number:.0f}" if abs(number) >= 100 else f"{number:.3g}" if abs(number) < 1 else f"{number:.1f}"
+    unit = spec.unit if spec.unit not in ("ratio", "score", "fraction 0-1") else ""
+    return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
+
+
+def label_value(field: str, value) -> str:
+    """Return 'Label = value unit' for chart bars and sentences."""
+    return f"{FIELD_BY_NAME[field].label} = {format_value(field, value)}"
+
+
+def describe_drivers(row: pd.Series, points: np.ndarray, top: int = 3) -> list[str]:
+    """Return plain sentences for the features that moved this prediction most, largest first.
+
+    points are the contributions in probability points (0-1 scale) in FEATURES order.
+    """
+    points = np.asarray(points, dtype="float64")
+    if points.shape != (len(FEATURES),):
+        raise ValueError(f"describe_drivers needs one contribution per feature ({len(FEATURES)}), got {points.shape}")
+    sentences = []
+    for index in np.argsort(-np.abs(points))[:top]:
+        size = points[index] * 100
+        if abs(size) < 0.5:
+            break
+        field = FEATURES[index]
+        direction = "raised" if size > 0 else "lowered"
+        sentences.append(
+            f"{label_value(field, row[field])} {direction} the predicted chance of response by {abs(size):.0f} "
+            f"percentage point{'s' if round(abs(size)) != 1 else ''}."
+        )
+    return sentences or ["No single feature moved this prediction by more than half a percentage point."]
+
+
+@dataclass(frozen=True)
+class InputNote:
+    """Something about a patient's inputs the clinician should know: kind is missing, range or type."""
+
+    kind: str
+    field: str
+    text: str
+
+
+def review_inputs(row: pd.Series, points: np.ndarray, card: dict) -> list[InputNote]:
+    """Return notes on missing features, values outside the training range and rare cancer types."""
+    features = {f["name"]: f for f in card["features"]}
+    notes = []
+    for index, field in enumerate(FEATURES):
+        value, spec = row[field], FIELD_BY_NAME[field]
+        if pd.isna(value):
+            notes.append(
+                InputNote(
+                    "missing",
+                    field,
+                    (
+                        f"{spec.label} is missing: the model followed the branch it learned for missing values, "
+                        f"which moved this prediction by {points[index] * 100:+.1f} points; a measured value could move it either way."
+                    ),
+                )
+            )
+            continue
+        bounds = features[field].get("training_p01_p99")
+        if bounds and not bounds[0] <= float(value) <= bounds[1]:
+            notes.append(
+                InputNote(
+                    "range",
+                    field,
+                    (
+                        f"{label_value(field, value)} lies outside the central 98% of training patients "
+                        f"({format_value(field, bounds[0])} to {format_value(field, bounds[1])}): the model treats it like the "
+                        "most extreme training values and cannot extrapolate further."
+                    ),
+                )
+            )
+    cancer = row["cancer_type"]
+    counts = features["cancer_type"].get("training_counts", {})
+    if not pd.isna(cancer):
+        seen = counts.get(str(cancer), 0)
+        if cancer == OTHER_CANCER or seen == 0:
+            notes.append(
+                InputNote(
+                    "type",
+                    "cancer_type",
+                    (
+                        "This cancer type was absent from training: the model treats the type as unknown, so its "
+                        "prediction rests on the other features only."
+                    ),
+                )
+            )
+        elif seen < RARE_TYPE_PATIENTS:
+            notes.append(
+                InputNote(
+                    "type",
+                    "cancer_type",
+                    (f"{cancer} is rare in training ({seen} patients): the model's view of this type is uncertain."),
+                )
+            )
+    return notes
+
+
+@dataclass
+class PatientExplanation:
+    """Everything the Patient page shows about one prediction."""
+
+    patient_id: str
+    probability: float
+    low: float
+    high: float
+    base_raw: float
+    shap: np.ndarray  # log-odds, FEATURES order
+    base_probability: float
+    points: np.ndarray  # probability points (0-1 scale), FEATURES order
+    labels: list[str]
+    drivers: list[str]
+    notes: list[InputNote]
+
+
+def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = None) -> PatientExplanation:
+    """Return the prediction, exact SHAP values in log-odds and probability points, drivers and notes.
+
+    scored, when given, is the patient's row of `predict_cohort(..., explain=True)`: nothing is recomputed.
+    """
+    if len(patient) != 1:
+        raise ValueError("explain_patient takes a frame with exactly one patient")
+    if scored is None:
+        scored = predict_cohort(model, patient, explain=True).iloc[0]
+    shap = scored[[f"shap_{f}" for f in FEATURES]].to_numpy(dtype="float64")
+    base_raw = float(scored["shap_base"])
+    base_p, points, final_p = to_probability_points(shap, base_raw, model.calibrate)
+    row = patient.iloc[0]
+    return PatientExplanation(
+        patient_id=str(row["patient_id"]),
+        probability=float(final_p),
+        low=float(scored["probability_low"]),
+        high=float(scored["probability_high"]),
+        base_raw=base_raw,
+        shap=shap,
+        base_probability=base_p,
+        points=points,
+        labels=[label_value(f, row[f]) for f in FEATURES],
+        drivers=describe_drivers(row, points),
+        notes=review_inputs(row, points, model.card),
+    )

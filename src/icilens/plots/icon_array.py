@@ -1,0 +1,28 @@
+"""Icon array: how many of 100 patients like this one respond."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from icilens.plots.style import MUTED, RESPONDER, finish
+
+
+def plot_icon_array(probability: float) -> go.Figure:
+    """Return a 10 x 10 grid in which round(100 * probability) icons are coloured as responders."""
+    if not 0 <= probability <= 1:
+        raise ValueError("plot_icon_array takes a probability between 0 and 1")
+    responders = int(round(probability * 100))
+    index = np.arange(100)
+    x, y = index % 10, 9 - index // 10
+    colours = [RESPONDER if i < responders else MUTED for i in index]
+    figure = go.Figure(
+        go.Scatter(
+            x=x, y=y, mode="markers", marker={"symbol": "circle", "size": 18, "color": colours}, hoverinfo="skip"
+        )
+    )
+    figure.update_xaxes(visible=False, range=[-0.7, 9.7])
+    figure.update_yaxes(visible=False, range=[-0.7, 9.7], scaleanchor="x")
+    figure = finish(figure, f"About {responders} of 100 patients like this respond", height=380)
+    figure.update_layout(showlegend=False, margin={"l": 10, "r": 10, "t": 50, "b": 60})
+    return figure

@@ -1,0 +1,66 @@
+"""Similar patients of the training cohort, and what happened to them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icilens.model import encode_features
+from icilens.schema import FEATURES, FIELD_BY_NAME
+
+HOW = (
+    "Similarity is a weighted Gower distance over the features both patients have: numbers differ by "
+    "their gap divided by the training range (capped at 1), categories by 0 or 1; each feature is "
+    "weighted by its mean absolute SHAP value, so what drives the model counts most."
+)
+
+
+def find_similar_patients(
+    patient: pd.DataFrame, reference: pd.DataFrame, weights: np.ndarray, k: int = 20
+) -> pd.DataFrame:
+    """Return the k reference patients nearest to the one-row patient frame, nearest first, with 'distance'."""
+    if len(patient) != 1:
+        raise ValueError("find_similar_patients takes a frame with exactly one patient")
+    weights = np.asarray(weights, dtype="float64")
+    if weights.shape != (len(FEATURES),) or (weights < 0).any():
+        raise ValueError(f"weights must be {len(FEATURES)} non-negative numbers, one per feature")
+    x, pool = encode_features(patient)[0], encode_features(reference)
+    span = np.nanmax(pool, axis=0) - np.nanmin(pool, axis=0)
+    gaps = np.empty_like(pool)
+    for j, field in enumerate(FEATURES):
+        if FIELD_BY_NAME[field].categories:
+            gaps[:, j] = (pool[:, j] != x[j]).astype("float64")
+        else:
+            gaps[:, j] = np.minimum(np.abs(pool[:, j] - x[j]) / (span[j] if span[j] > 0 else 1.0), 1.0)
+    both = ~np.isnan(pool) & ~np.isnan(x)
+    used = np.where(both, weights, 0.0)
+    distance = np.where(both, gaps, 0.0) @ weights / np.maximum(used.sum(axis=1), 1e-12)
+    distance[used.sum(axis=1) == 0] = np.inf
+    order = np.argsort(distance, kind="stable")[:k]
+    return reference.iloc[order].assign(distance=distance[order])
+
+
+def kaplan_meier_median(months, events) -> float | None:
+    """Return the Kaplan-Meier median time, or None when survival never falls to 50%."""
+    data = pd.DataFrame({"t": np.asarray(months, dtype="float64"), "e": np.asarray(events, dtype="float64")}).dropna()
+    if data.empty:
+        return None
+    survival = 1.0
+    for time, group in data.sort_values("t").groupby("t"):
+        at_risk = (data["t"] >= time).sum()
+        survival *= 1 - group["e"].sum() / at_risk
+        if survival <= 0.5:
+            return float(time)
+    return None
+
+
+def summarise_outcomes(patients: pd.DataFrame) -> dict:
+    """Return responders, response rate and Kaplan-Meier median OS and PFS of a group of patients."""
+    known = patients["response"].dropna()
+    return {
+        "patients": len(patients),
+        "responders": int((known == 1).sum()),
+        "response_rate": float((known == 1).mean()) if len(known) else None,
+        "median_os_months": kaplan_meier_median(patients["os_months"], patients["os_event"]),
+        "median_pfs_months": kaplan_meier_median(patients["pfs_months"], patients["pfs_event"]),
+    }
