@@ -7,7 +7,7 @@ from icilens import DISCLAIMER, ui
 from icilens.explain import pick_interacting_feature, rank_interaction_pairs
 from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
-from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.schema import FEATURES, FIELD_BY_NAME, SHORT_LABELS
 from icilens.ui.resources import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions
 
 AUTO = "(automatic)"
@@ -68,8 +68,8 @@ with ui.guarded("explaining the cohort"):
     )
     if st.toggle("Compute interactions", key="show_interactions"):
         interactions = cohort_interactions(cohort, rows)
-        left, right = st.columns([3, 2])
-        left.plotly_chart(plot_interactions(interactions, labels), key="interactions")
+        left, right = st.columns([1, 1])
+        left.plotly_chart(plot_interactions(interactions, [SHORT_LABELS[f] for f in FEATURES]), key="interactions")
         pairs = rank_interaction_pairs(interactions, labels)
         right.dataframe(
             {

@@ -30,20 +30,30 @@ with ui.guarded("explaining this patient"):
     position = order.index(patient_id)
     title, previous, following, choose = st.columns([3, 1, 1, 3], vertical_alignment="bottom")
     title.title(f"Patient {ui.escape_markdown(patient_id)}", anchor=False)
-    if previous.button("Previous", disabled=position == 0, key="previous_patient", icon=":material/arrow_back:"):
-        st.query_params["id"] = order[position - 1]
-        st.rerun()
-    if following.button(
-        "Next", disabled=position == len(order) - 1, key="next_patient", icon=":material/arrow_forward:"
-    ):
-        st.query_params["id"] = order[position + 1]
-        st.rerun()
-    picked = choose.selectbox(
-        "Open patient (ranked by predicted probability)", order, index=position, key=f"pick_{patient_id}"
+    previous.button(
+        "Previous",
+        disabled=position == 0,
+        key="previous_patient",
+        icon=":material/arrow_back:",
+        on_click=ui.open_patient,
+        args=(order[max(position - 1, 0)],),
     )
-    if picked != patient_id:
-        st.query_params["id"] = picked
-        st.rerun()
+    following.button(
+        "Next",
+        disabled=position == len(order) - 1,
+        key="next_patient",
+        icon=":material/arrow_forward:",
+        on_click=ui.open_patient,
+        args=(order[min(position + 1, len(order) - 1)],),
+    )
+    choose.selectbox(
+        "Open patient (ranked by predicted probability)",
+        order,
+        index=position,
+        key=f"pick_{patient_id}",
+        on_change=ui.open_picked_patient,
+        args=(f"pick_{patient_id}",),
+    )
     st.query_params["id"] = patient_id
     st.caption(DISCLAIMER)
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.predictions import filter_patients
+from icilens.ui.navigation import page
 from icilens.ui.resources import patient_table
 
 ui.setup_page("Patients")
@@ -24,10 +25,14 @@ with ui.guarded("scoring the cohort"):
         f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the interval is the spread "
         "of the 10 models of the ensemble (10th to 90th percentile)."
     )
-    st.dataframe(
+    st.caption("Select a row to open the patient.")
+    selection = st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"patients_table_{st.session_state.get('patients_table_round', 0)}",
         column_config={
             "patient_id": st.column_config.TextColumn("Patient"),
             "cancer_type": st.column_config.TextColumn("Cancer type"),
@@ -46,3 +51,8 @@ with ui.guarded("scoring the cohort"):
             "observed": st.column_config.TextColumn("Observed response"),
         },
     )
+    chosen = selection.selection.rows if selection else []
+    if chosen:
+        # A fresh table next time: the old selection must not reopen this patient on return.
+        st.session_state["patients_table_round"] = st.session_state.get("patients_table_round", 0) + 1
+        st.switch_page(page("patient"), query_params={"id": shown.iloc[chosen[0]]["patient_id"]})

@@ -53,3 +53,9 @@ def test_normalise_and_units():
     assert normalise_name("  Head & Neck ") == "head and neck"
     assert bracketed_unit("Albumin (g/L)") == "g/l"
     assert bracketed_unit("Albumin") == ""
+
+
+def test_every_feature_has_a_short_label():
+    from icilens.schema import SHORT_LABELS
+
+    assert set(SHORT_LABELS) == set(FEATURES)

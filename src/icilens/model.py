@@ -113,10 +113,8 @@ def encode_features(frame: pd.DataFrame) -> np.ndarray:
         spec = FIELD_BY_NAME[name]
         column = frame[name]
         if spec.categories:
-            known = [c for c in spec.categories if c != OTHER_CANCER]
-            codes = pd.Categorical(column.astype(object), categories=known).codes.astype("float64")
-            codes[codes < 0] = np.nan
-            matrix[:, j] = codes
+            known = {c: float(i) for i, c in enumerate(c for c in spec.categories if c != OTHER_CANCER)}
+            matrix[:, j] = column.astype(object).map(known).to_numpy(dtype="float64", na_value=np.nan)
         else:
             matrix[:, j] = column.to_numpy(dtype="float64", na_value=np.nan)
     return matrix

@@ -457,6 +457,26 @@ FEATURES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == FEATURE)
 OUTCOMES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == OUTCOME)
 CANONICAL_COLUMNS: tuple[str, ...] = ("patient_id", *FEATURES, *OUTCOMES)
 
+SHORT_LABELS = {
+    "tmb": "TMB",
+    "pdl1_tps": "PD-L1",
+    "prior_systemic_therapy": "Prior therapy",
+    "albumin": "Albumin",
+    "cancer_type": "Cancer type",
+    "nlr": "NLR",
+    "age": "Age",
+    "fcna": "FCNA",
+    "drug_class": "ICI class",
+    "sex": "Sex",
+    "msi": "MSI",
+    "stage": "Stage",
+    "hla_loh": "HLA LOH",
+    "hed": "HED",
+    "platelets": "Platelets",
+    "hgb": "Hb",
+    "bmi": "BMI",
+}
+
 # Feature groups that hospitals often lack together; used to explain missingness.
 GENOMIC_EXTRAS = ("fcna", "hed", "hla_loh", "msi", "pdl1_tps")
 BLOOD_VALUES = ("albumin", "nlr", "platelets", "hgb")

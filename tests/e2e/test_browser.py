@@ -42,3 +42,17 @@ def test_deep_link_on_a_fresh_server_uses_the_app_navigation(fresh_server, page)
     page.get_by_role("button", name=DEMO_BUTTON).click()
     expect(page.get_by_text("515 of 515 patients")).to_be_visible(timeout=60_000)
     assert "Traceback" not in fresh_server.log()
+
+
+def test_open_a_patient_from_the_table_and_switch_to_log_odds(server, page):
+    page.goto(f"{server.url}/patients")
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(page.get_by_text("515 of 515 patients")).to_be_visible(timeout=60_000)
+    grid = page.get_by_test_id("stDataFrameResizable").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 10, box["y"] + 55)  # the selection cell of the first row
+    page.wait_for_url("**/patient?id=*", timeout=30_000)
+    expect(page.get_by_text("Why this prediction", exact=False).first).to_be_visible(timeout=30_000)
+    page.get_by_text("Log-odds", exact=True).click()
+    expect(page.get_by_text("model output (log-odds)").first).to_be_visible(timeout=30_000)
+    assert "Traceback" not in page.content()

@@ -96,3 +96,57 @@ def test_model_page_shows_the_card_without_a_cohort():
     overall = at.dataframe[0].value
     assert list(overall["score"])[:2] == ["ICI Lens model", "LORIS"]
     assert any(m.label == "Calibration slope" for m in at.metric)
+
+
+def _with_demo(path: str, **query) -> AppTest:
+    at = _page(path)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.button(key="gate_demo").click().run()
+    _no_errors(at)
+    return at
+
+
+def test_patient_page_opens_the_patient_named_in_the_url():
+    at = _with_demo("pages/patient.py", id="5")
+    assert at.title[0].value == "Patient 5"
+    assert at.query_params["id"] == ["5"] or at.query_params["id"] == "5"
+    assert any("raised the predicted chance" in m.value for m in at.markdown)
+    labels = {m.label for m in at.metric}
+    assert {"Predicted response", "LORIS", "TMB ≥ 10 mut/Mb", "Responded"} <= labels
+
+
+def test_patient_page_next_switches_patient_and_url():
+    at = _with_demo("pages/patient.py")
+    first = at.title[0].value
+    at.button(key="next_patient").click().run()
+    _no_errors(at)
+    assert at.title[0].value != first
+    assert at.title[0].value.removeprefix("Patient ") in str(at.query_params["id"])
+
+
+def test_patient_page_unknown_id_warns_and_shows_the_top_patient():
+    at = _with_demo("pages/patient.py", id="no-such-patient")
+    assert "No patient with id" in at.warning[0].value
+
+
+def test_what_if_moves_the_prediction_and_resets():
+    at = _with_demo("pages/patient.py", id="5")
+    key = "whatif_5_albumin"
+    at.number_input(key=key).set_value(2.0).run()
+    _no_errors(at)
+    what_if = {m.label: m for m in at.metric}["What if"]
+    assert what_if.delta.startswith("-")
+    at.button(key="whatif_5_reset").click().run()
+    assert "What if" not in {m.label for m in at.metric}
+
+
+def test_explanations_page_for_one_cancer_type():
+    at = _with_demo("pages/explanations.py")
+    at.selectbox(key="explain_scope").set_value("Melanoma").run()
+    _no_errors(at)
+    assert any("patients. Exact TreeSHAP" in c.value for c in at.caption)
+    at.selectbox(key="dependence_feature").set_value("albumin").run()
+    _no_errors(at)
+    assert any("Colour picked automatically" in c.value for c in at.caption)

@@ -12,7 +12,7 @@ def plot_icon_array(probability: float) -> go.Figure:
     """Return a 10 x 10 grid in which round(100 * probability) icons are coloured as responders."""
     if not 0 <= probability <= 1:
         raise ValueError("plot_icon_array takes a probability between 0 and 1")
-    responders = int(round(probability * 100))
+    responders = round(probability * 100)
     index = np.arange(100)
     x, y = index % 10, 9 - index // 10
     colours = [RESPONDER if i < responders else MUTED for i in index]

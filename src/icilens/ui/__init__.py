@@ -1,6 +1,14 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
-from icilens.ui.page import cached, escape_markdown, guarded, require_cohort, setup_page
+from icilens.ui.page import (
+    cached,
+    escape_markdown,
+    guarded,
+    open_patient,
+    open_picked_patient,
+    require_cohort,
+    setup_page,
+)
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
@@ -11,6 +19,8 @@ __all__ = [
     "guarded",
     "load_demo_cohort",
     "load_uploaded_cohort",
+    "open_patient",
+    "open_picked_patient",
     "remap_cohort",
     "require_cohort",
     "setup_page",

@@ -78,3 +78,13 @@ def guarded(action: str):
         st.error(
             f"Something went wrong while {action} (error id {error_id}). Try again; if it persists, report the id."
         )
+
+
+def open_patient(patient_id: str) -> None:
+    """Callback: show another patient; the id goes into the URL so the link can be shared."""
+    st.query_params["id"] = patient_id
+
+
+def open_picked_patient(widget_key: str) -> None:
+    """Callback: show the patient chosen in a selectbox."""
+    open_patient(st.session_state[widget_key])

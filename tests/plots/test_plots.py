@@ -1,0 +1,73 @@
+"""Plot builders return figures with the expected traces, labels and numbers."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from icilens import plots
+from icilens.explain import interaction_values
+from icilens.model import encode_features
+from icilens.patient import explain_patient
+from icilens.schema import FEATURES, FIELD_BY_NAME
+
+LABELS = [FIELD_BY_NAME[f].label for f in FEATURES]
+
+
+def test_waterfall_bars_add_up_and_carry_values_with_units(default_model, demo_frame):
+    explanation = explain_patient(default_model, demo_frame.iloc[[4]])
+    figure = plots.plot_waterfall(
+        explanation.labels, explanation.points, explanation.base_probability, explanation.probability
+    )
+    trace = figure.data[0]
+    assert isinstance(trace, go.Waterfall)
+    assert trace.y[0].startswith("Base value") and trace.y[-1] == "Prediction"
+    assert "Tumour mutational burden = 32.5 mut/Mb" in trace.y
+    assert "other features" in " ".join(trace.y)
+    assert sum(trace.x[:-1]) == pytest.approx(trace.x[-1], abs=1e-9)
+    assert "add up exactly" in figure.layout.annotations[-1].text or any(
+        "add up" in a.text for a in figure.layout.annotations
+    )
+
+
+def test_waterfall_in_log_odds(default_model, demo_frame):
+    e = explain_patient(default_model, demo_frame.iloc[[0]])
+    figure = plots.plot_waterfall(e.labels, e.shap, e.base_raw, e.base_raw + e.shap.sum(), scale="log-odds")
+    assert figure.layout.xaxis.title.text == "model output (log-odds)"
+    with pytest.raises(ValueError, match="scale"):
+        plots.plot_waterfall(e.labels, e.shap, 0, 0, scale="odds")
+
+
+def test_icon_array_colours_the_right_number():
+    figure = plots.plot_icon_array(0.31)
+    colours = figure.data[0].marker.color
+    assert len(colours) == 100 and sum(c == colours[0] for c in colours) == 31
+    assert "31 of 100" in figure.layout.title.text
+
+
+def test_cohort_charts(default_model, demo_frame):
+    _, shap = default_model.explain(demo_frame)
+    importance = plots.plot_importance(shap, LABELS)
+    assert importance.data[0].y[-1] == "Tumour mutational burden"  # most important on top
+    beeswarm = plots.plot_beeswarm(shap, demo_frame, list(FEATURES), LABELS, max_display=5)
+    assert len(beeswarm.layout.yaxis.ticktext) == 5
+    dependence = plots.plot_dependence(
+        demo_frame["albumin"], shap[:, FEATURES.index("albumin")], "Serum albumin", demo_frame["nlr"], "NLR"
+    )
+    assert dependence.layout.xaxis.title.text == "Serum albumin" and len(dependence.data[0].x) == 515
+    categorical = plots.plot_dependence(
+        demo_frame["cancer_type"], shap[:, FEATURES.index("cancer_type")], "Cancer type"
+    )
+    assert "NSCLC" in categorical.layout.xaxis.ticktext
+
+
+def test_interaction_heatmap(default_model, demo_frame):
+    values = interaction_values(default_model.boosters[:2], encode_features(demo_frame.head(30)))
+    figure = plots.plot_interactions(values, LABELS, max_display=6)
+    assert np.asarray(figure.data[0].z).shape == (6, 6)
+
+
+def test_cohort_page_charts(demo_frame):
+    assert plots.plot_missingness(demo_frame).data[0].y[-1] == "PD-L1 tumour proportion score"
+    assert plots.plot_category_counts(demo_frame["cancer_type"], "Cancer types").data[0].y[-1] == "NSCLC"
+    y = demo_frame["response"].astype(float).to_numpy()
+    assert len(plots.plot_calibration(y, np.full(len(y), y.mean())).data) == 2

@@ -1,0 +1,58 @@
+"""One patient's explanation: exact probability points, sentences, notes and what-if direction."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from icilens.patient import describe_drivers, explain_patient, format_value
+from icilens.predictions import predict_cohort
+from icilens.schema import FEATURES
+from icilens.validation import drop_features
+
+
+def test_probability_points_add_up_for_every_demo_patient(default_model, demo_frame):
+    table = predict_cohort(default_model, demo_frame, explain=True)
+    for index in range(0, len(demo_frame), 1):
+        explanation = explain_patient(default_model, demo_frame.iloc[[index]], table.iloc[index])
+        assert explanation.base_probability + explanation.points.sum() == pytest.approx(
+            explanation.probability, abs=1e-12
+        )
+        assert explanation.probability == pytest.approx(table["response_probability"].iloc[index], abs=1e-12)
+        assert np.all(np.sign(explanation.points) == np.sign(explanation.shap))
+
+
+def test_drivers_name_the_value_unit_and_direction(default_model, demo_frame):
+    explanation = explain_patient(default_model, demo_frame.iloc[[4]])  # TMB 32.5 mut/Mb
+    assert any("Tumour mutational burden = 32.5 mut/Mb raised" in s for s in explanation.drivers)
+    assert len(explanation.drivers) == 3
+
+
+def test_drivers_check_their_input():
+    with pytest.raises(ValueError, match="one contribution per feature"):
+        describe_drivers(pd.Series(dtype=object), np.zeros(3))
+
+
+def test_notes_for_missing_out_of_range_and_unknown_type(default_model, demo_frame):
+    patient = drop_features(demo_frame.iloc[[0]], ["hed"]).assign(nlr=80.0)
+    patient["cancer_type"] = pd.Categorical(["Other"], dtype=demo_frame["cancer_type"].dtype)
+    kinds = {(note.kind, note.field) for note in explain_patient(default_model, patient).notes}
+    assert {("missing", "hed"), ("range", "nlr"), ("type", "cancer_type")} <= kinds
+
+
+def test_what_if_more_albumin_and_no_prior_therapy_raise_the_probability(default_model, demo_frame):
+    patient = demo_frame.iloc[[10]].copy()
+    base = explain_patient(default_model, patient.assign(albumin=2.8)).probability
+    assert explain_patient(default_model, patient.assign(albumin=4.6)).probability > base
+    treated = patient.copy()
+    treated["prior_systemic_therapy"] = pd.Categorical(["yes"], dtype=patient["prior_systemic_therapy"].dtype)
+    untreated = patient.copy()
+    untreated["prior_systemic_therapy"] = pd.Categorical(["no"], dtype=patient["prior_systemic_therapy"].dtype)
+    assert explain_patient(default_model, untreated).probability > explain_patient(default_model, treated).probability
+
+
+def test_format_value():
+    assert format_value("albumin", 3.1) == "3.1 g/dL"
+    assert format_value("pdl1_tps", 50.0) == "50.0%"
+    assert format_value("nlr", None) == "missing"
+    assert format_value("sex", "male") == "male"
+    assert len(FEATURES) == 17
