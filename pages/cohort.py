@@ -9,7 +9,6 @@ from icilens.intake.findings import SEVERITIES
 from icilens.plots import plot_category_counts, plot_missingness
 from icilens.schema import FIELD_BY_NAME, FIELDS
 from icilens.summary import missingness_table, summarise_cohort
-from icilens.template import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import page
 
 UNUSED = "(not used)"
@@ -35,10 +34,10 @@ with ui.guarded("loading the cohort"):
         st.rerun()
 
     template_csv, template_xlsx, _ = upload_column.columns([1, 1, 2])
-    template_csv.download_button("Template (CSV)", ui.cached(build_template_csv), "icilens_template.csv", "text/csv")
+    template_csv.download_button("Template (CSV)", ui.template_bytes("csv"), "icilens_template.csv", "text/csv")
     template_xlsx.download_button(
         "Template (XLSX)",
-        ui.cached(build_template_xlsx),
+        ui.template_bytes("xlsx"),
         "icilens_template.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -49,3 +49,28 @@ def test_bootstrap_ci_brackets_the_estimate(scores):
 def test_mismatched_inputs_are_refused():
     with pytest.raises(ValueError, match="same length"):
         metrics.roc_auc([0, 1], [0.5])
+
+
+def test_curves_match_sklearn(scores):
+    from sklearn.metrics import precision_recall_curve, roc_curve
+
+    y, p = scores
+    fpr, tpr, _ = metrics.roc_points(y, p)
+    ref_fpr, ref_tpr, _ = roc_curve(y, p, drop_intermediate=False)
+    np.testing.assert_allclose(fpr, ref_fpr)
+    np.testing.assert_allclose(tpr, ref_tpr)
+    recall, precision = metrics.pr_points(y, p)
+    ref_precision, ref_recall, _ = precision_recall_curve(y, p)
+    np.testing.assert_allclose(recall, ref_recall[:-1][::-1])
+    np.testing.assert_allclose(precision, ref_precision[:-1][::-1])
+
+
+def test_confusion_and_net_benefit():
+    y = np.array([1, 1, 0, 0, 1, 0])
+    p = np.array([0.9, 0.4, 0.6, 0.1, 0.7, 0.2])
+    result = metrics.confusion_at(y, p, 0.5)
+    assert (result["tp"], result["fp"], result["fn"], result["tn"]) == (2, 1, 1, 2)
+    assert result["sensitivity"] == pytest.approx(2 / 3) and result["ppv"] == pytest.approx(2 / 3)
+    # net benefit at t=0.5: tp/n - fp/n * 1 = 2/6 - 1/6
+    assert metrics.net_benefit(y, p, [0.5])[0] == pytest.approx(1 / 6)
+    assert metrics.net_benefit_treat_all(y, [0.5])[0] == pytest.approx(0.5 - 0.5)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from icilens.similarity import find_similar_patients, kaplan_meier_median, summarise_outcomes
+from icilens.similarity import find_similar_patients, summarise_outcomes
+from icilens.survival import kaplan_meier_median
 
 
 def test_a_patient_is_nearest_to_itself(demo_frame):

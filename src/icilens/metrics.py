@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
+Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
 
 
 def _checked(y, p) -> tuple[np.ndarray, np.ndarray]:
@@ -130,3 +131,74 @@ def paired_difference_ci(
     draws = np.asarray(draws)
     low, high = np.nanpercentile(draws, [2.5, 97.5])
     return float(metric(y, p_first) - metric(y, p_second)), float(low), float(high)
+
+
+def roc_points(y, p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (false positive rate, true positive rate, thresholds) from the strictest threshold down."""
+    y, p = _checked(y, p)
+    order = np.argsort(-p, kind="mergesort")
+    y_sorted, p_sorted = y[order], p[order]
+    last_of_tie = np.r_[np.diff(p_sorted) != 0, True]
+    tp = np.cumsum(y_sorted)[last_of_tie]
+    fp = np.cumsum(1 - y_sorted)[last_of_tie]
+    return np.r_[0, fp / max(fp[-1], 1)], np.r_[0, tp / max(tp[-1], 1)], np.r_[np.inf, p_sorted[last_of_tie]]
+
+
+def pr_points(y, p) -> tuple[np.ndarray, np.ndarray]:
+    """Return (recall, precision) from the strictest threshold down."""
+    y, p = _checked(y, p)
+    order = np.argsort(-p, kind="mergesort")
+    y_sorted, p_sorted = y[order], p[order]
+    last_of_tie = np.r_[np.diff(p_sorted) != 0, True]
+    tp = np.cumsum(y_sorted)[last_of_tie]
+    predicted = np.arange(1, len(y) + 1)[last_of_tie]
+    return tp / max(y.sum(), 1), tp / predicted
+
+
+def confusion_at(y, p, threshold: float) -> dict[str, float]:
+    """Return counts and sensitivity, specificity, PPV and NPV when p >= threshold means 'responder'."""
+    y, p = _checked(y, p)
+    predicted = p >= threshold
+    tp, fp = int((predicted & (y == 1)).sum()), int((predicted & (y == 0)).sum())
+    fn, tn = int((~predicted & (y == 1)).sum()), int((~predicted & (y == 0)).sum())
+
+    def ratio(a: int, b: int) -> float:
+        return a / b if b else float("nan")
+
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "sensitivity": ratio(tp, tp + fn),
+        "specificity": ratio(tn, tn + fp),
+        "ppv": ratio(tp, tp + fp),
+        "npv": ratio(tn, tn + fn),
+    }
+
+
+def net_benefit(y, p, thresholds) -> np.ndarray:
+    """Return the decision-curve net benefit of treating patients with p >= t, for each threshold t."""
+    y, p = _checked(y, p)
+    n = len(y)
+    out = []
+    for t in np.asarray(thresholds, dtype="float64"):
+        treated = p >= t
+        tp, fp = (treated & (y == 1)).sum(), (treated & (y == 0)).sum()
+        out.append(tp / n - fp / n * t / (1 - t))
+    return np.asarray(out)
+
+
+def net_benefit_treat_all(y, thresholds) -> np.ndarray:
+    """Return the net benefit of treating everyone at each threshold."""
+    prevalence = float(np.nanmean(np.asarray(y, dtype="float64")))
+    t = np.asarray(thresholds, dtype="float64")
+    return prevalence - (1 - prevalence) * t / (1 - t)
+
+
+def smoothed_calibration(y, p, points: int = 50, bandwidth: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
+    """Return (grid, observed rate): a Gaussian-kernel smoothed calibration curve over the range of p."""
+    y, p = _checked(y, p)
+    grid = np.linspace(np.percentile(p, 2), np.percentile(p, 98), points)
+    weights = np.exp(-0.5 * ((p[None, :] - grid[:, None]) / bandwidth) ** 2)
+    return grid, weights @ y / weights.sum(axis=1)

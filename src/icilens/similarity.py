@@ -7,6 +7,7 @@ import pandas as pd
 
 from icilens.model import encode_features
 from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.survival import kaplan_meier_median
 
 HOW = (
     "Similarity is a weighted Gower distance over the features both patients have: numbers differ by "
@@ -38,20 +39,6 @@ def find_similar_patients(
     distance[used.sum(axis=1) == 0] = np.inf
     order = np.argsort(distance, kind="stable")[:k]
     return reference.iloc[order].assign(distance=distance[order])
-
-
-def kaplan_meier_median(months, events) -> float | None:
-    """Return the Kaplan-Meier median time, or None when survival never falls to 50%."""
-    data = pd.DataFrame({"t": np.asarray(months, dtype="float64"), "e": np.asarray(events, dtype="float64")}).dropna()
-    if data.empty:
-        return None
-    survival = 1.0
-    for time, group in data.sort_values("t").groupby("t"):
-        at_risk = (data["t"] >= time).sum()
-        survival *= 1 - group["e"].sum() / at_risk
-        if survival <= 0.5:
-            return float(time)
-    return None
 
 
 def summarise_outcomes(patients: pd.DataFrame) -> dict:

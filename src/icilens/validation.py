@@ -195,3 +195,25 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
         ]
     )
     return {"overall": overall, "per_cancer_type": per_type, "scenarios": scenarios}
+
+
+def summarise_scores(y, scores: dict, n_boot: int = N_BOOT) -> tuple[pd.DataFrame, dict]:
+    """Return a table of ROC AUC, PR AUC and Brier with bootstrap 95% CIs per score, and the AUC triples."""
+    rows, aucs = [], {}
+    y = np.asarray(y, dtype="float64")
+    for name, p in scores.items():
+        p = np.asarray(p, dtype="float64")
+        usable = int((~np.isnan(p) & ~np.isnan(y)).sum())
+        auc = bootstrap_ci(roc_auc, y, p, n_boot=n_boot) if usable else (np.nan,) * 3
+        aucs[name] = None if np.isnan(auc[0]) else auc
+        is_probability = np.nanmax(p, initial=0) <= 1 if usable else False
+        rows.append(
+            {
+                "score": name,
+                "patients": usable,
+                "ROC AUC [95% CI]": _ci_text(aucs[name]),
+                "PR AUC": f"{pr_auc(y, p):.3f}" if usable else "n/a",
+                "Brier": f"{brier_score(y, p):.3f}" if usable and is_probability else "-",
+            }
+        )
+    return pd.DataFrame(rows), aucs

@@ -150,3 +150,48 @@ def test_explanations_page_for_one_cancer_type():
     at.selectbox(key="dependence_feature").set_value("albumin").run()
     _no_errors(at)
     assert any("Colour picked automatically" in c.value for c in at.caption)
+
+
+def test_compare_page_on_the_demo():
+    at = _with_demo("pages/compare.py")
+    assert at.selectbox(key="compare_by").value == "Observed response"
+    stats = at.dataframe[0].value
+    assert stats.iloc[0]["q"] <= stats.iloc[-1]["q"] or stats["q"].isna().iloc[-1]
+    assert {"n responder", "n non-responder", "test", "estimate", "q"} <= set(stats.columns)
+    at.selectbox(key="compare_by").set_value("Predicted response").run()
+    _no_errors(at)
+    assert any("predicted responder" in c.value for c in at.caption)
+    at.selectbox(key="compare_scope").set_value("Melanoma").run()
+    _no_errors(at)
+
+
+def test_compare_says_why_when_one_group_is_empty():
+    at = _with_demo("pages/compare.py")
+    at.selectbox(key="compare_by").set_value("Predicted response").run()
+    at.slider(key="compare_threshold").set_value(80).run()
+    _no_errors(at)
+    assert "nothing to compare" in at.warning[0].value
+
+
+def test_performance_page_on_the_demo():
+    at = _with_demo("pages/performance.py")
+    scores = at.dataframe[0].value
+    assert list(scores["score"]) == ["ICI Lens model", "LORIS", "TMB"]
+    assert scores.iloc[1]["ROC AUC [95% CI]"].startswith("0.754")
+    assert any("Log-rank p" in m.value for m in at.markdown)
+    at.slider(key="performance_threshold").set_value(50).run()
+    _no_errors(at)
+    assert any("At a threshold of 50%" in h.value for h in at.subheader)
+
+
+def test_performance_without_outcomes_explains_why():
+    from icilens.intake import read_cohort
+    from icilens.ui.state import Cohort
+
+    data = (CORPUS / "29_hospital_subset.csv").read_bytes()
+    at = _page("pages/performance.py")
+    at.session_state["icilens_cohort"] = Cohort(read_cohort(data, "subset.csv"), "subset.csv", False, data)
+    at.run()
+    _no_errors(at)
+    texts = " ".join(i.value for i in at.info)
+    assert "no observed response column" in texts and "no overall or progression-free survival" in texts

@@ -70,4 +70,34 @@ def test_cohort_page_charts(demo_frame):
     assert plots.plot_missingness(demo_frame).data[0].y[-1] == "PD-L1 tumour proportion score"
     assert plots.plot_category_counts(demo_frame["cancer_type"], "Cancer types").data[0].y[-1] == "NSCLC"
     y = demo_frame["response"].astype(float).to_numpy()
-    assert len(plots.plot_calibration(y, np.full(len(y), y.mean())).data) == 2
+    calibration = plots.plot_calibration(y, np.linspace(0.05, 0.6, len(y)))
+    assert [t.name for t in calibration.data] == [
+        "perfect calibration",
+        "observed (deciles of prediction)",
+        "smoothed (Gaussian kernel)",
+    ]
+
+
+def test_compare_and_performance_charts(default_model, demo_frame):
+    from icilens.compare import group_by_observed_response
+    from icilens.metrics import confusion_at
+
+    groups = group_by_observed_response(demo_frame)
+    for kind in ("violin", "box", "histogram", "ecdf"):
+        figure = plots.plot_distribution(demo_frame["tmb"], groups, "TMB (mut/Mb)", kind)
+        assert len(figure.data) == 2 and "n=127" in " ".join(t.name for t in figure.data)
+    proportions = plots.plot_proportions(demo_frame["sex"], groups, "Sex")
+    assert {t.name for t in proportions.data} == {"responder (n=127)", "non-responder (n=388)"}
+    y = demo_frame["response"].astype(float).to_numpy()
+    scores = {"model": default_model.predict(demo_frame).probability, "TMB": demo_frame["tmb"].to_numpy()}
+    roc = plots.plot_roc(y, scores, {"model": (0.74, 0.69, 0.79), "TMB": None})
+    assert roc.data[1].name.startswith("model: AUC 0.740")
+    assert len(plots.plot_precision_recall(y, scores).data) == 3
+    assert [t.name for t in plots.plot_decision_curve(y, {"model": scores["model"]}).data] == [
+        "treat all",
+        "treat none",
+        "model",
+    ]
+    assert np.asarray(plots.plot_confusion(confusion_at(y, scores["model"], 0.3), 0.3).data[0].z).sum() == 515
+    km = plots.plot_kaplan_meier(demo_frame["os_months"], demo_frame["os_event"].astype(float), groups, "OS")
+    assert sorted(t.name for t in km.data if t.name) == ["non-responder (n=388)", "responder (n=127)"]

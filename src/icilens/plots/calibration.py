@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from icilens.metrics import smoothed_calibration
 from icilens.plots.style import MUTED, NEUTRAL, finish
 
 
@@ -36,6 +37,12 @@ def plot_calibration(observed, predicted, bins: int = 10, title: str = "Calibrat
         )
     )
     figure.data[0].update(x=[0, 100], y=[0, 100])
+    grid, smoothed = smoothed_calibration(y, p)
+    figure.add_trace(
+        go.Scatter(
+            x=grid * 100, y=smoothed * 100, mode="lines", name="smoothed (Gaussian kernel)", line={"color": "#d98b2b"}
+        )
+    )
     figure.update_xaxes(title="predicted probability of response (%)", range=[0, 100])
     figure.update_yaxes(title="observed response rate (%)", range=[0, 100])
     return finish(figure, title, height=460)

@@ -12,6 +12,23 @@ NEUTRAL = "#3b6ea8"
 MUTED = "#9aa5b1"
 
 
+PALETTE = ("#3b6ea8", "#d98b2b", "#6a9f58", "#9c6bb0", "#c95b5b", "#4fa3a5", "#8c7a5b", "#d16fa3")
+
+
+def group_colours(groups: list) -> list[str]:
+    """Return one colour per group: green for responders, red for non-responders, a palette otherwise."""
+    colours = []
+    for index, group in enumerate(groups):
+        name = str(group)
+        if "non-responder" in name:
+            colours.append(NON_RESPONDER)
+        elif "responder" in name:
+            colours.append(RESPONDER)
+        else:
+            colours.append(PALETTE[index % len(PALETTE)])
+    return colours
+
+
 def finish(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
     """Return the figure with the title, the common layout and the research-use footnote."""
     figure.update_layout(

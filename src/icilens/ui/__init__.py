@@ -1,18 +1,17 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
 from icilens.ui.page import (
-    cached,
     escape_markdown,
     guarded,
     open_patient,
     open_picked_patient,
     require_cohort,
     setup_page,
+    template_bytes,
 )
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
-    "cached",
     "clear_cohort",
     "current_cohort",
     "escape_markdown",
@@ -24,4 +23,5 @@ __all__ = [
     "remap_cohort",
     "require_cohort",
     "setup_page",
+    "template_bytes",
 ]

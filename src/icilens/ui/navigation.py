@@ -14,6 +14,8 @@ PAGES = (
     ("patients", "Patients", ":material/groups:"),
     ("patient", "Patient", ":material/person:"),
     ("explanations", "Explanations", ":material/insights:"),
+    ("compare", "Compare", ":material/compare_arrows:"),
+    ("performance", "Performance", ":material/monitoring:"),
     ("model", "Model", ":material/model_training:"),
 )
 

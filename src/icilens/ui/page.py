@@ -12,6 +12,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 
 from icilens import DISCLAIMER, __version__
 from icilens.intake import IntakeError
+from icilens.template import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import ensure_navigation, page
 from icilens.ui.state import Cohort, current_cohort, load_demo_cohort
 
@@ -37,9 +38,9 @@ def escape_markdown(text: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def cached(build) -> bytes:
-    """Return build() once per server: for static bytes (templates), never for patient data."""
-    return build()
+def template_bytes(kind: str) -> bytes:
+    """Return the cohort template as 'csv' or 'xlsx' bytes, built once per server (no patient data)."""
+    return build_template_csv() if kind == "csv" else build_template_xlsx()
 
 
 def require_cohort() -> Cohort:

@@ -79,3 +79,24 @@ def cohort_interactions(cohort: Cohort, rows: np.ndarray) -> np.ndarray:
         cached = (key, values)
         st.session_state["icilens_interactions"] = cached
     return cached[1]
+
+
+def session_cached(name: str, cohort: Cohort, compute, *key):
+    """Return compute() once per cohort and key, kept in this session only (never shared between users)."""
+    slot = f"icilens_{name}"
+    wanted = (id(cohort.result), *key)
+    cached = st.session_state.get(slot)
+    if cached is None or cached[0] != wanted:
+        cached = (wanted, compute())
+        st.session_state[slot] = cached
+    return cached[1]
+
+
+def reference_scores(cohort: Cohort) -> dict[str, np.ndarray]:
+    """Return the model's, LORIS's and TMB's scores for the cohort, in cohort order."""
+    predictions = cohort_predictions(cohort)
+    return {
+        "ICI Lens model": predictions["response_probability"].to_numpy(),
+        "LORIS": predictions["loris_probability"].to_numpy(dtype="float64"),
+        "TMB": cohort.result.frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
+    }

@@ -40,10 +40,6 @@ def what_if_inputs(patient: pd.DataFrame, key: str) -> pd.DataFrame | None:
             )
             edited[field] = float("nan") if chosen is None else float(chosen)
     st.button("Reset to the patient's values", key=f"{key}_reset", on_click=_reset, args=(key,))
-    changed = (
-        not edited[list(FEATURES)]
-        .astype(object)
-        .fillna(MISSING)
-        .equals(patient[list(FEATURES)].astype(object).fillna(MISSING))
-    )
+    before, after = patient.iloc[0], edited.iloc[0]
+    changed = any(not (pd.isna(before[f]) and pd.isna(after[f])) and before[f] != after[f] for f in FEATURES)
     return edited if changed else None

@@ -1,0 +1,104 @@
+"""Compare page: responders against non-responders (or any grouping), feature by feature, with statistics."""
+
+import pandas as pd
+import streamlit as st
+
+from icilens import DISCLAIMER, ui
+from icilens.compare import (
+    compare_groups,
+    group_by_field,
+    group_by_observed_response,
+    group_by_prediction,
+    mean_shap_by_group,
+)
+from icilens.plots import plot_distribution, plot_proportions, plot_shap_by_group
+from icilens.plots.distribution import KINDS
+from icilens.schema import FIELD_BY_NAME
+from icilens.ui.resources import cohort_predictions, session_cached
+
+OBSERVED, PREDICTED = "Observed response", "Predicted response"
+GROUP_FIELDS = ("cancer_type", "drug_class", "sex", "stage", "msi", "prior_systemic_therapy")
+
+ui.setup_page("Compare")
+st.title("Compare")
+st.caption(DISCLAIMER)
+cohort = ui.require_cohort()
+
+with ui.guarded("comparing groups"):
+    frame = cohort.result.frame
+    predictions = cohort_predictions(cohort)
+    choices = (
+        ([OBSERVED] if cohort.result.has_response else [])
+        + [PREDICTED]
+        + [FIELD_BY_NAME[f].label for f in GROUP_FIELDS]
+    )
+    by, scope_column, threshold_column = st.columns([2, 2, 2])
+    grouping = by.selectbox("Compare groups by", choices, key="compare_by")
+    if not cohort.result.has_response:
+        st.info(
+            "This cohort has no observed response, so groups are predicted responders against predicted "
+            "non-responders at the threshold you set, or a category."
+        )
+    types = sorted(frame["cancer_type"].dropna().astype(str).unique())
+    scope = scope_column.selectbox("Patients", ["All cancer types", *types], key="compare_scope")
+    threshold = (
+        threshold_column.slider(
+            "Predicted-responder threshold (%)", 5, 80, 30, key="compare_threshold", disabled=grouping != PREDICTED
+        )
+        / 100
+    )
+
+    if grouping == OBSERVED:
+        groups = group_by_observed_response(frame)
+    elif grouping == PREDICTED:
+        groups = group_by_prediction(predictions["response_probability"], threshold)
+    else:
+        field = next(f for f in GROUP_FIELDS if FIELD_BY_NAME[f].label == grouping)
+        groups = group_by_field(frame, field)
+    groups = pd.Series(groups.to_numpy(), index=frame.index)
+    if scope != "All cancer types":
+        groups = groups.where((frame["cancer_type"] == scope).to_numpy())
+    sizes = groups.value_counts()
+    if len(sizes) < 2:
+        st.warning(
+            f"Only one group has patients here ({', '.join(f'{k}: {v}' for k, v in sizes.items()) or 'none'}), "
+            "so there is nothing to compare. Choose another grouping, threshold or cancer type."
+        )
+        st.stop()
+    st.caption(" · ".join(f"{name}: {count} patients" for name, count in sizes.items()))
+
+    table = session_cached("compare_table", cohort, lambda: compare_groups(frame, groups), grouping, scope, threshold)
+    st.subheader("Feature by feature", anchor=False)
+    st.caption(
+        "Median [IQR] or n (%); Mann-Whitney U or Fisher's exact / chi-square; Cliff's delta (first group "
+        "against second, -1 to 1) or odds ratio with 95% CI; Benjamini-Hochberg q-values; sorted by q."
+    )
+    st.dataframe(
+        table.drop(columns=["field"]),
+        hide_index=True,
+        column_config={
+            "p": st.column_config.NumberColumn(format="%.2g"),
+            "q": st.column_config.NumberColumn(format="%.2g"),
+            "estimate": st.column_config.NumberColumn(format="%.2f"),
+            "ci_low": st.column_config.NumberColumn("CI low", format="%.2f"),
+            "ci_high": st.column_config.NumberColumn("CI high", format="%.2f"),
+        },
+        key="compare_stats",
+    )
+
+    st.subheader("One feature", anchor=False)
+    pick, kind_column = st.columns(2)
+    ordered = table["field"].tolist()
+    feature = pick.selectbox("Feature", ordered, key="compare_feature", format_func=lambda f: FIELD_BY_NAME[f].label)
+    spec = FIELD_BY_NAME[feature]
+    label = f"{spec.label} ({spec.unit})" if spec.unit and not spec.categories else spec.label
+    if spec.categories:
+        st.plotly_chart(plot_proportions(frame[feature], groups, label), key="compare_plot")
+    else:
+        kind = kind_column.segmented_control("Chart", KINDS, default="violin", key="compare_kind") or "violin"
+        st.plotly_chart(plot_distribution(frame[feature], groups, label, kind), key="compare_plot")
+
+    st.subheader("What drives the model in each group", anchor=False)
+    present = groups.notna().to_numpy()
+    means = mean_shap_by_group(predictions[present], groups[present])
+    st.plotly_chart(plot_shap_by_group(means), key="compare_shap")

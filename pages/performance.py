@@ -1,0 +1,151 @@
+"""Performance page: how well the model works on this cohort, beside LORIS and TMB, and survival."""
+
+import numpy as np
+import streamlit as st
+
+from icilens import DISCLAIMER, ui
+from icilens.compare import group_by_observed_response, group_by_prediction, group_by_tertile
+from icilens.metrics import calibration_slope_intercept, confusion_at, expected_calibration_error
+from icilens.plots import (
+    plot_calibration,
+    plot_confusion,
+    plot_decision_curve,
+    plot_kaplan_meier,
+    plot_precision_recall,
+    plot_roc,
+)
+from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
+from icilens.ui.resources import reference_scores, session_cached
+from icilens.validation import summarise_scores
+
+MIN_PER_OUTCOME = 10
+OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
+
+ui.setup_page("Performance")
+st.title("Performance")
+st.caption(DISCLAIMER)
+cohort = ui.require_cohort()
+
+
+def _survival_section(frame, probability, threshold) -> None:
+    st.subheader("Survival", anchor=False)
+    available = {
+        name: cols for name, cols in OUTCOMES.items() if frame[cols[0]].notna().any() and frame[cols[1]].notna().any()
+    }
+    if not available:
+        st.info(
+            "This cohort has no overall or progression-free survival (months and event columns), so survival "
+            "cannot be shown."
+        )
+        return
+    outcome, split = st.columns(2)
+    name = outcome.selectbox("Outcome", list(available), key="survival_outcome")
+    method = split.selectbox(
+        "Predicted groups", ["Tertiles of predicted probability", "The threshold above"], key="survival_split"
+    )
+    months, events = (frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in available[name])
+    if np.nansum(events) < MIN_EVENTS:
+        st.info(
+            f"Only {int(np.nansum(events))} events of {name.lower()}: at least {MIN_EVENTS} are needed for curves and tests."
+        )
+        return
+    if method.startswith("Tertiles"):
+        groups, unit = group_by_tertile(probability), "per third"
+        covariate = groups.map({"low third": 0, "middle third": 1, "high third": 2}).to_numpy(dtype="float64")
+    else:
+        groups = group_by_prediction(probability, threshold)
+        covariate, unit = (probability >= threshold).astype("float64"), "predicted responders against non-responders"
+    columns = st.columns(2)
+    _survival_chart(columns[0], months, events, groups.to_numpy(), covariate, f"{name} by predicted group", unit)
+    if cohort.result.has_response:
+        observed = group_by_observed_response(frame).to_numpy()
+        indicator = np.where(observed == "responder", 1.0, np.where(observed == "non-responder", 0.0, np.nan))
+        _survival_chart(
+            columns[1],
+            months,
+            events,
+            observed,
+            indicator,
+            f"{name} by observed response",
+            "responders against non-responders",
+        )
+
+
+def _survival_chart(column, months, events, groups, covariate, title, unit) -> None:
+    column.plotly_chart(plot_kaplan_meier(months, events, groups, title), key=f"km_{title}")
+    try:
+        chi2, p = logrank_test(months, events, groups)
+        ratio = cox_hazard_ratio(months, events, covariate)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        column.info(f"Tests could not run: {exc}.")
+        return
+    column.markdown(
+        f"Log-rank p = **{p:.2g}** (chi-square {chi2:.1f}). Cox hazard ratio {unit}: "
+        f"**{ratio.hazard_ratio:.2f}** (95% CI {ratio.low:.2f} to {ratio.high:.2f}, p = {ratio.p:.2g})."
+    )
+
+
+with ui.guarded("assessing performance"):
+    frame = cohort.result.frame
+    scores = reference_scores(cohort)
+    probability = scores["ICI Lens model"]
+    y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)
+    known = ~np.isnan(y)
+    responders, others = int(np.nansum(y)), int(known.sum() - np.nansum(y))
+    threshold = st.slider("Threshold for 'predicted responder' (%)", 5, 80, 30, key="performance_threshold") / 100
+
+    if not known.any():
+        st.info(
+            "This cohort has no observed response column, so discrimination, calibration and decision curves "
+            "cannot be computed. Add a response column (CR/PR/SD/PD or responder yes/no) to see them."
+        )
+    elif min(responders, others) < MIN_PER_OUTCOME:
+        st.info(
+            f"The cohort has {responders} responders and {others} non-responders with an observed response; at least "
+            f"{MIN_PER_OUTCOME} of each are needed for meaningful curves."
+        )
+    else:
+        yk = y[known]
+        known_scores = {name: p[known] for name, p in scores.items()}
+        table, aucs = session_cached("score_summary", cohort, lambda: summarise_scores(yk, known_scores))
+        st.caption(
+            f"{int(known.sum())} patients with an observed response ({responders} responders). "
+            "95% CIs from 1,000 bootstrap resamples of patients. TMB is drawn as a continuous score."
+        )
+        st.dataframe(table, hide_index=True, key="performance_scores")
+        left, right = st.columns(2)
+        left.plotly_chart(plot_roc(yk, known_scores, aucs), key="roc")
+        right.plotly_chart(plot_precision_recall(yk, known_scores), key="pr")
+
+        left, right = st.columns([3, 2])
+        model_p = known_scores["ICI Lens model"]
+        left.plotly_chart(plot_calibration(yk, model_p, title="Calibration of the ICI Lens model"), key="calibration")
+        slope, intercept = calibration_slope_intercept(yk, model_p)
+        right.metric("Brier score", table.set_index("score").at["ICI Lens model", "Brier"])
+        right.metric("Calibration slope", f"{slope:.2f}", help="1 is ideal")
+        right.metric("Calibration intercept", f"{intercept:.2f}", help="0 is ideal")
+        right.metric("Expected calibration error", f"{expected_calibration_error(yk, model_p):.3f}")
+
+        st.plotly_chart(plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != "TMB"}), key="decision")
+
+        st.subheader(f"At a threshold of {threshold:.0%}", anchor=False)
+        left, right = st.columns([2, 3])
+        result = confusion_at(yk, model_p, threshold)
+        left.plotly_chart(plot_confusion(result, threshold), key="confusion")
+        rows = {
+            "ICI Lens model": result,
+            "LORIS": confusion_at(yk, known_scores["LORIS"], threshold),
+            "TMB ≥ 10 mut/Mb": confusion_at(yk, known_scores["TMB"], 10.0),
+        }
+        right.dataframe(
+            {
+                "score": list(rows),
+                **{
+                    m: [f"{r[m]:.0%}" if not np.isnan(r[m]) else "n/a" for r in rows.values()]
+                    for m in ("sensitivity", "specificity", "ppv", "npv")
+                },
+            },
+            hide_index=True,
+            key="confusion_table",
+        )
+    _survival_section(frame, probability, threshold)

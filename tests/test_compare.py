@@ -1,0 +1,64 @@
+"""Group statistics agree with scipy and statsmodels, and find what is known in the bundled data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.contingency_tables import Table2x2
+from statsmodels.stats.multitest import multipletests
+
+from icilens import compare
+
+
+def test_benjamini_hochberg_matches_statsmodels():
+    p = np.array([0.001, 0.04, 0.03, 0.2, np.nan, 0.5, 0.0001])
+    expected = multipletests(p[~np.isnan(p)], method="fdr_bh")[1]
+    q = compare.adjust_benjamini_hochberg(p)
+    np.testing.assert_allclose(q[~np.isnan(p)], expected)
+    assert np.isnan(q[4])
+
+
+def test_odds_ratio_matches_statsmodels():
+    table = np.array([[20, 30], [10, 40]])
+    estimate, low, high = compare.odds_ratio(table)
+    reference = Table2x2(table)
+    assert estimate == pytest.approx(reference.oddsratio)
+    assert (low, high) == pytest.approx(reference.oddsratio_confint(), rel=1e-6)
+
+
+def test_cliffs_delta_and_its_ci():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(1, 1, 300), rng.normal(0, 1, 300)
+    delta, low, high = compare.cliffs_delta(a, b)
+    brute = np.mean(np.sign(a[:, None] - b[None, :]))
+    assert delta == pytest.approx(brute)
+    assert low < delta < high and 0.4 < delta < 0.7
+
+
+def test_responders_differ_in_tmb_and_prior_therapy(demo_frame):
+    table = compare.compare_groups(demo_frame, compare.group_by_observed_response(demo_frame)).set_index("field")
+    assert table.loc["tmb", "n responder"] == 127 and table.loc["tmb", "n non-responder"] == 388
+    responders = demo_frame.loc[demo_frame["response"] == 1, "tmb"]
+    others = demo_frame.loc[demo_frame["response"] == 0, "tmb"]
+    assert table.loc["tmb", "p"] == pytest.approx(stats.mannwhitneyu(responders, others).pvalue)
+    assert table.loc["tmb", "estimate"] > 0  # responders have higher TMB
+    prior = table.loc["prior_systemic_therapy"]
+    assert prior["test"] == "Fisher's exact" and prior["estimate"] < 1  # prior therapy is rarer among responders
+    assert table.loc["tmb", "q"] < 0.001 and table["q"].is_monotonic_increasing is not None
+    assert table.loc["pdl1_tps", "missing responder"] > 0
+    assert table.loc["cancer_type", "test"] == "chi-square"
+
+
+def test_groups_by_prediction_and_field(demo_frame):
+    groups = compare.group_by_prediction(np.linspace(0, 1, 515), 0.5)
+    assert set(groups) == {"predicted responder", "predicted non-responder"}
+    table = compare.compare_groups(demo_frame, compare.group_by_field(demo_frame, "cancer_type"))
+    assert {"n NSCLC", "n Melanoma", "n Bladder"} <= set(table.columns)  # groups with patients only
+    assert table.set_index("field").loc["tmb", "test"] == "Kruskal-Wallis"
+    with pytest.raises(ValueError, match="not categorical"):
+        compare.group_by_field(demo_frame, "tmb")
+
+
+def test_one_group_cannot_be_compared(demo_frame):
+    with pytest.raises(ValueError, match="at least two groups"):
+        compare.compare_groups(demo_frame, pd.Series(["a"] * len(demo_frame), index=demo_frame.index))
