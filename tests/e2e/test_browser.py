@@ -56,3 +56,11 @@ def test_open_a_patient_from_the_table_and_switch_to_log_odds(server, page):
     page.get_by_text("Log-odds", exact=True).click()
     expect(page.get_by_text("model output (log-odds)").first).to_be_visible(timeout=30_000)
     assert "Traceback" not in page.content()
+
+
+def test_compare_page_shows_statistics_and_charts(server, page):
+    page.goto(f"{server.url}/compare")
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(page.get_by_text("non-responder: 388 patients · responder: 127 patients")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("What drives the model in each group").first).to_be_visible()
+    assert "Traceback" not in page.content()

@@ -124,8 +124,7 @@ def build_cohort(table: RawTable, mapping: dict[str, str | None] | None = None) 
     values: dict[str, pd.Series] = {}
     for name, header in by_field.items():
         values[name] = _convert_column(FIELD_BY_NAME[name], table, header, findings)
-    _derive_nlr(values, by_field, rows, findings)
-    _derive_bmi(values, by_field, rows, findings)
+    _derive_features(values, by_field, rows, findings)
     if not any(name in values for name in FEATURES):
         raise IntakeError(
             f"{table.name}: no column was recognised as a model feature (columns: {', '.join(list(table.cells.columns)[:12])}). "
@@ -186,46 +185,29 @@ def _convert_column(spec, table: RawTable, header: str, findings: Findings) -> p
     return cells.str.strip()
 
 
-def _derive_nlr(values: dict, by_field: dict, rows, findings: Findings) -> None:
-    if "neutrophils" not in values or "lymphocytes" not in values:
-        return
-    neutrophils, lymphocytes = values.pop("neutrophils"), values.pop("lymphocytes")
-    ratio = neutrophils / lymphocytes.where(lymphocytes > 0)
-    current = values.get("nlr", pd.Series(np.nan, index=ratio.index))
-    fill = current.isna() & ratio.notna()
-    if fill.any():
-        findings.add(
-            None,
-            "nlr",
-            f"{int(fill.sum())} patients",
-            "NLR derived",
-            f"computed as {by_field['neutrophils']} / {by_field['lymphocytes']}",
-            INFO,
-        )
-        values["nlr"] = reject_implausible(
-            FIELD_BY_NAME["nlr"], current.where(~fill, ratio), rows, "nlr (derived)", findings
-        )
+# Features computed from two source columns where the upload lacks them: target, sources, formula, how to say it.
+DERIVATIONS = (
+    ("nlr", ("neutrophils", "lymphocytes"), lambda n, lym: n / lym.where(lym > 0), "{0} / {1}"),
+    ("bmi", ("weight", "height"), lambda w, h: w / (h / 100) ** 2, "{0} (kg) / ({1} (m))^2"),
+)
 
 
-def _derive_bmi(values: dict, by_field: dict, rows, findings: Findings) -> None:
-    if "height" not in values or "weight" not in values:
-        return
-    height, weight = values.pop("height"), values.pop("weight")
-    bmi = weight / (height / 100) ** 2
-    current = values.get("bmi", pd.Series(np.nan, index=bmi.index))
-    fill = current.isna() & bmi.notna()
-    if fill.any():
-        findings.add(
-            None,
-            "bmi",
-            f"{int(fill.sum())} patients",
-            "BMI derived",
-            f"computed as {by_field['weight']} (kg) / ({by_field['height']} (m))^2",
-            INFO,
-        )
-        values["bmi"] = reject_implausible(
-            FIELD_BY_NAME["bmi"], current.where(~fill, bmi), rows, "bmi (derived)", findings
-        )
+def _derive_features(values: dict, by_field: dict, rows, findings: Findings) -> None:
+    """Fill missing NLR and BMI from their source columns, each fill reported; sources are then dropped."""
+    for target, sources, formula, wording in DERIVATIONS:
+        if not all(source in values for source in sources):
+            continue
+        derived = formula(*(values.pop(source) for source in sources))
+        current = values.get(target, pd.Series(np.nan, index=derived.index))
+        fill = current.isna() & derived.notna()
+        if fill.any():
+            how = wording.format(*(by_field[source] for source in sources))
+            findings.add(
+                None, target, f"{int(fill.sum())} patients", f"{target.upper()} derived", f"computed as {how}", INFO
+            )
+            values[target] = reject_implausible(
+                FIELD_BY_NAME[target], current.where(~fill, derived), rows, f"{target} (derived)", findings
+            )
 
 
 def _assemble(values: dict[str, pd.Series], n_rows: int) -> pd.DataFrame:
