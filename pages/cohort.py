@@ -70,8 +70,8 @@ summary_tab, mapping_tab, findings_tab = st.tabs(["Summary", "Column mapping", "
 
 with summary_tab:
     left, right = st.columns(2)
-    left.plotly_chart(plot_missingness(result.frame), key="missingness_chart")
-    right.plotly_chart(plot_category_counts(result.frame["cancer_type"], "Cancer types"), key="cancer_chart")
+    ui.chart(left, plot_missingness(result.frame), key="missingness_chart")
+    ui.chart(right, plot_category_counts(result.frame["cancer_type"], "Cancer types"), key="cancer_chart")
     st.dataframe(missingness_table(result.frame), hide_index=True)
     st.caption(
         f"{summary.complete_patients} patients have all 17 features. Overall survival known for "
@@ -112,5 +112,6 @@ with findings_tab:
     shown = st.multiselect("Show", SEVERITIES, default=["error", "warning", "info"], key="severity_filter")
     findings = result.findings[result.findings["severity"].isin(shown)]
     st.dataframe(findings, hide_index=True, width="stretch")
+    ui.table_downloads(st, result.findings, "findings", "intake_findings")
 
 st.page_link(page("patients"), label="Next: predictions for every patient", icon=":material/arrow_forward:")

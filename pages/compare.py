@@ -85,6 +85,7 @@ with ui.guarded("comparing groups"):
         },
         key="compare_stats",
     )
+    ui.table_downloads(st, table, "compare_table", "group_comparison")
 
     st.subheader("One feature", anchor=False)
     pick, kind_column = st.columns(2)
@@ -93,12 +94,12 @@ with ui.guarded("comparing groups"):
     spec = FIELD_BY_NAME[feature]
     label = f"{spec.label} ({spec.unit})" if spec.unit and not spec.categories else spec.label
     if spec.categories:
-        st.plotly_chart(plot_proportions(frame[feature], groups, label), key="compare_plot")
+        ui.chart(st, plot_proportions(frame[feature], groups, label), key="compare_plot")
     else:
         kind = kind_column.segmented_control("Chart", KINDS, default="violin", key="compare_kind") or "violin"
-        st.plotly_chart(plot_distribution(frame[feature], groups, label, kind), key="compare_plot")
+        ui.chart(st, plot_distribution(frame[feature], groups, label, kind), key="compare_plot")
 
     st.subheader("What drives the model in each group", anchor=False)
     present = groups.notna().to_numpy()
     means = mean_shap_by_group(predictions[present], groups[present])
-    st.plotly_chart(plot_shap_by_group(means), key="compare_shap")
+    ui.chart(st, plot_shap_by_group(means), key="compare_shap")

@@ -31,8 +31,8 @@ with ui.guarded("explaining the cohort"):
     st.caption(f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response.")
 
     left, right = st.columns(2)
-    left.plotly_chart(plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}"), key="importance")
-    right.plotly_chart(plot_beeswarm(shap, subset, list(FEATURES), labels), key="beeswarm")
+    ui.chart(left, plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}"), key="importance")
+    ui.chart(right, plot_beeswarm(shap, subset, list(FEATURES), labels), key="beeswarm")
 
     st.subheader("Dependence", anchor=False)
     by_importance = [FEATURES[i] for i in np.argsort(-np.abs(shap).mean(axis=0))]
@@ -54,7 +54,8 @@ with ui.guarded("explaining the cohort"):
         )
     else:
         partner = colour_choice
-    st.plotly_chart(
+    ui.chart(
+        st,
         plot_dependence(
             subset[feature], shap[:, main], FIELD_BY_NAME[feature].label, subset[partner], FIELD_BY_NAME[partner].label
         ),
@@ -69,7 +70,7 @@ with ui.guarded("explaining the cohort"):
     if st.toggle("Compute interactions", key="show_interactions"):
         interactions = cohort_interactions(cohort, rows)
         left, right = st.columns([1, 1])
-        left.plotly_chart(plot_interactions(interactions, [SHORT_LABELS[f] for f in FEATURES]), key="interactions")
+        ui.chart(left, plot_interactions(interactions, [SHORT_LABELS[f] for f in FEATURES]), key="interactions")
         pairs = rank_interaction_pairs(interactions, labels)
         right.dataframe(
             {

@@ -56,8 +56,8 @@ with ui.guarded("showing the model card"):
         calibration = validation["calibration"]
         left, right = st.columns([3, 2])
         observed, predicted = validation_outcomes()
-        left.plotly_chart(
-            plot_calibration(observed, predicted, title="Calibration on the 2018 patients"), key="calibration"
+        ui.chart(
+            left, plot_calibration(observed, predicted, title="Calibration on the 2018 patients"), key="calibration"
         )
         right.metric(
             "Calibration slope", f"{calibration['slope']:.2f}", help="1 is ideal; above 1, predictions are too cautious"

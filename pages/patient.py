@@ -92,7 +92,7 @@ with ui.guarded("explaining this patient"):
 
     left, right = st.columns([1, 2])
     with left:
-        st.plotly_chart(plot_icon_array(explanation.probability), key="icon_array")
+        ui.chart(st, plot_icon_array(explanation.probability), key="icon_array")
         st.markdown(f"About **{round(explanation.probability * 100)} of 100** patients like this one respond.")
         st.markdown("**What drives this prediction**")
         st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
@@ -117,7 +117,7 @@ with ui.guarded("explaining this patient"):
                 explanation.base_raw + explanation.shap.sum(),
                 scale=LOG_ODDS,
             )
-        st.plotly_chart(figure, key="waterfall")
+        ui.chart(st, figure, key="waterfall")
 
     if explanation.notes:
         st.subheader("About this patient's inputs", anchor=False)
@@ -136,7 +136,8 @@ with ui.guarded("explaining this patient"):
             f"{alternative.probability:.0%}",
             delta=f"{(alternative.probability - explanation.probability) * 100:+.1f} points",
         )
-        before.plotly_chart(
+        ui.chart(
+            before,
             plot_waterfall(
                 explanation.labels,
                 explanation.points,
@@ -146,7 +147,8 @@ with ui.guarded("explaining this patient"):
             ),
             key="waterfall_original",
         )
-        after.plotly_chart(
+        ui.chart(
+            after,
             plot_waterfall(
                 alternative.labels,
                 alternative.points,

@@ -5,7 +5,7 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.predictions import filter_patients
 from icilens.ui.navigation import page
-from icilens.ui.resources import patient_table
+from icilens.ui.resources import cohort_predictions, patient_table
 
 ui.setup_page("Patients")
 st.title("Patients")
@@ -51,6 +51,10 @@ with ui.guarded("scoring the cohort"):
             "observed": st.column_config.TextColumn("Observed response"),
         },
     )
+    st.caption(
+        "Download every prediction with its interval, the references, missing features and SHAP values (log-odds)."
+    )
+    ui.table_downloads(st, cohort_predictions(cohort), "predictions", "predictions_with_shap")
     chosen = selection.selection.rows if selection else []
     if chosen:
         # A fresh table next time: the old selection must not reopen this patient on return.

@@ -72,7 +72,7 @@ def _survival_section(frame, probability, threshold) -> None:
 
 
 def _survival_chart(column, months, events, groups, covariate, title, unit) -> None:
-    column.plotly_chart(plot_kaplan_meier(months, events, groups, title), key=f"km_{title}")
+    ui.chart(column, plot_kaplan_meier(months, events, groups, title), key=f"km_{title}")
     try:
         chi2, p = logrank_test(months, events, groups)
         ratio = cox_hazard_ratio(months, events, covariate)
@@ -113,25 +113,26 @@ with ui.guarded("assessing performance"):
             "95% CIs from 1,000 bootstrap resamples of patients. TMB is drawn as a continuous score."
         )
         st.dataframe(table, hide_index=True, key="performance_scores")
+        ui.table_downloads(st, table, "scores", "performance_scores")
         left, right = st.columns(2)
-        left.plotly_chart(plot_roc(yk, known_scores, aucs), key="roc")
-        right.plotly_chart(plot_precision_recall(yk, known_scores), key="pr")
+        ui.chart(left, plot_roc(yk, known_scores, aucs), key="roc")
+        ui.chart(right, plot_precision_recall(yk, known_scores), key="pr")
 
         left, right = st.columns([3, 2])
         model_p = known_scores["ICI Lens model"]
-        left.plotly_chart(plot_calibration(yk, model_p, title="Calibration of the ICI Lens model"), key="calibration")
+        ui.chart(left, plot_calibration(yk, model_p, title="Calibration of the ICI Lens model"), key="calibration")
         slope, intercept = calibration_slope_intercept(yk, model_p)
         right.metric("Brier score", table.set_index("score").at["ICI Lens model", "Brier"])
         right.metric("Calibration slope", f"{slope:.2f}", help="1 is ideal")
         right.metric("Calibration intercept", f"{intercept:.2f}", help="0 is ideal")
         right.metric("Expected calibration error", f"{expected_calibration_error(yk, model_p):.3f}")
 
-        st.plotly_chart(plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != "TMB"}), key="decision")
+        ui.chart(st, plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != "TMB"}), key="decision")
 
         st.subheader(f"At a threshold of {threshold:.0%}", anchor=False)
         left, right = st.columns([2, 3])
         result = confusion_at(yk, model_p, threshold)
-        left.plotly_chart(plot_confusion(result, threshold), key="confusion")
+        ui.chart(left, plot_confusion(result, threshold), key="confusion")
         rows = {
             "ICI Lens model": result,
             "LORIS": confusion_at(yk, known_scores["LORIS"], threshold),

@@ -1,8 +1,36 @@
-"""Turning tables into files users take away."""
+"""Turning tables and charts into files users take away, built in memory (nothing touches the disk)."""
 
 from __future__ import annotations
 
+import io
+import shutil
+import threading
+
 import pandas as pd
+import plotly.graph_objects as go
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+_image_server_lock = threading.Lock()
+_image_server_started = False
+
+
+class ExportUnavailable(RuntimeError):
+    """A static image cannot be made here; the message says why and what still works."""
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy where text cells that a spreadsheet would run as a formula start with an apostrophe.
+
+    Numbers stay numbers: only text cells beginning with =, +, -, @, tab or carriage return change.
+    """
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
+    return out
 
 
 def write_csv(table: pd.DataFrame, destination) -> None:
@@ -10,5 +38,66 @@ def write_csv(table: pd.DataFrame, destination) -> None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    arrow = pa.Table.from_pandas(neutralise_formulas(table), preserve_index=False)
     pacsv.write_csv(arrow, destination, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def table_to_csv(table: pd.DataFrame) -> bytes:
+    """Return the table as CSV bytes, formulas neutralised."""
+    buffer = io.BytesIO()
+    write_csv(table, buffer)
+    return buffer.getvalue()
+
+
+def table_to_xlsx(table: pd.DataFrame, sheet: str = "data", note: str = "") -> bytes:
+    """Return the table as an XLSX workbook (formulas neutralised), with an optional note sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise_formulas(table).to_excel(writer, sheet_name=sheet[:31], index=False)
+        if note:
+            pd.DataFrame({"note": [note]}).to_excel(writer, sheet_name="about", index=False)
+    return buffer.getvalue()
+
+
+def figure_to_html(figure: go.Figure) -> bytes:
+    """Return a self-contained interactive HTML file of the figure (plotly.js inlined, works offline)."""
+    return figure.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+
+
+def find_chromium() -> str | None:
+    """Return the path of a Chromium-family browser for static images, or None."""
+    for path in CHROMIUM_PATHS:
+        if shutil.which(path):
+            return path
+    return shutil.which("chromium") or shutil.which("chrome")
+
+
+def _start_image_server() -> None:
+    """Start kaleido's browser once per process; every later image reuses it."""
+    global _image_server_started
+    with _image_server_lock:
+        if _image_server_started:
+            return
+        if find_chromium() is None:
+            raise ExportUnavailable(
+                "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML downloads still work."
+            )
+        import kaleido
+
+        kaleido.start_sync_server(silence_warnings=True)
+        _image_server_started = True
+
+
+def figure_to_image(figure: go.Figure, image_format: str = "png", scale: float = 2.0) -> bytes:
+    """Return the figure as PNG (white background, scale 2 by default) or SVG bytes, rendered by Chromium."""
+    if image_format not in ("png", "svg"):
+        raise ValueError("image_format must be 'png' or 'svg'")
+    _start_image_server()
+    printable = go.Figure(figure)
+    printable.update_layout(paper_bgcolor="white", plot_bgcolor="white")
+    width = printable.layout.width or 1100
+    height = printable.layout.height or 500
+    import kaleido
+
+    options = {"format": image_format, "scale": scale, "width": width, "height": height}
+    return kaleido.calc_fig_sync(printable.to_dict(), opts=options)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from icilens import DISCLAIMER
+from icilens import __version__
 
 RESPONDER = "#1b7f5f"
 NON_RESPONDER = "#b8433b"
@@ -39,7 +39,7 @@ def finish(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 60, "b": 70},
     )
     figure.add_annotation(
-        text=f"ICI Lens. {DISCLAIMER.split('.')[0]}.",
+        text=f"ICI Lens {__version__}, default model · research use only, not a medical device",
         xref="paper",
         yref="paper",
         x=0,

@@ -1,5 +1,6 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
+from icilens.ui.downloads import chart, table_downloads
 from icilens.ui.page import (
     escape_markdown,
     guarded,
@@ -12,6 +13,7 @@ from icilens.ui.page import (
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
+    "chart",
     "clear_cohort",
     "current_cohort",
     "escape_markdown",
@@ -23,5 +25,6 @@ __all__ = [
     "remap_cohort",
     "require_cohort",
     "setup_page",
+    "table_downloads",
     "template_bytes",
 ]

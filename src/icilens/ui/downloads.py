@@ -1,0 +1,82 @@
+"""Charts and tables with their download buttons; files are made in memory when clicked."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from icilens import DISCLAIMER
+from icilens.export import figure_to_html, figure_to_image, find_chromium, table_to_csv, table_to_xlsx
+
+NO_BROWSER = "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML works without it."
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file_stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_").lower() or "chart"
+
+
+def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
+    """Show a plotly figure in place (st or a column) with PNG, SVG and interactive HTML downloads below it."""
+    place.plotly_chart(figure, key=key)
+    stem = _file_stem(name or key)
+    png, svg, html, _ = place.columns([1, 1, 1, 3])
+    has_browser = find_chromium() is not None
+    tip = None if has_browser else NO_BROWSER
+    png.download_button(
+        "PNG",
+        lambda: figure_to_image(figure, "png"),
+        f"{stem}.png",
+        "image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+        disabled=not has_browser,
+        help=tip,
+        icon=":material/download:",
+    )
+    svg.download_button(
+        "SVG",
+        lambda: figure_to_image(figure, "svg"),
+        f"{stem}.svg",
+        "image/svg+xml",
+        key=f"{key}_svg",
+        on_click="ignore",
+        disabled=not has_browser,
+        help=tip,
+        icon=":material/download:",
+    )
+    html.download_button(
+        "HTML",
+        lambda: figure_to_html(figure),
+        f"{stem}.html",
+        "text/html",
+        key=f"{key}_html",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
+    """Show CSV and XLSX downloads of a table in place (formula cells neutralised)."""
+    csv, xlsx, _ = place.columns([1, 1, 4])
+    stem = _file_stem(name)
+    csv.download_button(
+        "CSV",
+        lambda: table_to_csv(table),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    xlsx.download_button(
+        "XLSX",
+        lambda: table_to_xlsx(table, name, DISCLAIMER),
+        f"{stem}.xlsx",
+        XLSX,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )

@@ -1,0 +1,52 @@
+"""Exports: formula neutralisation on hostile cells, valid files, nothing written to disk."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from icilens import export
+from icilens.plots import plot_icon_array
+
+HOSTILE = ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "plain", "a=b"]
+
+
+def test_formula_cells_are_neutralised_and_numbers_stay_numbers():
+    table = pd.DataFrame({"patient_id": HOSTILE, "value": np.arange(8.0) - 3})
+    safe = export.neutralise_formulas(table)
+    assert safe["patient_id"].tolist()[:6] == ["'" + v for v in HOSTILE[:6]]
+    assert safe["patient_id"].tolist()[6:] == ["plain", "a=b"]
+    assert safe["value"].tolist() == table["value"].tolist()
+
+
+def test_csv_and_xlsx_carry_the_neutralised_cells():
+    table = pd.DataFrame({"=cmd()": HOSTILE, "value": np.arange(8.0) - 3})
+    text = export.table_to_csv(table).decode()
+    assert "\"'=HYPERLINK" in text and '"\'+1+1"' in text and ",-3" in text
+    workbook = pd.read_excel(io.BytesIO(export.table_to_xlsx(table, "data", "note")), sheet_name=None)
+    data = workbook["data"]
+    assert data.columns[0] == "'=cmd()"
+    assert data["value"].dtype.kind in "if" and data["value"].iloc[0] == -3
+    assert workbook["about"]["note"].iloc[0] == "note"
+
+
+def test_html_is_self_contained():
+    html = export.figure_to_html(plot_icon_array(0.3))
+    assert b"<html>" in html[:100] and b"plotly" in html and len(html) > 1_000_000
+
+
+@pytest.mark.skipif(export.find_chromium() is None, reason="Debian's chromium is not installed")
+def test_png_and_svg_are_rendered_by_chromium():
+    figure = plot_icon_array(0.3)
+    png = export.figure_to_image(figure, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert width == 2 * 1100  # scale 2
+    svg = export.figure_to_image(figure, "svg")
+    assert svg.lstrip().startswith(b"<svg") and b"About 30 of 100" in svg
+
+
+def test_bad_image_format_is_refused():
+    with pytest.raises(ValueError, match="png"):
+        export.figure_to_image(plot_icon_array(0.1), "gif")
