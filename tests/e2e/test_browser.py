@@ -64,3 +64,14 @@ def test_compare_page_shows_statistics_and_charts(server, page):
     expect(page.get_by_text("non-responder: 388 patients · responder: 127 patients")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("What drives the model in each group").first).to_be_visible()
     assert "Traceback" not in page.content()
+
+
+def test_download_the_waterfall_as_png(server, page):
+    page.goto(f"{server.url}/patient?id=5")
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(page.get_by_text("Why this prediction", exact=False).first).to_be_visible()
+    page.get_by_role("button", name="Download chart").nth(1).click()  # the waterfall's, after the icon array's
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="PNG (2x, white background)").click()
+    data = open(download.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename == "waterfall.png"

@@ -24,9 +24,7 @@ def test_waterfall_bars_add_up_and_carry_values_with_units(default_model, demo_f
     assert "Tumour mutational burden = 32.5 mut/Mb" in trace.y
     assert "other features" in " ".join(trace.y)
     assert sum(trace.x[:-1]) == pytest.approx(trace.x[-1], abs=1e-9)
-    assert "add up exactly" in figure.layout.annotations[-1].text or any(
-        "add up" in a.text for a in figure.layout.annotations
-    )
+    assert "add up exactly" in figure.layout.title.subtitle.text
 
 
 def test_waterfall_in_log_odds(default_model, demo_frame):

@@ -29,17 +29,20 @@ def group_colours(groups: list) -> list[str]:
     return colours
 
 
-def finish(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
-    """Return the figure with the title, the common layout and the research-use footnote."""
+def finish(figure: go.Figure, title: str, height: int = 420, subtitle: str | None = None) -> go.Figure:
+    """Return the figure with the title (and subtitle), the common layout and the research-use footnote."""
+    heading = {"text": title, "x": 0, "xanchor": "left"}
+    if subtitle:
+        heading["subtitle"] = {"text": subtitle, "font": {"size": 11, "color": "#555"}}
     figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title=heading,
         template="plotly_white",
         font={"family": "Inter, Arial, sans-serif", "size": 13},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 70},
     )
     figure.add_annotation(
-        text=f"ICI Lens {__version__}, default model · research use only, not a medical device",
+        text=f"ICI Lens {__version__} · research use only",
         xref="paper",
         yref="paper",
         x=0,

@@ -67,16 +67,11 @@ def plot_waterfall(
     pad = max(high - low, 1e-9) * 0.25
     figure.update_xaxes(title=axis, range=[low - pad, high + pad])
     figure.update_yaxes(automargin=True)
-    figure.add_annotation(
-        text=NOTE[scale],
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=1.01,
-        xanchor="right",
-        yanchor="bottom",
-        align="right",
-        showarrow=False,
-        font={"size": 11, "color": "#555"},
+    figure = finish(
+        figure,
+        f"{title}: {base_text} → {final_text}",
+        height=max(440, 34 * (len(values) + 2) + 180),
+        subtitle=NOTE[scale],
     )
-    return finish(figure, f"{title}: {base_text} → {final_text}", height=max(420, 34 * (len(values) + 2) + 160))
+    figure.update_layout(margin={"t": 95})
+    return figure

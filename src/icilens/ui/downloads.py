@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from icilens import DISCLAIMER
 from icilens.export import figure_to_html, figure_to_image, find_chromium, table_to_csv, table_to_xlsx
@@ -22,40 +23,39 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
     """Show a plotly figure in place (st or a column) with PNG, SVG and interactive HTML downloads below it."""
     place.plotly_chart(figure, key=key)
     stem = _file_stem(name or key)
-    png, svg, html, _ = place.columns([1, 1, 1, 3])
     has_browser = find_chromium() is not None
     tip = None if has_browser else NO_BROWSER
-    png.download_button(
-        "PNG",
-        lambda: figure_to_image(figure, "png"),
-        f"{stem}.png",
-        "image/png",
-        key=f"{key}_png",
-        on_click="ignore",
-        disabled=not has_browser,
-        help=tip,
-        icon=":material/download:",
-    )
-    svg.download_button(
-        "SVG",
-        lambda: figure_to_image(figure, "svg"),
-        f"{stem}.svg",
-        "image/svg+xml",
-        key=f"{key}_svg",
-        on_click="ignore",
-        disabled=not has_browser,
-        help=tip,
-        icon=":material/download:",
-    )
-    html.download_button(
-        "HTML",
-        lambda: figure_to_html(figure),
-        f"{stem}.html",
-        "text/html",
-        key=f"{key}_html",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    with place.popover("Download chart", icon=":material/download:"):
+        if not has_browser:
+            st.caption(NO_BROWSER)
+        st.download_button(
+            "PNG (2x, white background)",
+            lambda: figure_to_image(figure, "png"),
+            f"{stem}.png",
+            "image/png",
+            key=f"{key}_png",
+            on_click="ignore",
+            disabled=not has_browser,
+            help=tip,
+        )
+        st.download_button(
+            "SVG (vector)",
+            lambda: figure_to_image(figure, "svg"),
+            f"{stem}.svg",
+            "image/svg+xml",
+            key=f"{key}_svg",
+            on_click="ignore",
+            disabled=not has_browser,
+            help=tip,
+        )
+        st.download_button(
+            "HTML (interactive)",
+            lambda: figure_to_html(figure),
+            f"{stem}.html",
+            "text/html",
+            key=f"{key}_html",
+            on_click="ignore",
+        )
 
 
 def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
