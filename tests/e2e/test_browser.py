@@ -1,5 +1,7 @@
 """Real browser journeys against `streamlit run`: what a clinician clicks, as they click it."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -73,5 +75,5 @@ def test_download_the_waterfall_as_png(server, page):
     page.get_by_role("button", name="Download chart").nth(1).click()  # the waterfall's, after the icon array's
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="PNG (2x, white background)").click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename == "waterfall.png"
