@@ -7,6 +7,7 @@ from icilens import DISCLAIMER, ui
 from icilens.patient import explain_patient, format_value
 from icilens.plots import plot_icon_array, plot_waterfall
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
+from icilens.report import build_patient_report, input_notes
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.similarity import HOW, find_similar_patients, summarise_outcomes
 from icilens.summary import summarise_cohort
@@ -85,6 +86,18 @@ with ui.guarded("explaining this patient"):
         "TMB ≥ 10 mut/Mb",
         "unknown" if pd.isna(tmb_high) else ("yes" if tmb_high else "no"),
         help="FDA tissue-agnostic threshold for pembrolizumab",
+    )
+    notes = input_notes(
+        patient, cohort.result.findings, int(cohort.result.source_rows.iloc[row_index]), cohort.result.mapping
+    )
+    st.download_button(
+        "Patient report (PDF)",
+        lambda: build_patient_report(model, patient, scored, notes, cohort.label),
+        f"icilens_patient_{ui.file_stem(patient_id)}.pdf",
+        "application/pdf",
+        key="patient_report",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
     )
     observed = patient["response"].iloc[0]
     if not pd.isna(observed):

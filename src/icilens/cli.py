@@ -98,6 +98,32 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from icilens.intake import IntakeError
+    from icilens.model import default_model_dir, load_model
+    from icilens.report import build_patient_report, input_notes
+
+    try:
+        result = _read_usable(args.cohort)
+        model = load_model(args.model or default_model_dir())
+    except (IntakeError, FileNotFoundError, ValueError) as exc:
+        return _fail(str(exc))
+    ids = result.frame["patient_id"].astype(str)
+    if args.patient not in set(ids):
+        return _fail(
+            f"{result.table.name} has no patient with id {args.patient!r}; ids look like {', '.join(ids.head(3))}."
+        )
+    index = int((ids == args.patient).to_numpy().argmax())
+    notes = input_notes(
+        result.frame.iloc[[index]], result.findings, int(result.source_rows.iloc[index]), result.mapping
+    )
+    pdf = build_patient_report(model, result.frame.iloc[[index]], notes=notes, cohort_label=result.table.name)
+    with open(args.out, "wb") as handle:
+        handle.write(pdf)
+    print(f"report for patient {args.patient} written to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(
@@ -127,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--model", help="model folder (default: the bundled model)")
     predict.add_argument("--explain", action="store_true", help="add log-odds output and SHAP values per feature")
     predict.set_defaults(run=_predict)
+
+    report = commands.add_parser("report", help="write a printable PDF report for one patient")
+    report.add_argument("cohort", help="CSV, TSV, XLSX or Parquet cohort")
+    report.add_argument("--patient", required=True, help="the patient id")
+    report.add_argument("--out", required=True, help="PDF file to write")
+    report.add_argument("--model", help="model folder (default: the bundled model)")
+    report.set_defaults(run=_report)
     return parser
 
 

@@ -195,3 +195,12 @@ def test_performance_without_outcomes_explains_why():
     _no_errors(at)
     texts = " ".join(i.value for i in at.info)
     assert "no observed response column" in texts and "no overall or progression-free survival" in texts
+
+
+def test_download_buttons_are_offered_for_charts_tables_and_the_report():
+    at = _with_demo("pages/patient.py", id="5")
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Patient report (PDF)" in labels
+    assert {"PNG (2x, white background)", "SVG (vector)", "HTML (interactive)"} <= set(labels)
+    at = _with_demo("pages/patients.py")
+    assert {"CSV", "XLSX"} <= {button.proto.label for button in at.get("download_button")}

@@ -1,6 +1,6 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
-from icilens.ui.downloads import chart, table_downloads
+from icilens.ui.downloads import chart, file_stem, table_downloads
 from icilens.ui.page import (
     escape_markdown,
     guarded,
@@ -17,6 +17,7 @@ __all__ = [
     "clear_cohort",
     "current_cohort",
     "escape_markdown",
+    "file_stem",
     "guarded",
     "load_demo_cohort",
     "load_uploaded_cohort",

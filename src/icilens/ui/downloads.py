@@ -15,14 +15,15 @@ NO_BROWSER = "PNG and SVG need Chromium on the server (Debian: apt-get install c
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _file_stem(name: str) -> str:
+def file_stem(name: str) -> str:
+    """Return a safe file-name stem for user-supplied text (ids, chart names)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_").lower() or "chart"
 
 
 def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
     """Show a plotly figure in place (st or a column) with PNG, SVG and interactive HTML downloads below it."""
     place.plotly_chart(figure, key=key)
-    stem = _file_stem(name or key)
+    stem = file_stem(name or key)
     has_browser = find_chromium() is not None
     tip = None if has_browser else NO_BROWSER
     with place.popover("Download chart", icon=":material/download:"):
@@ -61,7 +62,7 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
 def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
     """Show CSV and XLSX downloads of a table in place (formula cells neutralised)."""
     csv, xlsx, _ = place.columns([1, 1, 4])
-    stem = _file_stem(name)
+    stem = file_stem(name)
     csv.download_button(
         "CSV",
         lambda: table_to_csv(table),

@@ -1,0 +1,252 @@
+"""The printable one-patient report (PDF, A4), built in memory with the waterfall drawn as vectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from icilens import DISCLAIMER, __version__
+from icilens.patient import PatientExplanation, explain_patient, format_value
+from icilens.schema import FEATURES, FIELD_BY_NAME
+
+GREEN, RED, BLUE, GREY = (27, 127, 95), (184, 67, 59), (59, 110, 168), (110, 110, 110)
+_PLAIN = {
+    "≥": ">=",
+    "≤": "<=",
+    "→": "->",
+    "·": "-",
+    "–": "-",
+    "—": "-",
+    "×": "x",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "^2": "2",
+}
+
+
+def _plain(text: object) -> str:
+    """Return text the PDF core fonts can print (Latin-1), spelling out the few symbols ICI Lens uses."""
+    value = str(text)
+    for symbol, spelled in _PLAIN.items():
+        value = value.replace(symbol, spelled)
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+def input_notes(
+    patient: pd.DataFrame,
+    findings: pd.DataFrame | None,
+    source_row: int | None,
+    mapping: dict[str, str | None] | None = None,
+) -> dict[str, str]:
+    """Return, per feature, what intake did to this patient's value (converted, derived or rejected)."""
+    notes: dict[str, str] = {}
+    if findings is None or findings.empty:
+        return notes
+    header_of = {header: field for header, field in (mapping or {}).items() if field}
+    for _, finding in findings.iterrows():
+        applies = pd.isna(finding["row"]) or (source_row is not None and int(finding["row"]) == source_row)
+        column = str(finding["column"])
+        field = header_of.get(column) or column.split(" ")[0]
+        if (
+            applies
+            and field in FIELD_BY_NAME
+            and finding["action"]
+            and not str(finding["problem"]).startswith(("features absent", "numeric codes"))
+        ):
+            notes[field] = f"{finding['problem']}: {finding['action']}"
+    return notes
+
+
+def build_patient_report(
+    model,
+    patient: pd.DataFrame,
+    scored: pd.Series | None = None,
+    notes: dict[str, str] | None = None,
+    cohort_label: str = "",
+    today: dt.date | None = None,
+) -> bytes:
+    """Return a one- or two-page A4 PDF for one patient: prediction, waterfall, drivers, inputs, model, disclaimer."""
+    explanation = explain_patient(model, patient, scored)
+    if scored is None:
+        from icilens.predictions import predict_cohort
+
+        scored = predict_cohort(model, patient).iloc[0]
+    row = patient.iloc[0]
+    pdf = _report_document()
+    pdf.set_title(_plain(f"ICI Lens report, patient {explanation.patient_id}"))
+    pdf.add_page()
+    _header(pdf, explanation, row, cohort_label, today or dt.date.today())
+    _prediction(pdf, explanation, scored, model)
+    _waterfall(pdf, explanation)
+    _drivers(pdf, explanation)
+    _inputs(pdf, row, notes or {}, explanation)
+    _model(pdf, model)
+    return bytes(pdf.output())
+
+
+def _report_document():
+    """Return an A4 document whose every page ends with the disclaimer and the page number."""
+    from fpdf import FPDF
+
+    class Report(FPDF):
+        def footer(self) -> None:
+            self.set_y(-13)
+            self.set_font("Helvetica", "I", 7.5)
+            self.set_text_color(*GREY)
+            self.cell(0, 4, _plain(f"{DISCLAIMER}  Page {self.page_no()} of {{nb}}."), align="C")
+
+    document = Report(format="A4")
+    document.set_auto_page_break(auto=True, margin=18)
+    return document
+
+
+def _section(pdf, title: str) -> None:
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_text_color(*BLUE)
+    pdf.cell(0, 7, _plain(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", "", 9.5)
+
+
+def _header(pdf, explanation: PatientExplanation, row, cohort_label: str, today: dt.date) -> None:
+    pdf.set_font("Helvetica", "B", 17)
+    pdf.cell(0, 9, _plain(f"ICI Lens - patient {explanation.patient_id}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9.5)
+    cancer = format_value("cancer_type", row["cancer_type"])
+    pdf.cell(
+        0,
+        5,
+        _plain(
+            f"Cancer type: {cancer}   Cohort: {cohort_label or 'uploaded cohort'}   Report date: {today.isoformat()}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_fill_color(255, 244, 214)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.multi_cell(0, 5, _plain(DISCLAIMER), fill=True, new_x="LMARGIN", new_y="NEXT")
+
+
+def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) -> None:
+    _section(pdf, "Prediction of objective response (RECIST CR or PR)")
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.cell(40, 11, f"{explanation.probability:.0%}")
+    pdf.set_font("Helvetica", "", 10)
+    frequency = round(explanation.probability * 100)
+    pdf.multi_cell(
+        0,
+        5.5,
+        _plain(
+            f"About {frequency} of 100 patients like this one respond. Interval {explanation.low:.0%} to {explanation.high:.0%} "
+            f"(spread of the {len(model.boosters)}-model ensemble)."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    loris = scored["loris_probability"]
+    tmb = scored["tmb_high"]
+    references = [
+        f"LORIS (Chang et al. 2024): {'not computable, one of its six inputs is missing' if pd.isna(loris) else f'{loris:.0%}'}",
+        f"TMB >= 10 mut/Mb: {'unknown' if pd.isna(tmb) else ('yes' if tmb else 'no')}",
+        f"Response rate of the training cohort: {model.card['training']['response_rate']:.0%}",
+    ]
+    pdf.cell(0, 5, _plain("   |   ".join(references)), new_x="LMARGIN", new_y="NEXT")
+
+
+def _waterfall(pdf, explanation: PatientExplanation, max_display: int = 10) -> None:
+    _section(
+        pdf,
+        f"Why: from the average patient ({explanation.base_probability:.1%}) to this patient ({explanation.probability:.1%})",
+    )
+    points = explanation.points * 100
+    order = np.argsort(-np.abs(points))
+    shown, rest = order[:max_display], order[max_display:]
+    bars = [(explanation.labels[i], points[i]) for i in shown]
+    if len(rest):
+        bars.append((f"{len(rest)} other features", float(points[rest].sum())))
+    label_width, left = 75, pdf.l_margin
+    chart_left, chart_width = left + label_width, pdf.w - pdf.r_margin - left - label_width - 16
+    path = np.cumsum([explanation.base_probability * 100, *[v for _, v in bars]])
+    low, high = min(path.min(), 0.0), max(path.max(), explanation.probability * 100)
+    scale = chart_width / max(high - low, 1e-9)
+    y = pdf.get_y() + 1
+    running = explanation.base_probability * 100
+    pdf.set_font("Helvetica", "", 8)
+    for label, value in bars:
+        start, end = running, running + value
+        x0, x1 = chart_left + (min(start, end) - low) * scale, chart_left + (max(start, end) - low) * scale
+        pdf.set_xy(left, y)
+        pdf.cell(label_width - 2, 4.6, _plain(label)[:48], align="R")
+        pdf.set_fill_color(*(GREEN if value >= 0 else RED))
+        pdf.rect(x0, y + 0.6, max(x1 - x0, 0.3), 3.4, style="F")
+        pdf.set_xy(x1 + 1, y)
+        pdf.cell(14, 4.6, f"{value:+.1f}")
+        running, y = end, y + 4.8
+    pdf.set_xy(left, y + 1)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(
+        0,
+        4,
+        _plain(
+            "Bars in percentage points: exact TreeSHAP log-odds contributions scaled by the slope of the "
+            "calibrated probability curve between base and prediction, so they add up exactly."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_text_color(0, 0, 0)
+
+
+def _drivers(pdf, explanation: PatientExplanation) -> None:
+    _section(pdf, "Main drivers")
+    for sentence in explanation.drivers:
+        pdf.multi_cell(0, 5, _plain(f"- {sentence}"), new_x="LMARGIN", new_y="NEXT")
+    for note in explanation.notes:
+        if note.kind != "missing":
+            pdf.multi_cell(0, 5, _plain(f"! {note.text}"), new_x="LMARGIN", new_y="NEXT")
+
+
+def _inputs(pdf, row, notes: dict[str, str], explanation: PatientExplanation) -> None:
+    _section(pdf, "Inputs")
+    pdf.set_font("Helvetica", "", 8.5)
+    widths = (62, 38, 90)
+    pdf.set_font("Helvetica", "B", 8.5)
+    for width, title in zip(widths, ("Feature", "Value", "Note"), strict=True):
+        pdf.cell(width, 5, title, border="B")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8.5)
+    for index, field in enumerate(FEATURES):
+        value = row[field]
+        note = notes.get(field, "")
+        if pd.isna(value):
+            note = f"missing: learned branch for missing values ({explanation.points[index] * 100:+.1f} pts)"
+        pdf.cell(widths[0], 4.6, _plain(FIELD_BY_NAME[field].label))
+        pdf.cell(widths[1], 4.6, _plain(format_value(field, value)))
+        pdf.cell(widths[2], 4.6, _plain(note)[:70], new_x="LMARGIN", new_y="NEXT")
+
+
+def _model(pdf, model) -> None:
+    _section(pdf, "Model")
+    card = model.card
+    training = card["training"]
+    lines = [
+        f"ICI Lens {__version__}; LightGBM {card['lightgbm_version']} ensemble of {len(model.boosters)} models, trained on "
+        f"{training['patients']} MSK patients treated in 2015-2017 (training data SHA-256 {training['sha256'][:12]}...)."
+    ]
+    validation = card.get("validation")
+    if validation:
+        auc = validation["overall"]["ICI Lens model"]["roc_auc"]
+        loris = validation["overall"]["LORIS"]["roc_auc"]
+        calibration = validation["calibration"]
+        lines.append(
+            f"Validated once on {validation['patients']} patients treated in 2018: ROC AUC {auc[0]:.3f} "
+            f"[{auc[1]:.3f}, {auc[2]:.3f}] (LORIS {loris[0]:.3f}); Brier {calibration['brier']:.3f}; calibration "
+            f"slope {calibration['slope']:.2f}."
+        )
+    lines.append("Limits: " + " ".join(card["limitations"][:3]))
+    for line in lines:
+        pdf.multi_cell(0, 4.6, _plain(line), new_x="LMARGIN", new_y="NEXT")

@@ -1,0 +1,58 @@
+"""The patient report: a valid one- or two-page A4 PDF with the facts a tumour board needs."""
+
+import io
+
+from pypdf import PdfReader
+
+from icilens.cli import main
+from icilens.intake import read_cohort
+from icilens.report import build_patient_report, input_notes
+from tests.conftest import CORPUS
+
+
+def _text(pdf: bytes) -> tuple[int, str, tuple[float, float]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    return (
+        len(reader.pages),
+        " ".join(page.extract_text() for page in reader.pages),
+        (float(box.width), float(box.height)),
+    )
+
+
+def test_report_carries_id_probability_references_and_disclaimer(default_model, demo_frame):
+    pdf = build_patient_report(default_model, demo_frame.iloc[[4]], cohort_label="MSK demo")
+    assert pdf[:5] == b"%PDF-"
+    pages, text, size = _text(pdf)
+    probability = default_model.predict(demo_frame.iloc[[4]]).probability[0]
+    assert 1 <= pages <= 2 and round(size[0]) == 595 and round(size[1]) == 842  # A4 in points
+    for expected in (
+        "patient 5",
+        f"{probability:.0%}",
+        "About",
+        "of 100 patients",
+        "LORIS",
+        "TMB >= 10",
+        "Tumour mutational burden = 32.5 mut/Mb",
+        "Research use only",
+        "not a medical device",
+        "Validated once",
+    ):
+        assert expected in text, expected
+
+
+def test_report_says_what_intake_did_and_what_is_missing(default_model):
+    result = read_cohort(CORPUS / "10_units_g_per_l.csv")
+    notes = input_notes(result.frame.iloc[[0]], result.findings, int(result.source_rows.iloc[0]), result.mapping)
+    assert "albumin" in notes and "g/L" in notes["albumin"]
+    pdf = build_patient_report(default_model, result.frame.iloc[[0]], notes=notes)
+    _, text, _ = _text(pdf)
+    assert "g/L" in text and "missing" in text
+
+
+def test_report_command(tmp_path, capsys):
+    out = tmp_path / "report.pdf"
+    assert main(["report", str(CORPUS / "01_clean_human_headers.csv"), "--patient", "MRN-1003", "--out", str(out)]) == 0
+    assert "MRN-1003" in _text(out.read_bytes())[1]
+    assert main(["report", str(CORPUS / "01_clean_human_headers.csv"), "--patient", "nobody", "--out", str(out)]) == 2
+    assert "no patient with id 'nobody'" in capsys.readouterr().err
