@@ -7,9 +7,11 @@ from icilens.datasets import DEMO_LABEL
 from icilens.intake import describe_mapping
 from icilens.intake.findings import SEVERITIES
 from icilens.plots import plot_category_counts, plot_missingness
+from icilens.report import cohort_report
 from icilens.schema import FIELD_BY_NAME, FIELDS
 from icilens.summary import missingness_table, summarise_cohort
 from icilens.ui.navigation import page
+from icilens.ui.resources import cohort_predictions
 
 UNUSED = "(not used)"
 
@@ -114,4 +116,14 @@ with findings_tab:
     st.dataframe(findings, hide_index=True, width="stretch")
     ui.table_downloads(st, result.findings, "findings", "intake_findings")
 
+st.download_button(
+    "Cohort report (HTML)",
+    lambda: cohort_report(result, cohort_predictions(cohort), cohort.label),
+    "icilens_cohort_report.html",
+    "text/html",
+    key="cohort_report",
+    on_click="ignore",
+    icon=":material/description:",
+    help="Summary, intake findings, performance and comparison when outcomes exist, and the global SHAP charts",
+)
 st.page_link(page("patients"), label="Next: predictions for every patient", icon=":material/arrow_forward:")

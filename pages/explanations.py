@@ -1,10 +1,13 @@
 """Explanations page: cohort-wide SHAP importance, beeswarm, dependence and interactions."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.explain import pick_interacting_feature, rank_interaction_pairs
+from icilens.export import figure_to_image
 from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
 from icilens.schema import FEATURES, FIELD_BY_NAME, SHORT_LABELS
@@ -30,9 +33,11 @@ with ui.guarded("explaining the cohort"):
     labels = [FIELD_BY_NAME[f].label for f in FEATURES]
     st.caption(f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response.")
 
+    importance = plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}")
+    beeswarm = plot_beeswarm(shap, subset, list(FEATURES), labels)
     left, right = st.columns(2)
-    ui.chart(left, plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}"), key="importance")
-    ui.chart(right, plot_beeswarm(shap, subset, list(FEATURES), labels), key="beeswarm")
+    ui.chart(left, importance, key="importance")
+    ui.chart(right, beeswarm, key="beeswarm")
 
     st.subheader("Dependence", anchor=False)
     by_importance = [FEATURES[i] for i in np.argsort(-np.abs(shap).mean(axis=0))]
@@ -54,13 +59,11 @@ with ui.guarded("explaining the cohort"):
         )
     else:
         partner = colour_choice
-    ui.chart(
-        st,
-        plot_dependence(
-            subset[feature], shap[:, main], FIELD_BY_NAME[feature].label, subset[partner], FIELD_BY_NAME[partner].label
-        ),
-        key="dependence",
+    dependence = plot_dependence(
+        subset[feature], shap[:, main], FIELD_BY_NAME[feature].label, subset[partner], FIELD_BY_NAME[partner].label
     )
+    ui.chart(st, dependence, key="dependence")
+    charts = {"importance": importance, "beeswarm": beeswarm, "dependence": dependence}
 
     st.subheader("Interactions", anchor=False)
     st.caption(
@@ -70,7 +73,8 @@ with ui.guarded("explaining the cohort"):
     if st.toggle("Compute interactions", key="show_interactions"):
         interactions = cohort_interactions(cohort, rows)
         left, right = st.columns([1, 1])
-        ui.chart(left, plot_interactions(interactions, [SHORT_LABELS[f] for f in FEATURES]), key="interactions")
+        charts["interactions"] = plot_interactions(interactions, [SHORT_LABELS[f] for f in FEATURES])
+        ui.chart(left, charts["interactions"], key="interactions")
         pairs = rank_interaction_pairs(interactions, labels)
         right.dataframe(
             {
@@ -80,3 +84,12 @@ with ui.guarded("explaining the cohort"):
             },
             hide_index=True,
         )
+
+    st.subheader("All charts of this page", anchor=False)
+    ui.bulk_download(
+        st,
+        f"Prepare the {len(charts)} charts as PNG",
+        "explanation_charts",
+        "icilens_explanation_charts.zip",
+        lambda: [(f"{name}.png", partial(figure_to_image, figure, "png")) for name, figure in charts.items()],
+    )

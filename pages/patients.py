@@ -4,8 +4,9 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.predictions import filter_patients
+from icilens.report import patient_reports
 from icilens.ui.navigation import page
-from icilens.ui.resources import cohort_predictions, patient_table
+from icilens.ui.resources import cohort_predictions, default_model, patient_table
 
 ui.setup_page("Patients")
 st.title("Patients")
@@ -55,6 +56,13 @@ with ui.guarded("scoring the cohort"):
         "Download every prediction with its interval, the references, missing features and SHAP values (log-odds)."
     )
     ui.table_downloads(st, cohort_predictions(cohort), "predictions", "predictions_with_shap")
+    ui.bulk_download(
+        st,
+        f"Prepare all {len(table)} patient reports",
+        "patient_reports",
+        "icilens_patient_reports.zip",
+        lambda: patient_reports(cohort.result, default_model(), cohort_predictions(cohort), cohort.label),
+    )
     chosen = selection.selection.rows if selection else []
     if chosen:
         # A fresh table next time: the old selection must not reopen this patient on return.

@@ -56,3 +56,15 @@ def test_report_command(tmp_path, capsys):
     assert "MRN-1003" in _text(out.read_bytes())[1]
     assert main(["report", str(CORPUS / "01_clean_human_headers.csv"), "--patient", "nobody", "--out", str(out)]) == 2
     assert "no patient with id 'nobody'" in capsys.readouterr().err
+
+
+def test_cohort_report_is_self_contained_and_escapes_hostile_text(default_model, demo_frame):
+    from icilens.predictions import predict_cohort
+    from icilens.report import cohort_report
+
+    result = read_cohort(CORPUS / "01_clean_human_headers.csv")
+    result.frame.loc[0, "patient_id"] = "<script>alert(1)</script>"
+    html = cohort_report(result, predict_cohort(default_model, result.frame, explain=True), "<b>ward 3</b>").decode()
+    assert html.count("<script>alert(1)</script>") == 0 and "&lt;b&gt;ward 3&lt;/b&gt;" in html
+    assert "Performance on this cohort" in html and "Responders against non-responders" in html
+    assert "Research use only" in html and html.count("plotly.js v") <= 2  # plotly.js inlined once

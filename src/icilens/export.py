@@ -101,3 +101,20 @@ def figure_to_image(figure: go.Figure, image_format: str = "png", scale: float =
 
     options = {"format": image_format, "scale": scale, "width": width, "height": height}
     return kaleido.calc_fig_sync(printable.to_dict(), opts=options)
+
+
+def zip_files(files, progress=None) -> bytes:
+    """Return a ZIP archive of (name, bytes or callable returning bytes) pairs, built in memory.
+
+    progress, when given, is called with the fraction done after each file.
+    """
+    import zipfile
+
+    items = list(files)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, (name, content) in enumerate(items, start=1):
+            archive.writestr(name, content() if callable(content) else content)
+            if progress is not None:
+                progress(done / len(items))
+    return buffer.getvalue()

@@ -250,3 +250,93 @@ def _model(pdf, model) -> None:
     lines.append("Limits: " + " ".join(card["limitations"][:3]))
     for line in lines:
         pdf.multi_cell(0, 4.6, _plain(line), new_x="LMARGIN", new_y="NEXT")
+
+
+def build_cohort_report(
+    title: str, summary_rows: list[tuple[str, str]], tables: dict[str, pd.DataFrame], figures: dict
+) -> bytes:
+    """Return a self-contained HTML report: headline numbers, tables and interactive charts (plotly.js inlined once)."""
+    import html
+
+    from icilens.export import neutralise_formulas
+
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title>",
+        "<style>body{font-family:Arial,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:12px}"
+        "td,th{border:1px solid #ccc;padding:3px 6px}.note{background:#fff4d6;padding:8px}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p class='note'>{html.escape(DISCLAIMER)} Made by ICI Lens {__version__} on {dt.date.today().isoformat()}.</p>",
+        "<table>"
+        + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary_rows)
+        + "</table>",
+    ]
+    for name, table in tables.items():
+        parts += [
+            f"<h2>{html.escape(name)}</h2>",
+            neutralise_formulas(table).to_html(index=False, escape=True, na_rep=""),
+        ]
+    first = True
+    for name, figure in figures.items():
+        parts += [f"<h2>{html.escape(name)}</h2>", figure.to_html(include_plotlyjs=first, full_html=False)]
+        first = False
+    parts.append("</body></html>")
+    return "\n".join(parts).encode("utf-8")
+
+
+def cohort_report(result, predictions: pd.DataFrame, label: str) -> bytes:
+    """Return the cohort report (HTML): summary, intake findings, performance and comparison when outcomes exist, SHAP."""
+    from icilens.compare import compare_groups, group_by_observed_response
+    from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
+    from icilens.summary import summarise_cohort
+    from icilens.validation import summarise_scores
+
+    frame = result.frame
+    summary = summarise_cohort(frame)
+    rows = [
+        ("Cohort", label),
+        ("Patients", str(summary.patients)),
+        ("Model features present", f"{summary.features_present} of {len(FEATURES)}"),
+        (
+            "Responders",
+            "not recorded"
+            if summary.response_rate is None
+            else f"{summary.responders} of {summary.with_response} ({summary.response_rate:.0%})",
+        ),
+    ]
+    shap = predictions[[f"shap_{f}" for f in FEATURES]].to_numpy()
+    labels = [FIELD_BY_NAME[f].label for f in FEATURES]
+    tables = {"Intake findings": result.findings}
+    if result.has_response:
+        known = frame["response"].notna().to_numpy()
+        y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)[known]
+        scores = {
+            "ICI Lens model": predictions["response_probability"].to_numpy()[known],
+            "LORIS": predictions["loris_probability"].to_numpy(dtype="float64")[known],
+            "TMB": frame["tmb"].to_numpy(dtype="float64", na_value=np.nan)[known],
+        }
+        tables["Performance on this cohort"] = summarise_scores(y, scores)[0]
+        tables["Responders against non-responders"] = compare_groups(frame, group_by_observed_response(frame)).drop(
+            columns="field"
+        )
+    figures = {
+        "Missing data": plot_missingness(frame),
+        "Feature importance": plot_importance(shap, labels),
+        "SHAP values per patient": plot_beeswarm(shap, frame, list(FEATURES), labels),
+    }
+    return build_cohort_report(f"ICI Lens cohort report: {label}", rows, tables, figures)
+
+
+def patient_reports(result, model, predictions: pd.DataFrame, label: str):
+    """Yield (file name, callable making the PDF) for every patient of an intake result, in cohort order."""
+    import re
+    from functools import partial
+
+    for index, patient_id in enumerate(result.frame["patient_id"].astype(str)):
+        patient = result.frame.iloc[[index]]
+        notes = input_notes(patient, result.findings, int(result.source_rows.iloc[index]), result.mapping)
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", patient_id).strip("_") or f"row_{index + 1}"
+        yield (
+            f"patient_{index + 1:05d}_{stem}.pdf",
+            partial(build_patient_report, model, patient, predictions.iloc[index], notes, label),
+        )

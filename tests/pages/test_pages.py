@@ -204,3 +204,29 @@ def test_download_buttons_are_offered_for_charts_tables_and_the_report():
     assert {"PNG (2x, white background)", "SVG (vector)", "HTML (interactive)"} <= set(labels)
     at = _with_demo("pages/patients.py")
     assert {"CSV", "XLSX"} <= {button.proto.label for button in at.get("download_button")}
+
+
+def test_bulk_export_of_every_patient_report():
+    import io
+    import zipfile
+
+    at = _with_demo("pages/patients.py")
+    at.button(key="patient_reports_prepare").click().run()
+    _no_errors(at)
+    archive = zipfile.ZipFile(io.BytesIO(at.session_state["icilens_bulk_patient_reports"]))
+    names = archive.namelist()
+    assert len(names) == 515 and all(name.endswith(".pdf") for name in names)
+    assert archive.read(names[0])[:5] == b"%PDF-"
+
+
+@pytest.mark.skipif(not __import__("shutil").which("chromium"), reason="Debian's chromium is not installed")
+def test_bulk_export_of_the_explanation_charts():
+    import io
+    import zipfile
+
+    at = _with_demo("pages/explanations.py")
+    at.button(key="explanation_charts_prepare").click().run()
+    _no_errors(at)
+    archive = zipfile.ZipFile(io.BytesIO(at.session_state["icilens_bulk_explanation_charts"]))
+    assert sorted(archive.namelist()) == ["beeswarm.png", "dependence.png", "importance.png"]
+    assert all(archive.read(name)[:4] == b"\x89PNG" for name in archive.namelist())

@@ -1,6 +1,6 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
-from icilens.ui.downloads import chart, file_stem, table_downloads
+from icilens.ui.downloads import bulk_download, chart, file_stem, table_downloads
 from icilens.ui.page import (
     escape_markdown,
     guarded,
@@ -13,6 +13,7 @@ from icilens.ui.page import (
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
+    "bulk_download",
     "chart",
     "clear_cohort",
     "current_cohort",

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from icilens import DISCLAIMER
-from icilens.export import figure_to_html, figure_to_image, find_chromium, table_to_csv, table_to_xlsx
+from icilens.export import figure_to_html, figure_to_image, find_chromium, table_to_csv, table_to_xlsx, zip_files
 
 NO_BROWSER = "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML works without it."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,3 +81,25 @@ def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def bulk_download(place, label: str, key: str, file_name: str, make_items) -> None:
+    """Offer a ZIP built on request with a progress bar; make_items() returns (name, bytes or callable) pairs."""
+    slot = f"icilens_bulk_{key}"
+    if place.button(label, key=f"{key}_prepare", icon=":material/folder_zip:"):
+        bar = place.progress(0.0, text=f"{label}: preparing")
+        st.session_state[slot] = zip_files(
+            make_items(), progress=lambda done: bar.progress(done, text=f"{label}: {done:.0%}")
+        )
+        bar.empty()
+    data = st.session_state.get(slot)
+    if data:
+        place.download_button(
+            f"Download {file_name} ({len(data) / 1e6:.1f} MB)",
+            data,
+            file_name,
+            "application/zip",
+            key=f"{key}_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
