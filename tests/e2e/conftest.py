@@ -47,7 +47,7 @@ def _free_port() -> int:
 class Server:
     """A streamlit server of the app on localhost, with its log captured."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = RESULTS / f"server-{self.port}.log"
@@ -66,7 +66,9 @@ class Server:
             "--server.headless",
             "true",
         ]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
         self._wait()
 
     def _wait(self, timeout: float = 60) -> None:

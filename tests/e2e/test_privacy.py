@@ -1,0 +1,111 @@
+"""Privacy and hostile input in a real browser: sessions stay apart, nothing is written, nothing runs."""
+
+import io
+import re
+import tempfile
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import CORPUS, ROOT
+from tests.e2e.conftest import Server
+
+pytestmark = pytest.mark.e2e
+
+SENTINEL = "SENTINEL" + uuid.uuid4().hex.upper()  # made per run, so no file of the project can hold it
+HOSTILE_ID = "<img src=x onerror=window.__xss=1>"
+HOSTILE_COLUMN = "<script>window.__xss=2</script>"
+
+
+def _cohort_bytes(**changes) -> bytes:
+    frame = pd.read_csv(CORPUS / "01_clean_human_headers.csv")
+    for column, value in changes.items():
+        frame.loc[0, column] = value
+    return frame.to_csv(index=False).encode()
+
+
+def _upload(page, url: str, name: str, data: bytes) -> None:
+    page.goto(url)
+    page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    expect(page.get_by_test_id("stMetric").filter(has_text="Patients").get_by_test_id("stMetricValue")).to_have_text(
+        "12"
+    )
+
+
+def _open(page, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+
+
+def test_two_sessions_see_only_their_own_patients(server, browser):
+    first, second = browser.new_context(), browser.new_context()
+    try:
+        a, b = first.new_page(), second.new_page()
+        _upload(a, server.url, "ward_a.csv", _cohort_bytes(**{"Patient ID": "ONLY-IN-A"}))
+        b.goto(server.url)
+        b.get_by_role("button", name="Open the demo cohort (MSK, treated in 2018, 515 patients)").click()
+        for page, count in ((a, 12), (b, 515)):
+            _open(page, "Patients")
+            expect(page.get_by_text(f"{count} of {count} patients")).to_be_visible()
+        _open(a, "Patient")
+        _open(b, "Patient")
+        ids_a = {"ONLY-IN-A", *(f"MRN-{1000 + i}" for i in range(1, 12))}
+        for page, belongs in ((a, lambda pid: pid in ids_a), (b, lambda pid: pid.isdigit() and int(pid) <= 515)):
+            heading = page.get_by_role("heading", name=re.compile(r"^Patient \S")).first
+            expect(heading).to_be_visible()
+            assert belongs(heading.inner_text().removeprefix("Patient ").strip())
+        expect(b.get_by_text("ONLY-IN-A")).to_have_count(0)
+        expect(b.get_by_text("MRN-1001")).to_have_count(0)
+    finally:
+        first.close()
+        second.close()
+
+
+def test_no_patient_value_reaches_disk_or_logs(browser, tmp_path):
+    server_tmp = Path(tempfile.mkdtemp(prefix="icilens-server-tmp-"))
+    server = Server(env={"TMPDIR": str(server_tmp)})
+    context = browser.new_context(accept_downloads=True)
+    try:
+        page = context.new_page()
+        _upload(page, server.url, "sentinel.csv", _cohort_bytes(**{"Patient ID": SENTINEL, "Cancer type": SENTINEL}))
+        for name in ("Patients", "Explanations", "Compare", "Performance"):
+            _open(page, name)
+            expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible()
+        _open(page, "Patients")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="CSV", exact=True).click()
+        assert SENTINEL in Path(download.value.path()).read_text()  # the user gets the data...
+        _open(page, "Patient")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Patient report (PDF)").click()
+        assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+    finally:
+        context.close()
+        log = server.log()
+        server.stop()
+    # ...and the server keeps nothing: not in its temp folder, its working tree or its log.
+    hits = [p for p in server_tmp.rglob("*") if p.is_file() and SENTINEL.encode() in p.read_bytes()]
+    skip = {".venv", ".git", "test-results"}
+    for path in ROOT.rglob("*"):
+        if path.is_file() and not skip & set(path.relative_to(ROOT).parts) and path.stat().st_size < 50_000_000:
+            if SENTINEL.encode() in path.read_bytes():
+                hits.append(path)
+    assert hits == []
+    assert SENTINEL not in log and "Traceback" not in log
+
+
+def test_hostile_ids_and_headers_render_as_text(server, page):
+    frame = pd.read_csv(io.BytesIO(_cohort_bytes(**{"Patient ID": HOSTILE_ID})))
+    frame[HOSTILE_COLUMN] = "1"
+    _upload(page, server.url, "hostile.csv", frame.to_csv(index=False).encode())
+    page.get_by_role("tab", name="Column mapping").click()
+    page.get_by_label("Column in the file").click()
+    expect(page.get_by_role("option", name=HOSTILE_COLUMN)).to_be_visible()  # listed as text
+    page.keyboard.press("Escape")
+    _open(page, "Patient")
+    page.get_by_label("Open patient (ranked by predicted probability)").click()
+    page.get_by_role("option", name=HOSTILE_ID).click()
+    expect(page.get_by_role("heading", name=f"Patient {HOSTILE_ID}")).to_be_visible()
+    assert page.evaluate("window.__xss") is None
