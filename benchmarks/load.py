@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from _common import ROOT
 from playwright.async_api import async_playwright, expect
@@ -29,8 +30,20 @@ def _free_port() -> int:
 def start_server() -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
@@ -48,14 +61,26 @@ async def journey(browser, url: str, times: dict[str, list[float]], errors: list
     page.set_default_timeout(240_000)  # 20 browsers share 2 cores with the server: clicks wait their turn
     nav = page.get_by_test_id("stSidebarNav")
     steps = [
-        ("open demo", lambda: page.get_by_role("button", name=DEMO).click(),
-         lambda: expect(page.get_by_text("Model features present")).to_be_visible(timeout=240_000)),
-        ("patients", lambda: nav.get_by_role("link", name="Patients", exact=True).click(),
-         lambda: expect(page.get_by_text("515 of 515 patients")).to_be_visible(timeout=240_000)),
-        ("patient", lambda: nav.get_by_role("link", name="Patient", exact=True).click(),
-         lambda: expect(page.get_by_text(re.compile("Why this prediction"))).to_be_visible(timeout=240_000)),
-        ("compare", lambda: nav.get_by_role("link", name="Compare", exact=True).click(),
-         lambda: expect(page.get_by_text("Feature by feature")).to_be_visible(timeout=240_000)),
+        (
+            "open demo",
+            lambda: page.get_by_role("button", name=DEMO).click(),
+            lambda: expect(page.get_by_text("Model features present")).to_be_visible(timeout=240_000),
+        ),
+        (
+            "patients",
+            lambda: nav.get_by_role("link", name="Patients", exact=True).click(),
+            lambda: expect(page.get_by_text("515 of 515 patients")).to_be_visible(timeout=240_000),
+        ),
+        (
+            "patient",
+            lambda: nav.get_by_role("link", name="Patient", exact=True).click(),
+            lambda: expect(page.get_by_text(re.compile("Why this prediction"))).to_be_visible(timeout=240_000),
+        ),
+        (
+            "compare",
+            lambda: nav.get_by_role("link", name="Compare", exact=True).click(),
+            lambda: expect(page.get_by_text("Feature by feature")).to_be_visible(timeout=240_000),
+        ),
     ]
     try:
         await page.goto(url, timeout=180_000)
@@ -75,13 +100,15 @@ async def journey(browser, url: str, times: dict[str, list[float]], errors: list
 
 def cpu_seconds(pid: int) -> float:
     """Return the CPU time (user + system) a process has used so far."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def run(sessions: int, url: str, server_pid: int) -> None:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = await playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         times: dict[str, list[float]] = {"open demo": [], "patients": [], "patient": [], "compare": []}
         errors: list[str] = []
         start, server_cpu = time.perf_counter(), cpu_seconds(server_pid)
@@ -93,9 +120,11 @@ async def run(sessions: int, url: str, server_pid: int) -> None:
         if values:
             p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
             cells.append(f"{step} p50 {statistics.median(values):.2f} s / p95 {p95:.2f} s")
-    print(f"N={sessions:2d}: {'; '.join(cells)}; journeys {sessions - len(errors)}/{sessions} ok in {wall:.1f} s "
-          f"(server CPU {server_cpu:.1f} s of {2 * wall:.0f} core-seconds; the rest is the browsers on the same 2 cores); "
-          f"errors: {errors or 'none'}")
+    print(
+        f"N={sessions:2d}: {'; '.join(cells)}; journeys {sessions - len(errors)}/{sessions} ok in {wall:.1f} s "
+        f"(server CPU {server_cpu:.1f} s of {2 * wall:.0f} core-seconds; the rest is the browsers on the same 2 cores); "
+        f"errors: {errors or 'none'}"
+    )
 
 
 def main() -> None:

@@ -33,6 +33,17 @@ def test_upload_a_messy_xlsx_and_review_the_findings(server, page):
     expect(_metric(page, "Model features present")).to_have_text("13 of 17")
     page.get_by_role("tab", name="Findings").click()
     expect(page.get_by_text("2 warning", exact=False)).to_be_visible()
+    # Fix the mapping: the NLR column is not to be used; the cohort is rebuilt without it.
+    page.get_by_role("tab", name="Column mapping").click()
+    for label, choice in (("Column in the file", "NLR"), ("Maps to", "(not used)")):
+        page.get_by_label(label).click()
+        page.keyboard.type(choice)  # the list is long and virtual: filter it, then take the first match
+        page.keyboard.press("Enter")
+    page.get_by_role("button", name="Apply", exact=True).click()
+    expect(_metric(page, "Model features present")).to_have_text("12 of 17")
+    # And the predictions follow.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Patients", exact=True).click()
+    expect(page.get_by_text("12 of 12 patients")).to_be_visible()
 
 
 def test_deep_link_on_a_fresh_server_uses_the_app_navigation(fresh_server, page):
@@ -77,3 +88,19 @@ def test_download_the_waterfall_as_png(server, page):
         page.get_by_role("button", name="PNG (2x, white background)").click()
     data = Path(download.value.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename == "waterfall.png"
+
+
+def test_a_zip_bomb_is_refused_and_the_server_stays_up(server, page):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (600 * 1024 * 1024))
+    page.goto(server.url)
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "bomb.xlsx", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}]
+    )
+    expect(page.get_by_text("possible zip bomb", exact=False)).to_be_visible()
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(_metric(page, "Patients")).to_have_text("515")

@@ -44,8 +44,10 @@ def test_two_sessions_see_only_their_own_patients(server, browser):
     try:
         a, b = first.new_page(), second.new_page()
         _upload(a, server.url, "ward_a.csv", _cohort_bytes(**{"Patient ID": "ONLY-IN-A"}))
-        b.goto(server.url)
-        b.get_by_role("button", name="Open the demo cohort (MSK, treated in 2018, 515 patients)").click()
+        b.goto(server.url)  # the other ward uploads a whole cohort at the same time
+        b.locator("input[type=file]").set_input_files(
+            str(ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv")
+        )
         for page, count in ((a, 12), (b, 515)):
             _open(page, "Patients")
             expect(page.get_by_text(f"{count} of {count} patients")).to_be_visible()

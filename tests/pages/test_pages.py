@@ -230,3 +230,17 @@ def test_bulk_export_of_the_explanation_charts():
     archive = zipfile.ZipFile(io.BytesIO(at.session_state["icilens_bulk_explanation_charts"]))
     assert sorted(archive.namelist()) == ["beeswarm.png", "dependence.png", "importance.png"]
     assert all(archive.read(name)[:4] == b"\x89PNG" for name in archive.namelist())
+
+
+def test_an_unexpected_error_shows_an_id_not_a_traceback():
+    from icilens.intake import read_cohort
+    from icilens.ui.state import Cohort
+
+    result = read_cohort(CORPUS / "01_clean_human_headers.csv")
+    result.frame = result.frame.drop(columns=["tmb"])  # a broken cohort the model cannot score
+    at = _page("pages/patients.py")
+    at.session_state["icilens_cohort"] = Cohort(result, "broken.csv", False, b"")
+    at.run()
+    _no_errors(at)
+    message = at.error[0].value
+    assert message.startswith("Something went wrong while scoring the cohort (error id ") and "Traceback" not in message
