@@ -79,10 +79,21 @@ def test_no_patient_value_reaches_disk_or_logs(browser, tmp_path):
         with page.expect_download() as download:
             page.get_by_role("button", name="CSV", exact=True).click()
         assert SENTINEL in Path(download.value.path()).read_text()  # the user gets the data...
+        with page.expect_download() as download:
+            page.get_by_role("button", name="XLSX", exact=True).click()
         _open(page, "Patient")
         with page.expect_download() as download:
             page.get_by_role("button", name="Patient report (PDF)").click()
         assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+        for label in ("PNG (2x, white background)", "HTML (interactive)"):  # a chart, through the shared Chromium
+            page.get_by_role("button", name="Download chart").nth(1).click()
+            with page.expect_download(timeout=60_000):
+                page.get_by_role("button", name=label).click()
+            page.keyboard.press("Escape")
+        _open(page, "Cohort")
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Cohort report (HTML)").click()
+        assert b"ICI Lens cohort report" in Path(download.value.path()).read_bytes()
     finally:
         context.close()
         log = server.log()
@@ -102,10 +113,12 @@ def test_hostile_ids_and_headers_render_as_text(server, page):
     _upload(page, server.url, "hostile.csv", frame.to_csv(index=False).encode())
     page.get_by_role("tab", name="Column mapping").click()
     page.get_by_label("Column in the file").click()
+    page.keyboard.type("<script>")  # the list is virtual: filter it to the hostile header
     expect(page.get_by_role("option", name=HOSTILE_COLUMN)).to_be_visible()  # listed as text
     page.keyboard.press("Escape")
     _open(page, "Patient")
     page.get_by_label("Open patient (ranked by predicted probability)").click()
+    page.keyboard.type("<img")
     page.get_by_role("option", name=HOSTILE_ID).click()
     expect(page.get_by_role("heading", name=f"Patient {HOSTILE_ID}")).to_be_visible()
     assert page.evaluate("window.__xss") is None
