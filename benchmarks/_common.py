@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -30,3 +33,41 @@ def large_cohort_csv(rows: int, seed: int = 0) -> bytes:
     sample = raw.sample(rows, replace=True, random_state=np.random.RandomState(seed)).reset_index(drop=True)
     sample["SAMPLE_ID"] = np.arange(1, rows + 1)
     return sample.to_csv(index=False).encode()
+
+
+def free_port() -> int:
+    """Return a free TCP port on localhost."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(wait: bool = True) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on a free localhost port; return the process and its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300 if wait else 0):
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, url

@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-import socket
 import statistics
-import subprocess
-import sys
 import time
 
-from _common import ROOT
+from _common import start_server
 from playwright.sync_api import sync_playwright
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def time_first_render(browser) -> float:
     """Return seconds from spawning the server to the Cohort title being visible."""
-    port = _free_port()
     start = time.perf_counter()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, url = start_server(wait=False)
     try:
         page = browser.new_page()
         while True:
             try:
-                page.goto(f"http://127.0.0.1:{port}", timeout=2000)
+                page.goto(url, timeout=2000)
                 break
             except Exception:
                 time.sleep(0.1)

@@ -81,17 +81,25 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict(args: argparse.Namespace) -> int:
-    from icilens.export import write_csv
+def _cohort_and_model(args: argparse.Namespace):
+    """Return (intake result, model) for a command, or the exit code after printing why they cannot be used."""
     from icilens.intake import IntakeError
     from icilens.model import default_model_dir, load_model
-    from icilens.predictions import predict_cohort
 
     try:
-        result = _read_usable(args.cohort)
-        model = load_model(args.model or default_model_dir())
+        return _read_usable(args.cohort), load_model(args.model or default_model_dir())
     except (IntakeError, FileNotFoundError, ValueError) as exc:
         return _fail(str(exc))
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from icilens.export import write_csv
+    from icilens.predictions import predict_cohort
+
+    loaded = _cohort_and_model(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, model = loaded
     table = predict_cohort(model, result.frame, explain=args.explain)
     write_csv(table, args.out)
     print(f"{len(table)} predictions written to {args.out}")
@@ -99,15 +107,12 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from icilens.intake import IntakeError
-    from icilens.model import default_model_dir, load_model
     from icilens.report import build_patient_report, input_notes
 
-    try:
-        result = _read_usable(args.cohort)
-        model = load_model(args.model or default_model_dir())
-    except (IntakeError, FileNotFoundError, ValueError) as exc:
-        return _fail(str(exc))
+    loaded = _cohort_and_model(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, model = loaded
     ids = result.frame["patient_id"].astype(str)
     if args.patient not in set(ids):
         return _fail(

@@ -43,11 +43,19 @@ def test_two_sessions_see_only_their_own_patients(server, browser):
     first, second = browser.new_context(), browser.new_context()
     try:
         a, b = first.new_page(), second.new_page()
-        _upload(a, server.url, "ward_a.csv", _cohort_bytes(**{"Patient ID": "ONLY-IN-A"}))
-        b.goto(server.url)  # the other ward uploads a whole cohort at the same time
-        b.locator("input[type=file]").set_input_files(
-            str(ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv")
+        uploads = (
+            (a, "ward_a.csv", _cohort_bytes(**{"Patient ID": "ONLY-IN-A"}), 12),
+            (b, "ward_b.csv", (ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv").read_bytes(), 515),
         )
+        for page, _, _, _ in uploads:
+            page.goto(server.url)
+        for page, name, data, _ in uploads:  # both wards upload at the same time
+            page.locator("input[type=file]").set_input_files(
+                files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+            )
+        for page, _, _, count in uploads:
+            metric = page.get_by_test_id("stMetric").filter(has_text="Patients").get_by_test_id("stMetricValue")
+            expect(metric).to_have_text(str(count))
         for page, count in ((a, 12), (b, 515)):
             _open(page, "Patients")
             expect(page.get_by_text(f"{count} of {count} patients")).to_be_visible()
