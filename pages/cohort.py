@@ -37,10 +37,10 @@ with ui.guarded("loading the cohort"):
         st.rerun()
 
     template_csv, template_xlsx, _ = upload_column.columns([1, 1, 2])
-    template_csv.download_button("Template (CSV)", ui.template_bytes("csv"), "icilens_template.csv", "text/csv")
+    template_csv.download_button("Template (CSV)", lambda: ui.template_bytes("csv"), "icilens_template.csv", "text/csv")
     template_xlsx.download_button(
         "Template (XLSX)",
-        ui.template_bytes("xlsx"),
+        lambda: ui.template_bytes("xlsx"),
         "icilens_template.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from icilens.metrics import Z95
 from icilens.schema import FEATURES, FIELD_BY_NAME
@@ -45,6 +44,8 @@ def adjust_benjamini_hochberg(p_values) -> np.ndarray:
 
 def cliffs_delta(a, b) -> tuple[float, float, float]:
     """Return Cliff's delta of a against b with a 95% CI (Hanley-McNeil variance of the AUC)."""
+    from scipy import stats
+
     a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
     u = stats.mannwhitneyu(a, b, alternative="two-sided").statistic
     auc = u / (len(a) * len(b))
@@ -67,6 +68,8 @@ def odds_ratio(table: np.ndarray) -> tuple[float, float, float]:
 
 
 def _numeric_row(values: pd.Series, groups: pd.Series, labels: list) -> dict:
+    from scipy import stats
+
     samples = [values[groups == label].dropna().to_numpy(dtype="float64") for label in labels]
     row = {f"{label}": _median_iqr(sample) for label, sample in zip(labels, samples, strict=True)}
     if any(len(sample) < 2 for sample in samples):
@@ -93,6 +96,8 @@ def _median_iqr(sample: np.ndarray) -> str:
 
 
 def _categorical_row(values: pd.Series, groups: pd.Series, labels: list, categories: list) -> dict:
+    from scipy import stats
+
     counts = pd.crosstab(values.astype(object), groups).reindex(index=categories, columns=labels, fill_value=0)
     shown = categories[-1] if len(categories) == 2 else None
     row = {}

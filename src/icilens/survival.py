@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from icilens.metrics import Z95
 
@@ -52,6 +51,8 @@ def numbers_at_risk(months, times) -> list[int]:
 
 def logrank_test(months, events, groups) -> tuple[float, float]:
     """Return (chi-square, p) of the log-rank test across two or more groups."""
+    from scipy import stats
+
     t = np.asarray(months, dtype="float64")
     e = np.asarray(events, dtype="float64")
     g = pd.Series(groups).to_numpy()
@@ -92,6 +93,8 @@ class HazardRatio:
 
 def cox_hazard_ratio(months, events, covariate) -> HazardRatio:
     """Return the hazard ratio per unit of covariate with its Wald 95% CI and p-value."""
+    from scipy import stats
+
     t, e, x = (np.asarray(v, dtype="float64") for v in (months, events, covariate))
     if not t.shape == e.shape == x.shape:
         raise ValueError("times, events and covariate must have one value per patient")
