@@ -35,10 +35,14 @@ def test_upload_a_messy_xlsx_and_review_the_findings(server, page):
     expect(page.get_by_text("2 warning", exact=False)).to_be_visible()
     # Fix the mapping: the NLR column is not to be used; the cohort is rebuilt without it.
     page.get_by_role("tab", name="Column mapping").click()
-    for label, choice in (("Column in the file", "NLR"), ("Maps to", "(not used)")):
-        page.get_by_label(label).click()
-        page.keyboard.type(choice)  # the list is long and virtual: filter it, then take the first match
-        page.keyboard.press("Enter")
+    page.get_by_label("Column in the file").click()
+    page.keyboard.type("NLR")  # the list is long and virtual: filter it, then pick the option
+    page.get_by_role("option", name="NLR", exact=True).click()
+    page.wait_for_timeout(2000)  # the rerun replaces 'Maps to' with the widget of the chosen column
+    page.get_by_label("Maps to").click()
+    page.keyboard.type("(not used)")
+    page.get_by_role("option", name="(not used)", exact=True).click()
+    page.wait_for_timeout(1000)
     page.get_by_role("button", name="Apply", exact=True).click()
     expect(_metric(page, "Model features present")).to_have_text("12 of 17")
     # And the predictions follow.
