@@ -4,12 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.patient import explain_patient, format_value
+from icilens.patient import explain_patient
 from icilens.plots import plot_icon_array, plot_waterfall
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
 from icilens.report import build_patient_report, input_notes
-from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.similarity import HOW, find_similar_patients, summarise_outcomes
+from icilens.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
 from icilens.summary import summarise_cohort
 from icilens.ui.resources import cohort_predictions, default_model, patient_table, training_reference
 from icilens.ui.whatif import what_if_inputs
@@ -149,28 +148,9 @@ with ui.guarded("explaining this patient"):
             f"{alternative.probability:.0%}",
             delta=f"{(alternative.probability - explanation.probability) * 100:+.1f} points",
         )
-        ui.chart(
-            before,
-            plot_waterfall(
-                explanation.labels,
-                explanation.points,
-                explanation.base_probability,
-                explanation.probability,
-                title="Original",
-            ),
-            key="waterfall_original",
-        )
-        ui.chart(
-            after,
-            plot_waterfall(
-                alternative.labels,
-                alternative.points,
-                alternative.base_probability,
-                alternative.probability,
-                title="What if",
-            ),
-            key="waterfall_whatif",
-        )
+        for column, shown, title in ((before, explanation, "Original"), (after, alternative, "What if")):
+            figure = plot_waterfall(shown.labels, shown.points, shown.base_probability, shown.probability, title=title)
+            ui.chart(column, figure, key=f"waterfall_{title.lower().replace(' ', '_')}")
 
     st.subheader("Similar patients in the training cohort", anchor=False)
     reference, importance = training_reference()
@@ -185,12 +165,8 @@ with ui.guarded("explaining this patient"):
         value = outcome[key]
         cell.metric(label, "not reached" if value is None else f"{value:.1f} months", help="Kaplan-Meier median")
     st.caption(HOW)
-    shown = similar[["patient_id", "distance", "response", "os_months", *FEATURES]].copy()
-    shown["response"] = shown["response"].map({1: "responder", 0: "non-responder"})
-    for field in FEATURES:
-        shown[field] = [format_value(field, v) for v in shown[field]]
     st.dataframe(
-        shown.rename(columns={f: FIELD_BY_NAME[f].label for f in FEATURES}),
+        describe_similar_patients(similar),
         hide_index=True,
         column_config={
             "distance": st.column_config.NumberColumn(format="%.3f"),

@@ -51,3 +51,14 @@ def summarise_outcomes(patients: pd.DataFrame) -> dict:
         "median_os_months": kaplan_meier_median(patients["os_months"], patients["os_event"]),
         "median_pfs_months": kaplan_meier_median(patients["pfs_months"], patients["pfs_event"]),
     }
+
+
+def describe_similar_patients(similar: pd.DataFrame) -> pd.DataFrame:
+    """Return similar patients for display: id, distance, outcome, and every feature with its unit."""
+    from icilens.patient import format_value
+
+    shown = similar[["patient_id", "distance", "response", "os_months", *FEATURES]].copy()
+    shown["response"] = shown["response"].map({1: "responder", 0: "non-responder"})
+    for field in FEATURES:
+        shown[field] = [format_value(field, value) for value in shown[field]]
+    return shown.rename(columns={field: FIELD_BY_NAME[field].label for field in FEATURES})

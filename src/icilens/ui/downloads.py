@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,26 +30,20 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
     with place.popover("Download chart", icon=":material/download:"):
         if not has_browser:
             st.caption(NO_BROWSER)
-        st.download_button(
-            "PNG (2x, white background)",
-            lambda: figure_to_image(figure, "png"),
-            f"{stem}.png",
-            "image/png",
-            key=f"{key}_png",
-            on_click="ignore",
-            disabled=not has_browser,
-            help=tip,
-        )
-        st.download_button(
-            "SVG (vector)",
-            lambda: figure_to_image(figure, "svg"),
-            f"{stem}.svg",
-            "image/svg+xml",
-            key=f"{key}_svg",
-            on_click="ignore",
-            disabled=not has_browser,
-            help=tip,
-        )
+        for label, image_format, mime in (
+            ("PNG (2x, white background)", "png", "image/png"),
+            ("SVG (vector)", "svg", "image/svg+xml"),
+        ):
+            st.download_button(
+                label,
+                partial(figure_to_image, figure, image_format),
+                f"{stem}.{image_format}",
+                mime,
+                key=f"{key}_{image_format}",
+                on_click="ignore",
+                disabled=not has_browser,
+                help=tip,
+            )
         st.download_button(
             "HTML (interactive)",
             lambda: figure_to_html(figure),
