@@ -3,7 +3,7 @@
 import pytest
 
 from icilens.intake import match_header
-from icilens.schema import FEATURES, FIELDS, OUTCOMES, bracketed_unit, describe_fields, normalise_name
+from icilens.schema import FEATURES, FIELDS, OUTCOMES, describe_fields, normalise_name
 
 
 def test_seventeen_features_and_the_outcomes():
@@ -49,10 +49,8 @@ def test_unknown_header_is_not_guessed():
     assert match_header("Referring physician") is None
 
 
-def test_normalise_and_units():
+def test_normalise_values():
     assert normalise_name("  Head & Neck ") == "head and neck"
-    assert bracketed_unit("Albumin (g/L)") == "g/l"
-    assert bracketed_unit("Albumin") == ""
 
 
 def test_every_feature_has_a_short_label():

@@ -125,17 +125,15 @@ def build() -> None:
     write(
         "10_units_g_per_l.csv",
         csv(
-            HUMAN.assign(
-                **{
-                    "Albumin (g/dL)": HUMAN["Albumin (g/dL)"] * 10,
-                    "Hemoglobin": HUMAN["Hemoglobin"] * 10,
-                    "Platelets": HUMAN["Platelets"] * 1000,
-                }
+            HUMAN.rename(columns={"Albumin (g/dL)": "Albumin"}).assign(
+                Albumin=HUMAN["Albumin (g/dL)"] * 10,
+                Hemoglobin=HUMAN["Hemoglobin"] * 10,
+                Platelets=HUMAN["Platelets"] * 1000,
             )
         ),
         **ok12,
         values={"0.albumin": 4.3, "0.hgb": 12.8, "0.platelets": 198.0},
-        findings=["looks like g/L", "per microlitre"],
+        findings=["unit from the values: g/L", "unit from the values: /uL"],
     )
     write(
         "11_albumin_header_g_per_l.csv",
@@ -146,21 +144,21 @@ def build() -> None:
         ),
         **ok12,
         values={"0.albumin": 4.3},
-        findings=["header says g/L"],
+        findings=["unit from the header: g/L"],
     )
     write(
         "12_pdl1_fraction.csv",
-        csv(HUMAN.assign(**{"PD-L1 TPS (%)": [0.05, 0.5, 0.8, None] * 3})),
+        csv(HUMAN.rename(columns={"PD-L1 TPS (%)": "PD-L1 TPS"}).assign(**{"PD-L1 TPS": [0.05, 0.5, 0.8, None] * 3})),
         **ok12,
         values={"0.pdl1_tps": 5.0, "1.pdl1_tps": 50.0},
-        findings=["look like a fraction"],
+        findings=["unit from the values: fraction"],
     )
     write(
         "13_fcna_percent.csv",
         csv(HUMAN.assign(FCNA=HUMAN["FCNA"] * 100)),
         **ok12,
         values={"0.fcna": RAW["FCNA"][0]},
-        findings=["look like a percentage"],
+        findings=["unit from the values: %"],
     )
     derived = HUMAN.drop(columns=["NLR"]).assign(
         **{"Absolute neutrophil count": HUMAN["NLR"] * 2, "Absolute lymphocyte count": 2.0}
@@ -179,7 +177,7 @@ def build() -> None:
         csv(HUMAN.drop(columns=["BMI"]).assign(Height=heights / 100, Weight=[64.0] * 12)),
         **ok12,
         values={"0.bmi": 25.0},
-        findings=["values look like metres", "BMI derived"],
+        findings=["unit from the values: m", "BMI derived"],
     )
     messy = HUMAN.astype(object).copy()
     messy.loc[0, "TMB (mut/Mb)"] = "pending"
@@ -468,7 +466,7 @@ def build() -> None:
         header_row=3,
         values={"0.tmb": None, "0.albumin": 4.3, "9.cancer_type": "Other", "8.drug_class": "Combination"},
         absent=["hed", "hla_loh", "fcna"],
-        findings=["text in a number column", "looks like g/L"],
+        findings=["text in a number column", "unit from the values: g/L"],
     )
     write("40_empty.csv", b"", ok=False, error="empty")
     write("41_header_only.csv", ",".join(HUMAN.columns) + "\n", ok=False, error="no patient rows")

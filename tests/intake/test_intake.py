@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from icilens.intake import IntakeError, build_cohort, read_cohort, read_table, suggest_mapping
-from icilens.intake import files as intake_files
+from icilens.intake import source as intake_source
 from tests.conftest import CORPUS
 
 
@@ -29,7 +29,7 @@ def test_mapping_one_field_twice_is_refused():
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(intake_files, "MAX_BYTES", 1000)
+    monkeypatch.setattr(intake_source, "MAX_BYTES", 1000)
     with pytest.raises(IntakeError, match="limit"):
         read_cohort(b"tmb,age\n" + b"1,50\n" * 400, "big.csv")
 

@@ -1,23 +1,49 @@
 """Intake: from an uploaded file to a canonical cohort, with every change reported.
 
-`read_cohort(data, name)` is the one call most code needs. The steps are public too so a
-page can let the user fix the column mapping without reading the file again:
-`read_table` -> `suggest_mapping` -> `build_cohort`.
+Stages, each its own module, in the order they run:
+
+1. `source`: read the bytes, bounded (`read_source`).
+2. `table`: find the table: format, sheet, header row, metadata lines (`read_table`).
+3. `columns`: understand each column from its header words and its values (`match_columns`).
+4. `values`: convert values to canonical units and categories.
+5. `identity`: settle patient ids (`settle_ids`).
+
+`read_cohort(data, name)` runs them all. A page that lets the user fix the mapping keeps the
+table and calls `build_cohort(table, mapping, units, set_values)` again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from icilens.intake.columns import match_header, suggest_mapping
+from icilens.intake.columns import (
+    MAPPED,
+    STATES,
+    SUGGESTED,
+    UNUSED,
+    ColumnMatch,
+    mapping_of,
+    match_columns,
+    match_header,
+    settle_conflicts,
+    suggest_mapping,
+)
 from icilens.intake.errors import IntakeError
-from icilens.intake.files import RawTable, read_table
 from icilens.intake.findings import INFO, SEVERITIES, WARNING, Findings
-from icilens.intake.values import convert_units, parse_categories, parse_numbers, reject_implausible
+from icilens.intake.identity import describe_id_choice, settle_ids
+from icilens.intake.source import read_source
+from icilens.intake.table import RawTable, read_table
+from icilens.intake.values import (
+    choose_unit,
+    convert_units,
+    parse_categories,
+    parse_numbers,
+    reject_implausible,
+    unit_named,
+)
 from icilens.schema import (
     BINARY,
     CANONICAL_COLUMNS,
@@ -27,10 +53,14 @@ from icilens.schema import (
     FIELD_BY_NAME,
     NUMERIC,
     TIME,
-    bracketed_unit,
 )
 
 __all__ = [
+    "MAPPED",
+    "STATES",
+    "SUGGESTED",
+    "UNUSED",
+    "ColumnMatch",
     "IntakeError",
     "IntakeResult",
     "RawTable",
@@ -41,18 +71,30 @@ __all__ = [
     "read_cohort",
     "read_table",
     "suggest_mapping",
+    "usable",
 ]
 
 
 @dataclass
 class IntakeResult:
-    """A cohort in canonical form, with the mapping used and the findings to review."""
+    """A cohort in canonical form, with how each column was read and the findings to review."""
 
     frame: pd.DataFrame  # one row per patient, columns CANONICAL_COLUMNS
-    mapping: dict[str, str | None]  # source header -> canonical field (None = not used)
+    columns: list[ColumnMatch]  # one per source column: field, state, confidence, reasons, unit
     findings: pd.DataFrame  # row, column, value, problem, action, severity
     source_rows: pd.Series  # 1-based file row of each patient
     table: RawTable = field(repr=False)
+    set_values: dict[str, str] = field(default_factory=dict)  # field -> value set for every patient
+
+    @property
+    def mapping(self) -> dict[str, str | None]:
+        """Return {source header: field used, or None}."""
+        return mapping_of(self.columns)
+
+    @property
+    def suggestions(self) -> dict[str, str]:
+        """Return {source header: suggested field} for the columns waiting for the user's word."""
+        return {m.header: m.field for m in self.columns if m.state == SUGGESTED and m.field}
 
     @property
     def unmapped(self) -> list[str]:
@@ -75,28 +117,21 @@ class IntakeResult:
         return {s: int(counts.get(s, 0)) for s in SEVERITIES}
 
 
-def read_cohort(source, name: str | None = None, sheet: str | None = None, mapping=None) -> IntakeResult:
+def read_cohort(
+    source,
+    name: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    units: dict[str, str] | None = None,
+    set_values: dict[str, str] | None = None,
+) -> IntakeResult:
     """Return the canonical cohort read from a path, bytes or a binary buffer.
 
     Raises IntakeError, with a message for the user, when the file cannot be used.
     """
-    data, name = _read_bytes(source, name)
+    data, name = read_source(source, name)
     table = read_table(data, name, sheet)
-    return build_cohort(table, mapping)
-
-
-def _read_bytes(source, name: str | None) -> tuple[bytes, str]:
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            return path.read_bytes(), name or path.name
-        except OSError as exc:
-            raise IntakeError(f"{path} could not be opened ({exc.strerror}). Check the path and permissions.") from exc
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source), name or "upload"
-    if hasattr(source, "read"):
-        return source.read(), name or getattr(source, "name", "upload")
-    raise TypeError(f"read_cohort takes a path, bytes or a binary file object, not {type(source).__name__}")
+    return build_cohort(table, mapping, units, set_values)
 
 
 def canonical_dtypes() -> dict[str, object]:
@@ -115,33 +150,42 @@ def canonical_dtypes() -> dict[str, object]:
     return dtypes
 
 
-def build_cohort(table: RawTable, mapping: dict[str, str | None] | None = None) -> IntakeResult:
-    """Return the canonical cohort for a table and a header -> field mapping (suggested when None)."""
-    mapping = _checked_mapping(table, mapping)
+def build_cohort(
+    table: RawTable,
+    mapping: dict[str, str | None] | None = None,
+    units: dict[str, str] | None = None,
+    set_values: dict[str, str] | None = None,
+) -> IntakeResult:
+    """Return the canonical cohort of a table.
+
+    mapping: the user's choices, {header: field or None}, over what intake understood by itself;
+    units: {header: unit name} for numeric columns; set_values: {field: value} for every patient.
+    """
+    columns = _apply_user_choices(
+        table, match_columns(table.cells, table.descriptions, table.decimal_comma, table.row_names), mapping, units
+    )
     findings = Findings()
+    for problem, action in table.notes:
+        findings.add(None, "", "", problem, action, INFO)
     rows = table.source_rows
-    by_field = {target: header for header, target in mapping.items() if target}
     values: dict[str, pd.Series] = {}
-    for name, header in by_field.items():
-        values[name] = _convert_column(FIELD_BY_NAME[name], table, header, findings)
-    _derive_features(values, by_field, rows, findings)
+    for match in columns:
+        if match.state == MAPPED and match.field != "patient_id":
+            converted = _convert_column(match, table, findings)
+            if converted is not None:
+                values[match.field] = converted
+    _report_columns(columns, findings)
+    _set_for_everyone(values, set_values or {}, len(table.cells), findings)
+    _derive_features(values, {m.field: m.header for m in columns if m.state == MAPPED}, rows, findings)
     if not any(name in values for name in FEATURES):
-        raise IntakeError(
-            f"{table.name}: no column was recognised as a model feature (columns: {', '.join(list(table.cells.columns)[:12])}). "
-            "Rename the columns as in the template (for example TMB, Albumin, NLR, Age, Cancer type) or map them by hand."
-        )
+        raise IntakeError(_nothing_recognised(table, columns))
     frame = _assemble(values, len(table.cells))
-    frame["patient_id"] = _patient_ids(values.get("patient_id"), by_field.get("patient_id"), rows, findings)
-    unused = [header for header, target in mapping.items() if target is None]
-    if unused:
-        findings.add(
-            None,
-            "",
-            ", ".join(unused),
-            f"{len(unused)} columns not used by ICI Lens",
-            "ignored; map one to a field if it holds one",
-            INFO,
-        )
+    id_column = next((m for m in columns if m.state == MAPPED and m.field == "patient_id"), None)
+    ids = table.cells[id_column.header] if id_column else None
+    frame["patient_id"] = settle_ids(ids, id_column.header if id_column else None, rows, findings)
+    if id_column:
+        others = [m.header for m in columns if m is not id_column and "patient id" in m.why]
+        describe_id_choice(id_column.header, id_column.why, others, findings)
     missing_features = [f for f in FEATURES if frame[f].isna().all()]
     if missing_features:
         findings.add(
@@ -152,14 +196,21 @@ def build_cohort(table: RawTable, mapping: dict[str, str | None] | None = None) 
             "the model predicts without them; each patient page says what that did",
             INFO,
         )
-    return IntakeResult(frame=frame, mapping=mapping, findings=findings.frame(), source_rows=rows, table=table)
+    return IntakeResult(
+        frame=frame,
+        columns=columns,
+        findings=findings.frame(),
+        source_rows=rows,
+        table=table,
+        set_values=dict(set_values or {}),
+    )
 
 
-def _checked_mapping(table: RawTable, mapping) -> dict[str, str | None]:
+def _apply_user_choices(table: RawTable, columns: list[ColumnMatch], mapping, units) -> list[ColumnMatch]:
+    """Return the columns with the user's mapping and units laid over what intake understood."""
+    mapping, units = dict(mapping or {}), dict(units or {})
     headers = list(table.cells.columns)
-    if mapping is None:
-        return suggest_mapping(headers)
-    unknown = [h for h in mapping if h not in headers]
+    unknown = [h for h in (*mapping, *units) if h not in headers]
     if unknown:
         raise IntakeError(f"The mapping names columns that {table.name} does not have: {', '.join(unknown)}.")
     bad = [t for t in mapping.values() if t and t not in FIELD_BY_NAME]
@@ -171,18 +222,124 @@ def _checked_mapping(table: RawTable, mapping) -> dict[str, str | None]:
     doubled = sorted({t for t in targets if targets.count(t) > 1})
     if doubled:
         raise IntakeError(f"Each field can come from one column only; mapped twice: {', '.join(doubled)}.")
-    return {h: mapping.get(h) for h in headers}
+    chosen = set(targets)
+    for match in columns:
+        if match.header in mapping:
+            target = mapping[match.header]
+            if target is None:
+                if match.state != UNUSED:
+                    match.reasons.append("set aside by you")
+                match.field, match.state = None, UNUSED
+            elif target != match.field or match.state != MAPPED:
+                was = FIELD_BY_NAME[match.field].label if match.field else "nothing"
+                match.reasons.append(f"mapped by you to {FIELD_BY_NAME[target].label} (intake read {was})")
+                if target != match.field:
+                    match.unit, match.unit_source = None, ""
+                match.field, match.state, match.confidence = target, MAPPED, 100
+        elif match.field in chosen:
+            match.reasons.append(f"{FIELD_BY_NAME[match.field].label} is read from the column you chose")
+            match.field, match.state = None, UNUSED
+        if units.get(match.header):
+            match.unit, match.unit_source = units[match.header], "you"
+    return settle_conflicts(columns)
 
 
-def _convert_column(spec, table: RawTable, header: str, findings: Findings) -> pd.Series:
+def _convert_column(match: ColumnMatch, table: RawTable, findings: Findings) -> pd.Series | None:
+    spec, header = FIELD_BY_NAME[match.field], match.header
     cells, rows = table.cells[header], table.source_rows
     if spec.kind in (NUMERIC, TIME):
         numbers = parse_numbers(cells, rows, header, table.decimal_comma, findings)
-        numbers = convert_units(spec, numbers, bracketed_unit(header), rows, header, findings)
+        unit = _column_unit(match, spec, numbers, findings)
+        if spec.units and unit is None:
+            return None
+        numbers = convert_units(spec, numbers, unit, f"unit from the {match.unit_source}:", rows, header, findings)
         return reject_implausible(spec, numbers, rows, header, findings)
     if spec.kind in (BINARY, CATEGORY, EVENT):
-        return parse_categories(spec, cells, rows, header, findings)
+        return parse_categories(spec, cells, rows, header, findings, match.codes or None)
     return cells.str.strip()
+
+
+def _column_unit(match: ColumnMatch, spec, numbers: pd.Series, findings: Findings):
+    """Return the unit to read a column in, deciding from all its values when the header is silent."""
+    if match.unit_source in ("", "values"):
+        unit, fits = choose_unit(spec, numbers)
+        if unit is not None:
+            match.unit, match.unit_source = unit.name, "values"
+        elif fits:
+            findings.add(
+                None,
+                match.header,
+                "",
+                f"the values fit {' and '.join(u.name for u in fits)}",
+                "column not used: choose its unit in the mapping table (or --unit on the command line)",
+                WARNING,
+            )
+            match.field, match.state = None, UNUSED
+            return None
+    unit = unit_named(spec, match.unit)
+    if unit is None and spec.units:
+        unit = spec.units[0]
+        match.unit, match.unit_source = unit.name, "data dictionary (canonical)"
+    return unit
+
+
+def _report_columns(columns: list[ColumnMatch], findings: Findings) -> None:
+    """Record how each column was read: every mapping that is not a template name, each suggestion."""
+    for match in columns:
+        if match.state == MAPPED and match.header != match.field:
+            label = FIELD_BY_NAME[match.field].label
+            findings.add(None, match.header, "", f"read as {label}", match.why, INFO)
+        elif match.state == SUGGESTED:
+            label = FIELD_BY_NAME[match.field].label
+            findings.add(
+                None,
+                match.header,
+                "",
+                f"suggested as {label}, not used until you accept it",
+                f"{match.why}. Accept it in the mapping table (or --map on the command line)",
+                WARNING,
+            )
+    unused = [m.header for m in columns if m.state == UNUSED]
+    if unused:
+        findings.add(
+            None,
+            "",
+            ", ".join(unused),
+            f"{len(unused)} columns not used by ICI Lens",
+            "the mapping table says why for each; map one to a field if it holds one",
+            INFO,
+        )
+
+
+def _set_for_everyone(values: dict[str, pd.Series], set_values: dict[str, str], n_rows: int, findings) -> None:
+    """Give every patient the value the user set for a field, checked like a cell of the file."""
+    for name, raw in set_values.items():
+        if name not in FIELD_BY_NAME or FIELD_BY_NAME[name].role not in ("feature", "outcome"):
+            raise IntakeError(f"'{name}' cannot be set for the whole cohort; choose a model feature or outcome.")
+        spec = FIELD_BY_NAME[name]
+        cells = pd.Series([str(raw)] * n_rows, dtype="str")
+        rows = pd.Series(range(1, n_rows + 1))
+        check = Findings()
+        if spec.kind in (NUMERIC, TIME):
+            series = reject_implausible(spec, parse_numbers(cells, rows, name, False, check), rows, name, check)
+        else:
+            series = parse_categories(spec, cells, rows, name, check)
+        if series.isna().all():
+            expected = ", ".join(spec.categories) or spec.plausible_range
+            raise IntakeError(f"'{raw}' is not a valid {spec.label.lower()} (expected {expected}).")
+        replaced = " (replacing the file's column)" if name in values else ""
+        values[name] = series
+        findings.add(None, name, raw, f"{spec.label} set for every patient{replaced}", "set by you", INFO)
+
+
+def _nothing_recognised(table: RawTable, columns: list[ColumnMatch]) -> str:
+    shown = ", ".join(list(table.cells.columns)[:12])
+    waiting = [f"{m.header} ({FIELD_BY_NAME[m.field].label})" for m in columns if m.state == SUGGESTED]
+    hint = f" Suggested, waiting for you to accept: {', '.join(waiting)}." if waiting else ""
+    return (
+        f"{table.name}: no column was recognised as a model feature (columns: {shown}).{hint} "
+        "Rename the columns as in the template (for example TMB, Albumin, NLR, Age, Cancer type) or map them by hand."
+    )
 
 
 # Features computed from two source columns where the upload lacks them: target, sources, formula, how to say it.
@@ -222,59 +379,26 @@ def _assemble(values: dict[str, pd.Series], n_rows: int) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _patient_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, findings: Findings) -> pd.Series:
-    width = len(str(len(rows)))
-    generated = pd.Series([f"P{i + 1:0{width}d}" for i in range(len(rows))])
-    if ids is None:
-        findings.add(
-            None, "patient_id", "", "no patient id column", "ids generated from the row order (P1, P2, ...)", INFO
-        )
-        return generated
-    ids = ids.reset_index(drop=True).str.strip().str.removesuffix(".0")
-    blank = ids == ""
-    if blank.any():
-        findings.add_cells(
-            rows.reset_index(drop=True)[blank],
-            header,
-            [""] * int(blank.sum()),
-            "blank patient id",
-            "id generated from the row number",
-            WARNING,
-        )
-        ids = ids.where(~blank, "row-" + rows.reset_index(drop=True).astype(str))
-    duplicated = ids.duplicated(keep="first")
-    if duplicated.any():
-        occurrence = ids.groupby(ids).cumcount() + 1
-        findings.add_cells(
-            rows.reset_index(drop=True)[duplicated],
-            header,
-            ids[duplicated],
-            "duplicate patient id",
-            "kept as a separate patient with a suffix (#2, #3, ...); check the export",
-            WARNING,
-        )
-        ids = ids.where(~duplicated, ids + "#" + occurrence.astype(str))
-    return ids.astype("str")
-
-
 def usable(result: IntakeResult) -> bool:
     """Return whether the cohort can be scored: patients and at least one model feature."""
     return len(result.frame) > 0 and bool(result.features_present)
 
 
 def describe_mapping(result: IntakeResult, examples: int = 3) -> pd.DataFrame:
-    """Return one row per source column: its header, the field it maps to, and example values."""
+    """Return one row per source column: header, field, state, confidence, why, example values, unit."""
     cells = result.table.cells
     rows = []
-    for header, target in result.mapping.items():
-        sample = [v for v in cells[header].head(200).unique() if str(v).strip()][:examples]
-        label = FIELD_BY_NAME[target].label if target else ""
+    for match in result.columns:
+        sample = [v for v in cells[match.header].head(200).unique() if str(v).strip()][:examples]
         rows.append(
             {
-                "column in file": header,
-                "maps to": target or "",
-                "meaning": label,
+                "column in file": match.header,
+                "maps to": match.field or "",
+                "state": match.state,
+                "confidence": match.confidence if match.field else None,
+                "why": match.why,
                 "examples": ", ".join(map(str, sample)),
+                "unit": match.unit or "",
             }
         )
     return pd.DataFrame(rows)

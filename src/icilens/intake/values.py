@@ -1,15 +1,17 @@
-"""Turning text cells into canonical values: numbers, units and labelled categories."""
+"""Converting values: text cells to numbers in the canonical unit, and to the field's categories.
+
+Every unit and value code comes from the `Field` in the data dictionary; nothing here names a field."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from icilens.intake.findings import INFO, WARNING, Findings
-from icilens.schema import CANCER_TYPES, OTHER_CANCER, Field, normalise_name
+from icilens.schema import OTHER_CANCER, Field, Unit, normalise_name
 
 MISSING_TOKENS = frozenset(
     {
@@ -40,14 +42,14 @@ _WITH_EXTRAS = re.compile(r"^(?P<cmp>[<>]=?|~|≤|≥)?\s*(?P<num>-?\d+(?:[.,]\d
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
-def _is_missing(cells: pd.Series) -> pd.Series:
+def is_missing(cells: pd.Series) -> pd.Series:
     return cells.str.strip().str.lower().isin(MISSING_TOKENS)
 
 
 def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma: bool, findings: Findings) -> pd.Series:
     """Return the cells as floats; text that is not a number becomes NaN with a finding."""
     text = cells.str.strip().str.replace("\u00a0", "", regex=False)
-    missing = _is_missing(text)
+    missing = is_missing(text)
     text = text.where(~missing, "")
     if decimal_comma:
         text = text.str.replace(" ", "", regex=False).str.replace(",", ".", regex=False)
@@ -71,56 +73,89 @@ def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma:
     return values
 
 
-# --- unit conversions -------------------------------------------------------------------
+# --- units ------------------------------------------------------------------------------------
 
 
-def _scale_cells(values: pd.Series, selected: pd.Series, factor: float, rows, column, problem, findings) -> pd.Series:
-    """Multiply the selected cells by factor; one finding for a whole column, else one per cell."""
-    if not selected.any():
+MIN_VALUES_FOR_UNIT = 5  # fewer values cannot tell units apart: the canonical unit, if they fit it
+
+
+def choose_unit(field: Field, values: pd.Series) -> tuple[Unit | None, tuple[Unit, ...]]:
+    """Return (the unit the values are in, or None; the units they fit when more than one).
+
+    A unit fits when the column's reference quantile lies in the unit's typical range. With no
+    typical fit, a unit whose conversion keeps 95% of values plausible is taken when it is alone.
+    """
+    if len(field.units) < 2:
+        return (field.units[0] if field.units else None), ()
+    present = values.dropna()
+    if len(present) < MIN_VALUES_FOR_UNIT:
+        canonical_fits = (present * field.units[0].factor).between(field.low, field.high).all()
+        return (field.units[0], ()) if canonical_fits else (None, ())
+    reference = float(present.quantile(field.unit_quantile))
+    typical = tuple(u for u in field.units if u.typical and u.typical[0] <= reference <= u.typical[1])
+    if len(typical) == 1:
+        return typical[0], ()
+    if len(typical) > 1:
+        return None, typical
+    plausible = tuple(u for u in field.units if (present * u.factor).between(field.low, field.high).mean() >= 0.95)
+    if len(plausible) == 1:
+        return plausible[0], ()
+    return None, plausible
+
+
+def unit_named(field: Field, name: str | None) -> Unit | None:
+    """Return the field's unit called name (case-insensitive), or None."""
+    for unit in field.units:
+        if name is not None and unit.name.lower() == str(name).lower():
+            return unit
+    return None
+
+
+def convert_units(field: Field, values: pd.Series, unit: Unit | None, how: str, rows, column, findings) -> pd.Series:
+    """Return values in the field's canonical unit; `how` says where the unit came from, for the finding."""
+    if unit is None or not field.units:
         return values
-    present = values.notna()
-    action = f"{'multiplied by' if factor > 1 else 'divided by'} {factor if factor > 1 else 1 / factor:g}"
-    if selected[present].all():
-        example = values[selected].iloc[0]
-        findings.add(None, column, f"e.g. {example:g}", f"{problem} (all {int(selected.sum())} values)", action, INFO)
-    else:
-        findings.add_cells(rows[selected], column, values[selected].map("{:g}".format), problem, action, INFO)
+    canonical = field.units[0]
+    if unit.factor != 1.0 and values.notna().any():
+        example = values.dropna().iloc[0]
+        findings.add(
+            None,
+            column,
+            f"e.g. {example:g} {unit.name} = {example * unit.factor:.4g} {canonical.name}",
+            f"{how} {unit.name}",
+            f"all values converted to {canonical.name} (multiplied by {unit.factor:.4g})",
+            INFO,
+        )
+        values = values * unit.factor
+    return _rescue_cells(field, values, unit, rows, column, findings)
+
+
+def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, findings) -> pd.Series:
+    """Convert single cells that are plainly in another unit (ten times or more apart), each reported."""
+    outside = values.notna() & ~values.between(field.low, field.high)
+    if not outside.any():
+        return values
     values = values.copy()
-    values[selected] = values[selected] * factor
-    return values
-
-
-def convert_units(field: Field, values: pd.Series, unit: str, rows, column: str, findings: Findings) -> pd.Series:
-    """Return values in the field's canonical unit, converting what the header or the values show."""
-    unit = unit.replace(" ", "")
-    present = values.notna()
-    name = field.name
-    if name in ("albumin", "hgb"):
-        if unit in ("g/l", "gl"):
-            return _scale_cells(values, present, 0.1, rows, column, "header says g/L", findings)
-        low, high = (20, 60) if name == "albumin" else (50, 200)
-        in_gl = values.between(low, high)
-        return _scale_cells(values, in_gl, 0.1, rows, column, f"value {low}-{high} looks like g/L", findings)
-    if name == "platelets":
-        if unit in ("/ul", "perul", "cells/ul", "/µl", "/mm3", "/mm^3"):
-            return _scale_cells(values, present, 0.001, rows, column, "header says per microlitre", findings)
-        return _scale_cells(
-            values, values > 2000, 0.001, rows, column, "value above 2,000 looks like per microlitre", findings
+    raw = values[outside] / unit.factor
+    low, high = field.units[0].typical or (field.low, field.high)
+    for other in field.units:
+        ratio = other.factor / unit.factor
+        if other is unit or 0.1 < ratio < 10:
+            continue
+        fits = (raw * other.factor).between(low / 2, high * 2)  # a typical value once converted, not just possible
+        fits = fits[fits]
+        if fits.empty:
+            continue
+        findings.add_cells(
+            rows[fits.index],
+            column,
+            raw[fits.index].map("{:g}".format),
+            f"value looks like {other.name}, unlike the rest of the column ({unit.name})",
+            f"this cell converted to {field.units[0].name}",
+            WARNING,
         )
-    if name == "pdl1_tps":
-        fraction = unit in ("fraction", "0-1") or (
-            present.any() and values[present].between(0, 1).all() and not values[present].isin([0, 1]).all()
-        )
-        if fraction:
-            return _scale_cells(values, present, 100, rows, column, "values 0-1 look like a fraction", findings)
-    if name == "fcna":
-        percent = unit in ("%", "percent") or (present.any() and (values > 1).any() and values.max() <= 100)
-        if percent:
-            return _scale_cells(values, present, 0.01, rows, column, "values above 1 look like a percentage", findings)
-    if name == "height":
-        metres = unit == "m" or (present.any() and values[present].max() <= 3)
-        if metres:
-            return _scale_cells(values, present, 100, rows, column, "values look like metres", findings)
+        values[fits.index] = raw[fits.index] * other.factor
+        raw = raw.drop(fits.index)
     return values
 
 
@@ -142,374 +177,142 @@ def reject_implausible(field: Field, values: pd.Series, rows, column: str, findi
     return values
 
 
-# --- categories ---------------------------------------------------------------------------
+# --- categories -----------------------------------------------------------------------------
+
+AMBIGUOUS = "\0ambiguous"  # a value that names several categories of a field that has no combined one
+NOT_EVALUABLE = "not evaluable"
+_VALUE_PREFIXES = ("stage", "ajcc", "clinical", "tnm", "uicc", "stadium", "stade", "estadio", "type")
 
 
-def _words(value: str) -> str:
-    return normalise_name(value)
+@lru_cache(maxsize=64)
+def _code_table(field: Field) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for spelling, label in field.codes:
+        table.setdefault(normalise_name(spelling), label)
+        table.setdefault(normalise_name(spelling).replace(" ", ""), label)
+    for label in field.categories:
+        table.setdefault(normalise_name(label), label)
+    return table
 
 
-YES = {"yes", "y", "1", "true", "t", "positive", "pos", "present", "+"}
-NO = {"no", "n", "0", "false", "f", "negative", "neg", "absent"}
+@lru_cache(maxsize=64)
+def _stems(field: Field) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Return the field's keyword stems by first word, longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for stem, label in field.keywords:
+        words = tuple(normalise_name(stem).split())
+        index.setdefault(words[0][:3], []).append((words, label))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(" ".join(entry[0])))
+    return index
 
 
-def _yes_no(value: str) -> str | None:
-    word = _words(value) or value.strip()
-    if word in YES or value.strip() == "+":
-        return "yes"
-    if word in NO:
-        return "no"
+def _keyword_labels(field: Field, words: list[str]) -> list[str]:
+    """Return the categories named in free text, leftmost-longest stems first, each word used once."""
+    labels: list[str] = []
+    index, stems = 0, _stems(field)
+    while index < len(words):
+        matched = 0
+        for stem, label in stems.get(words[index][:3], ()):
+            size = len(stem)
+            window = words[index : index + size]
+            whole = len(window) == size and all(w == s for w, s in zip(window[:-1], stem[:-1], strict=True))
+            if whole and window[-1].startswith(stem[-1]):
+                labels.append(label)
+                matched = size
+                break
+        index += matched or 1
+    return labels
+
+
+def label_value(field: Field, value: str, header_codes: dict[str, str] | None = None) -> str | None:
+    """Return the category a cell names, None when unreadable, AMBIGUOUS when it names several."""
+    key = value.strip().removesuffix(".0")
+    if header_codes and key in header_codes:
+        value = header_codes[key]
+    words = normalise_name(value) or value.strip().lower()
+    table = _code_table(field)
+    trimmed = words
+    while trimmed.split(" ")[0] in _VALUE_PREFIXES and " " in trimmed:
+        trimmed = trimmed.split(" ", 1)[1]
+    for candidate in (words, words.replace(" ", ""), trimmed):
+        if candidate in table:
+            return table[candidate]
+    head, _, rest = words.partition(" ")
+    if head.isdigit() and rest in table:  # cBioPortal "1:DECEASED"
+        return table[rest]
+    labels = set(_keyword_labels(field, words.split()))
+    if len(labels) == 1:
+        return labels.pop()
+    if len(labels) > 1:
+        return field.combined_label or AMBIGUOUS
     return None
 
 
-def _sex(value: str) -> str | None:
-    word = _words(value)
-    return {
-        "f": "female",
-        "female": "female",
-        "woman": "female",
-        "w": "female",
-        "0": "female",
-        "m": "male",
-        "male": "male",
-        "man": "male",
-        "1": "male",
-    }.get(word)
+def numeric_codes(cells: pd.Series) -> set[str]:
+    """Return the distinct cells that are whole numbers ('1', '0.0' -> '0'), missing excluded."""
+    values = {c.strip().removesuffix(".0") for c in cells.unique()} - {""}
+    return {v for v in values if v.lstrip("-").isdigit()}
 
 
-def _msi(value: str) -> str | None:
-    word = _words(value).replace(" ", "")
-    if word in {"msih", "msihigh", "dmmr", "unstable", "msi", "1", "yes", "positive", "mmrdeficient", "high"}:
-        return "MSI-H"
-    if word in {
-        "mss",
-        "msil",
-        "msilow",
-        "pmmr",
-        "stable",
-        "indeterminate",
-        "0",
-        "no",
-        "negative",
-        "mmrproficient",
-        "low",
-    }:
-        return "MSS"
-    return None
-
-
-_ROMAN_IV = {"iv", "4", "iva", "ivb", "ivc", "4a", "4b", "4c", "m1", "metastatic"}
-_ROMAN_EARLY = {
-    "i",
-    "ii",
-    "iii",
-    "1",
-    "2",
-    "3",
-    "ia",
-    "ib",
-    "iia",
-    "iib",
-    "iiia",
-    "iiib",
-    "iiic",
-    "1a",
-    "1b",
-    "2a",
-    "2b",
-    "3a",
-    "3b",
-    "3c",
-    "i iii",
-    "1 3",
-    "early",
-    "locally advanced",
-    "localized",
-}
-
-
-def _stage(value: str) -> str | None:
-    word = _words(value)
-    word = word.removeprefix("stage ").removeprefix("ajcc ").strip()
-    if word in _ROMAN_IV:
-        return "IV"
-    if word in _ROMAN_EARLY:
-        return "I-III"
-    return None
-
-
-_PD1 = (
-    "pembrolizumab",
-    "keytruda",
-    "pembro",
-    "nivolumab",
-    "opdivo",
-    "nivo",
-    "atezolizumab",
-    "tecentriq",
-    "atezo",
-    "durvalumab",
-    "imfinzi",
-    "durva",
-    "cemiplimab",
-    "libtayo",
-    "avelumab",
-    "bavencio",
-    "dostarlimab",
-    "jemperli",
-    "toripalimab",
-    "tislelizumab",
-    "sintilimab",
-    "camrelizumab",
-    "retifanlimab",
-    "pd1",
-    "pdl1",
-    "antipd1",
-    "antipdl1",
-    "pd 1",
-    "pd l1",
-)
-_CTLA4 = ("ipilimumab", "yervoy", "ipi", "tremelimumab", "imjudo", "treme", "ctla4", "antictla4", "ctla 4")
-_COMBO = ("combination", "combo", "dual", "pd1 ctla4")
-
-
-def _drug_class(value: str) -> str | None:
-    words = _words(value)
-    tokens = set(words.split()) | {words.replace(" ", "")} | {t.replace("anti", "") for t in words.split()}
-    joined = " " + words + " "
-    has_pd1 = any(d in tokens or f" {d} " in joined for d in _PD1)
-    has_ctla4 = any(d in tokens or f" {d} " in joined for d in _CTLA4)
-    if (has_pd1 and has_ctla4) or words in _COMBO:
-        return "Combination"
-    if has_ctla4:
-        return "CTLA-4"
-    if has_pd1:
-        return "PD-1/PD-L1"
-    return None
-
-
-_RESPONDER = {
-    "cr",
-    "pr",
-    "complete response",
-    "partial response",
-    "responder",
-    "response",
-    "yes",
-    "y",
-    "1",
-    "true",
-    "r",
-    "orr",
-    "complete",
-    "partial",
-    "cr pr",
-    "objective response",
-}
-_NON_RESPONDER = {
-    "sd",
-    "pd",
-    "stable disease",
-    "progressive disease",
-    "non responder",
-    "nonresponder",
-    "no",
-    "n",
-    "0",
-    "false",
-    "nr",
-    "no response",
-    "stable",
-    "progression",
-    "progressive",
-    "sd pd",
-}
-_NOT_EVALUABLE = {"ne", "not evaluable", "nae", "inevaluable", "not assessed"}
-
-
-def _response(value: str) -> str | None:
-    word = _words(value)
-    if word in _RESPONDER:
-        return "yes"
-    if word in _NON_RESPONDER:
-        return "no"
-    return None
-
-
-def _event(value: str) -> str | None:
-    word = _words(value)
-    head = word.split(" ")[0] if word else ""
-    if (
-        word in {"1", "yes", "y", "true", "event", "dead", "deceased", "died", "death", "progressed", "progression"}
-        or head == "1"
-    ):
-        return "yes"
-    if word in {"0", "no", "n", "false", "censored", "alive", "living", "censor", "no event"} or head == "0":
-        return "no"
-    return None
-
-
-# Exact (normalised) synonyms first; keyword rules after, in an order where longer names win.
-_CANCER_SYNONYMS = {
-    "nsclc": "NSCLC",
-    "non small cell lung cancer": "NSCLC",
-    "non small cell lung carcinoma": "NSCLC",
-    "lung adenocarcinoma": "NSCLC",
-    "lung squamous cell carcinoma": "NSCLC",
-    "luad": "NSCLC",
-    "lusc": "NSCLC",
-    "sclc": "SCLC",
-    "small cell lung cancer": "SCLC",
-    "small cell lung carcinoma": "SCLC",
-    "melanoma": "Melanoma",
-    "skcm": "Melanoma",
-    "cutaneous melanoma": "Melanoma",
-    "rcc": "Renal",
-    "renal cell carcinoma": "Renal",
-    "kidney": "Renal",
-    "kirc": "Renal",
-    "ccrcc": "Renal",
-    "bladder": "Bladder",
-    "urothelial carcinoma": "Bladder",
-    "urothelial": "Bladder",
-    "blca": "Bladder",
-    "hnscc": "Head & Neck",
-    "scchn": "Head & Neck",
-    "head and neck": "Head & Neck",
-    "hnsc": "Head & Neck",
-    "crc": "Colorectal",
-    "colon": "Colorectal",
-    "rectal": "Colorectal",
-    "coad": "Colorectal",
-    "hcc": "Hepatobiliary",
-    "hepatocellular carcinoma": "Hepatobiliary",
-    "cholangiocarcinoma": "Hepatobiliary",
-    "ucec": "Endometrial",
-    "uterine": "Endometrial",
-    "pdac": "Pancreatic",
-    "tnbc": "Breast",
-    "brca": "Breast",
-    "esca": "Esophageal",
-    "stad": "Gastric",
-    "ov": "Ovarian",
-}
-_CANCER_KEYWORDS = (
-    ("non small cell", "NSCLC"),
-    ("nonsmall cell", "NSCLC"),
-    ("small cell", "SCLC"),
-    ("lung", "NSCLC"),
-    ("melanom", "Melanoma"),
-    ("renal", "Renal"),
-    ("kidney", "Renal"),
-    ("urothel", "Bladder"),
-    ("bladder", "Bladder"),
-    ("head and neck", "Head & Neck"),
-    ("oral", "Head & Neck"),
-    ("oropharyn", "Head & Neck"),
-    ("laryn", "Head & Neck"),
-    ("colorectal", "Colorectal"),
-    ("colon", "Colorectal"),
-    ("rect", "Colorectal"),
-    ("endometri", "Endometrial"),
-    ("uter", "Endometrial"),
-    ("oesophag", "Esophageal"),
-    ("esophag", "Esophageal"),
-    ("gastr", "Gastric"),
-    ("stomach", "Gastric"),
-    ("hepat", "Hepatobiliary"),
-    ("liver", "Hepatobiliary"),
-    ("biliar", "Hepatobiliary"),
-    ("cholangio", "Hepatobiliary"),
-    ("gallbladder", "Hepatobiliary"),
-    ("mesothel", "Mesothelioma"),
-    ("ovar", "Ovarian"),
-    ("pancrea", "Pancreatic"),
-    ("sarcoma", "Sarcoma"),
-    ("breast", "Breast"),
-)
-
-
-def _cancer_type(value: str) -> str | None:
-    words = _words(value)
-    for known in CANCER_TYPES:
-        if words == _words(known):
-            return known
-    if words in _CANCER_SYNONYMS:
-        return _CANCER_SYNONYMS[words]
-    for keyword, cancer in _CANCER_KEYWORDS:
-        if keyword in words:
-            return cancer
-    return None
-
-
-_MSK_CODES = {
-    "drug_class": {"0": "PD-1/PD-L1", "1": "Combination", "2": "CTLA-4"},
-    "stage": {"0": "I-III", "1": "IV"},
-}
-_MSK_CODE_NOTES = {
-    "drug_class": "codes 0/1/2 read as the MSK coding: 0 PD-1/PD-L1, 1 combination, 2 CTLA-4",
-    "stage": "codes 0/1 read as the MSK coding: 1 stage IV, 0 stage I-III",
-    "sex": "codes 0/1 read as the MSK coding: 1 male, 0 female",
-}
-
-PARSERS: dict[str, Callable[[str], str | None]] = {
-    "prior_systemic_therapy": _yes_no,
-    "hla_loh": _yes_no,
-    "sex": _sex,
-    "msi": _msi,
-    "stage": _stage,
-    "drug_class": _drug_class,
-    "cancer_type": _cancer_type,
-    "response": _response,
-    "os_event": _event,
-    "pfs_event": _event,
-}
-
-
-def _numeric_codes(cells: pd.Series) -> set[str]:
-    return {c.strip().removesuffix(".0") for c in cells.unique()} - {""}
-
-
-def parse_categories(field: Field, cells: pd.Series, rows, column: str, findings: Findings) -> pd.Series:
+def parse_categories(
+    field: Field, cells: pd.Series, rows, column: str, findings: Findings, header_codes: dict[str, str] | None = None
+) -> pd.Series:
     """Return the cells as the field's labels (object Series, None when missing or unreadable)."""
-    parser = PARSERS[field.name]
     stripped = cells.str.strip()
-    missing = _is_missing(stripped)
-    codes = _numeric_codes(stripped[~missing])
-    lookup: dict[str, str | None] = {}
-    msk_codes = _MSK_CODES.get(field.name)
-    if msk_codes and codes and codes <= set(msk_codes) and (field.name != "stage" or codes <= {"0", "1"}):
-        findings.add(None, column, ", ".join(sorted(codes)), "numeric codes", _MSK_CODE_NOTES[field.name], INFO)
-        lookup = {value: msk_codes[value.removesuffix(".0")] for value in stripped[~missing].unique()}
-    elif field.name == "sex" and codes and codes <= {"0", "1"}:
-        findings.add(None, column, "0, 1", "numeric codes", _MSK_CODE_NOTES["sex"], WARNING)
-    labels_by_value = {}
-    for value in stripped[~missing].unique():
-        labels_by_value[value] = lookup.get(value) or parser(value)
+    missing = is_missing(stripped)
+    codes = header_codes or _number_coding(field, stripped[~missing], column, findings)
+    distinct = stripped[~missing].unique()
+    labels_by_value = {value: label_value(field, value, codes) for value in distinct}
     labels = stripped.map(labels_by_value).where(~missing, None)
-    unreadable = labels.isna() & ~missing
+    _report_unreadable(field, labels, cells, rows, column, findings)
+    usable = labels.notna() & ~labels.isin([AMBIGUOUS, NOT_EVALUABLE])
     if field.name == "cancer_type":
-        labels[unreadable] = OTHER_CANCER
+        usable |= labels.isna() & ~missing
+        labels = labels.where(labels.notna() | missing, OTHER_CANCER)
+    return labels.astype(object).where(usable, None)
+
+
+def _number_coding(field: Field, present: pd.Series, column: str, findings: Findings) -> dict[str, str] | None:
+    """Return the MSK number coding when a column holds only its codes (reported), else None."""
+    codes = numeric_codes(present)
+    coding = dict(field.number_codes)
+    if not coding or not codes or not codes <= set(coding):
+        return None
+    wording = ", ".join(f"{code} {coding[code]}" for code in sorted(codes))
+    severity = WARNING if field.name == "sex" else INFO
+    findings.add(
+        None, column, ", ".join(sorted(codes)), "numeric codes", f"read as the MSK coding: {wording}", severity
+    )
+    return coding
+
+
+def _report_unreadable(field: Field, labels: pd.Series, cells: pd.Series, rows, column: str, findings) -> None:
+    ambiguous = labels == AMBIGUOUS
+    if ambiguous.any():
+        findings.add_cells(
+            rows[ambiguous],
+            column,
+            cells[ambiguous],
+            f"names more than one {field.label.lower()}",
+            "set missing; write the one that applies in the file or set it on the Cohort page",
+            WARNING,
+        )
+    unreadable = labels.isna() & ~is_missing(cells.str.strip())
+    if field.name == "cancer_type":
         action = "set to Other (the model treats it as a type unseen in training)"
         findings.add_cells(
             rows[unreadable], column, cells[unreadable], "cancer type not among the 16 known types", action, WARNING
         )
-    elif field.name == "response" and unreadable.any():
-        not_evaluable = stripped[unreadable].map(lambda v: _words(v) in _NOT_EVALUABLE)
-        for flag, problem, severity in (
-            (True, "response not evaluable", INFO),
-            (False, "unrecognised response", WARNING),
-        ):
-            chosen = unreadable & not_evaluable.reindex(unreadable.index, fill_value=False).eq(flag)
-            findings.add_cells(rows[chosen], column, cells[chosen], problem, "set missing", severity)
-    elif unreadable.any():
-        expected = ", ".join(field.categories) if field.categories else "a known value"
-        findings.add_cells(
-            rows[unreadable],
-            column,
-            cells[unreadable],
-            f"not a recognised value (expected {expected})",
-            "set missing",
-            WARNING,
-        )
-    return labels.astype(object).where(labels.notna(), None)
+        return
+    not_evaluable = labels == NOT_EVALUABLE
+    findings.add_cells(rows[not_evaluable], column, cells[not_evaluable], "response not evaluable", "set missing", INFO)
+    expected = ", ".join(field.categories) if field.categories else "yes/no or 1/0"
+    findings.add_cells(
+        rows[unreadable],
+        column,
+        cells[unreadable],
+        f"not a recognised value (expected {expected})",
+        "set missing",
+        WARNING,
+    )

@@ -1,18 +1,23 @@
-"""Reading an uploaded file into a table of text cells, whatever its format."""
+"""Finding the table: from a file's bytes to text cells under one header row, whatever the format.
+
+Handles the layouts of real exports: title rows above the header, cBioPortal's `#` metadata lines
+(whose first line gives each column's display name), R's `write.csv` row names under an empty
+first header cell, several sheets of a workbook."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from icilens.intake.columns import count_known_headers
 from icilens.intake.errors import IntakeError
+from icilens.intake.source import check_size
 
-MAX_BYTES = 200 * 1024 * 1024
 MAX_XLSX_UNPACKED = 500 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
@@ -33,15 +38,14 @@ class RawTable:
     decimal_comma: bool = False
     encoding: str | None = None
     delimiter: str | None = None
+    descriptions: dict[str, str] = field(default_factory=dict)  # header -> display name (cBioPortal)
+    row_names: str | None = None  # the column R wrote under an empty first header cell
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (problem, action) found while reading
 
 
 def read_table(data: bytes, name: str = "upload", sheet: str | None = None) -> RawTable:
     """Return the cells of a CSV, TSV, XLSX or Parquet file given as bytes."""
-    if len(data) > MAX_BYTES:
-        raise IntakeError(
-            f"{name} is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
-            "Split the cohort into smaller files or keep only the columns ICI Lens uses."
-        )
+    check_size(len(data), name)
     if not data.strip():
         raise IntakeError(f"{name} is empty. Export the cohort again with a header row and one row per patient.")
     if data[:4] == b"PK\x03\x04":
@@ -89,14 +93,24 @@ def _guess_delimiter(lines: list[str]) -> str:
 
 
 def _find_header(rows: list[list[str]]) -> int:
-    """Return the index of the row that looks most like a header (known names, then width)."""
+    """Return the index of the header row: wide, mostly words not numbers, naming the most fields."""
+    filled = [sum(bool(str(c).strip()) for c in row) for row in rows]
+    width = max(filled, default=0)
     best_index, best_key = 0, (-1, -1)
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        filled = sum(bool(str(c).strip()) for c in row)
-        key = (count_known_headers(row), filled)
+        cells = [str(c).strip() for c in row if str(c).strip()]
+        if width > 1 and len(cells) < max(2, width // 2):
+            continue  # a title or a note, not a header
+        words = sum(not _NUMBER.fullmatch(c) for c in cells) / max(len(cells), 1)
+        if words < 0.6:
+            continue  # a data row
+        key = (count_known_headers(cells), -index)
         if key > best_key:
             best_index, best_key = index, key
     return best_index
+
+
+_NUMBER = re.compile(r"[-+]?[\d.,]+(e[-+]?\d+)?%?", re.IGNORECASE)
 
 
 def _looks_decimal_comma(cells: pd.DataFrame) -> bool:
@@ -107,12 +121,23 @@ def _looks_decimal_comma(cells: pd.DataFrame) -> bool:
     return bool(comma > dot)
 
 
+def _metadata_lines(text: str) -> list[str]:
+    """Return the leading lines that start with '#' (cBioPortal's display names, descriptions, types)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return lines
+
+
 def _read_text(data: bytes, name: str) -> RawTable:
     text, encoding = _decode(data, name)
-    lines = text.splitlines()[: HEADER_SEARCH_ROWS + 20]
+    metadata = _metadata_lines(text[:1_000_000])
+    lines = text.splitlines()[len(metadata) : len(metadata) + HEADER_SEARCH_ROWS + 20]
     delimiter = _guess_delimiter(lines)
     sample_rows = list(csv.reader(lines[:HEADER_SEARCH_ROWS], delimiter=delimiter))
-    header_index = _find_header(sample_rows)
+    header_index = _find_header(sample_rows) + len(metadata)
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -133,7 +158,22 @@ def _read_text(data: bytes, name: str) -> RawTable:
     table = _finish(cells, name, "csv" if delimiter != "\t" else "tsv", header_index + 1)
     table.encoding, table.delimiter = encoding, delimiter
     table.decimal_comma = delimiter != "," and _looks_decimal_comma(table.cells)
+    if metadata:
+        _describe_from_metadata(table, metadata, delimiter)
     return table
+
+
+def _describe_from_metadata(table: RawTable, metadata: list[str], delimiter: str) -> None:
+    """Record cBioPortal display names and say that the metadata lines were not read as patients."""
+    names = next(csv.reader([metadata[0][1:]], delimiter=delimiter))
+    if len(names) == len(table.cells.columns):
+        table.descriptions = {h: n.strip() for h, n in zip(table.cells.columns, names, strict=True) if n.strip()}
+    table.notes.append(
+        (
+            f"{len(metadata)} metadata lines starting with '#' above the header (cBioPortal format)",
+            "read as column descriptions, not as patients",
+        )
+    )
 
 
 def _check_zip(data: bytes, name: str) -> None:
@@ -220,7 +260,11 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
 
 def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -> RawTable:
     cells = cells.fillna("").astype(str)
+    headers = [str(c).strip() for c in cells.columns]
+    row_names = len(headers) > 1 and (not headers[0] or headers[0].startswith("Unnamed: 0")) and all(headers[1:])
     cells.columns = _unique_headers(cells.columns)
+    if row_names:
+        cells = cells.rename(columns={cells.columns[0]: "row names"})
     source_rows = pd.Series(range(header_row + 1, header_row + 1 + len(cells)), index=cells.index)
     filled = cells.apply(lambda col: col.str.strip() != "").any(axis=1)
     cells, source_rows = cells[filled].reset_index(drop=True), source_rows[filled].reset_index(drop=True)
@@ -228,7 +272,9 @@ def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -
         raise IntakeError(f"{name} has no header row. Add a first row with column names (download the template).")
     if cells.empty:
         raise IntakeError(f"{name} has a header but no patient rows. Export the cohort again with its data rows.")
-    return RawTable(cells=cells, source_rows=source_rows, name=name, file_format=file_format, header_row=header_row)
+    table = RawTable(cells=cells, source_rows=source_rows, name=name, file_format=file_format, header_row=header_row)
+    table.row_names = "row names" if row_names else None
+    return table
 
 
 def _unique_headers(headers) -> list[str]:
