@@ -4,17 +4,24 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.datasets import DEMO_LABEL
-from icilens.intake import describe_mapping
 from icilens.intake.findings import SEVERITIES
+from icilens.intake.review import (
+    NOT_USED,
+    accept_all,
+    describe_option,
+    field_options,
+    mapping_table,
+    read_edits,
+    unit_options,
+)
 from icilens.plots import plot_category_counts, plot_missingness
 from icilens.predictions import predict_cohort
 from icilens.report import cohort_report
-from icilens.schema import FIELD_BY_NAME, FIELDS
+from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.summary import missingness_table, summarise_cohort
 from icilens.ui.navigation import page
 from icilens.ui.resources import default_model
-
-UNUSED = "(not used)"
+from icilens.validation import missing_feature_costs
 
 ui.setup_page("Cohort")
 st.title("Cohort")
@@ -70,6 +77,15 @@ with ui.guarded("showing the cohort"):
     metrics[2].metric("Model features present", f"{summary.features_present} of 17")
     metrics[3].metric("Warnings", counts["warning"])
     metrics[4].metric("Notes", counts["info"])
+    for sentence in missing_feature_costs(result.frame, model.card["validation"]):
+        st.warning(sentence, icon=":material/warning:")
+    if result.suggestions:
+        st.info(
+            f"{len(result.suggestions)} columns are suggested and wait for you before they are used: "
+            + ", ".join(ui.escape_markdown(f"{h} → {FIELD_BY_NAME[f].label}") for h, f in result.suggestions.items())
+            + ". Review them in the Column mapping tab.",
+            icon=":material/help:",
+        )
 
     summary_tab, mapping_tab, findings_tab = st.tabs(["Summary", "Column mapping", "Findings"])
 
@@ -88,29 +104,68 @@ with ui.guarded("showing the cohort"):
         if len(table.sheets) > 1:
             sheet = st.selectbox("Sheet", table.sheets, index=table.sheets.index(table.sheet), key="sheet")
             if sheet != table.sheet:
-                ui.remap_cohort({}, sheet=sheet)
+                ui.remap_cohort(sheet=sheet)
                 st.rerun()
+        where = f"sheet {table.sheet!r}, " if table.sheet else ""
         st.caption(
-            f"Header found on row {table.header_row} of {table.name}. Columns not used are listed, never dropped silently."
+            f"Header found on {where}row {table.header_row} of {table.name}. Every column is listed with what it was "
+            "taken for and why; change 'maps to', tick 'accept' or set the unit, then apply."
         )
-        st.dataframe(describe_mapping(result), hide_index=True)
-        st.markdown("**Fix a column**")
-        options = [UNUSED] + [f.name for f in FIELDS]
+        if result.suggestions and st.button(
+            f"Accept all {len(result.suggestions)} suggestions", key="accept_suggestions", icon=":material/done_all:"
+        ):
+            ui.remap_cohort(accept_all(result))
+            st.rerun()
+        before = mapping_table(result)
+        edited = st.data_editor(
+            before,
+            key="mapping_editor",
+            hide_index=True,
+            width="stretch",
+            disabled=["column in file", "suggested", "confidence", "why", "examples"],
+            column_config={
+                "maps to": st.column_config.SelectboxColumn(options=field_options(), format_func=describe_option),
+                "accept": st.column_config.CheckboxColumn(help="Use the suggested field for this column"),
+                "suggested": st.column_config.TextColumn(help="A field intake thinks likely, not used until accepted"),
+                "confidence": st.column_config.NumberColumn(format="%d%%"),
+                "unit": st.column_config.SelectboxColumn(options=unit_options(), help="The unit the values are in"),
+            },
+        )
+        if st.button("Apply changes", key="apply_table", type="primary"):
+            mapping, units = read_edits(before, edited)
+            ui.remap_cohort(mapping, units)
+            st.rerun()
+
+        st.markdown("**Or change one column**")
+        options = field_options()
         pick, target, apply = st.columns([2, 2, 1], vertical_alignment="bottom")
         header = pick.selectbox("Column in the file", list(result.mapping), key="fix_column")
-        current = result.mapping.get(header) or UNUSED
+        current = result.mapping.get(header) or NOT_USED
         field = target.selectbox(
-            "Maps to",
-            options,
-            index=options.index(current),
-            key=f"fix_target_{header}",
-            format_func=lambda name: name if name == UNUSED else f"{name} ({FIELD_BY_NAME[name].label})",
+            "Maps to", options, index=options.index(current), key=f"fix_target_{header}", format_func=describe_option
         )
         if apply.button("Apply", key="apply_mapping"):
-            mapping = {h: (None if t == field and field != UNUSED else t) for h, t in result.mapping.items()}
-            mapping[header] = None if field == UNUSED else field
-            ui.remap_cohort(mapping)
+            ui.remap_cohort({header: None if field == NOT_USED else field})
             st.rerun()
+
+        st.markdown("**One value for every patient**")
+        st.caption("For a single-disease or single-drug export without that column: recorded as a finding.")
+        name_col, value_col, set_col = st.columns([2, 2, 1], vertical_alignment="bottom")
+        set_field = name_col.selectbox("Field", FEATURES, key="set_field", format_func=describe_option)
+        spec = FIELD_BY_NAME[set_field]
+        if spec.categories:
+            set_value = value_col.selectbox("Value", spec.categories, key=f"set_value_{set_field}")
+        else:
+            set_value = value_col.text_input(f"Value ({spec.unit})", key=f"set_value_{set_field}")
+        if set_col.button("Set", key="set_for_all") and str(set_value).strip():
+            ui.remap_cohort(set_values={set_field: str(set_value)})
+            st.rerun()
+        for name, value in cohort.choices.set_values.items():
+            label, clear = st.columns([4, 1], vertical_alignment="center")
+            label.caption(f"{FIELD_BY_NAME[name].label} = {ui.escape_markdown(value)} for every patient")
+            if clear.button("Clear", key=f"clear_set_{name}"):
+                ui.remap_cohort(set_values={name: None})
+                st.rerun()
 
     with findings_tab:
         st.caption(" · ".join(f"{counts[s]} {s}" for s in SEVERITIES))

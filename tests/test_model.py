@@ -25,6 +25,7 @@ def test_default_model_card_describes_training_and_validation(default_model):
         "LORIS six only",
         "no genomics but TMB",
         "no blood values",
+        "no TMB",
     }
 
 

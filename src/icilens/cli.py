@@ -16,43 +16,92 @@ def _fail(message: str) -> int:
     return EXIT_UNUSABLE
 
 
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    """Return {key: value} from repeated 'key=value' options; raises ValueError on a malformed one."""
+    pairs: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{option} takes KEY=VALUE, for example {option} 'Diagnosis=cancer_type'; got {item!r}")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _choices(args: argparse.Namespace) -> dict:
+    """Return the intake choices given on the command line: --map, --unit, --set, --sheet."""
+    mapping = {h: (f or None) if f not in ("none", "-") else None for h, f in _pairs(args.map, "--map").items()}
+    return {
+        "sheet": getattr(args, "sheet", None),
+        "mapping": mapping,
+        "units": _pairs(args.unit, "--unit"),
+        "set_values": _pairs(args.set, "--set"),
+    }
+
+
 def _validate(args: argparse.Namespace) -> int:
     from icilens.intake import IntakeError, read_cohort, usable
 
     try:
-        result = read_cohort(args.file, sheet=args.sheet)
-    except IntakeError as exc:
+        result = read_cohort(args.file, **_choices(args))
+    except (IntakeError, ValueError) as exc:
+        if args.json:
+            print(json.dumps({"file": args.file, "usable": False, "reasons": [str(exc)]}, indent=2))
         return _fail(str(exc))
     ok = usable(result)
+    reasons = (
+        [] if ok else [f"{result.table.name}: no model feature has a usable value; fix the findings and try again."]
+    )
     if args.json:
-        payload = {
-            "file": result.table.name,
-            "usable": ok,
-            "patients": len(result.frame),
-            "mapping": result.mapping,
-            "features_present": result.features_present,
-            "severity_counts": result.severity_counts(),
-            "findings": json.loads(result.findings.to_json(orient="records")),
-        }
-        print(json.dumps(payload, indent=2))
+        print(json.dumps(_validation_payload(result, ok, reasons), indent=2))
     else:
-        counts = result.severity_counts()
-        print(
-            f"{result.table.name}: {len(result.frame)} patients, {len(result.features_present)} of 17 features present"
-        )
-        print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
-        if not result.findings.empty:
-            print(result.findings.astype(object).fillna("").to_string(index=False, max_colwidth=60))
-    if not ok:
-        return _fail(f"{result.table.name}: no model feature has a usable value; fix the findings above and try again.")
-    return 0
+        _print_validation(result)
+    return 0 if ok else _fail(reasons[0])
 
 
-def _read_usable(path: str):
+def _validation_payload(result, ok: bool, reasons: list[str]) -> dict:
+    table = result.table
+    return {
+        "file": table.name,
+        "usable": ok,
+        "reasons": reasons,
+        "sheet": table.sheet,
+        "header_row": table.header_row,
+        "patients": len(result.frame),
+        "mapping": result.mapping,
+        "suggestions": result.suggestions,
+        "columns": [
+            {"column": m.header, "field": m.field, "state": m.state, "confidence": m.confidence, "why": m.why}
+            | ({"unit": m.unit} if m.unit else {})
+            for m in result.columns
+        ],
+        "set_values": result.set_values,
+        "features_present": result.features_present,
+        "severity_counts": result.severity_counts(),
+        "findings": json.loads(result.findings.to_json(orient="records")),
+    }
+
+
+def _print_validation(result) -> None:
+    from icilens.schema import FEATURES
+
+    table, counts = result.table, result.severity_counts()
+    sheet = f" (sheet {table.sheet!r})" if table.sheet else ""
+    print(
+        f"{table.name}{sheet}: {len(result.frame)} patients, "
+        f"{len(result.features_present)} of {len(FEATURES)} features present"
+    )
+    print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
+    for header, name in result.suggestions.items():
+        print(f"suggested, not used until accepted: {header!r} -> {name} (accept with --map '{header}={name}')")
+    if not result.findings.empty:
+        print(result.findings.astype(object).fillna("").to_string(index=False, max_colwidth=60))
+
+
+def _read_usable(path: str, args: argparse.Namespace | None = None):
     """Return the intake result of a cohort file, or raise IntakeError when it cannot be scored."""
     from icilens.intake import IntakeError, read_cohort, usable
 
-    result = read_cohort(path)
+    result = read_cohort(path, **(_choices(args) if args is not None else {}))
     if not usable(result):
         raise IntakeError(
             f"{result.table.name}: no model feature has a usable value; run 'icilens validate' to see why."
@@ -87,7 +136,7 @@ def _cohort_and_model(args: argparse.Namespace):
     from icilens.model import default_model_dir, load_model
 
     try:
-        return _read_usable(args.cohort), load_model(args.model or default_model_dir())
+        return _read_usable(args.cohort, args), load_model(args.model or default_model_dir())
     except (IntakeError, FileNotFoundError, ValueError) as exc:
         return _fail(str(exc))
 
@@ -129,6 +178,17 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _intake_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--sheet", help="XLSX sheet to read (default: the visible sheet that looks like a cohort)")
+    command.add_argument(
+        "--map", action="append", metavar="COLUMN=FIELD", help="read a column as a field (FIELD 'none' sets it aside)"
+    )
+    command.add_argument("--unit", action="append", metavar="COLUMN=UNIT", help="the unit a numeric column is in")
+    command.add_argument(
+        "--set", action="append", metavar="FIELD=VALUE", help="one value for every patient, e.g. cancer_type=Melanoma"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(
@@ -140,8 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a cohort file and list what intake found")
     validate.add_argument("file", help="CSV, TSV, XLSX or Parquet cohort")
-    validate.add_argument("--sheet", help="XLSX sheet to read (default: the one that looks like a cohort)")
-    validate.add_argument("--json", action="store_true", help="print the result as JSON")
+    _intake_options(validate)
+    validate.add_argument("--json", action="store_true", help="print the result as JSON (also when unusable)")
     validate.set_defaults(run=_validate)
 
     train = commands.add_parser("train", help="train a response model on a labelled cohort")
@@ -157,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--out", required=True, help="CSV file to write")
     predict.add_argument("--model", help="model folder (default: the bundled model)")
     predict.add_argument("--explain", action="store_true", help="add log-odds output and SHAP values per feature")
+    _intake_options(predict)
     predict.set_defaults(run=_predict)
 
     report = commands.add_parser("report", help="write a printable PDF report for one patient")
@@ -164,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--patient", required=True, help="the patient id")
     report.add_argument("--out", required=True, help="PDF file to write")
     report.add_argument("--model", help="model folder (default: the bundled model)")
+    _intake_options(report)
     report.set_defaults(run=_report)
     return parser
 

@@ -35,6 +35,10 @@ def _plain(text: object) -> str:
     return value.encode("latin-1", "replace").decode("latin-1")
 
 
+# Findings about how a column was read, not about what happened to a patient's value.
+_NOT_ABOUT_A_VALUE = ("features absent", "numeric codes", "read as", "patient ids read", "suggested as")
+
+
 def input_notes(
     patient: pd.DataFrame,
     findings: pd.DataFrame | None,
@@ -54,7 +58,7 @@ def input_notes(
             applies
             and field in FIELD_BY_NAME
             and finding["action"]
-            and not str(finding["problem"]).startswith(("features absent", "numeric codes"))
+            and not str(finding["problem"]).startswith(_NOT_ABOUT_A_VALUE)
         ):
             notes[field] = f"{finding['problem']}: {finding['action']}"
     return notes

@@ -25,6 +25,7 @@ SCENARIOS = {
     "LORIS six only": tuple(f for f in FEATURES if f not in LORIS_FEATURES),
     "no genomics but TMB": GENOMIC_EXTRAS,
     "no blood values": BLOOD_VALUES,
+    "no TMB": ("tmb",),
 }
 
 
@@ -217,3 +218,25 @@ def summarise_scores(y, scores: dict, n_boot: int = N_BOOT) -> tuple[pd.DataFram
             }
         )
     return pd.DataFrame(rows), aucs
+
+
+# Features whose absence costs the most, with the scenario of the model card that measured it.
+KEY_FEATURE_SCENARIOS = (("tmb", ("tmb",), "no TMB", "TMB"), ("blood", BLOOD_VALUES, "no blood values", "blood values"))
+
+
+def missing_feature_costs(frame: pd.DataFrame, report: dict) -> list[str]:
+    """Return one sentence per key feature missing for most patients: what the card measured without it."""
+    scenarios = report.get("missing_feature_scenarios", {})
+    full = scenarios.get("all features", {}).get("ICI Lens model")
+    sentences = []
+    for _, names, scenario, wording in KEY_FEATURE_SCENARIOS:
+        missing_share = float(frame[list(names)].isna().all(axis=1).mean()) if len(frame) else 0.0
+        figures = scenarios.get(scenario, {}).get("ICI Lens model")
+        if missing_share <= 0.5 or not figures or not full:
+            continue
+        sentences.append(
+            f"{wording} missing for {missing_share:.0%} of patients. On the {report['patients']} validation patients "
+            f"the model's ROC AUC without {wording} was {figures[0]:.3f} (95% CI {figures[1]:.3f}-{figures[2]:.3f}), "
+            f"against {full[0]:.3f} with every feature: its ranking of these patients is less reliable."
+        )
+    return sentences

@@ -47,7 +47,7 @@ def test_uploading_a_messy_xlsx_shows_findings_and_a_fixable_mapping():
     assert metrics["Model features present"] == "13 of 17"  # no HED, HLA LOH, FCNA; PD-L1 empty
     assert int(metrics["Warnings"]) >= 2
     findings = at.dataframe[-1].value
-    assert findings["problem"].str.contains("looks like g/L").any()
+    assert findings["problem"].str.contains("unit from the values: g/L").any()
     assert at.selectbox(key="sheet").value == "Patients"
 
     # The user decides the 'NLR' column is not to be used, and the cohort is rebuilt without it.

@@ -66,7 +66,6 @@ __all__ = [
     "RawTable",
     "build_cohort",
     "canonical_dtypes",
-    "describe_mapping",
     "match_header",
     "read_cohort",
     "read_table",
@@ -277,6 +276,11 @@ def _column_unit(match: ColumnMatch, spec, numbers: pd.Series, findings: Finding
             match.field, match.state = None, UNUSED
             return None
     unit = unit_named(spec, match.unit)
+    if unit is None and match.unit_source == "you":
+        choices = ", ".join(u.name for u in spec.units) or "none (it has no unit)"
+        raise IntakeError(
+            f"'{match.unit}' is not a unit of {spec.label} (column {match.header}); choose one of: {choices}."
+        )
     if unit is None and spec.units:
         unit = spec.units[0]
         match.unit, match.unit_source = unit.name, "data dictionary (canonical)"
@@ -382,23 +386,3 @@ def _assemble(values: dict[str, pd.Series], n_rows: int) -> pd.DataFrame:
 def usable(result: IntakeResult) -> bool:
     """Return whether the cohort can be scored: patients and at least one model feature."""
     return len(result.frame) > 0 and bool(result.features_present)
-
-
-def describe_mapping(result: IntakeResult, examples: int = 3) -> pd.DataFrame:
-    """Return one row per source column: header, field, state, confidence, why, example values, unit."""
-    cells = result.table.cells
-    rows = []
-    for match in result.columns:
-        sample = [v for v in cells[match.header].head(200).unique() if str(v).strip()][:examples]
-        rows.append(
-            {
-                "column in file": match.header,
-                "maps to": match.field or "",
-                "state": match.state,
-                "confidence": match.confidence if match.field else None,
-                "why": match.why,
-                "examples": ", ".join(map(str, sample)),
-                "unit": match.unit or "",
-            }
-        )
-    return pd.DataFrame(rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -20,6 +20,16 @@ class Cohort:
     label: str
     is_demo: bool
     data: bytes
+    choices: Choices = field(default_factory=lambda: Choices())
+
+
+@dataclass
+class Choices:
+    """What the user decided about the file: column mapping, units, values set for every patient."""
+
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    set_values: dict[str, str] = field(default_factory=dict)
 
 
 def current_cohort() -> Cohort | None:
@@ -30,23 +40,33 @@ def current_cohort() -> Cohort | None:
 def load_demo_cohort() -> Cohort:
     """Load the bundled demo cohort into the session and return it."""
     data = demo_path().read_bytes()
-    return _store(data, demo_path().name, None, None, "MSK demo cohort, treated in 2018", is_demo=True)
+    return _store(data, demo_path().name, None, Choices(), "MSK demo cohort, treated in 2018", is_demo=True)
 
 
 def load_uploaded_cohort(data: bytes, name: str, sheet: str | None = None) -> Cohort:
     """Load an uploaded file into the session and return it; raises IntakeError when unusable."""
-    return _store(data, name, sheet, None, name, is_demo=False)
+    return _store(data, name, sheet, Choices(), name, is_demo=False)
 
 
-def remap_cohort(mapping: dict[str, str | None], sheet: str | None = None) -> Cohort:
-    """Rebuild the current cohort with a user-edited column mapping (or another sheet)."""
+def remap_cohort(
+    mapping: dict[str, str | None] | None = None,
+    units: dict[str, str] | None = None,
+    set_values: dict[str, str | None] | None = None,
+    sheet: str | None = None,
+) -> Cohort:
+    """Rebuild the current cohort with more of the user's choices (a None set value clears it), or another sheet."""
     cohort = current_cohort()
     if cohort is None:
         raise RuntimeError("remap_cohort needs a loaded cohort")
-    same_sheet = sheet is None or sheet == cohort.result.table.sheet
-    return _store(
-        cohort.data, cohort.result.table.name, sheet, mapping if same_sheet else None, cohort.label, cohort.is_demo
+    table = cohort.result.table
+    choices = Choices() if sheet not in (None, table.sheet) else cohort.choices
+    values = {**choices.set_values, **(set_values or {})}
+    merged = Choices(
+        mapping={**choices.mapping, **(mapping or {})},
+        units={**choices.units, **(units or {})},
+        set_values={k: v for k, v in values.items() if v is not None},
     )
+    return _store(cohort.data, table.name, sheet or table.sheet, merged, cohort.label, cohort.is_demo)
 
 
 def clear_cohort() -> None:
@@ -55,10 +75,10 @@ def clear_cohort() -> None:
         del st.session_state[key]
 
 
-def _store(data: bytes, name: str, sheet, mapping, label: str, is_demo: bool) -> Cohort:
+def _store(data: bytes, name: str, sheet, choices: Choices, label: str, is_demo: bool) -> Cohort:
     table = read_table(data, name, sheet)
-    result = build_cohort(table, mapping)
+    result = build_cohort(table, choices.mapping, choices.units, choices.set_values)
     clear_cohort()
-    cohort = Cohort(result=result, label=label, is_demo=is_demo, data=data)
+    cohort = Cohort(result=result, label=label, is_demo=is_demo, data=data, choices=choices)
     st.session_state[_KEY] = cohort
     return cohort
