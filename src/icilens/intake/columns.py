@@ -19,7 +19,15 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from icilens.intake.findings import Findings
-from icilens.intake.values import AMBIGUOUS, choose_unit, is_missing, label_value, numeric_codes, parse_numbers
+from icilens.intake.values import (
+    AMBIGUOUS,
+    choose_unit,
+    complete_codes,
+    is_missing,
+    label_value,
+    numeric_codes,
+    parse_numbers,
+)
 from icilens.intake.words import find_phrase, header_codings, header_words
 from icilens.schema import (
     CATEGORY_LOOKALIKES,
@@ -51,7 +59,9 @@ GENERIC_QUALIFIERS = (
     "laboratory", "measured", "measurement", "latest", "last", "first", "initial", "screening", "c1d1",
     "cycle 1", "day 1", "clinical", "abs", "absolute", "count", "number", "data", "info", "variable", "var",
     "recorded", "reported", "observed", "de", "la", "le", "du", "del", "der", "die", "het", "van",
-    "von", "bij start", "v1", "visit 1", "raw", "coded", "num", "txt", "text",
+    "von", "bij start", "v1", "visit 1", "raw", "coded", "num", "txt", "text", "at last follow up",
+    "last follow up", "at last contact", "y per n", "yes per no", "0 per 1", "1 per 0", "j per n",
+    "therapy start", "at therapy start", "treatment start", "at treatment start", "start of therapy",
 )  # fmt: skip
 
 
@@ -171,8 +181,16 @@ def _read_header(header: str) -> _Reading:
     words = header_words(header)
     if not words:
         return _Reading(reasons=["no words in the header"])
+    redcap = _redcap_reason(header)
+    if redcap:
+        return _Reading(reasons=[redcap], vetoed=True)
+    threshold = _THRESHOLD.search(header)
+    if threshold:
+        return _Reading(reasons=[f"'{threshold.group(0)}' marks a yes/no indicator, not a measurement"], vetoed=True)
     core, _ = _remove(words, _generic_qualifiers())
-    hits, whole = _best_hits(core or words), _best_hits(words)
+    phrases_only, _ = _remove(words, [q for q in _generic_qualifiers() if len(q) > 1])
+    hits = _best_hits(core) or _best_hits(phrases_only)
+    whole = _best_hits(words)
     if not hits or (whole and whole[0][0] > hits[0][0]):
         hits = whole  # "overall survival status" is more than "overall survival" with a qualifier
     if not hits:
@@ -193,7 +211,11 @@ def _explain_hit(name: str, phrase: tuple[str, ...], near: bool, words: tuple[st
     label = FIELD_BY_NAME[name].label
     rest, units = _remove_unit(name, rest)
     units = units or _remove_unit(name, phrase)[1]  # "os months" names the field and its unit
-    _, lookalikes = _remove(rest, phrases["lookalikes"])
+    inside = {" ".join(phrase)}
+    lookalikes = [
+        " ".join(p) for p in phrases["lookalikes"] if find_phrase(words, p) >= 0 and " ".join(p) not in " ".join(phrase)
+    ]
+    del inside
     if lookalikes:
         return _Reading(
             field=name,
@@ -255,6 +277,8 @@ def _fuzzy_reading(words: tuple[str, ...]) -> _Reading:
         return _Reading(reasons=["no field of the data dictionary is named in the header"])
     concept, score, index = found
     name = owners[index]
+    if any(len(w) <= 3 and w not in concept.split() for w in words):
+        return _Reading(reasons=[f"header '{text}' is spelled like '{concept}' but a short code differs"])
     return _Reading(
         field=name,
         confidence=min(80, int(score) - 10),
@@ -276,7 +300,9 @@ def profile_column(spec: Field, cells: pd.Series, codes: dict[str, str], decimal
     if spec.kind in (NUMERIC, TIME):
         return _profile_numbers(spec, present, decimal_comma)
     distinct = present.unique()
-    if not codes and spec.number_codes and numeric_codes(present) <= dict(spec.number_codes).keys():
+    if codes:
+        codes = complete_codes(spec, codes, present)
+    elif spec.number_codes and numeric_codes(present) <= dict(spec.number_codes).keys():
         codes = dict(spec.number_codes)
     labels = [label_value(spec, value, codes) for value in distinct]
     readable = sum(label is not None and label != AMBIGUOUS for label in labels)
@@ -316,6 +342,8 @@ def _profile_ids(cells: pd.Series) -> tuple[bool, str, dict]:
 
 # --- all columns together -----------------------------------------------------------------------------
 
+_THRESHOLD = re.compile(r"[<>≤≥]\s*=?\s*\d")
+_REDCAP_CHOICE = re.compile(r"\(choice\s*=", re.IGNORECASE)
 _REDCAP_SYSTEM = re.compile(r"^(redcap_\w+|\w+_complete|\w+_timestamp)$")
 _REDCAP_CHECKBOX = re.compile(r"^(?P<base>\w+?)___(?P<choice>\w+)$")
 
@@ -340,10 +368,6 @@ def _match_one(header: str, cells: pd.Series, description: str, decimal_comma: b
     match.filled = int((~is_missing(present.str.strip())).sum())
     if row_names:
         return _match_row_names(match, cells)
-    redcap = _redcap_reason(header)
-    if redcap:
-        match.reasons = [redcap]
-        return match
     reading = read_header(header)
     if description and description != header:
         other = read_header(description)
@@ -405,6 +429,11 @@ def _match_row_names(match: ColumnMatch, cells: pd.Series) -> ColumnMatch:
 
 
 def _redcap_reason(header: str) -> str:
+    if _REDCAP_CHOICE.search(header):
+        return (
+            "REDCap checkbox (one choice of a question, Checked/Unchecked): an unticked choice does not say no "
+            "to the field, so it is not used; map it by hand if it is the whole field"
+        )
     if _REDCAP_SYSTEM.match(header):
         return "REDCap system column (events, repeats, form status): not patient data"
     checkbox = _REDCAP_CHECKBOX.match(header)

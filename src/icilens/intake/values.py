@@ -111,6 +111,14 @@ def unit_named(field: Field, name: str | None) -> Unit | None:
     return None
 
 
+def to_canonical(values, unit: Unit):
+    """Return values in the canonical unit; a factor of 1/k divides by k, so 43 g/L is exactly 4.3 g/dL."""
+    divisor = 1 / unit.factor
+    if abs(divisor - round(divisor, 4)) < 1e-9:
+        return values / round(divisor, 4)
+    return values * unit.factor
+
+
 def convert_units(field: Field, values: pd.Series, unit: Unit | None, how: str, rows, column, findings) -> pd.Series:
     """Return values in the field's canonical unit; `how` says where the unit came from, for the finding."""
     if unit is None or not field.units:
@@ -121,12 +129,12 @@ def convert_units(field: Field, values: pd.Series, unit: Unit | None, how: str, 
         findings.add(
             None,
             column,
-            f"e.g. {example:g} {unit.name} = {example * unit.factor:.4g} {canonical.name}",
+            f"e.g. {example:g} {unit.name} = {to_canonical(example, unit):.4g} {canonical.name}",
             f"{how} {unit.name}",
             f"all values converted to {canonical.name} (multiplied by {unit.factor:.4g})",
             INFO,
         )
-        values = values * unit.factor
+        values = to_canonical(values, unit)
     return _rescue_cells(field, values, unit, rows, column, findings)
 
 
@@ -136,7 +144,7 @@ def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, fin
     if not outside.any():
         return values
     values = values.copy()
-    raw = values[outside] / unit.factor
+    raw = values[outside] / unit.factor  # back to the column's own unit
     low, high = field.units[0].typical or (field.low, field.high)
     for other in field.units:
         ratio = other.factor / unit.factor
@@ -154,7 +162,7 @@ def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, fin
             f"this cell converted to {field.units[0].name}",
             WARNING,
         )
-        values[fits.index] = raw[fits.index] * other.factor
+        values[fits.index] = to_canonical(raw[fits.index], other)
         raw = raw.drop(fits.index)
     return values
 
@@ -255,13 +263,27 @@ def numeric_codes(cells: pd.Series) -> set[str]:
     return {v for v in values if v.lstrip("-").isdigit()}
 
 
+def complete_codes(field: Field, codes: dict[str, str], present: pd.Series) -> dict[str, str]:
+    """Return header codes completed for a two-category field: 'Stage (IV=1)' makes the other code I-III."""
+    if len(field.categories) != 2 or len(codes) != 1:
+        return codes
+    (code, text), others = next(iter(codes.items())), numeric_codes(present) - set(codes)
+    named = label_value(field, text)
+    if named not in field.categories or len(others) != 1:
+        return codes
+    other_label = next(c for c in field.categories if c != named)
+    return {code: text, others.pop(): other_label}
+
+
 def parse_categories(
     field: Field, cells: pd.Series, rows, column: str, findings: Findings, header_codes: dict[str, str] | None = None
 ) -> pd.Series:
     """Return the cells as the field's labels (object Series, None when missing or unreadable)."""
     stripped = cells.str.strip()
     missing = is_missing(stripped)
-    codes = header_codes or _number_coding(field, stripped[~missing], column, findings)
+    present = stripped[~missing]
+    codes = complete_codes(field, header_codes, present) if header_codes else None
+    codes = codes or _number_coding(field, present, column, findings)
     distinct = stripped[~missing].unique()
     labels_by_value = {value: label_value(field, value, codes) for value in distinct}
     labels = stripped.map(labels_by_value).where(~missing, None)

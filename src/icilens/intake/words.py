@@ -128,6 +128,12 @@ ALIASES = {
     "patients": "patient",
     "patienten": "patient",
     "subj": "subject",
+    "therapiebeginn": "therapy start",
+    "behandlungsbeginn": "treatment start",
+    "traitement": "treatment",
+    "tratamiento": "treatment",
+    "behandeling": "treatment",
+    "behandlung": "treatment",
 }
 
 # Adjacent tokens that are one word ("pd l1" -> "pdl1").
@@ -140,6 +146,12 @@ MERGES = {
     ("non", "small"): "non small",
     ("z", "score"): "zscore",
     ("free", "text"): "freetext",
+    ("b", "tmb"): "btmb",
+    ("t", "tmb"): "ttmb",
+    ("d", "nlr"): "dnlr",
+    ("msi", "h"): "msih",
+    ("d", "mmr"): "dmmr",
+    ("p", "mmr"): "pmmr",
 }
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -149,7 +161,7 @@ _CODING = re.compile(r"[\(\[\{][^\)\]\}]*=[^\)\]\}]*[\)\]\}]")
 
 def plain_text(text: object) -> str:
     """Return text as ASCII with the symbols headers use spelled out (µ -> u, % -> percent, / -> per)."""
-    value = str(text).replace("µ", "u").replace("μ", "u").replace("²", "2").replace("³", "3")
+    value = str(text).replace("ß", "ss").replace("µ", "u").replace("μ", "u").replace("²", "2").replace("³", "3")
     value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     value = value.replace("%", " percent ").replace("/", " per ").replace("&", " and ").replace("#", " number ")
     return value.replace("+", " plus ")
