@@ -36,6 +36,43 @@ def test_validate_exits_2_with_the_reason_on_stderr(name, capsys):
     assert "Traceback" not in captured.err
 
 
+@pytest.mark.parametrize("name", ["40_empty.csv", "42_binary_garbage.csv", "43_no_known_columns.csv"])
+def test_validate_json_is_json_even_when_the_file_is_unusable(name, capsys):
+    assert main(["validate", str(CORPUS / name), "--json"]) == 2
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["usable"] is False and name in payload["reasons"][0]
+
+
+def test_validate_lists_each_column_with_its_state_and_reason(capsys):
+    exports = ROOT / "tests" / "data" / "exports"
+    assert main(["validate", str(exports / "cbioportal_clinical_data_download.tsv"), "--json"]) == 0
+    columns = {c["column"]: c for c in json.loads(capsys.readouterr().out)["columns"]}
+    assert columns["TMB (nonsynonymous)"]["field"] == "tmb" and columns["TMB (nonsynonymous)"]["state"] == "mapped"
+    assert columns["Study ID"]["state"] == "not used" and "same value" in columns["Study ID"]["why"]
+    assert columns["Patient ID"]["field"] == "patient_id"
+
+
+def test_set_gives_every_patient_a_value_and_map_accepts_a_suggestion(tmp_path, capsys):
+    exports = ROOT / "tests" / "data" / "exports"
+    out = tmp_path / "melanoma.csv"
+    command = ["predict", str(exports / "melanoma_only.csv"), "--out", str(out), "--set", "cancer_type=Melanoma"]
+    assert main(command) == 0
+    assert len(pd.read_csv(out)) == 34
+    capsys.readouterr()
+    assert main(["validate", str(exports / "melanoma_only.csv"), "--set", "cancer_type=Glioblastoma", "--json"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert any(f["problem"].startswith("Cancer type set for every patient") for f in findings)
+    frame = pd.DataFrame({"Patient": ["a", "b", "c"], "Diagnosis Age": [61, 70, 55], "TMB": [3.0, 12.0, 25.0]})
+    path = tmp_path / "ages.csv"
+    frame.to_csv(path, index=False)
+    assert main(["validate", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["suggestions"] == {"Diagnosis Age": "age"}
+    assert main(["validate", str(path), "--json", "--map", "Diagnosis Age=age"]) == 0
+    assert "age" in json.loads(capsys.readouterr().out)["features_present"]
+    assert main(["validate", str(path), "--set", "stage=V"]) == 2
+    assert "not a valid stage" in capsys.readouterr().err
+
+
 def test_predict_writes_one_row_per_patient_in_input_order(tmp_path):
     out = tmp_path / "predictions.csv"
     assert main(["predict", str(CORPUS / "26_duplicate_ids.csv"), "--out", str(out)]) == 0

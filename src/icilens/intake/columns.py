@@ -18,15 +18,14 @@ from functools import lru_cache
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from icilens.intake.findings import Findings
 from icilens.intake.values import (
     AMBIGUOUS,
+    MISSING_TOKENS,
     choose_unit,
     complete_codes,
-    is_missing,
     label_value,
     numeric_codes,
-    parse_numbers,
+    read_number,
 )
 from icilens.intake.words import find_phrase, header_codings, header_words
 from icilens.schema import (
@@ -46,6 +45,7 @@ UNUSED = "not used"
 STATES = (MAPPED, SUGGESTED, UNUSED)
 
 SAMPLE_VALUES = 300
+CATEGORY_SAMPLE = 50  # distinct values looked at to confirm a category
 FUZZY_CUTOFF = 86
 ROW_NAMES = "row names"
 
@@ -291,18 +291,17 @@ def _fuzzy_reading(words: tuple[str, ...]) -> _Reading:
 
 def profile_column(spec: Field, cells: pd.Series, codes: dict[str, str], decimal_comma: bool) -> tuple[bool, str, dict]:
     """Return (values fit the field, why, extra facts such as the unit the values are in)."""
-    sample = cells.head(SAMPLE_VALUES * 4)
-    present = sample[~is_missing(sample.str.strip())].head(SAMPLE_VALUES)
-    if present.empty:
+    present = _present_sample(cells)
+    if not present:
         return True, "no values in the first rows", {}
     if spec.kind == IDENTIFIER:
         return _profile_ids(cells)
     if spec.kind in (NUMERIC, TIME):
         return _profile_numbers(spec, present, decimal_comma)
-    distinct = present.unique()
+    distinct = list(dict.fromkeys(present))[:CATEGORY_SAMPLE]
     if codes:
-        codes = complete_codes(spec, codes, present)
-    elif spec.number_codes and numeric_codes(present) <= dict(spec.number_codes).keys():
+        codes = complete_codes(spec, codes, pd.Series(distinct, dtype="str"))
+    elif spec.number_codes and numeric_codes(pd.Series(distinct, dtype="str")) <= dict(spec.number_codes).keys():
         codes = dict(spec.number_codes)
     labels = [label_value(spec, value, codes) for value in distinct]
     readable = sum(label is not None and label != AMBIGUOUS for label in labels)
@@ -313,9 +312,15 @@ def profile_column(spec: Field, cells: pd.Series, codes: dict[str, str], decimal
     return True, f"{share:.0%} of distinct values are known {spec.label.lower()} values", {}
 
 
-def _profile_numbers(spec: Field, present: pd.Series, decimal_comma: bool) -> tuple[bool, str, dict]:
-    rows = pd.Series(range(len(present)), index=present.index)
-    numbers = parse_numbers(present, rows, "", decimal_comma, Findings())
+def _present_sample(cells: pd.Series) -> list[str]:
+    """Return up to SAMPLE_VALUES non-missing cells from the top of a column."""
+    return [v for v in cells.head(SAMPLE_VALUES * 4).tolist() if v.strip().lower() not in MISSING_TOKENS][
+        :SAMPLE_VALUES
+    ]
+
+
+def _profile_numbers(spec: Field, present: list[str], decimal_comma: bool) -> tuple[bool, str, dict]:
+    numbers = pd.Series([read_number(v, decimal_comma) for v in present], dtype="float64")
     share = numbers.notna().mean()
     if share < 0.8:
         return False, f"only {share:.0%} of values are numbers", {}
@@ -364,8 +369,7 @@ def match_columns(
 
 def _match_one(header: str, cells: pd.Series, description: str, decimal_comma: bool, row_names: bool) -> ColumnMatch:
     match = ColumnMatch(header=header, codes=header_codings(header))
-    present = cells.head(SAMPLE_VALUES * 4)
-    match.filled = int((~is_missing(present.str.strip())).sum())
+    match.filled = len(_present_sample(cells))
     if row_names:
         return _match_row_names(match, cells)
     reading = read_header(header)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.intake.findings import INFO, WARNING, Findings
-from icilens.schema import OTHER_CANCER, Field, Unit, normalise_name
+from icilens.schema import FIELD_BY_NAME, OTHER_CANCER, Field, Unit, normalise_name
 
 MISSING_TOKENS = frozenset(
     {
@@ -44,6 +44,23 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 def is_missing(cells: pd.Series) -> pd.Series:
     return cells.str.strip().str.lower().isin(MISSING_TOKENS)
+
+
+def read_number(text: str, decimal_comma: bool) -> float | None:
+    """Return one cell as a number the way parse_numbers reads it (bounds and units dropped), else None."""
+    value = text.strip().replace("\u00a0", "")
+    if value.lower() in MISSING_TOKENS:
+        return None
+    if decimal_comma:
+        value = value.replace(" ", "").replace(",", ".")
+    elif _THOUSANDS.match(value):
+        value = value.replace(",", "")
+    try:
+        number = float(value)
+    except ValueError:
+        match = _WITH_EXTRAS.match(value.lower())
+        number = float(match["num"].replace(",", ".")) if match else None
+    return number if number is not None and np.isfinite(number) else None
 
 
 def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma: bool, findings: Findings) -> pd.Series:
@@ -192,8 +209,13 @@ NOT_EVALUABLE = "not evaluable"
 _VALUE_PREFIXES = ("stage", "ajcc", "clinical", "tnm", "uicc", "stadium", "stade", "estadio", "type")
 
 
-@lru_cache(maxsize=64)
 def _code_table(field: Field) -> dict[str, str]:
+    return _code_table_of(field.name)
+
+
+@lru_cache(maxsize=64)
+def _code_table_of(name: str) -> dict[str, str]:
+    field = FIELD_BY_NAME[name]
     table: dict[str, str] = {}
     for spelling, label in field.codes:
         table.setdefault(normalise_name(spelling), label)
@@ -203,9 +225,14 @@ def _code_table(field: Field) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=64)
 def _stems(field: Field) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    return _stems_of(field.name)
+
+
+@lru_cache(maxsize=64)
+def _stems_of(name: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Return the field's keyword stems by first word, longest first."""
+    field = FIELD_BY_NAME[name]
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for stem, label in field.keywords:
         words = tuple(normalise_name(stem).split())
