@@ -21,7 +21,6 @@ from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.summary import missingness_table, summarise_cohort
 from icilens.ui.navigation import page
 from icilens.ui.resources import default_model
-from icilens.validation import missing_feature_costs
 
 ui.setup_page("Cohort")
 st.title("Cohort")
@@ -77,8 +76,7 @@ with ui.guarded("showing the cohort"):
     metrics[2].metric("Model features present", f"{summary.features_present} of 17")
     metrics[3].metric("Warnings", counts["warning"])
     metrics[4].metric("Notes", counts["info"])
-    for sentence in missing_feature_costs(result.frame, model.card["validation"]):
-        st.warning(sentence, icon=":material/warning:")
+    ui.warn_missing_features(cohort, model.card)
     if result.suggestions:
         st.info(
             f"{len(result.suggestions)} columns are suggested and wait for you before they are used: "
@@ -124,10 +122,13 @@ with ui.guarded("showing the cohort"):
             width="stretch",
             disabled=["column in file", "suggested", "confidence", "why", "examples"],
             column_config={
-                "maps to": st.column_config.SelectboxColumn(options=field_options(), format_func=describe_option),
+                "column in file": st.column_config.TextColumn(width="medium"),
+                "maps to": st.column_config.SelectboxColumn(
+                    options=field_options(), format_func=describe_option, width="medium"
+                ),
                 "accept": st.column_config.CheckboxColumn(help="Use the suggested field for this column"),
                 "suggested": st.column_config.TextColumn(help="A field intake thinks likely, not used until accepted"),
-                "confidence": st.column_config.NumberColumn(format="%d%%"),
+                "why": st.column_config.TextColumn(width="large"),
                 "unit": st.column_config.SelectboxColumn(options=unit_options(), help="The unit the values are in"),
             },
         )

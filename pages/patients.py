@@ -14,6 +14,7 @@ st.caption(DISCLAIMER)
 cohort = ui.require_cohort()
 
 with ui.guarded("scoring the cohort"):
+    ui.warn_missing_features(cohort, default_model().card)
     table = patient_table(cohort)
     types = sorted(table["cancer_type"].unique())
     search, kinds, probability, missing = st.columns([2, 3, 3, 2])

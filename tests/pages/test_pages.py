@@ -58,6 +58,26 @@ def test_uploading_a_messy_xlsx_shows_findings_and_a_fixable_mapping():
     assert {m.label: m.value for m in at.metric}["Model features present"] == "12 of 17"
 
 
+def test_suggestions_wait_for_the_user_and_a_value_can_be_set_for_everyone():
+    frame = "Patient,Diagnosis Age,Albumin (g/L),NLR\nA,61,38,2.5\nB,70,41,4.1\nC,55,33,6.0\n"
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.file_uploader(key="upload").upload("clinic.csv", frame.encode(), "text/csv")
+    at.run()
+    _no_errors(at)
+    assert {m.label: m.value for m in at.metric}["Model features present"] == "2 of 17"
+    assert any("TMB missing for 100% of patients" in w.value for w in at.warning)  # what that costs, before predictions
+    assert any("Diagnosis Age → Age at ICI start" in i.value for i in at.info)
+    at.button(key="accept_suggestions").click().run()
+    _no_errors(at)
+    assert {m.label: m.value for m in at.metric}["Model features present"] == "3 of 17"
+    at.selectbox(key="set_field").set_value("cancer_type").run()
+    at.selectbox(key="set_value_cancer_type").set_value("Melanoma").run()
+    at.button(key="set_for_all").click().run()
+    _no_errors(at)
+    assert {m.label: m.value for m in at.metric}["Model features present"] == "4 of 17"
+    assert any("Cancer type = Melanoma for every patient" in c.value for c in at.caption)
+
+
 def test_a_broken_upload_says_what_is_wrong_without_a_traceback():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.file_uploader(key="upload").upload("broken.csv", (CORPUS / "42_binary_garbage.csv").read_bytes(), "text/csv")

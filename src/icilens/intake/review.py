@@ -8,7 +8,8 @@ from icilens.intake.columns import MAPPED, SUGGESTED
 from icilens.schema import FIELD_BY_NAME, FIELDS
 
 NOT_USED = "(not used)"
-MAPPING_COLUMNS = ("column in file", "maps to", "accept", "suggested", "confidence", "why", "examples", "unit")
+NO_UNIT = "–"  # shown for fields that have no unit
+MAPPING_COLUMNS = ("column in file", "maps to", "accept", "suggested", "unit", "confidence", "examples", "why")
 
 
 def field_options() -> list[str]:
@@ -18,7 +19,7 @@ def field_options() -> list[str]:
 
 def unit_options() -> list[str]:
     """Return every unit name of the data dictionary, for the 'unit' column."""
-    return ["", *dict.fromkeys(u.name for f in FIELDS for u in f.units)]
+    return [NO_UNIT, *dict.fromkeys(u.name for f in FIELDS for u in f.units)]
 
 
 def describe_option(name: str) -> str:
@@ -38,10 +39,10 @@ def mapping_table(result, examples: int = 3) -> pd.DataFrame:
                 "maps to": match.field if match.state == MAPPED else NOT_USED,
                 "accept": False,
                 "suggested": match.field if match.state == SUGGESTED else "",
-                "confidence": match.confidence if match.field else None,
+                "confidence": f"{match.confidence}%" if match.field else "",
                 "why": match.why,
                 "examples": ", ".join(map(str, sample)),
-                "unit": match.unit or "",
+                "unit": match.unit or NO_UNIT,
             }
         )
     return pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
@@ -57,7 +58,7 @@ def read_edits(before: pd.DataFrame, after: pd.DataFrame) -> tuple[dict[str, str
             mapping[header] = old["suggested"]
         elif new["maps to"] != old["maps to"]:
             mapping[header] = None if new["maps to"] in (NOT_USED, "", None) else new["maps to"]
-        if (new["unit"] or "") != (old["unit"] or "") and new["unit"]:
+        if new["unit"] != old["unit"] and new["unit"] not in (NO_UNIT, "", None):
             units[header] = new["unit"]
     return mapping, units
 

@@ -9,6 +9,7 @@ from icilens.ui.page import (
     require_cohort,
     setup_page,
     template_bytes,
+    warn_missing_features,
 )
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
@@ -29,4 +30,5 @@ __all__ = [
     "setup_page",
     "table_downloads",
     "template_bytes",
+    "warn_missing_features",
 ]

@@ -43,6 +43,14 @@ def template_bytes(kind: str) -> bytes:
     return build_template_csv() if kind == "csv" else build_template_xlsx()
 
 
+def warn_missing_features(cohort: Cohort, card: dict) -> None:
+    """Show, before any prediction, what the cohort's missing key features cost (from the model card)."""
+    from icilens.validation import missing_feature_costs
+
+    for sentence in missing_feature_costs(cohort.result.frame, card.get("validation", {})):
+        st.warning(sentence, icon=":material/warning:")
+
+
 def require_cohort() -> Cohort:
     """Return the session's cohort, or show 'load a cohort first' with a demo button and stop."""
     cohort = current_cohort()
