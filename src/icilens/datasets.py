@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from icilens.schema import CANONICAL_COLUMNS
+from icilens.schema import CANONICAL_COLUMNS, FIELD_BY_NAME
 
 TRAINING_FILE = "chowell_train_2015_2017.csv"
 DEMO_FILE = "chowell_test_2018.csv"
@@ -40,13 +40,14 @@ MSK_COLUMNS = {
     "pfs_months": "PFS_Months",
     "pfs_event": "PFS_Event",
 }
+YES_NO_CODES = {0: "no", 1: "yes"}
 MSK_CODINGS = {
-    "prior_systemic_therapy": {0: "no", 1: "yes"},
-    "drug_class": {0: "PD-1/PD-L1", 1: "Combination", 2: "CTLA-4"},
-    "sex": {0: "female", 1: "male"},
-    "msi": {0: "MSS", 1: "MSI-H"},
-    "stage": {0: "I-III", 1: "IV"},
-    "hla_loh": {0: "no", 1: "yes"},
+    "prior_systemic_therapy": YES_NO_CODES,
+    "hla_loh": YES_NO_CODES,
+    **{
+        name: {int(code): label for code, label in FIELD_BY_NAME[name].number_codes}
+        for name in ("drug_class", "sex", "msi", "stage")
+    },
 }
 
 

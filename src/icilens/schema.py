@@ -79,6 +79,8 @@ class Field:
     keywords: tuple[tuple[str, str], ...] = ()  # word stem found in free text -> category
     number_codes: tuple[tuple[str, str], ...] = ()  # numeric codes of the bundled MSK data -> category
     combined_label: str = ""  # the category of a value that names several (two drugs: a combination)
+    fallback: str = ""  # the category of a readable value outside the known ones ("" = set missing)
+    number_codes_are_a_guess: bool = False  # the MSK codes are a convention others may not share: warn
     low: float | None = None
     high: float | None = None
     units: tuple[Unit, ...] = ()  # the first is the canonical unit
@@ -923,6 +925,7 @@ FIELDS: tuple[Field, ...] = (
             "count",
         ),
         qualifiers=("primary", "main", "detailed", "broad", "type", "category", "group", "name", "description", "site"),
+        fallback=OTHER_CANCER,
         categories=(*CANCER_TYPES, OTHER_CANCER),
         codes=tuple((c.lower(), c) for c in CANCER_TYPES) + _CANCER_CODES,
         keywords=_CANCER_KEYWORDS,
@@ -1184,6 +1187,7 @@ FIELDS: tuple[Field, ...] = (
                 "h",
             )
         ),
+        number_codes_are_a_guess=True,
         number_codes=(("0", "female"), ("1", "male")),
     ),
     Field(

@@ -263,7 +263,7 @@ def build() -> None:
             "10.cancer_type": "Head & Neck",
             "11.cancer_type": "Gastric",
         },
-        findings=["cancer type not among the 16 known types"],
+        findings=["cancer type not among the 16 known"],
     )
     write(
         "21_response_recist.csv",

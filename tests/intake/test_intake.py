@@ -1,8 +1,10 @@
 """Intake behaviour beyond the corpus: mapping overrides, limits and hostile files."""
 
 import io
+import os
 import zipfile
 
+import pandas as pd
 import pytest
 
 from icilens.intake import IntakeError, build_cohort, read_cohort, read_table, suggest_mapping
@@ -53,3 +55,74 @@ def test_choosing_a_sheet_by_name():
     with pytest.raises(IntakeError, match="no sheet named 'Missing'"):
         read_table(data, "book.xlsx", sheet="Missing")
     assert read_table(data, "book.xlsx").sheets == ("Notes", "Cohort")
+
+
+def _findings_for(result, column):
+    return result.findings[result.findings["column"] == column]
+
+
+def test_dates_ranges_hex_and_infinities_in_number_columns_are_named_per_cell():
+    data = "Patient,TMB,Age,Platelets\nA,12.03.1956,61,250\nB,0x1A,1e309,1 234\nC,10-20,inf,198\n"
+    data += "".join(f"{p},{t},{a},200\n" for p, t, a in [("D", 5, 70), ("E", 8, 52), ("F", 2.5, 66), ("G", 14, 59)])
+    result = read_cohort(data.encode(), "values.csv")
+    frame = result.frame
+    assert frame["tmb"].isna().tolist() == [True] * 3 + [False] * 4
+    assert frame["age"].isna().tolist() == [False, True, True] + [False] * 4
+    problems = set(result.findings["problem"])
+    for expected in ("a date, not a number", "hexadecimal, not a measurement", "a range, not one value"):
+        assert expected in problems
+    assert (result.findings["problem"] == "infinite or too large to be a measurement").sum() == 2
+    assert frame["platelets"].tolist()[1] == 1234.0  # digits grouped by a space, not the number 1
+    assert "digits grouped by spaces" in problems
+
+
+def test_a_utf8_file_with_one_windows_line_keeps_every_other_id_and_names_the_line():
+    data = "Patient ID,TMB\nJosé,5\nRenée,7\n".encode() + "Müller,9\n".encode("cp1252") + "Zoë,3\n".encode()
+    result = read_cohort(data, "mixed.csv")
+    assert result.frame["patient_id"].tolist() == ["José", "Renée", "Müller", "Zoë"]
+    assert result.findings["problem"].str.startswith("mixed encodings: line(s) 4 ").any()
+
+
+def test_ids_that_differ_only_by_invisible_characters_are_duplicates():
+    data = "Patient ID,TMB\nAB12,5\nAB\u200b12,7\n\u202eAB12,3\n".encode()
+    result = read_cohort(data, "ids.csv")
+    assert result.frame["patient_id"].tolist()[1:] == ["AB\u200b12#2", "\u202eAB12#3"]
+    assert (result.findings["problem"] == "duplicate patient id").sum() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Non-melanoma skin cancer", "Other"),
+        ("Small cell carcinoma of the bladder", None),
+        ("Lung metastasis of melanoma", None),
+        ("Non-Small Cell Lung Cancer", "NSCLC"),
+        ("Esophagogastric Cancer", "Esophageal"),
+        ("Melanoom", "Melanoma"),
+    ],
+)
+def test_free_text_cancer_types_are_read_or_left_for_the_user(text, expected):
+    data = f"Patient,TMB,Cancer type\nA,5,{text}\nB,6,Melanoma\n".encode()
+    result = read_cohort(data, "types.csv")
+    value = result.frame["cancer_type"].iloc[0]
+    assert (None if pd.isna(value) else value) == expected
+    if expected is None:
+        assert result.findings["problem"].str.startswith("names more than one cancer type").any()
+
+
+def test_of_two_columns_for_one_field_the_one_with_values_is_used():
+    data = "Patient,TMB,TMB (mut/Mb),Age\nA,,12,60\nB,,3,70\n".encode()
+    result = read_cohort(data, "two_tmb.csv")
+    assert result.mapping == {"Patient": "patient_id", "TMB": None, "TMB (mut/Mb)": "tmb", "Age": "age"}
+    assert result.frame["tmb"].tolist() == [12.0, 3.0]
+    reasons = {m.header: m.why for m in result.columns}
+    assert "Tumour mutational burden is read from 'TMB (mut/Mb)'" in reasons["TMB"]
+
+
+def test_a_path_that_is_not_a_regular_file_is_refused_before_reading(tmp_path):
+    fifo = tmp_path / "cohort.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(IntakeError, match="not a regular file"):
+        read_cohort(fifo)
+    with pytest.raises(IntakeError, match="not a regular file"):
+        read_cohort(tmp_path)

@@ -164,8 +164,8 @@ def build_cohort(
         table, match_columns(table.cells, table.descriptions, table.decimal_comma, table.row_names), mapping, units
     )
     findings = Findings()
-    for problem, action in table.notes:
-        findings.add(None, "", "", problem, action, INFO)
+    for note in table.notes:
+        findings.add(note.row, "", note.value, note.problem, note.action, note.severity)
     rows = table.source_rows
     values: dict[str, pd.Series] = {}
     for match in columns:
@@ -183,7 +183,7 @@ def build_cohort(
     ids = table.cells[id_column.header] if id_column else None
     frame["patient_id"] = settle_ids(ids, id_column.header if id_column else None, rows, findings)
     if id_column:
-        others = [m.header for m in columns if m is not id_column and "patient id" in m.why]
+        others = [m.header for m in columns if m is not id_column and m.read_as == "patient_id"]
         describe_id_choice(id_column.header, id_column.why, others, findings)
     missing_features = [f for f in FEATURES if frame[f].isna().all()]
     if missing_features:

@@ -78,6 +78,7 @@ class ColumnMatch:
     unit_source: str = ""  # "header", "values", "the only unit", "you"
     codes: dict[str, str] = default(default_factory=dict)  # value codes written in the header
     filled: int = 0  # non-missing cells in the sample
+    read_as: str | None = None  # the field the column was read as before conflicts were settled
 
     @property
     def why(self) -> str:
@@ -289,15 +290,21 @@ def _fuzzy_reading(words: tuple[str, ...]) -> _Reading:
 # --- values confirm or refuse the reading ---------------------------------------------------------
 
 
-def profile_column(spec: Field, cells: pd.Series, codes: dict[str, str], decimal_comma: bool) -> tuple[bool, str, dict]:
-    """Return (values fit the field, why, extra facts such as the unit the values are in)."""
+def profile_column(
+    spec: Field, cells: pd.Series, codes: dict[str, str], decimal_comma: bool, sure: bool = False
+) -> tuple[bool, str, dict]:
+    """Return (values fit the field, why, extra facts such as the unit the values are in).
+
+    sure: the header names the field outright, so a column with some unreadable cells is still it
+    (those cells are reported one by one when the column is converted).
+    """
     present = _present_sample(cells)
     if not present:
         return True, "no values in the first rows", {}
     if spec.kind == IDENTIFIER:
         return _profile_ids(cells)
     if spec.kind in (NUMERIC, TIME):
-        return _profile_numbers(spec, present, decimal_comma)
+        return _profile_numbers(spec, present, decimal_comma, 0.5 if sure else 0.8)
     distinct = list(dict.fromkeys(present))[:CATEGORY_SAMPLE]
     if codes:
         codes = complete_codes(spec, codes, pd.Series(distinct, dtype="str"))
@@ -306,7 +313,7 @@ def profile_column(spec: Field, cells: pd.Series, codes: dict[str, str], decimal
     labels = [label_value(spec, value, codes) for value in distinct]
     readable = sum(label is not None and label != AMBIGUOUS for label in labels)
     share = readable / len(labels)
-    if readable == 0 or (share < 0.5 and spec.name != "cancer_type"):
+    if readable == 0 or (share < 0.5 and not spec.fallback):
         examples = ", ".join(map(str, distinct[:3]))
         return False, f"values such as {examples} are not {spec.label.lower()} values", {}
     return True, f"{share:.0%} of distinct values are known {spec.label.lower()} values", {}
@@ -319,10 +326,10 @@ def _present_sample(cells: pd.Series) -> list[str]:
     ]
 
 
-def _profile_numbers(spec: Field, present: list[str], decimal_comma: bool) -> tuple[bool, str, dict]:
+def _profile_numbers(spec: Field, present: list[str], decimal_comma: bool, least: float) -> tuple[bool, str, dict]:
     numbers = pd.Series([read_number(v, decimal_comma) for v in present], dtype="float64")
     share = numbers.notna().mean()
-    if share < 0.8:
+    if share < least:
         return False, f"only {share:.0%} of values are numbers", {}
     distinct = set(numbers.dropna().unique())
     if len(present) >= 8 and distinct <= {0.0, 1.0}:
@@ -379,11 +386,12 @@ def _match_one(header: str, cells: pd.Series, description: str, decimal_comma: b
             reading = other
             reading.reasons = [f"from the description '{description}': {reading.reasons[0]}", *reading.reasons[1:]]
     match.field, match.confidence, match.reasons = reading.field, reading.confidence, list(reading.reasons)
+    match.read_as = None if reading.vetoed else reading.field
     if reading.vetoed or reading.field is None:
         match.field = None
         return match
     spec = FIELD_BY_NAME[reading.field]
-    fits, why, facts = profile_column(spec, cells, match.codes, decimal_comma)
+    fits, why, facts = profile_column(spec, cells, match.codes, decimal_comma, reading.confidence >= 95)
     match.reasons.append(why)
     if not fits:
         match.field = None

@@ -16,12 +16,23 @@ import pandas as pd
 
 from icilens.intake.columns import count_known_headers
 from icilens.intake.errors import IntakeError
+from icilens.intake.findings import INFO, WARNING
 from icilens.intake.source import check_size
 
 MAX_XLSX_UNPACKED = 500 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
-ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something found while reading the file: a finding without a column."""
+
+    problem: str
+    action: str
+    severity: str = INFO
+    row: int | None = None
+    value: str = ""
 
 
 @dataclass
@@ -40,7 +51,7 @@ class RawTable:
     delimiter: str | None = None
     descriptions: dict[str, str] = field(default_factory=dict)  # header -> display name (cBioPortal)
     row_names: str | None = None  # the column R wrote under an empty first header cell
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (problem, action) found while reading
+    notes: list[Note] = field(default_factory=list)  # what reading the file found, before any column
 
 
 def read_table(data: bytes, name: str = "upload", sheet: str | None = None) -> RawTable:
@@ -64,14 +75,42 @@ def read_table(data: bytes, name: str = "upload", sheet: str | None = None) -> R
     return _read_text(data, name)
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
+def _decode(data: bytes, name: str) -> tuple[str, str, list[Note]]:
+    """Return (text, encoding, notes): UTF-8 when it decodes; lines that do not are named, never guessed silently."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    for encoding in ENCODINGS:
+        return data.decode("utf-16"), "utf-16", []
+    try:
+        return data.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    decoded, legacy, utf8_non_ascii = [], [], False
+    for number, line in enumerate(lines, start=1):
         try:
-            return data.decode(encoding), encoding
+            decoded.append(line.decode("utf-8"))
+            utf8_non_ascii |= not line.isascii()
+        except UnicodeDecodeError:
+            decoded.append(line.decode("cp1252", errors="replace"))
+            legacy.append(number)
+    if utf8_non_ascii:  # a UTF-8 file with some lines written in another encoding
+        shown = ", ".join(map(str, legacy[:20])) + (" ..." if len(legacy) > 20 else "")
+        note = Note(
+            f"mixed encodings: line(s) {shown} not in UTF-8 like the rest of the file",
+            "those lines read as Windows-1252; check their accented characters, or save the file as UTF-8",
+            WARNING,
+            value=f"{len(legacy)} lines",
+        )
+        return "\n".join(decoded), "utf-8 with Windows-1252 lines", [note]
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        note = Note(
+            f"the file is not UTF-8; read as {encoding}",
+            "if accented names or ids look wrong, save the file as UTF-8 and upload it again",
+        )
+        return text, encoding, [note]
     raise IntakeError(f"{name} could not be decoded as text; save it as UTF-8 CSV.")  # pragma: no cover
 
 
@@ -132,7 +171,7 @@ def _metadata_lines(text: str) -> list[str]:
 
 
 def _read_text(data: bytes, name: str) -> RawTable:
-    text, encoding = _decode(data, name)
+    text, encoding, encoding_notes = _decode(data, name)
     metadata = _metadata_lines(text[:1_000_000])
     lines = text.splitlines()[len(metadata) : len(metadata) + HEADER_SEARCH_ROWS + 20]
     delimiter = _guess_delimiter(lines)
@@ -157,6 +196,7 @@ def _read_text(data: bytes, name: str) -> RawTable:
         ) from exc
     table = _finish(cells, name, "csv" if delimiter != "\t" else "tsv", header_index + 1)
     table.encoding, table.delimiter = encoding, delimiter
+    table.notes.extend(encoding_notes)
     table.decimal_comma = delimiter != "," and _looks_decimal_comma(table.cells)
     if metadata:
         _describe_from_metadata(table, metadata, delimiter)
@@ -169,7 +209,7 @@ def _describe_from_metadata(table: RawTable, metadata: list[str], delimiter: str
     if len(names) == len(table.cells.columns):
         table.descriptions = {h: n.strip() for h, n in zip(table.cells.columns, names, strict=True) if n.strip()}
     table.notes.append(
-        (
+        Note(
             f"{len(metadata)} metadata lines starting with '#' above the header (cBioPortal format)",
             "read as column descriptions, not as patients",
         )

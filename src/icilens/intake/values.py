@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.intake.findings import INFO, WARNING, Findings
-from icilens.schema import FIELD_BY_NAME, OTHER_CANCER, Field, Unit, normalise_name
+from icilens.schema import FIELD_BY_NAME, Field, Unit, normalise_name
 
 MISSING_TOKENS = frozenset(
     {
@@ -38,55 +38,81 @@ MISSING_TOKENS = frozenset(
         "n.d.",
     }
 )
-_WITH_EXTRAS = re.compile(r"^(?P<cmp>[<>]=?|~|≤|≥)?\s*(?P<num>-?\d+(?:[.,]\d+)?)\s*(?P<rest>%|[a-zµμ/^*\d\s.]*)$")
+_WITH_EXTRAS = re.compile(
+    r"^(?P<cmp>[<>]=?|~|≤|≥)?\s*(?P<num>-?\d+(?:[.,]\d+)?)\s*(?P<rest>%|[a-zµμ][a-zµμ/^*\d\s.]*|[/][a-zµμ][a-zµμ/^*\d\s.]*)?$"
+)
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}([ \u202f\u2009]\d{3})+([.,]\d+)?$")
+_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}([ t]\d{1,2}:\d{2}(:\d{2})?)?$")
+_RANGE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?$")
+_HEX = re.compile(r"^[-+]?0x[0-9a-f]+$")
+_INFINITE = re.compile(r"^[-+]?(inf|infinity|∞)$|^[-+]?\d+(\.\d+)?e\+?\d{3,}$")
 
 
 def is_missing(cells: pd.Series) -> pd.Series:
     return cells.str.strip().str.lower().isin(MISSING_TOKENS)
 
 
-def read_number(text: str, decimal_comma: bool) -> float | None:
-    """Return one cell as a number the way parse_numbers reads it (bounds and units dropped), else None."""
+def read_cell(text: str, decimal_comma: bool) -> tuple[float | None, str, str, str]:
+    """Return (number or None, problem, action, severity) for one cell; problem is '' for a plain number.
+
+    A bound ('<1') and a unit in the cell ('3.8 g/dL') give their number; dates, ranges, hexadecimal,
+    infinities and free text give None. Each outcome other than a plain number is named.
+    """
     value = text.strip().replace("\u00a0", "")
-    if value.lower() in MISSING_TOKENS:
-        return None
+    lowered = value.lower()
+    if lowered in MISSING_TOKENS:
+        return None, "", "", ""
     if decimal_comma:
-        value = value.replace(" ", "").replace(",", ".")
+        value = value.replace(" ", "").replace("\u202f", "").replace(",", ".")
     elif _THOUSANDS.match(value):
-        value = value.replace(",", "")
+        number = float(value.replace(",", ""))
+        return number, "comma read as a thousands separator", f"read as {number:g}", INFO
+    elif _SPACED_THOUSANDS.match(value):
+        number = float(re.sub(r"[ \u202f\u2009]", "", value).replace(",", "."))
+        return number, "digits grouped by spaces", f"read as {number:g}", INFO
+    for pattern, problem in ((_DATE, "a date, not a number"), (_RANGE, "a range, not one value")):
+        if pattern.match(lowered):
+            return None, problem, "set missing", WARNING
+    if _HEX.match(lowered):
+        return None, "hexadecimal, not a measurement", "set missing", WARNING
     try:
         number = float(value)
     except ValueError:
-        match = _WITH_EXTRAS.match(value.lower())
-        number = float(match["num"].replace(",", ".")) if match else None
-    return number if number is not None and np.isfinite(number) else None
+        number = None
+    if number is not None:
+        if np.isfinite(number) and not _INFINITE.match(lowered):
+            return number, "", "", ""
+        return None, "infinite or too large to be a measurement", "set missing", WARNING
+    match = _WITH_EXTRAS.match(lowered)
+    if match is None:
+        return None, "text in a number column", "set missing", WARNING
+    number = float(match["num"].replace(",", "."))
+    if "," in match["num"] and not decimal_comma:
+        return number, "decimal comma in a file that uses decimal points", f"read as {number:g}", INFO
+    if match["cmp"]:
+        return number, "a bound, not an exact value", f"read as {match['num']}", WARNING
+    if match["rest"] and match["rest"].strip():
+        return number, "unit written in the cell", f"read as {match['num']}", INFO
+    return number, "", "", ""
+
+
+def read_number(text: str, decimal_comma: bool) -> float | None:
+    """Return one cell as a number the way parse_numbers reads it, else None."""
+    return read_cell(text, decimal_comma)[0]
 
 
 def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma: bool, findings: Findings) -> pd.Series:
-    """Return the cells as floats; text that is not a number becomes NaN with a finding."""
+    """Return the cells as floats; what is not plainly a number is read cell by cell and reported."""
     text = cells.str.strip().str.replace("\u00a0", "", regex=False)
-    missing = is_missing(text)
-    text = text.where(~missing, "")
-    if decimal_comma:
-        text = text.str.replace(" ", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        thousands = text.str.match(_THOUSANDS)
-        text = text.where(~thousands, text.str.replace(",", "", regex=False))
-    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
-    failed = values.isna() & (text != "")
-    for index in failed[failed].index:
-        raw = cells.at[index]
-        match = _WITH_EXTRAS.match(raw.strip().lower())
-        if match is None:
-            findings.add(rows.at[index], column, raw, "text in a number column", "set missing", WARNING)
-            continue
-        values.at[index] = float(match["num"].replace(",", "."))
-        if match["cmp"]:
-            findings.add(rows.at[index], column, raw, "a bound, not an exact value", f"read as {match['num']}", WARNING)
-        elif match["rest"].strip():
-            findings.add(rows.at[index], column, raw, "unit written in the cell", f"read as {match['num']}", INFO)
-    values[~np.isfinite(values.fillna(0.0))] = np.nan
+    text = text.where(~is_missing(text), "")
+    plain = text.str.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d{1,2})?") if not decimal_comma else text == ""
+    values = pd.to_numeric(text.where(plain & (text != "")), errors="coerce").astype("float64")
+    for index in text.index[~plain & (text != "")]:
+        number, problem, action, severity = read_cell(cells.at[index], decimal_comma)
+        values.at[index] = np.nan if number is None else number
+        if problem:
+            findings.add(rows.at[index], column, cells.at[index], problem, action, severity)
     return values
 
 
@@ -316,9 +342,9 @@ def parse_categories(
     labels = stripped.map(labels_by_value).where(~missing, None)
     _report_unreadable(field, labels, cells, rows, column, findings)
     usable = labels.notna() & ~labels.isin([AMBIGUOUS, NOT_EVALUABLE])
-    if field.name == "cancer_type":
+    if field.fallback:
         usable |= labels.isna() & ~missing
-        labels = labels.where(labels.notna() | missing, OTHER_CANCER)
+        labels = labels.where(labels.notna() | missing, field.fallback)
     return labels.astype(object).where(usable, None)
 
 
@@ -329,7 +355,7 @@ def _number_coding(field: Field, present: pd.Series, column: str, findings: Find
     if not coding or not codes or not codes <= set(coding):
         return None
     wording = ", ".join(f"{code} {coding[code]}" for code in sorted(codes))
-    severity = WARNING if field.name == "sex" else INFO
+    severity = WARNING if field.number_codes_are_a_guess else INFO
     findings.add(
         None, column, ", ".join(sorted(codes)), "numeric codes", f"read as the MSK coding: {wording}", severity
     )
@@ -348,11 +374,11 @@ def _report_unreadable(field: Field, labels: pd.Series, cells: pd.Series, rows, 
             WARNING,
         )
     unreadable = labels.isna() & ~is_missing(cells.str.strip())
-    if field.name == "cancer_type":
-        action = "set to Other (the model treats it as a type unseen in training)"
-        findings.add_cells(
-            rows[unreadable], column, cells[unreadable], "cancer type not among the 16 known types", action, WARNING
-        )
+    if field.fallback:
+        known = len(field.categories) - 1
+        action = f"set to {field.fallback} (the model treats it as a {field.label.lower()} unseen in training)"
+        problem = f"{field.label.lower()} not among the {known} known ones"
+        findings.add_cells(rows[unreadable], column, cells[unreadable], problem, action, WARNING)
         return
     not_evaluable = labels == NOT_EVALUABLE
     findings.add_cells(rows[not_evaluable], column, cells[not_evaluable], "response not evaluable", "set missing", INFO)
