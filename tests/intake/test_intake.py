@@ -111,7 +111,7 @@ def test_free_text_cancer_types_are_read_or_left_for_the_user(text, expected):
 
 
 def test_of_two_columns_for_one_field_the_one_with_values_is_used():
-    data = "Patient,TMB,TMB (mut/Mb),Age\nA,,12,60\nB,,3,70\n".encode()
+    data = b"Patient,TMB,TMB (mut/Mb),Age\nA,,12,60\nB,,3,70\n"
     result = read_cohort(data, "two_tmb.csv")
     assert result.mapping == {"Patient": "patient_id", "TMB": None, "TMB (mut/Mb)": "tmb", "Age": "age"}
     assert result.frame["tmb"].tolist() == [12.0, 3.0]
