@@ -107,3 +107,33 @@ def test_predict_on_an_unusable_file_exits_2(tmp_path, capsys):
 def test_predict_with_a_missing_model_folder_exits_2(tmp_path, capsys):
     code = main(["predict", str(demo_path()), "--out", str(tmp_path / "x.csv"), "--model", str(tmp_path / "none")])
     assert code == 2 and "model_card.json" in capsys.readouterr().err
+
+
+def test_out_is_never_the_input_nor_overwritten_without_force(tmp_path, capsys):
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_bytes((CORPUS / "01_clean_human_headers.csv").read_bytes())
+    assert main(["predict", str(cohort), "--out", str(cohort)]) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert cohort.read_bytes() == (CORPUS / "01_clean_human_headers.csv").read_bytes()
+    out = tmp_path / "predictions.csv"
+    out.write_text("keep me")
+    assert main(["predict", str(cohort), "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err and out.read_text() == "keep me"
+    assert main(["predict", str(cohort), "--out", str(out), "--force"]) == 0
+    assert main(["predict", str(cohort), "--out", str(tmp_path / "missing" / "p.csv")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_truncated_model_is_a_clear_error_not_a_crash(tmp_path, capsys):
+    from icilens.model import default_model_dir
+
+    damaged = tmp_path / "model"
+    damaged.mkdir()
+    for path in default_model_dir().iterdir():
+        (damaged / path.name).write_bytes(path.read_bytes())
+    first = damaged / "model_00.txt"
+    first.write_bytes(first.read_bytes()[: len(first.read_bytes()) // 2])
+    out = tmp_path / "p.csv"
+    assert main(["predict", str(CORPUS / "01_clean_human_headers.csv"), "--out", str(out), "--model", str(damaged)]) == 2
+    err = capsys.readouterr().err
+    assert "not a complete LightGBM text model" in err and "model_00.txt" in err

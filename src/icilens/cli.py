@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from icilens import DISCLAIMER, __version__
 
@@ -141,16 +142,42 @@ def _cohort_and_model(args: argparse.Namespace):
         return _fail(str(exc))
 
 
+def _output_problem(args: argparse.Namespace, inputs: list[str]) -> str:
+    """Return why --out cannot be written ('' when it can): an input, an existing file without --force, a bad folder."""
+    out = Path(args.out)
+    if any(out.resolve() == Path(i).resolve() for i in inputs if i):
+        return f"--out {out} is the input file; choose another name so the cohort is not overwritten."
+    if out.exists() and not getattr(args, "force", False):
+        return f"{out} already exists; choose another name or add --force to overwrite it."
+    if not out.parent.exists():
+        return f"the folder {out.parent} does not exist; create it or choose another --out."
+    return ""
+
+
+def _write_output(path: str, write) -> int | None:
+    """Run write(); return the exit code with a clear message when the file cannot be written, else None."""
+    try:
+        write()
+    except OSError as exc:
+        return _fail(f"{path} could not be written ({exc.strerror or exc}); check the folder and its permissions.")
+    return None
+
+
 def _predict(args: argparse.Namespace) -> int:
     from icilens.export import write_csv
     from icilens.predictions import predict_cohort
 
+    problem = _output_problem(args, [args.cohort])
+    if problem:
+        return _fail(problem)
     loaded = _cohort_and_model(args)
     if isinstance(loaded, int):
         return loaded
     result, model = loaded
     table = predict_cohort(model, result.frame, explain=args.explain)
-    write_csv(table, args.out)
+    failed = _write_output(args.out, lambda: write_csv(table, args.out))
+    if failed is not None:
+        return failed
     print(f"{len(table)} predictions written to {args.out}")
     return 0
 
@@ -158,6 +185,9 @@ def _predict(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from icilens.report import build_patient_report, input_notes
 
+    problem = _output_problem(args, [args.cohort])
+    if problem:
+        return _fail(problem)
     loaded = _cohort_and_model(args)
     if isinstance(loaded, int):
         return loaded
@@ -172,8 +202,9 @@ def _report(args: argparse.Namespace) -> int:
         result.frame.iloc[[index]], result.findings, int(result.source_rows.iloc[index]), result.mapping
     )
     pdf = build_patient_report(model, result.frame.iloc[[index]], notes=notes, cohort_label=result.table.name)
-    with open(args.out, "wb") as handle:
-        handle.write(pdf)
+    failed = _write_output(args.out, lambda: Path(args.out).write_bytes(pdf))
+    if failed is not None:
+        return failed
     print(f"report for patient {args.patient} written to {args.out}")
     return 0
 
@@ -216,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("cohort", help="CSV, TSV, XLSX or Parquet cohort")
     predict.add_argument("--out", required=True, help="CSV file to write")
     predict.add_argument("--model", help="model folder (default: the bundled model)")
+    predict.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     predict.add_argument("--explain", action="store_true", help="add log-odds output and SHAP values per feature")
     _intake_options(predict)
     predict.set_defaults(run=_predict)
@@ -224,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("cohort", help="CSV, TSV, XLSX or Parquet cohort")
     report.add_argument("--patient", required=True, help="the patient id")
     report.add_argument("--out", required=True, help="PDF file to write")
+    report.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     report.add_argument("--model", help="model folder (default: the bundled model)")
     _intake_options(report)
     report.set_defaults(run=_report)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -377,16 +378,35 @@ def load_model(directory: Path | str) -> Model:
     card_path = directory / CARD_FILE
     if not card_path.exists():
         raise FileNotFoundError(f"{directory} has no {CARD_FILE}; point to a folder written by 'icilens train'.")
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    features = [f["name"] for f in card["features"]]
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        features = [f["name"] for f in card["features"]]
+        files = list(card["ensemble"]["files"])
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{card_path} is damaged ({exc}); restore the model folder or train the model again.") from exc
     if features != list(FEATURES):
         raise ValueError(
             f"{directory} was trained on other features ({', '.join(features)}); retrain it with this version."
         )
-    boosters = [
-        _lgb().Booster(model_str=(directory / name).read_text(encoding="utf-8")) for name in card["ensemble"]["files"]
-    ]
+    boosters = [_lgb().Booster(model_str=_checked_model_text(directory / name)) for name in files]
     return Model(boosters=boosters, card=card)
+
+
+def _checked_model_text(path: Path) -> str:
+    """Return a LightGBM text model after checking its structure, so a damaged file never reaches the parser."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} could not be read as a LightGBM text model ({exc}).") from exc
+    sizes = re.search(r"^tree_sizes=([\d ]+)$", text, re.MULTILINE)
+    trees = len(re.findall(r"^Tree=\d+$", text, re.MULTILINE))
+    whole = text.startswith("tree\n") and "\nend of trees\n" in text and sizes is not None
+    if not whole or trees != len(sizes.group(1).split()):
+        raise ValueError(
+            f"{path} is not a complete LightGBM text model (truncated or edited); "
+            "restore the model folder from its source or train the model again."
+        )
+    return text
 
 
 def default_model_dir() -> Path:
