@@ -134,6 +134,8 @@ def test_a_truncated_model_is_a_clear_error_not_a_crash(tmp_path, capsys):
     first = damaged / "model_00.txt"
     first.write_bytes(first.read_bytes()[: len(first.read_bytes()) // 2])
     out = tmp_path / "p.csv"
-    assert main(["predict", str(CORPUS / "01_clean_human_headers.csv"), "--out", str(out), "--model", str(damaged)]) == 2
+    assert (
+        main(["predict", str(CORPUS / "01_clean_human_headers.csv"), "--out", str(out), "--model", str(damaged)]) == 2
+    )
     err = capsys.readouterr().err
     assert "not a complete LightGBM text model" in err and "model_00.txt" in err

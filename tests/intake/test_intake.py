@@ -1,6 +1,7 @@
 """Intake behaviour beyond the corpus: mapping overrides, limits and hostile files."""
 
 import io
+import re
 import os
 import zipfile
 
@@ -8,7 +9,6 @@ import pandas as pd
 import pytest
 
 from icilens.intake import IntakeError, build_cohort, read_cohort, read_table, suggest_mapping
-from icilens.intake import source as intake_source
 from tests.conftest import CORPUS
 
 
@@ -31,7 +31,7 @@ def test_mapping_one_field_twice_is_refused():
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(intake_source, "MAX_BYTES", 1000)
+    monkeypatch.setenv("ICILENS_MAX_BYTES", "1000")
     with pytest.raises(IntakeError, match="limit"):
         read_cohort(b"tmb,age\n" + b"1,50\n" * 400, "big.csv")
 
@@ -126,3 +126,44 @@ def test_a_path_that_is_not_a_regular_file_is_refused_before_reading(tmp_path):
         read_cohort(fifo)
     with pytest.raises(IntakeError, match="not a regular file"):
         read_cohort(tmp_path)
+
+
+def _rows_with(changes: dict[int, str]) -> bytes:
+    rows = ["Patient,TMB,Age,Comment"] + [f"P{i},{i + 1},{50 + i},ok" for i in range(12)]
+    for index, row in changes.items():
+        rows[index] = row
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({4: 'P3,4,53,"said fine', 8: 'P7,8,57,left"'}, "a quote in line 5 (column 'Comment') is never closed"),
+        ({4: 'P3,4,53,"said fine'}, "a quote opened on line 5 is never closed"),
+    ],
+)
+def test_a_quote_that_would_merge_patients_is_refused_with_its_line(changes, message):
+    with pytest.raises(IntakeError, match=re.escape(message)):
+        read_cohort(_rows_with(changes), "quotes.csv")
+
+
+def test_a_lone_carriage_return_keeps_the_row_whole_and_is_named():
+    result = read_cohort(_rows_with({5: "P4,5,54,line one\rline two"}), "cr.csv")
+    assert len(result.frame) == 12 and result.frame["tmb"].tolist()[4] == 5.0
+    assert result.findings["problem"].str.startswith("carriage return inside a cell on line(s) 6").any()
+
+
+def test_quoted_line_breaks_are_one_cell():
+    result = read_cohort(_rows_with({5: 'P4,5,54,"line one\nline two"'}), "ml.csv")
+    assert len(result.frame) == 12
+    assert result.findings["problem"].str.startswith("quoted cells with line breaks").any()
+
+
+def test_limits_on_rows_columns_and_cells_are_checked_before_reading(monkeypatch):
+    monkeypatch.setenv("ICILENS_MAX_ROWS", "10")
+    with pytest.raises(IntakeError, match="has 12 rows; the limit is 10"):
+        read_cohort(_rows_with({}), "rows.csv")
+    monkeypatch.setenv("ICILENS_MAX_ROWS", "100")
+    monkeypatch.setenv("ICILENS_MAX_COLUMNS", "3")
+    with pytest.raises(IntakeError, match="has 4 columns; the limit is 3"):
+        read_cohort(_rows_with({}), "columns.csv")

@@ -17,9 +17,8 @@ import pandas as pd
 from icilens.intake.columns import count_known_headers
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, WARNING
-from icilens.intake.source import check_size
+from icilens.intake.limits import check_bytes, check_shape, current_limits
 
-MAX_XLSX_UNPACKED = 500 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -56,7 +55,7 @@ class RawTable:
 
 def read_table(data: bytes, name: str = "upload", sheet: str | None = None) -> RawTable:
     """Return the cells of a CSV, TSV, XLSX or Parquet file given as bytes."""
-    check_size(len(data), name)
+    check_bytes(len(data), name)
     if not data.strip():
         raise IntakeError(f"{name} is empty. Export the cohort again with a header row and one row per patient.")
     if data[:4] == b"PK\x03\x04":
@@ -170,13 +169,55 @@ def _metadata_lines(text: str) -> list[str]:
     return lines
 
 
+def _line_breaks(text: str) -> tuple[str, list[Note]]:
+    """Return text with one kind of line break; a carriage return alone inside a cell becomes a space, named."""
+    lone = [m.start() for m in re.finditer(r"\r(?!\n)", text)]
+    if not lone:
+        return text, []
+    if "\n" not in text:  # classic Mac line endings: every break is a lone carriage return
+        return text.replace("\r", "\n"), []
+    lines = sorted({text.count("\n", 0, position) + 1 for position in lone})
+    shown = ", ".join(map(str, lines[:20])) + (" ..." if len(lines) > 20 else "")
+    note = Note(
+        f"carriage return inside a cell on line(s) {shown}",
+        "read as a space, so the row stays one patient; check those cells",
+        WARNING,
+        value=f"{len(lone)} carriage returns",
+    )
+    return re.sub(r"\r(?!\n)", " ", text), [note]
+
+
+def _check_merged_rows(cells: pd.DataFrame, text: str, delimiter: str, name: str, header_row: int) -> list[Note]:
+    """Refuse rows merged by a quote that is never closed; name cells that legitimately span lines."""
+    width = len(cells.columns)
+    spanning = []
+    for column in cells.columns:
+        for index in cells.index[cells[column].str.contains("\n", regex=False)]:
+            value = cells.at[index, column]
+            first = value.split("\n", 1)[0]
+            line = text.count("\n", 0, max(text.find(first), 0)) + 1
+            if any(part.count(delimiter) >= max(1, width // 2) for part in value.split("\n")[1:]):
+                raise IntakeError(
+                    f"{name}: a quote in line {line} (column {column!r}) is never closed, so the lines after it "
+                    "were read as one cell and patients would be merged. Close or remove the quote and upload again."
+                )
+            spanning.append(line)
+    if not spanning:
+        return []
+    shown = ", ".join(map(str, spanning[:10]))
+    return [Note(f"quoted cells with line breaks (lines {shown})", "kept as text in one cell", INFO)]
+
+
 def _read_text(data: bytes, name: str) -> RawTable:
-    text, encoding, encoding_notes = _decode(data, name)
+    text, encoding, notes = _decode(data, name)
+    text, break_notes = _line_breaks(text)
     metadata = _metadata_lines(text[:1_000_000])
-    lines = text.splitlines()[len(metadata) : len(metadata) + HEADER_SEARCH_ROWS + 20]
+    lines = text[:4_000_000].splitlines()[len(metadata) : len(metadata) + HEADER_SEARCH_ROWS + 20]
     delimiter = _guess_delimiter(lines)
     sample_rows = list(csv.reader(lines[:HEADER_SEARCH_ROWS], delimiter=delimiter))
     header_index = _find_header(sample_rows) + len(metadata)
+    width = len(sample_rows[header_index - len(metadata)]) if sample_rows else 0
+    check_shape(text.count("\n") - header_index - text.endswith("\n"), width, name)
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -190,13 +231,20 @@ def _read_text(data: bytes, name: str) -> RawTable:
     except pd.errors.EmptyDataError as exc:
         raise IntakeError(f"{name} has no rows. Export the cohort again with a header row.") from exc
     except pd.errors.ParserError as exc:
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if quote:
+            raise IntakeError(
+                f"{name}: a quote opened on line {header_index + int(quote.group(1)) + 1} is never closed before the "
+                "end of the file, so the rows after it cannot be told apart. Close or remove the quote and upload again."
+            ) from exc
         raise IntakeError(
             f"{name} could not be read as a table ({_first_line(exc)}). "
             "Check that every row has as many cells as the header, or export again as CSV."
         ) from exc
+    notes += break_notes + _check_merged_rows(cells, text, delimiter, name, header_index + 1)
     table = _finish(cells, name, "csv" if delimiter != "\t" else "tsv", header_index + 1)
     table.encoding, table.delimiter = encoding, delimiter
-    table.notes.extend(encoding_notes)
+    table.notes.extend(notes)
     table.decimal_comma = delimiter != "," and _looks_decimal_comma(table.cells)
     if metadata:
         _describe_from_metadata(table, metadata, delimiter)
@@ -224,9 +272,10 @@ def _check_zip(data: bytes, name: str) -> None:
         raise IntakeError(
             f"{name} looks like an Excel workbook but is damaged. Open and save it again in Excel."
         ) from exc
-    if unpacked > MAX_XLSX_UNPACKED:
+    limit = current_limits().max_unpacked_bytes
+    if unpacked > limit:
         raise IntakeError(
-            f"{name} unpacks to {unpacked / 1e6:.0f} MB, more than the {MAX_XLSX_UNPACKED / 1e6:.0f} MB allowed; "
+            f"{name} unpacks to {unpacked / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB allowed; "
             "it was refused as a possible zip bomb. Save the cohort as CSV and upload that."
         )
 

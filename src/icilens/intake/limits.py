@@ -1,0 +1,67 @@
+"""Limits on the work one file may cause, checked before the expensive step; set by environment variables.
+
+A file over a limit is refused with the limit named and how to split or trim it, so one upload can
+never take the memory or the time of the server that other users share.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from icilens.intake.errors import IntakeError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest file intake reads; each field has an ICILENS_MAX_* environment variable."""
+
+    max_bytes: int = 200 * 1024 * 1024  # ICILENS_MAX_BYTES
+    max_unpacked_bytes: int = 500 * 1024 * 1024  # ICILENS_MAX_UNPACKED_BYTES: an XLSX once unzipped
+    max_rows: int = 1_000_000  # ICILENS_MAX_ROWS
+    max_columns: int = 2_000  # ICILENS_MAX_COLUMNS
+    max_cells: int = 20_000_000  # ICILENS_MAX_CELLS: rows x columns
+
+
+def current_limits() -> Limits:
+    """Return the limits, each default replaced by its environment variable when set."""
+    values = {}
+    for name in Limits.__dataclass_fields__:
+        raw = os.environ.get(f"ICILENS_{name.upper()}")
+        if raw:
+            try:
+                values[name] = int(raw)
+            except ValueError:
+                raise IntakeError(f"ICILENS_{name.upper()}={raw!r} is not a whole number; fix the setting.") from None
+    return Limits(**values)
+
+
+def check_shape(rows: int, columns: int, name: str, where: str = "") -> None:
+    """Raise IntakeError when a table of rows x columns is over a limit; `where` names the sheet."""
+    limits = current_limits()
+    place = f"{name}{where}"
+    if rows > limits.max_rows:
+        raise IntakeError(
+            f"{place} has {rows:,} rows; the limit is {limits.max_rows:,}. Split the cohort into files of at most "
+            f"{limits.max_rows:,} patients (the limit is set by ICILENS_MAX_ROWS)."
+        )
+    if columns > limits.max_columns:
+        raise IntakeError(
+            f"{place} has {columns:,} columns; the limit is {limits.max_columns:,}. Keep only the columns "
+            "ICI Lens uses (the template lists them) and upload again."
+        )
+    if rows * columns > limits.max_cells:
+        raise IntakeError(
+            f"{place} has {rows:,} rows x {columns:,} columns = {rows * columns:,} cells; the limit is "
+            f"{limits.max_cells:,}. Keep only the columns ICI Lens uses, or split the rows into several files."
+        )
+
+
+def check_bytes(size: int, name: str) -> None:
+    """Raise IntakeError when a file is larger than the byte limit."""
+    limit = current_limits().max_bytes
+    if size > limit:
+        raise IntakeError(
+            f"{name} is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB. "
+            "Split the cohort into smaller files or keep only the columns ICI Lens uses."
+        )
