@@ -1,8 +1,8 @@
 """Intake behaviour beyond the corpus: mapping overrides, limits and hostile files."""
 
 import io
-import re
 import os
+import re
 import zipfile
 
 import pandas as pd
@@ -167,3 +167,91 @@ def test_limits_on_rows_columns_and_cells_are_checked_before_reading(monkeypatch
     monkeypatch.setenv("ICILENS_MAX_COLUMNS", "3")
     with pytest.raises(IntakeError, match="has 4 columns; the limit is 3"):
         read_cohort(_rows_with({}), "columns.csv")
+
+
+def _workbook(build) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    build(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cohort_sheet(sheet, tmb=(5, 12, 30)) -> None:
+    sheet.append(["Patient ID", "TMB", "Cancer type", "Age"])
+    for index, value in enumerate(tmb):
+        sheet.append([f"P{index}", value, "Melanoma", 60 + index])
+
+
+def test_a_sheet_that_declares_billions_of_cells_is_refused_before_loading():
+    def build(workbook):
+        _cohort_sheet(workbook.active)
+        workbook.active["XFD1048576"] = "stray"
+
+    with pytest.raises(IntakeError, match=r"sheet 'Sheet'\) declares 1,048,576 rows.*stray cell"):
+        read_cohort(_workbook(build), "bomb.xlsx")
+
+    def build_two(workbook):
+        workbook.active.title = "Scratch"
+        workbook.active["XFD1048576"] = "stray"
+        _cohort_sheet(workbook.create_sheet("Cohort"))
+
+    result = read_cohort(_workbook(build_two), "two.xlsx")
+    assert result.table.sheet == "Cohort" and len(result.frame) == 3
+    assert result.findings["problem"].str.contains("sheet 'Scratch' not read").any()
+
+
+def test_hidden_and_chart_sheets_are_not_read_and_the_sheet_read_is_named():
+    def build(workbook):
+        workbook.active.title = "Old"
+        _cohort_sheet(workbook.active, tmb=(99, 99, 99))
+        workbook.active.sheet_state = "hidden"
+        from openpyxl.chart import BarChart, Reference
+
+        current = workbook.create_sheet("Current")
+        _cohort_sheet(current)
+        chart = BarChart()
+        chart.add_data(Reference(current, min_col=2, min_row=1, max_row=4), titles_from_data=True)
+        workbook.create_chartsheet("Chart").add_chart(chart)
+
+    result = read_cohort(_workbook(build), "stale.xlsx")
+    assert result.table.sheet == "Current" and result.table.sheets == ("Current",)
+    assert result.frame["tmb"].tolist() == [5.0, 12.0, 30.0]
+    problems = result.findings["problem"]
+    assert problems.str.contains("read sheet 'Current'").any() and problems.str.contains("Old, Chart").any()
+
+
+def test_merged_cells_are_filled_and_formulas_without_values_named():
+    def build(workbook):
+        sheet = workbook.active
+        _cohort_sheet(sheet)
+        sheet["C2"], sheet["C3"], sheet["C4"] = "NSCLC", None, None
+        sheet.merge_cells("C2:C4")
+        sheet["B4"] = "=B2*2"
+
+    result = read_cohort(_workbook(build), "merged.xlsx")
+    assert result.frame["cancer_type"].tolist() == ["NSCLC"] * 3
+    assert result.frame["tmb"].isna().tolist() == [False, False, True]
+    problems = result.findings["problem"]
+    assert problems.str.startswith("merged cells filled with their value: C2:C4").any()
+    assert problems.str.startswith("1 formula cells saved without their value (B4)").any()
+
+
+def test_a_password_protected_workbook_is_named_as_such():
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
+    with pytest.raises(IntakeError, match="password-protected"):
+        read_cohort(encrypted, "locked.xlsx")
+
+
+def test_parquet_ids_in_the_index_and_long_integers_are_kept():
+    frame = pd.DataFrame({"TMB": [1.0, 2.0, 3.5]}, index=pd.Index(["A", "B", "C"], name="patient_id"))
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    assert read_cohort(buffer.getvalue(), "indexed.parquet").frame["patient_id"].tolist() == ["A", "B", "C"]
+    frame = pd.DataFrame({"Patient ID": pd.array([2**60 + 1, None, 2**60 + 3], dtype="Int64"), "TMB": [1.0, 2.0, 3.5]})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    ids = read_cohort(buffer.getvalue(), "long.parquet").frame["patient_id"].tolist()
+    assert ids == [str(2**60 + 1), "row-3", str(2**60 + 3)]

@@ -36,10 +36,26 @@ def current_limits() -> Limits:
     return Limits(**values)
 
 
-def check_shape(rows: int, columns: int, name: str, where: str = "") -> None:
-    """Raise IntakeError when a table of rows x columns is over a limit; `where` names the sheet."""
+SHEET_HINT = (
+    " If the cohort is smaller, a stray cell far below or right of it makes Excel declare this size: delete the "
+    "rows and columns after the data and save, or export the sheet as CSV."
+)
+
+
+def check_shape(rows: int, columns: int, name: str, sheet: str | None = None) -> None:
+    """Raise IntakeError when a table of rows x columns is over a limit; a sheet's size is the one it declares."""
     limits = current_limits()
-    place = f"{name}{where}"
+    try:
+        _check_shape(rows, columns, name, limits)
+    except IntakeError as refusal:
+        if sheet is None:
+            raise
+        message = str(refusal).replace(f"{name} has", f"{name} (sheet {sheet!r}) declares", 1)
+        raise IntakeError(message + SHEET_HINT) from None
+
+
+def _check_shape(rows: int, columns: int, name: str, limits: Limits) -> None:
+    place = name
     if rows > limits.max_rows:
         raise IntakeError(
             f"{place} has {rows:,} rows; the limit is {limits.max_rows:,}. Split the cohort into files of at most "

@@ -18,6 +18,7 @@ from icilens.intake.columns import count_known_headers
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, WARNING
 from icilens.intake.limits import check_bytes, check_shape, current_limits
+from icilens.intake.workbook import SheetInfo, formulas_without_values, inspect_workbook, merged_ranges
 
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
@@ -62,6 +63,11 @@ def read_table(data: bytes, name: str = "upload", sheet: str | None = None) -> R
         return _read_xlsx(data, name, sheet)
     if data[:4] == b"PAR1":
         return _read_parquet(data, name)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and "EncryptedPackage".encode("utf-16-le") in data:
+        raise IntakeError(
+            f"{name} is a password-protected Excel workbook, which cannot be read. Open it in Excel, remove the "
+            "password (File > Info > Protect Workbook > Encrypt with Password) and save it, or export it as CSV."
+        )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise IntakeError(
             f"{name} is an old Excel 97-2003 (.xls) workbook. Open it in Excel and save it as .xlsx or CSV, then upload again."
@@ -280,32 +286,20 @@ def _check_zip(data: bytes, name: str) -> None:
         )
 
 
-def list_sheets(data: bytes) -> tuple[str, ...]:
-    """Return the sheet names of an XLSX workbook."""
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    try:
-        return tuple(workbook.sheetnames)
-    finally:
-        workbook.close()
-
-
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> RawTable:
     _check_zip(data, name)
     try:
-        sheets = list_sheets(data)
+        infos = inspect_workbook(data)
     except Exception as exc:
         raise IntakeError(f"{name} could not be opened as an Excel workbook. Save it again as .xlsx or CSV.") from exc
-    if sheet is not None and sheet not in sheets:
-        raise IntakeError(f"{name} has no sheet named {sheet!r}; its sheets are {', '.join(sheets)}.")
-    frames = pd.read_excel(
-        io.BytesIO(data), sheet_name=[sheet] if sheet else list(sheets), header=None, dtype=object, engine="openpyxl"
-    )
-    chosen = sheet or _pick_sheet(frames)
-    grid = frames[chosen]
+    notes: list[Note] = []
+    candidates = _sheet_candidates(infos, name, sheet, notes)
+    heads = {info.name: _read_sheet(data, name, info.name, nrows=HEADER_SEARCH_ROWS) for info in candidates}
+    chosen = next(info for info in candidates if info.name == (sheet or _pick_sheet(heads)))
+    grid = _read_sheet(data, name, chosen.name)
     if grid.dropna(how="all").empty:
-        raise IntakeError(f"Sheet {chosen!r} of {name} is empty. Choose the sheet that holds the cohort.")
+        raise IntakeError(f"Sheet {chosen.name!r} of {name} is empty. Choose the sheet that holds the cohort.")
+    notes += _fill_merged(grid, data, chosen) + _formula_notes(data, chosen)
     grid = grid.map(_cell_text)
     rows = grid.head(HEADER_SEARCH_ROWS).values.tolist()
     header_index = _find_header(rows)
@@ -313,8 +307,94 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> RawTable:
     cells = grid.iloc[header_index + 1 :].copy()
     cells.columns = header
     table = _finish(cells, name, "xlsx", header_index + 1)
-    table.sheet, table.sheets = chosen, sheets
+    table.sheet, table.sheets = chosen.name, tuple(info.name for info in infos if info.visible and not info.chart)
+    table.notes = [Note(f"read sheet {chosen.name!r}", "choose another sheet if the cohort is elsewhere"), *notes]
     return table
+
+
+def _sheet_candidates(infos: list[SheetInfo], name: str, sheet: str | None, notes: list[Note]) -> list[SheetInfo]:
+    """Return the sheets that may hold the cohort: the one asked for, else the visible worksheets within limits."""
+    if sheet is not None:
+        info = next((i for i in infos if i.name == sheet), None)
+        if info is None:
+            raise IntakeError(
+                f"{name} has no sheet named {sheet!r}; its sheets are {', '.join(i.name for i in infos)}."
+            )
+        if info.chart:
+            raise IntakeError(f"Sheet {sheet!r} of {name} is a chart, not a table. Choose the sheet with the cohort.")
+        check_shape(info.rows, info.columns, name, sheet)
+        return [info]
+    skipped = [i.name for i in infos if not i.visible or i.chart]
+    if skipped:
+        notes.append(Note(f"hidden or chart sheets not read: {', '.join(skipped)}", "name one to read it instead"))
+    candidates, refusals = [], []
+    for info in infos:
+        if info.visible and not info.chart:
+            try:
+                check_shape(info.rows, info.columns, name, info.name)
+                candidates.append(info)
+            except IntakeError as refusal:
+                refusals.append(refusal)
+                notes.append(Note(f"sheet {info.name!r} not read", str(refusal), WARNING))
+    if not candidates:
+        if refusals:
+            raise refusals[0]
+        raise IntakeError(f"{name} has no visible worksheet. Unhide the sheet with the cohort or export it as CSV.")
+    return candidates
+
+
+def _read_sheet(data: bytes, name: str, sheet: str, nrows: int | None = None) -> pd.DataFrame:
+    try:
+        return pd.read_excel(
+            io.BytesIO(data), sheet_name=sheet, header=None, dtype=object, engine="openpyxl", nrows=nrows
+        )
+    except Exception as exc:
+        raise IntakeError(
+            f"Sheet {sheet!r} of {name} could not be read ({_first_line(exc)}). Save the workbook again or export CSV."
+        ) from exc
+
+
+def _fill_merged(grid: pd.DataFrame, data: bytes, sheet: SheetInfo) -> list[Note]:
+    """Give every cell of a merged range the range's value (Excel keeps it in the first cell only)."""
+    filled = []
+    for r0, c0, r1, c1 in merged_ranges(data, sheet.part):
+        if r0 >= len(grid) or c0 >= len(grid.columns) or (r0, c0) == (r1, c1):
+            continue
+        value = grid.iat[r0, c0]
+        grid.iloc[r0 : r1 + 1, c0 : c1 + 1] = value
+        filled.append(f"{_reference(r0, c0)}:{_reference(r1, c1)}")
+    if not filled:
+        return []
+    return [
+        Note(
+            f"merged cells filled with their value: {', '.join(filled[:10])}" + (" ..." if len(filled) > 10 else ""),
+            "each patient row in a merged range gets the value shown; check them",
+            WARNING,
+        )
+    ]
+
+
+def _formula_notes(data: bytes, sheet: SheetInfo) -> list[Note]:
+    missing = formulas_without_values(data, sheet.part)
+    if not missing:
+        return []
+    shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+    return [
+        Note(
+            f"{len(missing)} formula cells saved without their value ({shown}): they read as empty",
+            "open and save the file in Excel (so the values are stored), or export the values as CSV",
+            WARNING,
+        )
+    ]
+
+
+def _reference(row: int, column: int) -> str:
+    letters = ""
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return f"{letters}{row + 1}"
 
 
 def _pick_sheet(frames: dict[str, pd.DataFrame]) -> str:
@@ -336,15 +416,35 @@ def _cell_text(value: object) -> str:
 
 
 def _read_parquet(data: bytes, name: str) -> RawTable:
+    """Read a Parquet file as exact text: integer ids keep every digit, a stored index is a column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(io.BytesIO(data))
+        parquet = pq.ParquetFile(io.BytesIO(data))
+        check_shape(parquet.metadata.num_rows, parquet.metadata.num_columns, name)
+        arrow = parquet.read()
+    except IntakeError:
+        raise
     except Exception as exc:
         raise IntakeError(
             f"{name} could not be read as Parquet ({_first_line(exc)}). Export it again or use CSV."
         ) from exc
-    cells = frame.map(_cell_text).astype(str)
-    cells.columns = [str(c) for c in frame.columns]
-    return _finish(cells, name, "parquet", 1)
+    columns = {}
+    for column_name, column in zip(arrow.column_names, arrow.columns, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        text = pc.fill_null(pc.cast(column, pa.string()), "")
+        header = "index" if column_name.startswith("__index_level_") else column_name
+        columns[header] = text.to_pylist()
+    table = _finish(pd.DataFrame(columns, dtype="str"), name, "parquet", 1)
+    index_columns = [
+        c for c in (parquet.schema_arrow.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)
+    ]
+    if index_columns:
+        table.notes.append(Note("the file's index was stored with the data", "read as a column (it may hold the ids)"))
+    return table
 
 
 def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -> RawTable:
