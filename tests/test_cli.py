@@ -139,3 +139,16 @@ def test_a_truncated_model_is_a_clear_error_not_a_crash(tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert "not a complete LightGBM text model" in err and "model_00.txt" in err
+
+
+def _every_test_file():
+    data = ROOT / "tests" / "data"
+    return sorted([*(data / "corpus").iterdir(), *(data / "exports").iterdir()])
+
+
+def test_no_test_file_gives_an_unexpected_error(capsys):
+    for path in _every_test_file():
+        code = main(["validate", str(path)])
+        err = capsys.readouterr().err
+        assert code in (0, 2), path.name
+        assert "unexpected" not in err and "Traceback" not in err, (path.name, err)

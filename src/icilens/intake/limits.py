@@ -21,6 +21,7 @@ class Limits:
     max_rows: int = 1_000_000  # ICILENS_MAX_ROWS
     max_columns: int = 2_000  # ICILENS_MAX_COLUMNS
     max_cells: int = 20_000_000  # ICILENS_MAX_CELLS: rows x columns
+    max_sheet_cells: int = 4_000_000  # ICILENS_MAX_SHEET_CELLS: an XLSX sheet, whose cells cost far more to parse
 
 
 def current_limits() -> Limits:
@@ -47,6 +48,12 @@ def check_shape(rows: int, columns: int, name: str, sheet: str | None = None) ->
     limits = current_limits()
     try:
         _check_shape(rows, columns, name, limits)
+        if sheet is not None and rows * columns > limits.max_sheet_cells:
+            raise IntakeError(
+                f"{name} has {rows:,} rows x {columns:,} columns = {rows * columns:,} cells; the limit for a "
+                f"workbook sheet is {limits.max_sheet_cells:,} (ICILENS_MAX_SHEET_CELLS). Save the sheet as CSV, "
+                "which is read much faster, or split it."
+            )
     except IntakeError as refusal:
         if sheet is None:
             raise
