@@ -108,3 +108,62 @@ def test_a_zip_bomb_is_refused_and_the_server_stays_up(server, page):
     expect(page.get_by_text("possible zip bomb", exact=False)).to_be_visible()
     page.get_by_role("button", name=DEMO_BUTTON).click()
     expect(_metric(page, "Patients")).to_have_text("515")
+
+
+def _open_demo_seconds(browser, url: str) -> float:
+    import time
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url)
+        page.get_by_role("button", name=DEMO_BUTTON).click()
+        expect(_metric(page, "Patients")).to_have_text("515", timeout=60_000)
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def _hostile_uploads() -> list[tuple[str, bytes, str]]:
+    import io
+
+    import numpy as np
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Patient ID", "TMB"])
+    workbook.active.append(["P1", 5])
+    workbook.active["XFD1048576"] = "stray"
+    stray = io.BytesIO()
+    workbook.save(stray)
+    rows = io.BytesIO()
+    pq.write_table(pa.table({"TMB": np.zeros(30_000_000, dtype=np.int8)}), rows, compression="zstd")
+    wide = ",".join(f"c{i}" for i in range(100_000)).encode() + b"\n" + b",".join([b"1"] * 100_000) + b"\n"
+    return [
+        ("stray_cell.xlsx", stray.getvalue(), "stray cell"),
+        ("thirty_million_rows.parquet", rows.getvalue(), "30,000,000 rows"),
+        ("hundred_thousand_columns.csv", wide, "100,000 columns"),
+    ]
+
+
+def test_the_worst_uploads_are_refused_and_another_session_stays_fast(server, browser):
+    """Uploads that would take the server's memory are refused early; another user's demo opens as fast."""
+    _open_demo_seconds(browser, server.url)  # warm the server once
+    before = _open_demo_seconds(browser, server.url)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(server.url)
+        for name, data, message in _hostile_uploads():
+            page.locator("input[type=file]").set_input_files(
+                files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
+            )
+            expect(page.get_by_text(message, exact=False).first).to_be_visible(timeout=60_000)
+        after = _open_demo_seconds(browser, server.url)
+    finally:
+        context.close()
+    assert after <= 2 * before + 5, f"demo took {after:.1f} s after the uploads against {before:.1f} s before"
+    assert "Traceback" not in server.log()

@@ -123,7 +123,10 @@ def _guess_delimiter(lines: list[str]) -> str:
     """Pick the delimiter that splits the sample lines into the most consistent columns."""
     best, best_score = ",", -1.0
     for delimiter in DELIMITERS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in row)]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in row)]
+        except csv.Error:  # a field longer than csv's limit: not this delimiter
+            continue
         if not counts:
             continue
         widest = max(counts)
@@ -220,10 +223,16 @@ def _read_text(data: bytes, name: str) -> RawTable:
     metadata = _metadata_lines(text[:1_000_000])
     lines = text[:4_000_000].splitlines()[len(metadata) : len(metadata) + HEADER_SEARCH_ROWS + 20]
     delimiter = _guess_delimiter(lines)
-    sample_rows = list(csv.reader(lines[:HEADER_SEARCH_ROWS], delimiter=delimiter))
+    try:
+        sample_rows = list(csv.reader(lines[:HEADER_SEARCH_ROWS], delimiter=delimiter))
+    except csv.Error as exc:
+        raise IntakeError(
+            f"{name}: a cell in the first lines is too long to be a value ({exc}). Check that the file is a table "
+            "with one patient per line, and export it again as CSV."
+        ) from exc
+    width = max((len(row) for row in sample_rows), default=0)
+    check_shape(text.count("\n") - len(metadata) - text.endswith("\n"), width, name)  # before the costly steps
     header_index = _find_header(sample_rows) + len(metadata)
-    width = len(sample_rows[header_index - len(metadata)]) if sample_rows else 0
-    check_shape(text.count("\n") - header_index - text.endswith("\n"), width, name)
     try:
         cells = pd.read_csv(
             io.StringIO(text),
