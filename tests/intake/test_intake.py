@@ -255,3 +255,13 @@ def test_parquet_ids_in_the_index_and_long_integers_are_kept():
     frame.to_parquet(buffer)
     ids = read_cohort(buffer.getvalue(), "long.parquet").frame["patient_id"].tolist()
     assert ids == [str(2**60 + 1), "row-3", str(2**60 + 3)]
+
+
+def test_a_legacy_chinese_file_is_refused_rather_than_garbled_and_windows_latin_is_named():
+    gbk = "Patient ID,TMB,Age\n张伟,5,60\n王芳,7,70\n李娜,9,55\n".encode("gbk")
+    with pytest.raises(IntakeError, match="Save it as UTF-8"):
+        read_cohort(gbk, "gbk.csv")
+    latin = "Patient ID,TMB,Age\nJosé,5,60\nBjørn Ærø,4,44\n".encode("cp1252")
+    result = read_cohort(latin, "latin.csv")
+    assert result.frame["patient_id"].tolist() == ["José", "Bjørn Ærø"]
+    assert (result.findings["problem"] == "the file is not UTF-8; read as cp1252").any()

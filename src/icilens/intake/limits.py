@@ -21,7 +21,7 @@ class Limits:
     max_rows: int = 1_000_000  # ICILENS_MAX_ROWS
     max_columns: int = 2_000  # ICILENS_MAX_COLUMNS
     max_cells: int = 20_000_000  # ICILENS_MAX_CELLS: rows x columns
-    max_sheet_cells: int = 4_000_000  # ICILENS_MAX_SHEET_CELLS: an XLSX sheet, whose cells cost far more to parse
+    max_sheet_cells: int = 1_500_000  # ICILENS_MAX_SHEET_CELLS: an XLSX sheet, whose cells cost far more to parse
 
 
 def current_limits() -> Limits:

@@ -106,6 +106,12 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[Note]]:
             value=f"{len(legacy)} lines",
         )
         return "\n".join(decoded), "utf-8 with Windows-1252 lines", [note]
+    if _looks_double_byte(data):
+        raise IntakeError(
+            f"{name} is not UTF-8 and its characters look like a Chinese, Japanese or Korean legacy encoding "
+            "(GBK, Big5, Shift-JIS, EUC-KR), which cannot be told apart reliably. Save it as UTF-8 (in Excel: "
+            "'CSV UTF-8') and upload it again."
+        )
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -117,6 +123,13 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[Note]]:
         )
         return text, encoding, [note]
     raise IntakeError(f"{name} could not be decoded as text; save it as UTF-8 CSV.")  # pragma: no cover
+
+
+def _looks_double_byte(data: bytes) -> bool:
+    """Return whether non-ASCII bytes come mostly in pairs, as in Chinese, Japanese or Korean legacy encodings."""
+    high = [i for i, byte in enumerate(data[:1_000_000]) if byte > 0x7F]
+    paired = sum(1 for i in high if i + 1 < len(data) and data[i + 1] > 0x7F)
+    return len(high) >= 4 and paired >= 0.6 * len(high)
 
 
 def _guess_delimiter(lines: list[str]) -> str:
