@@ -1306,6 +1306,7 @@ FIELDS: tuple[Field, ...] = (
         near=("stage at diagnosis", "pathologic stage", "pathological stage", "ajcc pathologic tumor stage"),
         lookalikes=("date", "t stage", "n stage", "m stage", "pt", "pn", "grade", "version", "edition", "substage"),
         qualifiers=(
+            "metastatic",
             "overall",
             "clinical",
             "ajcc",
@@ -1499,6 +1500,10 @@ FIELDS: tuple[Field, ...] = (
             "chemotherapy",
         ),
         qualifiers=(
+            "cr/pr",
+            "cr pr",
+            "cr/pr/sd/pd",
+            "cr/pr vs sd/pd",
             "1.1",
             "v1.1",
             "best",

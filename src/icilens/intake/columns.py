@@ -61,7 +61,7 @@ GENERIC_QUALIFIERS = (
     "recorded", "reported", "observed", "de", "la", "le", "du", "del", "der", "die", "het", "van",
     "von", "bij start", "v1", "visit 1", "raw", "coded", "num", "txt", "text", "at last follow up",
     "last follow up", "at last contact", "y per n", "yes per no", "0 per 1", "1 per 0", "j per n",
-    "therapy start", "at therapy start", "treatment start", "at treatment start", "start of therapy",
+    "m per f", "f per m", "male per female", "female per male", "therapy start", "at therapy start", "treatment start", "at treatment start", "start of therapy",
 )  # fmt: skip
 
 
@@ -111,7 +111,9 @@ def _phrases() -> dict[str, dict[str, list[tuple[str, ...]]]]:
             "qualifiers": _word_tuples((*spec.qualifiers, *GENERIC_QUALIFIERS)),
         }
         for unit in spec.units:
-            out[spec.name]["unit:" + unit.name] = _word_tuples((unit.name, *unit.aliases))
+            spellings = _word_tuples((unit.name, *unit.aliases))
+            compact = {("".join(w for w in words if w != "per"),) for words in spellings if len(words) > 1}
+            out[spec.name]["unit:" + unit.name] = sorted(set(spellings) | compact, key=len, reverse=True)
     return out
 
 
