@@ -18,6 +18,7 @@ cohort = ui.require_cohort()
 
 with ui.guarded("explaining this patient"):
     model = default_model()
+    ui.warn_missing_features(cohort, model.card)
     predictions = cohort_predictions(cohort)
     order = patient_table(cohort).sort_values("rank")["patient_id"].tolist()
     requested = st.query_params.get("id")
