@@ -54,7 +54,19 @@ def test_report_command(tmp_path, capsys):
     out = tmp_path / "report.pdf"
     assert main(["report", str(CORPUS / "01_clean_human_headers.csv"), "--patient", "MRN-1003", "--out", str(out)]) == 0
     assert "MRN-1003" in _text(out.read_bytes())[1]
-    assert main(["report", str(CORPUS / "01_clean_human_headers.csv"), "--patient", "nobody", "--out", str(out)]) == 2
+    assert (
+        main(
+            [
+                "report",
+                str(CORPUS / "01_clean_human_headers.csv"),
+                "--patient",
+                "nobody",
+                "--out",
+                str(tmp_path / "nobody.pdf"),
+            ]
+        )
+        == 2
+    )
     assert "no patient with id 'nobody'" in capsys.readouterr().err
 
 
