@@ -79,7 +79,14 @@ with ui.guarded("explaining this patient"):
     metrics[2].metric("Training response rate", f"{training_rate:.0%}", help="964 MSK patients treated in 2015-2017")
     loris = scored["loris_probability"]
     metrics[3].metric(
-        "LORIS", "needs its 6 inputs" if pd.isna(loris) else f"{loris:.0%}", help="Pan-cancer LORIS, Chang et al. 2024"
+        "LORIS (recalibrated)",
+        "needs its 6 inputs" if pd.isna(loris) else f"{loris:.0%}",
+        help="Pan-cancer LORIS (Chang et al. 2024) recalibrated to a response probability on the 964 training "
+        + (
+            "patients."
+            if pd.isna(loris)
+            else f"patients; the published raw score is {scored['loris_score']:.2f}, not a probability."
+        ),
     )
     tmb_high = scored["tmb_high"]
     metrics[4].metric(

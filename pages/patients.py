@@ -46,7 +46,15 @@ with ui.guarded("scoring the cohort"):
             "rank": st.column_config.NumberColumn("Rank", help="1 = highest predicted probability"),
             "percentile": st.column_config.NumberColumn("Percentile", format="%.0f"),
             "loris": st.column_config.NumberColumn(
-                "LORIS", format="%.0f%%", help="Pan-cancer LORIS (Chang et al. 2024)"
+                "LORIS (recalibrated)",
+                format="%.0f%%",
+                help="Pan-cancer LORIS (Chang et al. 2024) turned into a response probability by logistic "
+                "recalibration on the 964 training patients (the published score is not a probability)",
+            ),
+            "loris_score": st.column_config.NumberColumn(
+                "LORIS raw score",
+                format="%.2f",
+                help="The published LORIS score (0-1), fitted with balanced classes: not a chance of response",
             ),
             "tmb_high": st.column_config.TextColumn("TMB ≥ 10"),
             "missing": st.column_config.NumberColumn("Missing features"),

@@ -14,6 +14,7 @@ from icilens.plots import (
     plot_precision_recall,
     plot_roc,
 )
+from icilens.reference import LORIS_NAME
 from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
 from icilens.ui.resources import reference_scores, session_cached
 from icilens.validation import summarise_scores
@@ -135,7 +136,7 @@ with ui.guarded("assessing performance"):
         ui.chart(left, plot_confusion(result, threshold), key="confusion")
         rows = {
             "ICI Lens model": result,
-            "LORIS": confusion_at(yk, known_scores["LORIS"], threshold),
+            LORIS_NAME: confusion_at(yk, known_scores[LORIS_NAME], threshold),
             "TMB ≥ 10 mut/Mb": confusion_at(yk, known_scores["TMB"], 10.0),
         }
         right.dataframe(

@@ -82,6 +82,7 @@ def test_predict_writes_one_row_per_patient_in_input_order(tmp_path):
         "response_probability",
         "probability_low",
         "probability_high",
+        "loris_score",
         "loris_probability",
         "tmb_high",
         "missing_features",

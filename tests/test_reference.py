@@ -3,7 +3,7 @@
 import pandas as pd
 
 from icilens.metrics import roc_auc
-from icilens.reference import compute_loris, flag_tmb_high
+from icilens.reference import compute_loris, flag_tmb_high, recalibrated_loris
 
 
 def test_loris_reaches_the_published_auc(demo_frame):
@@ -38,3 +38,24 @@ def test_loris_is_undefined_without_its_inputs(demo_frame):
 def test_tmb_high_threshold():
     frame = pd.DataFrame({"tmb": [9.99, 10.0, None]})
     assert flag_tmb_high(frame).tolist() == [False, True, pd.NA]
+
+
+def test_recalibrated_loris_is_a_probability_on_the_2018_patients(demo_frame, default_model):
+    """Fitted on 2015-2017 only, the recalibrated mean lands near the 2018 response rate; the raw score does not."""
+    recalibration = default_model.card["references"]["loris_recalibration"]
+    assert recalibration["patients"] == 964
+    observed = demo_frame["response"].astype(float).mean()
+    assert abs(recalibrated_loris(demo_frame, recalibration).mean() - observed) < 0.03
+    assert compute_loris(demo_frame).mean() - observed > 0.15  # balanced class weights: not a probability
+    auc = roc_auc(demo_frame["response"].astype(float), recalibrated_loris(demo_frame, recalibration))
+    assert round(auc, 3) == 0.754  # a monotone recalibration keeps the ranking
+
+
+def test_training_reproduces_the_recalibration_in_the_card(default_model):
+    from icilens.datasets import training_path
+    from icilens.intake import read_cohort
+    from icilens.reference import fit_loris_recalibration
+
+    training = read_cohort(training_path()).frame
+    labelled = training[training["response"].notna()].reset_index(drop=True)
+    assert fit_loris_recalibration(labelled) == default_model.card["references"]["loris_recalibration"]

@@ -22,6 +22,7 @@ import pandas as pd
 
 from icilens import __version__
 from icilens.metrics import fit_logistic, roc_auc
+from icilens.reference import fit_loris_recalibration
 from icilens.schema import (
     BLOOD_VALUES,
     CATEGORY,
@@ -351,6 +352,7 @@ def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohor
             "slope": round(float(slope), 6),
             "intercept": round(float(intercept), 6),
         },
+        "references": {"loris_recalibration": fit_loris_recalibration(labelled)},
         "intended_use": INTENDED_USE,
         "limitations": LIMITATIONS,
         "cross_validation": {

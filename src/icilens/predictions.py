@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.model import Model
-from icilens.reference import compute_loris, flag_tmb_high
+from icilens.reference import compute_loris, flag_tmb_high, recalibrated_loris
 from icilens.schema import FEATURES
 
 
@@ -23,7 +23,8 @@ def predict_cohort(model: Model, frame: pd.DataFrame, explain: bool = False, pro
             "response_probability": prediction.probability,
             "probability_low": prediction.low,
             "probability_high": prediction.high,
-            "loris_probability": compute_loris(frame).to_numpy(),
+            "loris_score": compute_loris(frame).to_numpy(),
+            "loris_probability": recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
             "tmb_high": flag_tmb_high(frame).to_numpy(),
             "missing_features": [";".join(names) for names in prediction.missing],
         }
@@ -35,6 +36,11 @@ def predict_cohort(model: Model, frame: pd.DataFrame, explain: bool = False, pro
         shap_columns = pd.DataFrame(shap, columns=[f"shap_{f}" for f in FEATURES])
         table = pd.concat([table, shap_columns], axis=1)
     return table
+
+
+def loris_recalibration(model: Model) -> dict | None:
+    """Return the LORIS recalibration stored in a model's card, or None for a card without one."""
+    return model.card.get("references", {}).get("loris_recalibration")
 
 
 def rank_patients(probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -60,6 +66,7 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
             "rank": rank,
             "percentile": percentile,
             "loris": predictions["loris_probability"] * 100,
+            "loris_score": predictions["loris_score"],
             "tmb_high": predictions["tmb_high"].map({True: "yes", False: "no"}).astype(object).fillna("unknown"),
             "missing": missing.map(lambda names: len(names.split(";")) if names else 0),
             "observed": response.fillna("unknown").to_numpy(),

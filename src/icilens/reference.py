@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+LORIS_NAME = "LORIS (recalibrated)"  # how LORIS is named wherever it is shown as a probability
 TMB_HIGH_CUTOFF = 10.0  # mut/Mb: the FDA tissue-agnostic threshold for pembrolizumab
 
 LORIS_INTERCEPT = -2.0886
@@ -41,8 +42,8 @@ LORIS_CANCER_TERMS = {
 }
 
 
-def compute_loris(frame: pd.DataFrame) -> pd.Series:
-    """Return the pan-cancer LORIS probability per patient; NaN when one of its six inputs is missing."""
+def loris_linear_predictor(frame: pd.DataFrame) -> pd.Series:
+    """Return LORIS's linear predictor (log-odds scale) per patient; NaN when one of its six inputs is missing."""
     missing = [c for c in (*LORIS_TERMS, "prior_systemic_therapy", "cancer_type") if c not in frame.columns]
     if missing:
         raise ValueError(f"compute_loris needs the canonical columns {', '.join(missing)}")
@@ -54,7 +55,44 @@ def compute_loris(frame: pd.DataFrame) -> pd.Series:
     score += LORIS_PRIOR_THERAPY * prior.astype("float64")
     # A cancer type outside the 16 has no published term; the score is then undefined.
     score += frame["cancer_type"].astype(object).map(LORIS_CANCER_TERMS).astype("float64")
-    return 1.0 / (1.0 + np.exp(-score))
+    return score
+
+
+def compute_loris(frame: pd.DataFrame) -> pd.Series:
+    """Return the published LORIS score (0-1) per patient; NaN when one of its six inputs is missing.
+
+    LORIS was fitted with balanced class weights, so this raw score is not a chance of response
+    (on the 2018 patients its mean is 0.44 where 25% responded): see recalibrated_loris.
+    """
+    return 1.0 / (1.0 + np.exp(-loris_linear_predictor(frame)))
+
+
+def fit_loris_recalibration(frame: pd.DataFrame) -> dict:
+    """Return the logistic recalibration of LORIS to response probability, fitted on frame's labelled patients.
+
+    probability = 1 / (1 + exp(-(intercept + slope * linear predictor))).
+    """
+    from icilens.metrics import fit_logistic
+
+    lp = loris_linear_predictor(frame).to_numpy()
+    y = frame["response"].astype("float64").to_numpy()
+    known = ~np.isnan(lp) & ~np.isnan(y)
+    intercept, slope = fit_logistic(np.column_stack([np.ones(known.sum()), lp[known]]), y[known])
+    return {
+        "method": "logistic recalibration of the LORIS linear predictor",
+        "intercept": round(float(intercept), 6),
+        "slope": round(float(slope), 6),
+        "patients": int(known.sum()),
+        "responders": int(y[known].sum()),
+    }
+
+
+def recalibrated_loris(frame: pd.DataFrame, recalibration: dict | None) -> pd.Series:
+    """Return LORIS as a probability of response with a fitted recalibration; NaN without one or an input."""
+    lp = loris_linear_predictor(frame)
+    if not recalibration:
+        return lp * np.nan
+    return 1.0 / (1.0 + np.exp(-(recalibration["intercept"] + recalibration["slope"] * lp)))
 
 
 def flag_tmb_high(frame: pd.DataFrame) -> pd.Series:

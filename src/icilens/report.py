@@ -9,6 +9,7 @@ import pandas as pd
 
 from icilens import DISCLAIMER, __version__
 from icilens.patient import PatientExplanation, explain_patient, format_value
+from icilens.reference import LORIS_NAME
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
 GREEN, RED, BLUE, GREY = (27, 127, 95), (184, 67, 59), (59, 110, 168), (110, 110, 110)
@@ -154,7 +155,12 @@ def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) 
     loris = scored["loris_probability"]
     tmb = scored["tmb_high"]
     references = [
-        f"LORIS (Chang et al. 2024): {'not computable, one of its six inputs is missing' if pd.isna(loris) else f'{loris:.0%}'}",
+        "LORIS (Chang et al. 2024), recalibrated to a response probability: "
+        + (
+            "not computable, one of its six inputs is missing"
+            if pd.isna(loris)
+            else f"{loris:.0%} (raw score {scored['loris_score']:.2f})"
+        ),
         f"TMB >= 10 mut/Mb: {'unknown' if pd.isna(tmb) else ('yes' if tmb else 'no')}",
         f"Response rate of the training cohort: {model.card['training']['response_rate']:.0%}",
     ]
@@ -244,7 +250,7 @@ def _model(pdf, model) -> None:
     validation = card.get("validation")
     if validation:
         auc = validation["overall"]["ICI Lens model"]["roc_auc"]
-        loris = validation["overall"]["LORIS"]["roc_auc"]
+        loris = validation["overall"][LORIS_NAME]["roc_auc"]
         calibration = validation["calibration"]
         lines.append(
             f"Validated once on {validation['patients']} patients treated in 2018: ROC AUC {auc[0]:.3f} "
@@ -316,7 +322,7 @@ def cohort_report(result, predictions: pd.DataFrame, label: str) -> bytes:
         y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)[known]
         scores = {
             "ICI Lens model": predictions["response_probability"].to_numpy()[known],
-            "LORIS": predictions["loris_probability"].to_numpy(dtype="float64")[known],
+            LORIS_NAME: predictions["loris_probability"].to_numpy(dtype="float64")[known],
             "TMB": frame["tmb"].to_numpy(dtype="float64", na_value=np.nan)[known],
         }
         tables["Performance on this cohort"] = summarise_scores(y, scores)[0]

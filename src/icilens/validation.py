@@ -15,7 +15,8 @@ from icilens.metrics import (
     roc_auc,
 )
 from icilens.model import Model
-from icilens.reference import compute_loris
+from icilens.predictions import loris_recalibration
+from icilens.reference import LORIS_NAME, compute_loris, recalibrated_loris
 from icilens.schema import BLOOD_VALUES, FEATURES, FIELD_BY_NAME, GENOMIC_EXTRAS, LORIS_FEATURES
 
 MIN_PATIENTS_PER_TYPE = 40
@@ -74,7 +75,7 @@ def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
 def _scores(model: Model, frame: pd.DataFrame, baseline) -> dict[str, np.ndarray]:
     scores = {
         "ICI Lens model": model.predict(frame).probability,
-        "LORIS": compute_loris(frame).to_numpy(),
+        LORIS_NAME: recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
         "TMB alone": frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
     }
     if baseline is not None:
@@ -112,7 +113,7 @@ def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str 
         reduced = drop_features(labelled, dropped)
         scenarios[scenario] = {
             "ICI Lens model": _with_ci(roc_auc, y, model.predict(reduced).probability),
-            "LORIS": _with_ci(roc_auc, y, compute_loris(reduced).to_numpy()),
+            LORIS_NAME: _with_ci(roc_auc, y, compute_loris(reduced).to_numpy()),
         }
     return {
         "cohort": label,
@@ -121,7 +122,7 @@ def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str 
         "bootstrap": f"{N_BOOT} patient resamples, percentile 95% CI",
         "overall": overall,
         "auc_difference_vs_loris": [
-            round(v, 4) for v in paired_difference_ci(roc_auc, y, probability, scores["LORIS"], n_boot=N_BOOT)
+            round(v, 4) for v in paired_difference_ci(roc_auc, y, probability, scores[LORIS_NAME], n_boot=N_BOOT)
         ],
         "calibration": {
             "slope": round(slope, 4),
@@ -156,7 +157,7 @@ def format_report(report: dict) -> str:
     lines += ["", "ROC AUC with features removed:"]
     for scenario, figures in report["missing_feature_scenarios"].items():
         lines.append(
-            f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures['LORIS'])}"
+            f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures[LORIS_NAME])}"
         )
     return "\n".join(lines)
 
@@ -190,7 +191,7 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
             {
                 "features available": scenario,
                 "ICI Lens model AUC": _ci_text(f["ICI Lens model"]),
-                "LORIS AUC": _ci_text(f["LORIS"]),
+                "LORIS AUC": _ci_text(f[LORIS_NAME]),
             }
             for scenario, f in report["missing_feature_scenarios"].items()
         ]

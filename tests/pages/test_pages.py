@@ -114,7 +114,7 @@ def test_model_page_shows_the_card_without_a_cohort():
     _no_errors(at)
     assert at.title[0].value == "Model card"
     overall = at.dataframe[0].value
-    assert list(overall["score"])[:2] == ["ICI Lens model", "LORIS"]
+    assert list(overall["score"])[:2] == ["ICI Lens model", "LORIS (recalibrated)"]
     assert any(m.label == "Calibration slope" for m in at.metric)
 
 
@@ -134,7 +134,7 @@ def test_patient_page_opens_the_patient_named_in_the_url():
     assert at.query_params["id"] == ["5"] or at.query_params["id"] == "5"
     assert any("raised the predicted chance" in m.value for m in at.markdown)
     labels = {m.label for m in at.metric}
-    assert {"Predicted response", "LORIS", "TMB ≥ 10 mut/Mb", "Responded"} <= labels
+    assert {"Predicted response", "LORIS (recalibrated)", "TMB ≥ 10 mut/Mb", "Responded"} <= labels
 
 
 def test_patient_page_next_switches_patient_and_url():
@@ -196,7 +196,7 @@ def test_compare_says_why_when_one_group_is_empty():
 def test_performance_page_on_the_demo():
     at = _with_demo("pages/performance.py")
     scores = at.dataframe[0].value
-    assert list(scores["score"]) == ["ICI Lens model", "LORIS", "TMB"]
+    assert list(scores["score"]) == ["ICI Lens model", "LORIS (recalibrated)", "TMB"]
     assert scores.iloc[1]["ROC AUC [95% CI]"].startswith("0.754")
     assert any("Log-rank p" in m.value for m in at.markdown)
     at.slider(key="performance_threshold").set_value(50).run()

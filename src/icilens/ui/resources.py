@@ -8,6 +8,7 @@ import streamlit as st
 
 from icilens.model import Model, default_model_dir, load_model
 from icilens.predictions import build_patient_table, predict_cohort
+from icilens.reference import LORIS_NAME
 from icilens.ui.state import Cohort
 
 _PREDICTIONS = "icilens_predictions"
@@ -97,6 +98,6 @@ def reference_scores(cohort: Cohort) -> dict[str, np.ndarray]:
     predictions = cohort_predictions(cohort)
     return {
         "ICI Lens model": predictions["response_probability"].to_numpy(),
-        "LORIS": predictions["loris_probability"].to_numpy(dtype="float64"),
+        LORIS_NAME: predictions["loris_probability"].to_numpy(dtype="float64"),
         "TMB": cohort.result.frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
     }
