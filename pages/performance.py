@@ -17,7 +17,7 @@ from icilens.plots import (
 from icilens.reference import LORIS_NAME
 from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
 from icilens.ui.resources import reference_scores, session_cached
-from icilens.validation import summarise_scores
+from icilens.validation import summarise_scores, usable_scores
 
 MIN_PER_OUTCOME = 10
 OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
@@ -115,6 +115,9 @@ with ui.guarded("assessing performance"):
         )
         st.dataframe(table, hide_index=True, key="performance_scores")
         ui.table_downloads(st, table, "scores", "performance_scores")
+        known_scores, left_out = usable_scores(yk, known_scores, MIN_PER_OUTCOME)
+        for name, why in left_out.items():
+            st.info(f"{name} is left out of the curves below: it {why}.")
         left, right = st.columns(2)
         ui.chart(left, plot_roc(yk, known_scores, aucs), key="roc")
         ui.chart(right, plot_precision_recall(yk, known_scores), key="pr")
@@ -136,9 +139,10 @@ with ui.guarded("assessing performance"):
         ui.chart(left, plot_confusion(result, threshold), key="confusion")
         rows = {
             "ICI Lens model": result,
-            LORIS_NAME: confusion_at(yk, known_scores[LORIS_NAME], threshold),
-            "TMB ≥ 10 mut/Mb": confusion_at(yk, known_scores["TMB"], 10.0),
+            LORIS_NAME: confusion_at(yk, known_scores[LORIS_NAME], threshold) if LORIS_NAME in known_scores else None,
+            "TMB ≥ 10 mut/Mb": confusion_at(yk, known_scores["TMB"], 10.0) if "TMB" in known_scores else None,
         }
+        rows = {name: result for name, result in rows.items() if result is not None}
         right.dataframe(
             {
                 "score": list(rows),

@@ -199,6 +199,25 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
     return {"overall": overall, "per_cancer_type": per_type, "scenarios": scenarios}
 
 
+def usable_scores(y, scores: dict, least: int) -> tuple[dict, dict[str, str]]:
+    """Return (the scores defined for at least `least` responders and non-responders, {left-out score: why})."""
+    y = np.asarray(y, dtype="float64")
+    kept, reasons = {}, {}
+    for name, p in scores.items():
+        p = np.asarray(p, dtype="float64")
+        defined = ~np.isnan(p) & ~np.isnan(y)
+        responders, others = int(y[defined].sum()), int((1 - y[defined]).sum())
+        if min(responders, others) >= least:
+            kept[name] = p
+        elif not defined.any():
+            reasons[name] = "cannot be computed for any patient (one of its inputs is missing for all)"
+        else:
+            reasons[name] = (
+                f"defined for only {responders} responders and {others} non-responders (at least {least} each needed)"
+            )
+    return kept, reasons
+
+
 def summarise_scores(y, scores: dict, n_boot: int = N_BOOT) -> tuple[pd.DataFrame, dict]:
     """Return a table of ROC AUC, PR AUC and Brier with bootstrap 95% CIs per score, and the AUC triples."""
     rows, aucs = [], {}
