@@ -42,6 +42,10 @@ with ui.guarded("loading the cohort"):
         ui.load_uploaded_cohort(upload.getvalue(), upload.name)
         st.rerun()
 
+    upload_column.caption(
+        "Your cohort lives only in this browser tab's session, in the server's memory: a refresh or closing the "
+        "tab clears it, and nothing is written to disk. Keep the file to open it again."
+    )
     template_csv, template_xlsx, _ = upload_column.columns([1, 1, 2])
     template_csv.download_button("Template (CSV)", lambda: ui.template_bytes("csv"), "icilens_template.csv", "text/csv")
     template_xlsx.download_button(

@@ -23,10 +23,12 @@ with ui.guarded("explaining this patient"):
     order = patient_table(cohort).sort_values("rank")["patient_id"].tolist()
     requested = st.query_params.get("id")
     if requested is not None and requested not in order:
-        st.warning(
-            f"No patient with id {ui.escape_markdown(requested)} in this cohort; showing the highest-ranked patient."
-        )
-    patient_id = requested if requested in order else order[0]
+        ui.patient_not_found(requested, order)  # never shows another patient in its place
+    last = st.session_state.get(ui.LAST_PATIENT)
+    patient_id = requested or (last if last in order else order[0])
+    if requested is None and last not in order:
+        st.caption("No patient chosen yet: this is the highest-ranked patient of the cohort.")
+    st.session_state[ui.LAST_PATIENT] = patient_id
 
     position = order.index(patient_id)
     title, previous, following, choose = st.columns([3, 1, 1, 3], vertical_alignment="bottom")

@@ -167,3 +167,20 @@ def test_the_worst_uploads_are_refused_and_another_session_stays_fast(server, br
         context.close()
     assert after <= 2 * before + 5, f"demo took {after:.1f} s after the uploads against {before:.1f} s before"
     assert "Traceback" not in server.log()
+
+
+def test_a_refresh_clears_the_cohort_as_the_page_says_before_upload(server, page):
+    page.goto(server.url)
+    expect(page.get_by_text("a refresh or closing the tab clears it", exact=False)).to_be_visible()
+    page.locator("input[type=file]").set_input_files(str(CORPUS / "01_clean_human_headers.csv"))
+    expect(_metric(page, "Patients")).to_have_text("12")
+    page.reload()
+    expect(page.get_by_text("Open the demo cohort or upload a file to begin", exact=False)).to_be_visible()
+    expect(_metric(page, "Patients")).to_have_count(0)
+
+
+def test_an_unknown_patient_link_shows_no_patient(server, page):
+    page.goto(f"{server.url}/patient?id=no-such-id")
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(page.get_by_text("is not in this cohort", exact=False)).to_be_visible(timeout=60_000)
+    expect(_metric(page, "Predicted response")).to_have_count(0)

@@ -11,7 +11,14 @@ from icilens.intake import read_cohort
 from icilens.ui.state import Choices, Cohort
 from tests.conftest import ROOT
 
-PAGES = ["pages/cohort.py", "pages/patients.py", "pages/patient.py", "pages/explanations.py", "pages/compare.py", "pages/performance.py"]
+PAGES = [
+    "pages/cohort.py",
+    "pages/patients.py",
+    "pages/patient.py",
+    "pages/explanations.py",
+    "pages/compare.py",
+    "pages/performance.py",
+]
 VARIANTS = {
     "no LORIS input (albumin)": ["Albumin"],
     "no TMB": ["TMB"],

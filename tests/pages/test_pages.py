@@ -146,11 +146,6 @@ def test_patient_page_next_switches_patient_and_url():
     assert at.title[0].value.removeprefix("Patient ") in str(at.query_params["id"])
 
 
-def test_patient_page_unknown_id_warns_and_shows_the_top_patient():
-    at = _with_demo("pages/patient.py", id="no-such-patient")
-    assert "No patient with id" in at.warning[0].value
-
-
 def test_what_if_moves_the_prediction_and_resets():
     at = _with_demo("pages/patient.py", id="5")
     key = "whatif_5_albumin"
@@ -264,3 +259,20 @@ def test_an_unexpected_error_shows_an_id_not_a_traceback():
     _no_errors(at)
     message = at.error[0].value
     assert message.startswith("Something went wrong while scoring the cohort (error id ") and "Traceback" not in message
+
+
+def test_an_unknown_patient_id_never_shows_another_patient():
+    at = _with_demo("pages/patient.py", id="no-such-patient")
+    assert at.title[0].value == "Patient not found"
+    assert "is not in this cohort" in at.error[0].value
+    assert not any(m.label == "Predicted response" for m in at.metric)
+    at.text_input(key="patient_search").input("12").run()
+    assert "12" in at.selectbox(key="patient_search_pick").options[0]
+
+
+def test_the_patient_page_reopens_the_patient_last_viewed():
+    at = _with_demo("pages/patient.py", id="5")
+    at.query_params.clear()
+    at.run()
+    _no_errors(at)
+    assert at.title[0].value == "Patient 5"

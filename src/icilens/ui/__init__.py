@@ -2,10 +2,12 @@
 
 from icilens.ui.downloads import bulk_download, chart, file_stem, table_downloads
 from icilens.ui.page import (
+    LAST_PATIENT,
     escape_markdown,
     guarded,
     open_patient,
     open_picked_patient,
+    patient_not_found,
     require_cohort,
     setup_page,
     template_bytes,
@@ -14,6 +16,7 @@ from icilens.ui.page import (
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
+    "LAST_PATIENT",
     "bulk_download",
     "chart",
     "clear_cohort",
@@ -25,6 +28,7 @@ __all__ = [
     "load_uploaded_cohort",
     "open_patient",
     "open_picked_patient",
+    "patient_not_found",
     "remap_cohort",
     "require_cohort",
     "setup_page",

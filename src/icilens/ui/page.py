@@ -89,11 +89,37 @@ def guarded(action: str):
         )
 
 
+LAST_PATIENT = "icilens_last_patient"  # the patient the sidebar link reopens
+
+
+def patient_not_found(requested: str, ids: list[str]) -> None:
+    """Say that an id is not in this cohort, offer a search over the ids that are, and stop the page."""
+    st.title("Patient not found", anchor=False)
+    st.error(f"Patient {escape_markdown(requested)} is not in this cohort. No other patient is shown in its place.")
+    query = st.text_input("Search this cohort's patient ids", key="patient_search")
+    matches = [pid for pid in ids if query.strip().lower() in pid.lower()] if query.strip() else []
+    if matches:
+        st.selectbox(
+            f"{len(matches)} matching patients",
+            matches[:200],
+            index=None,
+            placeholder="Choose a patient to open",
+            key="patient_search_pick",
+            on_change=open_picked_patient,
+            args=("patient_search_pick",),
+        )
+    elif query.strip():
+        st.info("No patient id contains that text.")
+    st.stop()
+
+
 def open_patient(patient_id: str) -> None:
     """Callback: show another patient; the id goes into the URL so the link can be shared."""
     st.query_params["id"] = patient_id
 
 
 def open_picked_patient(widget_key: str) -> None:
-    """Callback: show the patient chosen in a selectbox."""
-    open_patient(st.session_state[widget_key])
+    """Callback: show the patient chosen in a selectbox (nothing when the choice was cleared)."""
+    chosen = st.session_state.get(widget_key)
+    if chosen is not None:
+        open_patient(chosen)
