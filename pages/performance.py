@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.compare import group_by_observed_response, group_by_prediction, group_by_tertile
+from icilens.compare import group_by_prediction, group_by_tertile
 from icilens.metrics import calibration_slope_intercept, confusion_at, expected_calibration_error
 from icilens.plots import (
     plot_calibration,
@@ -58,18 +58,12 @@ def _survival_section(frame, probability, threshold) -> None:
         covariate, unit = (probability >= threshold).astype("float64"), "predicted responders against non-responders"
     columns = st.columns(2)
     _survival_chart(columns[0], months, events, groups.to_numpy(), covariate, f"{name} by predicted group", unit)
-    if cohort.result.has_response:
-        observed = group_by_observed_response(frame).to_numpy()
-        indicator = np.where(observed == "responder", 1.0, np.where(observed == "non-responder", 0.0, np.nan))
-        _survival_chart(
-            columns[1],
-            months,
-            events,
-            observed,
-            indicator,
-            f"{name} by observed response",
-            "responders against non-responders",
-        )
+    columns[1].caption(
+        "Survival is not compared by observed response: a patient must live long enough to respond, so such "
+        "curves favour responders whatever the treatment did (guarantee-time bias). A landmark analysis would need "
+        "the date of each response, which cohorts rarely record. Groups by prediction are known at the start of "
+        "treatment and carry no such bias."
+    )
 
 
 def _survival_chart(column, months, events, groups, covariate, title, unit) -> None:
