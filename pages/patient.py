@@ -138,6 +138,7 @@ with ui.guarded("explaining this patient"):
                 explanation.base_raw,
                 explanation.base_raw + explanation.shap.sum(),
                 scale=LOG_ODDS,
+                calibrated=explanation.probability,
             )
         ui.chart(st, figure, key="waterfall")
 

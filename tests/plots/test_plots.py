@@ -29,8 +29,11 @@ def test_waterfall_bars_add_up_and_carry_values_with_units(default_model, demo_f
 
 def test_waterfall_in_log_odds(default_model, demo_frame):
     e = explain_patient(default_model, demo_frame.iloc[[0]])
-    figure = plots.plot_waterfall(e.labels, e.shap, e.base_raw, e.base_raw + e.shap.sum(), scale="log-odds")
+    raw = e.base_raw + e.shap.sum()
+    figure = plots.plot_waterfall(e.labels, e.shap, e.base_raw, raw, scale="log-odds", calibrated=e.probability)
     assert figure.layout.xaxis.title.text == "model output (log-odds)"
+    assert f"{raw:.2f} (raw score; {e.probability:.0%} after calibration)" in figure.layout.title.text
+    assert "before calibration" in figure.layout.title.subtitle.text
     with pytest.raises(ValueError, match="scale"):
         plots.plot_waterfall(e.labels, e.shap, 0, 0, scale="odds")
 

@@ -12,7 +12,8 @@ LOG_ODDS = "log-odds"
 NOTE = {
     PROBABILITY: "Bars in percentage points: each feature's log-odds SHAP value scaled by the slope of the calibrated<br>"
     "probability curve between base and prediction, so they add up exactly to the prediction.",
-    LOG_ODDS: "Bars in log-odds: exact TreeSHAP values of the ensemble;<br>base + bars = model output.",
+    LOG_ODDS: "The model's raw score, before calibration: exact TreeSHAP values of the ensemble in log-odds;<br>"
+    "base + bars = raw output. Calibration then turns the raw output into the probability shown on the page.",
 }
 
 
@@ -24,10 +25,12 @@ def plot_waterfall(
     scale: str = PROBABILITY,
     max_display: int = 10,
     title: str = "Why this prediction",
+    calibrated: float | None = None,
 ) -> go.Figure:
     """Return a horizontal waterfall from base to final; the largest max_display features get their own bar.
 
-    In probability scale, base, final and contributions are on the 0-1 scale and shown in percent.
+    In probability scale, base, final and contributions are on the 0-1 scale and shown in percent. In log-odds,
+    calibrated (0-1) is the probability that calibration makes of the final raw output, named in the title.
     """
     contributions = np.asarray(contributions, dtype="float64")
     if len(labels) != len(contributions):
@@ -69,7 +72,8 @@ def plot_waterfall(
     figure.update_yaxes(automargin=True)
     figure = finish(
         figure,
-        f"{title}: {base_text} → {final_text}",
+        f"{title}: {base_text} → {final_text}"
+        + (f" (raw score; {calibrated:.0%} after calibration)" if scale == LOG_ODDS and calibrated is not None else ""),
         height=max(440, 34 * (len(values) + 2) + 180),
         subtitle=NOTE[scale],
     )
