@@ -12,6 +12,7 @@ from icilens.similarity import HOW, describe_similar_patients, find_similar_pati
 from icilens.summary import summarise_cohort
 from icilens.ui.resources import cohort_predictions, default_model, patient_table, training_reference
 from icilens.ui.whatif import what_if_inputs
+from icilens.validation import compare_with_loris
 
 ui.setup_page("Patient")
 cohort = ui.require_cohort()
@@ -75,6 +76,7 @@ with ui.guarded("explaining this patient"):
         help="Calibrated probability of objective response (RECIST CR or PR)",
     )
     metrics[0].caption(f"Interval {explanation.low:.0%} to {explanation.high:.0%} (spread of the 10-model ensemble)")
+    st.caption(compare_with_loris(model.card.get("validation", {})))
     metrics[1].metric(
         "Cohort response rate", "not recorded" if summary.response_rate is None else f"{summary.response_rate:.0%}"
     )

@@ -12,11 +12,12 @@ from icilens.plots import (
     plot_decision_curve,
     plot_kaplan_meier,
     plot_precision_recall,
+    plot_prediction_spread,
     plot_roc,
 )
 from icilens.reference import LORIS_NAME
 from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
-from icilens.ui.resources import reference_scores, session_cached
+from icilens.ui.resources import cohort_predictions, reference_scores, session_cached
 from icilens.validation import summarise_scores, usable_scores
 
 MIN_PER_OUTCOME = 10
@@ -66,6 +67,20 @@ def _survival_section(frame, probability, threshold) -> None:
     )
 
 
+def _loris_calibrations(y, recalibrated, raw) -> None:
+    """Show LORIS's published score and its recalibration side by side, on the patients where it is defined."""
+    defined = ~np.isnan(raw)
+    if defined.sum() < 20:
+        return
+    st.caption(
+        "LORIS was fitted with balanced classes, so its published score overstates the chance of response; "
+        "ICI Lens shows it recalibrated on the 964 training patients (2015-2017). Both, on this cohort:"
+    )
+    left, right = st.columns(2)
+    ui.chart(left, plot_calibration(y[defined], raw[defined], title="LORIS, published score"), key="cal_loris_raw")
+    ui.chart(right, plot_calibration(y[defined], recalibrated[defined], title=LORIS_NAME), key="cal_loris")
+
+
 def _survival_chart(column, months, events, groups, covariate, title, unit) -> None:
     ui.chart(column, plot_kaplan_meier(months, events, groups, title), key=f"km_{title}")
     try:
@@ -83,6 +98,7 @@ def _survival_chart(column, months, events, groups, covariate, title, unit) -> N
 with ui.guarded("assessing performance"):
     frame = cohort.result.frame
     scores = reference_scores(cohort)
+    raw_loris = cohort_predictions(cohort)["loris_score"].to_numpy(dtype="float64")
     probability = scores["ICI Lens model"]
     y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)
     known = ~np.isnan(y)
@@ -124,6 +140,9 @@ with ui.guarded("assessing performance"):
         right.metric("Calibration slope", f"{slope:.2f}", help="1 is ideal")
         right.metric("Calibration intercept", f"{intercept:.2f}", help="0 is ideal")
         right.metric("Expected calibration error", f"{expected_calibration_error(yk, model_p):.3f}")
+        ui.chart(st, plot_prediction_spread(yk, model_p), key="prediction_spread")
+        if LORIS_NAME in known_scores:
+            _loris_calibrations(yk, known_scores[LORIS_NAME], raw_loris[known])
 
         ui.chart(st, plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != "TMB"}), key="decision")
 

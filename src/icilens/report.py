@@ -11,6 +11,7 @@ from icilens import DISCLAIMER, __version__
 from icilens.patient import PatientExplanation, explain_patient, format_value
 from icilens.reference import LORIS_NAME
 from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.validation import compare_with_loris
 
 GREEN, RED, BLUE, GREY = (27, 127, 95), (184, 67, 59), (59, 110, 168), (110, 110, 110)
 _PLAIN = {
@@ -163,6 +164,7 @@ def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) 
         ),
         f"TMB >= 10 mut/Mb: {'unknown' if pd.isna(tmb) else ('yes' if tmb else 'no')}",
         f"Response rate of the training cohort: {model.card['training']['response_rate']:.0%}",
+        compare_with_loris(model.card.get("validation", {})),
     ]
     pdf.cell(0, 5, _plain("   |   ".join(references)), new_x="LMARGIN", new_y="NEXT")
 

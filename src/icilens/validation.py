@@ -260,3 +260,23 @@ def missing_feature_costs(frame: pd.DataFrame, report: dict) -> list[str]:
             f"against {full[0]:.3f} with every feature: its ranking of these patients is less reliable."
         )
     return sentences
+
+
+def compare_with_loris(report: dict) -> str:
+    """Return one sentence placing the model against LORIS in the validation recorded in a model card."""
+    overall = report.get("overall", {})
+    model, loris = overall.get("ICI Lens model", {}).get("roc_auc"), overall.get(LORIS_NAME, {}).get("roc_auc")
+    difference = report.get("auc_difference_vs_loris")
+    if not (model and loris and difference):
+        return "This model has no validation against LORIS on record."
+    verdict = (
+        "not distinguishable from zero"
+        if difference[1] <= 0 <= difference[2]
+        else ("in the model's favour" if difference[1] > 0 else "in LORIS's favour")
+    )
+    return (
+        f"In its validation on {report['patients']} patients ({report['cohort']}) the model's ROC AUC was "
+        f"{model[0]:.3f} ({model[1]:.3f}-{model[2]:.3f}) against {loris[0]:.3f} ({loris[1]:.3f}-{loris[2]:.3f}) "
+        f"for {LORIS_NAME}; the difference, {difference[0]:+.3f} ({difference[1]:+.3f} to {difference[2]:+.3f}), "
+        f"is {verdict}."
+    )

@@ -102,3 +102,13 @@ def test_compare_and_performance_charts(default_model, demo_frame):
     assert np.asarray(plots.plot_confusion(confusion_at(y, scores["model"], 0.3), 0.3).data[0].z).sum() == 515
     km = plots.plot_kaplan_meier(demo_frame["os_months"], demo_frame["os_event"].astype(float), groups, "OS")
     assert sorted(t.name for t in km.data if t.name) == ["non-responder (n=388)", "responder (n=127)"]
+
+
+def test_prediction_spread_has_one_group_per_outcome(default_model, demo_frame):
+    probability = default_model.predict(demo_frame).probability
+    y = demo_frame["response"].astype(float).to_numpy()
+    figure = plots.plot_prediction_spread(y, probability)
+    names = sorted(trace.name for trace in figure.data)
+    assert names == ["non-responders (n=388)", "responders (n=127)"]
+    with pytest.raises(ValueError, match="one observed outcome"):
+        plots.plot_prediction_spread(y[:3], probability)

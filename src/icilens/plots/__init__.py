@@ -10,6 +10,7 @@ from icilens.plots.importance import plot_importance
 from icilens.plots.interactions import plot_interactions
 from icilens.plots.missingness import plot_missingness
 from icilens.plots.performance import plot_confusion, plot_decision_curve, plot_precision_recall, plot_roc
+from icilens.plots.prediction_spread import plot_prediction_spread
 from icilens.plots.proportions import plot_proportions
 from icilens.plots.shap_by_group import plot_shap_by_group
 from icilens.plots.survival_curves import plot_kaplan_meier
@@ -29,6 +30,7 @@ __all__ = [
     "plot_kaplan_meier",
     "plot_missingness",
     "plot_precision_recall",
+    "plot_prediction_spread",
     "plot_proportions",
     "plot_roc",
     "plot_shap_by_group",
