@@ -34,7 +34,7 @@ with ui.guarded("showing the model card"):
         "removed (only the LORIS six; no genomics but TMB; no blood values; scattered gaps), so the model stays "
         "useful when features are missing and never reads a missing value as 0. Hyperparameters were chosen by "
         "5-fold cross-validation grouped by patient inside the training data; probabilities are calibrated by Platt "
-        f"scaling on out-of-fold predictions. The interval shown for each patient is the {card['ensemble']['interval']}."
+        f"scaling on out-of-fold predictions. The model disagreement shown for each patient is the {card['ensemble']['interval']}: it is not a confidence interval and its coverage has not been measured."
     )
 
     validation = card.get("validation")

@@ -75,7 +75,10 @@ with ui.guarded("explaining this patient"):
         f"{explanation.probability:.0%}",
         help="Calibrated probability of objective response (RECIST CR or PR)",
     )
-    metrics[0].caption(f"Interval {explanation.low:.0%} to {explanation.high:.0%} (spread of the 10-model ensemble)")
+    metrics[0].caption(
+        f"Model disagreement {explanation.low:.0%} to {explanation.high:.0%}: the spread of the "
+        f"{len(model.boosters)} models of the ensemble, not a confidence interval"
+    )
     st.caption(compare_with_loris(model.card.get("validation", {})))
     metrics[1].metric(
         "Cohort response rate", "not recorded" if summary.response_rate is None else f"{summary.response_rate:.0%}"

@@ -24,7 +24,7 @@ with ui.guarded("scoring the cohort"):
     most_missing = missing.slider("At most this many features missing", 0, 17, 17, key="patient_missing")
     shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
     st.caption(
-        f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the interval is the spread "
+        f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; model disagreement is the spread "
         "of the 10 models of the ensemble (10th to 90th percentile)."
     )
     st.caption("Select a row to open the patient.")
@@ -41,8 +41,16 @@ with ui.guarded("scoring the cohort"):
             "probability": st.column_config.ProgressColumn(
                 "Predicted response", format="%.0f%%", min_value=0, max_value=100
             ),
-            "interval_low": st.column_config.NumberColumn("Interval low", format="%.0f%%"),
-            "interval_high": st.column_config.NumberColumn("Interval high", format="%.0f%%"),
+            "interval_low": st.column_config.NumberColumn(
+                "Disagreement low",
+                format="%.0f%%",
+                help="10th percentile of the ensemble's models: not a confidence bound",
+            ),
+            "interval_high": st.column_config.NumberColumn(
+                "Disagreement high",
+                format="%.0f%%",
+                help="90th percentile of the ensemble's models: not a confidence bound",
+            ),
             "rank": st.column_config.NumberColumn("Rank", help="1 = highest predicted probability"),
             "percentile": st.column_config.NumberColumn("Percentile", format="%.0f"),
             "loris": st.column_config.NumberColumn(
@@ -62,7 +70,7 @@ with ui.guarded("scoring the cohort"):
         },
     )
     st.caption(
-        "Download every prediction with its interval, the references, missing features and SHAP values (log-odds)."
+        "Download every prediction with its model disagreement, the references, missing features and SHAP values (log-odds)."
     )
     ui.table_downloads(st, cohort_predictions(cohort), "predictions", "predictions_with_shap")
     ui.bulk_download(

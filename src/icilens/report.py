@@ -147,7 +147,7 @@ def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) 
         0,
         5.5,
         _plain(
-            f"About {frequency} of 100 patients like this one respond. Interval {explanation.low:.0%} to {explanation.high:.0%} "
+            f"About {frequency} of 100 patients like this one respond. Model disagreement {explanation.low:.0%} to {explanation.high:.0%} "
             f"(spread of the {len(model.boosters)}-model ensemble)."
         ),
         new_x="LMARGIN",
