@@ -477,6 +477,20 @@ _STAGE_EARLY = (
     "m0",
 )
 
+# Words that show a survival header names the event, a date or a summary, not the time itself.
+_SURVIVAL_LOOKALIKES = (
+    "status",
+    "event",
+    "censor",
+    "censored",
+    "date",
+    "probability",
+    "rate",
+    "percent",
+    "landmark",
+    "median",
+)
+
 # Words that show a numeric header names a derived or administrative column, never the measurement.
 NUMERIC_LOOKALIKES = (
     "date",
@@ -1551,16 +1565,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         near=("follow up", "survival time"),
         lookalikes=(
-            "status",
-            "event",
-            "censor",
-            "censored",
-            "date",
-            "probability",
-            "rate",
-            "percent",
-            "landmark",
-            "median",
+            *_SURVIVAL_LOOKALIKES,
             "1 year",
             "2 year",
             "5 year",
@@ -1636,16 +1641,7 @@ FIELDS: tuple[Field, ...] = (
             "supervivencia libre de progresion",
         ),
         lookalikes=(
-            "status",
-            "event",
-            "censor",
-            "censored",
-            "date",
-            "probability",
-            "rate",
-            "percent",
-            "landmark",
-            "median",
+            *_SURVIVAL_LOOKALIKES,
             "6 month",
             "1 year",
             "os",

@@ -98,9 +98,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[Note]]:
             decoded.append(line.decode("cp1252", errors="replace"))
             legacy.append(number)
     if utf8_non_ascii:  # a UTF-8 file with some lines written in another encoding
-        shown = ", ".join(map(str, legacy[:20])) + (" ..." if len(legacy) > 20 else "")
         note = Note(
-            f"mixed encodings: line(s) {shown} not in UTF-8 like the rest of the file",
+            f"mixed encodings: line(s) {_first(legacy, 20)} not in UTF-8 like the rest of the file",
             "those lines read as Windows-1252; check their accented characters, or save the file as UTF-8",
             WARNING,
             value=f"{len(legacy)} lines",
@@ -199,9 +198,8 @@ def _line_breaks(text: str) -> tuple[str, list[Note]]:
     if "\n" not in text:  # classic Mac line endings: every break is a lone carriage return
         return text.replace("\r", "\n"), []
     lines = sorted({text.count("\n", 0, position) + 1 for position in lone})
-    shown = ", ".join(map(str, lines[:20])) + (" ..." if len(lines) > 20 else "")
     note = Note(
-        f"carriage return inside a cell on line(s) {shown}",
+        f"carriage return inside a cell on line(s) {_first(lines, 20)}",
         "read as a space, so the row stays one patient; check those cells",
         WARNING,
         value=f"{len(lone)} carriage returns",
@@ -389,7 +387,7 @@ def _fill_merged(grid: pd.DataFrame, data: bytes, sheet: SheetInfo) -> list[Note
         return []
     return [
         Note(
-            f"merged cells filled with their value: {', '.join(filled[:10])}" + (" ..." if len(filled) > 10 else ""),
+            f"merged cells filled with their value: {_first(filled, 10)}",
             "each patient row in a merged range gets the value shown; check them",
             WARNING,
         )
@@ -400,7 +398,7 @@ def _formula_notes(data: bytes, sheet: SheetInfo) -> list[Note]:
     missing = formulas_without_values(data, sheet.part)
     if not missing:
         return []
-    shown = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+    shown = _first(missing, 10)
     return [
         Note(
             f"{len(missing)} formula cells saved without their value ({shown}): they read as empty",
@@ -502,6 +500,11 @@ def _unique_headers(headers) -> list[str]:
             seen[text] = 1
         out.append(text)
     return out
+
+
+def _first(items: list, most: int) -> str:
+    """Return the first `most` items as a comma list, with '...' when there are more."""
+    return ", ".join(map(str, items[:most])) + (" ..." if len(items) > most else "")
 
 
 def _first_line(exc: Exception) -> str:
