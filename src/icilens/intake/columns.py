@@ -214,11 +214,9 @@ def _explain_hit(name: str, phrase: tuple[str, ...], near: bool, words: tuple[st
     label = FIELD_BY_NAME[name].label
     rest, units = _remove_unit(name, rest)
     units = units or _remove_unit(name, phrase)[1]  # "os months" names the field and its unit
-    inside = {" ".join(phrase)}
     lookalikes = [
-        " ".join(p) for p in phrases["lookalikes"] if find_phrase(words, p) >= 0 and " ".join(p) not in " ".join(phrase)
+        " ".join(p) for p in phrases["lookalikes"] if find_phrase(words, p) >= 0 and " ".join(p) not in matched
     ]
-    del inside
     if lookalikes:
         return _Reading(
             field=name,
