@@ -81,6 +81,7 @@ class Field:
     combined_label: str = ""  # the category of a value that names several (two drugs: a combination)
     fallback: str = ""  # the category of a readable value outside the known ones ("" = set missing)
     number_codes_are_a_guess: bool = False  # the MSK codes are a convention others may not share: warn
+    unclear_words: tuple[str, ...] = ()  # word stems that make a free-text value ambiguous ("metastasis" of ...)
     low: float | None = None
     high: float | None = None
     units: tuple[Unit, ...] = ()  # the first is the canonical unit
@@ -939,6 +940,7 @@ FIELDS: tuple[Field, ...] = (
             "count",
         ),
         qualifiers=("primary", "main", "detailed", "broad", "type", "category", "group", "name", "description", "site"),
+        unclear_words=("metastas", "mets", "secondary", "uitzaaiing", "filiae"),
         fallback=OTHER_CANCER,
         categories=(*CANCER_TYPES, OTHER_CANCER),
         codes=tuple((c.lower(), c) for c in CANCER_TYPES) + _CANCER_CODES,

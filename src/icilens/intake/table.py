@@ -476,6 +476,7 @@ def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -
         cells = cells.rename(columns={cells.columns[0]: "row names"})
     source_rows = pd.Series(range(header_row + 1, header_row + 1 + len(cells)), index=cells.index)
     filled = cells.apply(lambda col: col.str.strip() != "").any(axis=1)
+    blank = source_rows[~filled].tolist()
     cells, source_rows = cells[filled].reset_index(drop=True), source_rows[filled].reset_index(drop=True)
     if len(cells.columns) == 0 or all(not str(c).strip() for c in cells.columns):
         raise IntakeError(f"{name} has no header row. Add a first row with column names (download the template).")
@@ -483,6 +484,8 @@ def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -
         raise IntakeError(f"{name} has a header but no patient rows. Export the cohort again with its data rows.")
     table = RawTable(cells=cells, source_rows=source_rows, name=name, file_format=file_format, header_row=header_row)
     table.row_names = "row names" if row_names else None
+    if blank:
+        table.notes.append(Note(f"{len(blank)} empty rows skipped (rows {_first(blank, 20)})", "not patients"))
     return table
 
 

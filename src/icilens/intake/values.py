@@ -303,6 +303,8 @@ def label_value(field: Field, value: str, header_codes: dict[str, str] | None = 
     if head.isdigit() and rest in table:  # cBioPortal "1:DECEASED"
         return table[rest]
     labels = set(_keyword_labels(field, words.split()))
+    if field.unclear_words and any(w.startswith(field.unclear_words) for w in words.split()):
+        return AMBIGUOUS  # "liver metastasis" names where a cancer spread, not where it started
     if len(labels) == 1:
         return labels.pop()
     if len(labels) > 1:
