@@ -65,6 +65,152 @@ def xlsx(sheets: dict[str, pd.DataFrame], header_offset: int = 0, titles: list[s
     return buffer.getvalue()
 
 
+def workbook(build_sheets) -> bytes:
+    """Return an XLSX made by openpyxl, for layouts pandas cannot write (hidden sheets, merges, formulas)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    build_sheets(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def human_rows(sheet) -> None:
+    sheet.append(list(HUMAN.columns))
+    for row in HUMAN.astype(object).where(HUMAN.notna(), None).itertuples(index=False):
+        sheet.append(list(row))
+
+
+def hostile_files() -> None:
+    """Files that read wrong or exhaust memory when intake is careless: each refused or read with its problems named."""
+    ok12 = {"ok": True, "patients": 12}
+    values = HUMAN.astype(object).copy()
+    values.loc[0, "Age"] = "12.03.1956"
+    values.loc[1, "TMB (mut/Mb)"] = "0x1A"
+    values.loc[2, "NLR"] = "inf"
+    values.loc[3, "Platelets"] = "1 980"
+    values.loc[4, "TMB (mut/Mb)"] = "10-20"
+    write(
+        "50_dates_hex_infinity.csv",
+        csv(values),
+        **ok12,
+        values={"0.age": None, "1.tmb": None, "2.nlr": None, "3.platelets": 1980.0, "4.tmb": None},
+        findings=[
+            "a date, not a number",
+            "hexadecimal, not a measurement",
+            "infinite or too large to be a measurement",
+            "digits grouped by spaces",
+            "a range, not one value",
+        ],
+    )
+    ids = HUMAN.assign(**{"Patient ID": ["José", "Renée", "Zoë", *[f"Ä{i}" for i in range(9)]]})
+    text = csv(ids).encode()
+    text = text.replace("Zoë".encode(), "Zoë".encode("cp1252"))
+    write(
+        "51_mixed_encoding.csv",
+        text,
+        **ok12,
+        values={"0.patient_id": "José", "2.patient_id": "Zoë", "3.patient_id": "Ä0"},
+        findings=["mixed encodings: line(s) 4 not in UTF-8"],
+    )
+    write(
+        "52_invisible_duplicate_ids.csv",
+        csv(HUMAN.assign(**{"Patient ID": ["AB12", "AB\u200b12", "\u202eAB12", *[f"C{i}" for i in range(9)]]})),
+        **ok12,
+        values={"1.patient_id": "AB\u200b12#2"},
+        finding_rows={"duplicate patient id": 2},
+        unique_ids=True,
+    )
+    quoted = csv(HUMAN.assign(Comment="ok")).splitlines()
+    quoted[3] = quoted[3].removesuffix("ok") + '"said fine'
+    quoted[8] = quoted[8].removesuffix("ok") + 'left"'
+    write("53_unbalanced_quote.csv", "\n".join(quoted) + "\n", ok=False, error="a quote in line 4 (column 'Comment')")
+    broken = csv(HUMAN.assign(Comment="ok")).splitlines()
+    broken[5] = broken[5].removesuffix("ok") + "line one\rline two"
+    write(
+        "54_lone_carriage_return.csv",
+        "\n".join(broken) + "\n",
+        **ok12,
+        values={"4.tmb": float(RAW["TMB"][4])},
+        findings=["carriage return inside a cell on line(s) 6"],
+    )
+    write(
+        "55_gbk_ids.csv",
+        csv(HUMAN.assign(**{"Patient ID": [f"张伟{i}" for i in range(12)]})).encode("gbk"),
+        ok=False,
+        error="Save it as UTF-8",
+    )
+
+    def stray(book):
+        human_rows(book.active)
+        book.active["XFD1048576"] = "stray"
+
+    write("56_stray_cell.xlsx", workbook(stray), ok=False, error="stray cell")
+
+    def stale(book):
+        book.active.title = "Old"
+        human_rows(book.active)
+        book.active["B2"] = 999
+        book.active.sheet_state = "hidden"
+        human_rows(book.create_sheet("Current"))
+
+    write("57_hidden_stale_sheet.xlsx", workbook(stale), **ok12, sheet="Current", values={"0.tmb": 32.5})
+
+    def merged(book):
+        human_rows(book.active)
+        column = list(HUMAN.columns).index("Cancer type") + 1
+        for row in (3, 4):
+            book.active.cell(row=row, column=column, value=None)
+        book.active.merge_cells(start_row=2, start_column=column, end_row=4, end_column=column)
+
+    write(
+        "58_merged_cancer_type.xlsx",
+        workbook(merged),
+        **ok12,
+        values={"0.cancer_type": "Endometrial", "1.cancer_type": "Endometrial", "2.cancer_type": "Endometrial"},
+        findings=["merged cells filled with their value"],
+    )
+
+    def formula(book):
+        human_rows(book.active)
+        book.active["B2"] = "=B3*2"
+
+    write(
+        "59_formula_without_value.xlsx",
+        workbook(formula),
+        **ok12,
+        values={"0.tmb": None},
+        findings=["1 formula cells saved without their value (B2)"],
+    )
+    indexed = io.BytesIO()
+    HUMAN.set_index("Patient ID").to_parquet(indexed)
+    write("60_parquet_index_ids.parquet", indexed.getvalue(), **ok12, values={"0.patient_id": "MRN-1000"})
+    wide = ",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join(["1"] * 100_000) + "\n"
+    write("61_hundred_thousand_columns.csv", wide, ok=False, error="has 100,000 columns; the limit is 2,000")
+    write(
+        "62_two_tmb_columns.csv",
+        csv(HUMAN.assign(TMB="")),
+        **ok12,
+        mapped={"TMB (mut/Mb)": "tmb"},
+        unmapped=["TMB"],
+        values={"0.tmb": 32.5},
+    )
+    write(
+        "63_metastasis_free_text.csv",
+        csv(
+            HUMAN.assign(
+                **{"Cancer type": ["Liver metastasis", "Lung metastasis of melanoma", *HUMAN["Cancer type"][2:]]}
+            )
+        ),
+        **ok12,
+        values={"0.cancer_type": None, "1.cancer_type": None},
+        finding_rows={"names more than one cancer type": 2},
+    )
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
+    write("64_password_protected.xlsx", encrypted, ok=False, error="password-protected")
+
+
 def build() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.iterdir():
@@ -468,6 +614,7 @@ def build() -> None:
         absent=["hed", "hla_loh", "fcna"],
         findings=["text in a number column", "unit from the values: g/L"],
     )
+    hostile_files()
     write("40_empty.csv", b"", ok=False, error="empty")
     write("41_header_only.csv", ",".join(HUMAN.columns) + "\n", ok=False, error="no patient rows")
     write("42_binary_garbage.csv", bytes(range(256)) * 20, ok=False, error="not a text table")
