@@ -7,7 +7,7 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.plots import plot_calibration
 from icilens.ui.resources import default_model, validation_outcomes
-from icilens.validation import validation_tables
+from icilens.validation import compare_with_loris, feature_availability, validation_tables
 
 ui.setup_page("Model")
 st.title("Model card")
@@ -17,6 +17,7 @@ with ui.guarded("showing the model card"):
     card = default_model().card
     training = card["training"]
     st.markdown(f"**Intended use.** {card['intended_use']}")
+    st.markdown(f"**Against LORIS.** {compare_with_loris(card.get('validation', {}))}")
 
     st.subheader("Data")
     st.markdown(
@@ -26,6 +27,13 @@ with ui.guarded("showing the model card"):
         "GPL-3.0). Validated once, never tuned, on the **515 patients treated in 2018**: a temporal split, the way a "
         f"model is used in practice. Training file SHA-256: `{training['sha256']}`."
     )
+
+    st.markdown(
+        "**How often each feature was measured in training.** A feature measured in few training patients "
+        "(PD-L1 above all) moves a prediction little even at an extreme value, because the model learned little "
+        "from it; a missing value is never read as 0."
+    )
+    st.dataframe(feature_availability(card), hide_index=True, key="feature_availability")
 
     st.subheader("How it predicts")
     st.markdown(

@@ -7,6 +7,7 @@ from icilens.predictions import filter_patients
 from icilens.report import patient_reports
 from icilens.ui.navigation import page
 from icilens.ui.resources import cohort_predictions, default_model, patient_table
+from icilens.validation import compare_with_loris
 
 ui.setup_page("Patients")
 st.title("Patients")
@@ -27,7 +28,7 @@ with ui.guarded("scoring the cohort"):
         f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; model disagreement is the spread "
         "of the 10 models of the ensemble (10th to 90th percentile)."
     )
-    st.caption("Select a row to open the patient.")
+    st.caption(compare_with_loris(default_model().card.get("validation", {})) + " Select a row to open the patient.")
     selection = st.dataframe(
         shown,
         hide_index=True,

@@ -280,3 +280,17 @@ def compare_with_loris(report: dict) -> str:
         f"for {LORIS_NAME}; the difference, {difference[0]:+.3f} ({difference[1]:+.3f} to {difference[2]:+.3f}), "
         f"is {verdict}."
     )
+
+
+def feature_availability(card: dict) -> pd.DataFrame:
+    """Return, per feature, how many training patients had it measured: why a rare feature moves predictions little."""
+    patients = card["training"]["patients"]
+    rows = [
+        {
+            "feature": feature["label"],
+            "measured in training": patients - feature["training_missing"],
+            "share measured": f"{(patients - feature['training_missing']) / patients:.0%}",
+        }
+        for feature in card["features"]
+    ]
+    return pd.DataFrame(rows).sort_values("measured in training", kind="stable").reset_index(drop=True)

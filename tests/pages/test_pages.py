@@ -113,7 +113,7 @@ def test_model_page_shows_the_card_without_a_cohort():
     at = _page("pages/model.py").run()
     _no_errors(at)
     assert at.title[0].value == "Model card"
-    overall = at.dataframe[0].value
+    overall = next(d.value for d in at.dataframe if "score" in d.value.columns)
     assert list(overall["score"])[:2] == ["ICI Lens model", "LORIS (recalibrated)"]
     assert any(m.label == "Calibration slope" for m in at.metric)
 
@@ -276,3 +276,12 @@ def test_the_patient_page_reopens_the_patient_last_viewed():
     at.run()
     _no_errors(at)
     assert at.title[0].value == "Patient 5"
+
+
+def test_model_page_says_how_often_each_feature_was_measured_and_how_it_compares_with_loris():
+    at = _page("pages/model.py").run()
+    _no_errors(at)
+    availability = next(d.value for d in at.dataframe if "share measured" in d.value.columns)
+    pdl1 = availability.set_index("feature").loc["PD-L1 tumour proportion score"]
+    assert pdl1["measured in training"] == 217 and pdl1["share measured"] == "23%"
+    assert any("not distinguishable from zero" in m.value for m in at.markdown)
