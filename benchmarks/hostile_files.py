@@ -18,27 +18,6 @@ import pandas as pd
 from _common import ROOT
 
 
-def stray_cell_xlsx() -> bytes:
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["Patient ID", "TMB"])
-    workbook.active.append(["P1", 5])
-    workbook.active["XFD1048576"] = "stray"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def many_rows_parquet(rows: int) -> bytes:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    buffer = io.BytesIO()
-    pq.write_table(pa.table({"TMB": np.zeros(rows, dtype=np.int8)}), buffer, compression="zstd")
-    return buffer.getvalue()
-
-
 def cohort_csv(rows: int) -> bytes:
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
@@ -62,12 +41,13 @@ def sheet_xlsx(rows: int, columns: int) -> bytes:
     return buffer.getvalue()
 
 
+CORPUS = ROOT / "tests" / "data" / "corpus"
 CASES = {
-    "stray cell at XFD1048576 (xlsx)": ("bomb.xlsx", stray_cell_xlsx),
-    "30,000,000-row Parquet": ("rows.parquet", lambda: many_rows_parquet(30_000_000)),
-    "100,000-column CSV": ("wide.csv", lambda: b",".join(f"c{i}".encode() for i in range(100_000)) + b"\n1\n"),
+    "stray cell at XFD1048576 (xlsx)": ("bomb.xlsx", lambda: (CORPUS / "56_stray_cell.xlsx").read_bytes()),
+    "30,000,000-row Parquet": ("rows.parquet", lambda: (CORPUS / "65_thirty_million_rows.parquet").read_bytes()),
+    "100,000-column CSV": ("wide.csv", lambda: (CORPUS / "61_hundred_thousand_columns.csv").read_bytes()),
     "50 MB single line": ("line.csv", lambda: b"x" * 50_000_000),
-    "unbalanced quote": ("quote.csv", lambda: b'Patient,TMB,Comment\nA,5,"open\nB,6,x\nC,7,close"\nD,8,x\n'),
+    "unbalanced quote": ("quote.csv", lambda: (CORPUS / "53_unbalanced_quote.csv").read_bytes()),
     "999,000-row CSV (under the row limit)": ("big.csv", lambda: cohort_csv(999_000)),
     "1,480,000-cell sheet (under the sheet limit)": ("sheet.xlsx", lambda: sheet_xlsx(74_000, 20)),
 }

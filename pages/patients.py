@@ -15,7 +15,8 @@ st.caption(DISCLAIMER)
 cohort = ui.require_cohort()
 
 with ui.guarded("scoring the cohort"):
-    ui.warn_missing_features(cohort, default_model().card)
+    model = default_model()
+    ui.warn_missing_features(cohort, model.card)
     table = patient_table(cohort)
     types = sorted(table["cancer_type"].unique())
     search, kinds, probability, missing = st.columns([2, 3, 3, 2])
@@ -28,7 +29,7 @@ with ui.guarded("scoring the cohort"):
         f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; model disagreement is the spread "
         "of the 10 models of the ensemble (10th to 90th percentile)."
     )
-    st.caption(compare_with_loris(default_model().card.get("validation", {})) + " Select a row to open the patient.")
+    st.caption(compare_with_loris(model.card.get("validation", {})) + " Select a row to open the patient.")
     selection = st.dataframe(
         shown,
         hide_index=True,
@@ -79,7 +80,7 @@ with ui.guarded("scoring the cohort"):
         f"Prepare all {len(table)} patient reports",
         "patient_reports",
         "icilens_patient_reports.zip",
-        lambda: patient_reports(cohort.result, default_model(), cohort_predictions(cohort), cohort.label),
+        lambda: patient_reports(cohort.result, model, cohort_predictions(cohort), cohort.label),
     )
     chosen = selection.selection.rows if selection else []
     if chosen:

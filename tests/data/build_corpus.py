@@ -209,6 +209,13 @@ def hostile_files() -> None:
     )
     encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
     write("64_password_protected.xlsx", encrypted, ok=False, error="password-protected")
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    many = io.BytesIO()
+    pq.write_table(pa.table({"TMB": np.zeros(30_000_000, dtype=np.int8)}), many, compression="zstd")
+    write("65_thirty_million_rows.parquet", many.getvalue(), ok=False, error="has 30,000,000 rows; the limit is")
 
 
 def build() -> None:

@@ -21,7 +21,6 @@ import pandas as pd
 
 from icilens.intake.columns import (
     MAPPED,
-    STATES,
     SUGGESTED,
     UNUSED,
     ColumnMatch,
@@ -57,7 +56,6 @@ from icilens.schema import (
 
 __all__ = [
     "MAPPED",
-    "STATES",
     "SUGGESTED",
     "UNUSED",
     "ColumnMatch",

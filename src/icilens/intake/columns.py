@@ -42,7 +42,6 @@ from icilens.schema import (
 MAPPED = "mapped"
 SUGGESTED = "suggested"
 UNUSED = "not used"
-STATES = (MAPPED, SUGGESTED, UNUSED)
 
 SAMPLE_VALUES = 300
 CATEGORY_SAMPLE = 50  # distinct values looked at to confirm a category
@@ -110,10 +109,20 @@ def _phrases() -> dict[str, dict[str, list[tuple[str, ...]]]]:
             "lookalikes": _word_tuples(lookalikes),
             "qualifiers": _word_tuples((*spec.qualifiers, *GENERIC_QUALIFIERS)),
         }
+    return out
+
+
+@lru_cache(maxsize=1)
+def _unit_phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Return every field's unit spellings as (words, unit name), longest first; 'g/dL' also as 'gdl'."""
+    out = {}
+    for spec in FIELDS:
+        spellings = []
         for unit in spec.units:
-            spellings = _word_tuples((unit.name, *unit.aliases))
-            compact = {("".join(w for w in words if w != "per"),) for words in spellings if len(words) > 1}
-            out[spec.name]["unit:" + unit.name] = sorted(set(spellings) | compact, key=len, reverse=True)
+            words = _word_tuples((unit.name, *unit.aliases))
+            compact = {("".join(w for w in phrase if w != "per"),) for phrase in words if len(phrase) > 1}
+            spellings += [(phrase, unit.name) for phrase in {*words, *compact}]
+        out[spec.name] = sorted(spellings, key=lambda pair: len(pair[0]), reverse=True)
     return out
 
 
@@ -251,17 +260,11 @@ def _explain_hit(name: str, phrase: tuple[str, ...], near: bool, words: tuple[st
 
 def _remove_unit(name: str, words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     """Return words without the field's unit, and the unit's name when the header gives one."""
-    best: tuple[int, str, tuple[str, ...]] | None = None
-    for key, phrases in _phrases()[name].items():
-        if not key.startswith("unit:"):
-            continue
-        for phrase in phrases:
-            if find_phrase(words, phrase) >= 0 and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), key[5:], phrase)
-    if best is None:
-        return words, []
-    start = find_phrase(words, best[2])
-    return words[:start] + words[start + len(best[2]) :], [best[1]]
+    for phrase, unit in _unit_phrases()[name]:  # longest first: the first found is the best
+        start = find_phrase(words, phrase)
+        if start >= 0:
+            return words[:start] + words[start + len(phrase) :], [unit]
+    return words, []
 
 
 def _fuzzy_reading(words: tuple[str, ...]) -> _Reading:
@@ -477,9 +480,9 @@ def settle_conflicts(matches: list[ColumnMatch]) -> list[ColumnMatch]:
     return matches
 
 
-def mapping_of(matches: list[ColumnMatch], state: str = MAPPED) -> dict[str, str | None]:
-    """Return {header: field} for the columns in a state (the others map to None)."""
-    return {m.header: (m.field if m.state == state else None) for m in matches}
+def mapping_of(matches: list[ColumnMatch]) -> dict[str, str | None]:
+    """Return {header: field} for the mapped columns (the others map to None)."""
+    return {m.header: (m.field if m.state == MAPPED else None) for m in matches}
 
 
 def match_header(header: object) -> str | None:

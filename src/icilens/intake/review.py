@@ -9,7 +9,7 @@ from icilens.schema import FIELD_BY_NAME, FIELDS
 
 NOT_USED = "(not used)"
 NO_UNIT = "–"  # shown for fields that have no unit
-MAPPING_COLUMNS = ("column in file", "maps to", "accept", "suggested", "unit", "confidence", "examples", "why")
+MAPPING_COLUMNS = ("column in file", "maps to", "accept", "suggested", "unit", "confidence", "why", "examples")
 
 
 def field_options() -> list[str]:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from icilens.intake.columns import count_known_headers
+from icilens.intake.columns import ROW_NAMES, count_known_headers
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, WARNING
 from icilens.intake.limits import check_bytes, check_shape, current_limits
-from icilens.intake.workbook import SheetInfo, formulas_without_values, inspect_workbook, merged_ranges
+from icilens.intake.workbook import SheetInfo, formulas_without_values, inspect_workbook, merged_ranges, sheet_xml
 
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
@@ -314,12 +314,16 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> RawTable:
         raise IntakeError(f"{name} could not be opened as an Excel workbook. Save it again as .xlsx or CSV.") from exc
     notes: list[Note] = []
     candidates = _sheet_candidates(infos, name, sheet, notes)
-    heads = {info.name: _read_sheet(data, name, info.name, nrows=HEADER_SEARCH_ROWS) for info in candidates}
-    chosen = next(info for info in candidates if info.name == (sheet or _pick_sheet(heads)))
+    if len(candidates) == 1:
+        chosen = candidates[0]
+    else:  # only the first rows of each, to find the sheet that holds the cohort
+        heads = {info.name: _read_sheet(data, name, info.name, nrows=HEADER_SEARCH_ROWS) for info in candidates}
+        chosen = next(info for info in candidates if info.name == _pick_sheet(heads))
     grid = _read_sheet(data, name, chosen.name)
     if grid.dropna(how="all").empty:
         raise IntakeError(f"Sheet {chosen.name!r} of {name} is empty. Choose the sheet that holds the cohort.")
-    notes += _fill_merged(grid, data, chosen) + _formula_notes(data, chosen)
+    xml = sheet_xml(data, chosen.part)
+    notes += _fill_merged(grid, xml) + _formula_notes(xml)
     grid = grid.map(_cell_text)
     rows = grid.head(HEADER_SEARCH_ROWS).values.tolist()
     header_index = _find_header(rows)
@@ -374,10 +378,10 @@ def _read_sheet(data: bytes, name: str, sheet: str, nrows: int | None = None) ->
         ) from exc
 
 
-def _fill_merged(grid: pd.DataFrame, data: bytes, sheet: SheetInfo) -> list[Note]:
+def _fill_merged(grid: pd.DataFrame, xml: bytes) -> list[Note]:
     """Give every cell of a merged range the range's value (Excel keeps it in the first cell only)."""
     filled = []
-    for r0, c0, r1, c1 in merged_ranges(data, sheet.part):
+    for r0, c0, r1, c1 in merged_ranges(xml):
         if r0 >= len(grid) or c0 >= len(grid.columns) or (r0, c0) == (r1, c1):
             continue
         value = grid.iat[r0, c0]
@@ -394,8 +398,8 @@ def _fill_merged(grid: pd.DataFrame, data: bytes, sheet: SheetInfo) -> list[Note
     ]
 
 
-def _formula_notes(data: bytes, sheet: SheetInfo) -> list[Note]:
-    missing = formulas_without_values(data, sheet.part)
+def _formula_notes(xml: bytes) -> list[Note]:
+    missing = formulas_without_values(xml)
     if not missing:
         return []
     shown = _first(missing, 10)
@@ -473,7 +477,7 @@ def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -
     row_names = len(headers) > 1 and (not headers[0] or headers[0].startswith("Unnamed: 0")) and all(headers[1:])
     cells.columns = _unique_headers(cells.columns)
     if row_names:
-        cells = cells.rename(columns={cells.columns[0]: "row names"})
+        cells = cells.rename(columns={cells.columns[0]: ROW_NAMES})
     source_rows = pd.Series(range(header_row + 1, header_row + 1 + len(cells)), index=cells.index)
     filled = cells.apply(lambda col: col.str.strip() != "").any(axis=1)
     blank = source_rows[~filled].tolist()
@@ -483,7 +487,7 @@ def _finish(cells: pd.DataFrame, name: str, file_format: str, header_row: int) -
     if cells.empty:
         raise IntakeError(f"{name} has a header but no patient rows. Export the cohort again with its data rows.")
     table = RawTable(cells=cells, source_rows=source_rows, name=name, file_format=file_format, header_row=header_row)
-    table.row_names = "row names" if row_names else None
+    table.row_names = ROW_NAMES if row_names else None
     if blank:
         table.notes.append(Note(f"{len(blank)} empty rows skipped (rows {_first(blank, 20)})", "not patients"))
     return table

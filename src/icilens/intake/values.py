@@ -106,8 +106,10 @@ def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma:
     """Return the cells as floats; what is not plainly a number is read cell by cell and reported."""
     text = cells.str.strip().str.replace("\u00a0", "", regex=False)
     text = text.where(~is_missing(text), "")
-    plain = text.str.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d{1,2})?") if not decimal_comma else text == ""
-    values = pd.to_numeric(text.where(plain & (text != "")), errors="coerce").astype("float64")
+    separator = "," if decimal_comma else r"\."
+    plain = text.str.fullmatch(rf"-?\d+({separator}\d+)?([eE][-+]?\d{{1,2}})?")
+    numbers = text.str.replace(",", ".", regex=False) if decimal_comma else text
+    values = pd.to_numeric(numbers.where(plain), errors="coerce").astype("float64")
     for index in text.index[~plain & (text != "")]:
         number, problem, action, severity = read_cell(cells.at[index], decimal_comma)
         values.at[index] = np.nan if number is None else number

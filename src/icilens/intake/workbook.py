@@ -90,10 +90,14 @@ def _declared_size(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
     return int(last_row), column_number(last_column)
 
 
-def merged_ranges(data: bytes, part: str) -> list[tuple[int, int, int, int]]:
-    """Return the sheet's merged ranges as 0-based (first row, first column, last row, last column)."""
+def sheet_xml(data: bytes, part: str) -> bytes:
+    """Return the XML of one sheet of a workbook (its size is already bounded by the unzip limit)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read(part)
+        return archive.read(part)
+
+
+def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """Return a sheet's merged ranges as 0-based (first row, first column, last row, last column)."""
     ranges = []
     for match in _MERGE.finditer(xml):
         start, end = match.group(1).decode().split(":")
@@ -102,10 +106,8 @@ def merged_ranges(data: bytes, part: str) -> list[tuple[int, int, int, int]]:
     return ranges
 
 
-def formulas_without_values(data: bytes, part: str) -> list[str]:
-    """Return the references of formula cells saved without a computed value (they read as empty)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read(part)
+def formulas_without_values(xml: bytes) -> list[str]:
+    """Return the references of a sheet's formula cells saved without a computed value (they read as empty)."""
     if b"<f" not in xml:
         return []
     missing = []
