@@ -5,9 +5,36 @@ import json
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
+from icilens.model_card import summarise_card
 from icilens.plots import plot_calibration
 from icilens.ui.resources import default_model, validation_outcomes
-from icilens.validation import compare_with_loris, feature_availability, validation_tables
+from icilens.validation import (
+    calibration_ci_text,
+    compare_with_loris,
+    coverage_table,
+    feature_availability,
+    net_benefit_table,
+    validation_tables,
+)
+
+
+def show_uncertainty(card: dict) -> None:
+    """Show how the range from missing inputs is made and how often it held, in training and validation."""
+    uncertainty = card.get("uncertainty")
+    st.subheader("Uncertainty from missing inputs")
+    if not uncertainty:
+        st.info("This model's card records no uncertainty range with measured coverage.")
+        return
+    st.markdown(
+        "Each prediction with missing inputs comes with a range: where the prediction would most likely lie had "
+        f"those inputs been measured. Method: {uncertainty['method']} ({uncertainty['draw_level']:.0%}, chosen on "
+        f"the training patients to hold the prediction at least {uncertainty['target_coverage']:.0%} of the time). "
+        "Coverage is measured by removing inputs patients do have and checking whether the prediction with the "
+        "true values falls inside the range made without them. The range does not include the model's own error, "
+        "which calibration and discrimination above describe."
+    )
+    st.dataframe(coverage_table(card), hide_index=True, key="range_coverage")
+
 
 ui.setup_page("Model")
 st.title("Model card")
@@ -18,6 +45,8 @@ with ui.guarded("showing the model card"):
     training = card["training"]
     st.markdown(f"**Intended use.** {card['intended_use']}")
     st.markdown(f"**Against LORIS.** {compare_with_loris(card.get('validation', {}))}")
+    with st.expander("The card in brief, item by item as TRIPOD+AI (BMJ 2024) asks"):
+        st.markdown("\n".join(f"- **{item}.** {text}" for item, text in summarise_card(card)))
 
     st.subheader("Data")
     st.markdown(
@@ -42,7 +71,8 @@ with ui.guarded("showing the model card"):
         "removed (only the LORIS six; no genomics but TMB; no blood values; scattered gaps), so the model stays "
         "useful when features are missing and never reads a missing value as 0. Hyperparameters were chosen by "
         "5-fold cross-validation grouped by patient inside the training data; probabilities are calibrated by Platt "
-        f"scaling on out-of-fold predictions. The model disagreement shown for each patient is the {card['ensemble']['interval']}: it is not a confidence interval and its coverage has not been measured."
+        "scaling on out-of-fold predictions. Model disagreement, shown beside each prediction, is the "
+        f"{card['ensemble'].get('disagreement', card['ensemble'].get('interval', ''))}."
     )
 
     validation = card.get("validation")
@@ -73,10 +103,20 @@ with ui.guarded("showing the model card"):
         right.metric("Calibration intercept", f"{calibration['intercept']:.2f}", help="0 is ideal")
         right.metric("Brier score", f"{calibration['brier']:.3f}")
         right.metric("Expected calibration error", f"{calibration['expected_calibration_error']:.3f}")
+        if "calibration_ci" in validation:
+            right.caption("95% bootstrap CIs: " + calibration_ci_text(validation["calibration_ci"]))
+        if "net_benefit" in validation:
+            st.markdown(
+                "**Clinical utility** (net benefit of treating the patients whose predicted response is at least "
+                "the threshold, against treating everyone; 95% bootstrap CIs)"
+            )
+            st.dataframe(net_benefit_table(validation["net_benefit"]), hide_index=True)
         st.markdown("**When features are missing** (ROC AUC on the 2018 patients with feature groups removed)")
         st.dataframe(tables["scenarios"], hide_index=True)
         st.markdown("**Per cancer type** (types with at least 40 patients in 2018)")
         st.dataframe(tables["per_cancer_type"], hide_index=True)
+
+    show_uncertainty(card)
 
     st.subheader("What the model cannot do")
     st.markdown("\n".join(f"- {limit}" for limit in card["limitations"]))

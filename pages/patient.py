@@ -8,10 +8,12 @@ from icilens.patient import explain_patient
 from icilens.plots import plot_icon_array, plot_waterfall
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
 from icilens.report import build_patient_report, input_notes
+from icilens.schema import FEATURES
 from icilens.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
 from icilens.summary import summarise_cohort
 from icilens.ui.resources import cohort_predictions, default_model, patient_table, training_reference
 from icilens.ui.whatif import what_if_inputs
+from icilens.uncertainty import describe_range
 from icilens.validation import compare_with_loris
 
 ui.setup_page("Patient")
@@ -76,9 +78,11 @@ with ui.guarded("explaining this patient"):
         help="Calibrated probability of objective response (RECIST CR or PR)",
     )
     metrics[0].caption(
-        f"Model disagreement {explanation.low:.0%} to {explanation.high:.0%}: the spread of the "
-        f"{len(model.boosters)} models of the ensemble, not a confidence interval"
+        f"Range {explanation.range_low:.0%} to {explanation.range_high:.0%} if the missing inputs were measured; "
+        f"model disagreement {explanation.low:.0%} to {explanation.high:.0%}"
     )
+    missing_count = int(frame.iloc[row_index][list(FEATURES)].isna().sum())
+    st.caption(describe_range(explanation.range_low, explanation.range_high, missing_count, model.card))
     st.caption(compare_with_loris(model.card.get("validation", {})))
     metrics[1].metric(
         "Cohort response rate", "not recorded" if summary.response_rate is None else f"{summary.response_rate:.0%}"

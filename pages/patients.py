@@ -26,8 +26,8 @@ with ui.guarded("scoring the cohort"):
     most_missing = missing.slider("At most this many features missing", 0, 17, 17, key="patient_missing")
     shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
     st.caption(
-        f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; model disagreement is the spread "
-        "of the 10 models of the ensemble (10th to 90th percentile)."
+        f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the range is where a prediction "
+        "would most likely lie had its missing inputs been measured (it is one value when nothing is missing)."
     )
     st.caption(compare_with_loris(model.card.get("validation", {})) + " Select a row to open the patient.")
     selection = st.dataframe(
@@ -43,15 +43,15 @@ with ui.guarded("scoring the cohort"):
             "probability": st.column_config.ProgressColumn(
                 "Predicted response", format="%.0f%%", min_value=0, max_value=100
             ),
-            "interval_low": st.column_config.NumberColumn(
-                "Disagreement low",
+            "range_low": st.column_config.NumberColumn(
+                "Range low",
                 format="%.0f%%",
-                help="10th percentile of the ensemble's models: not a confidence bound",
+                help="Lowest likely prediction had the missing inputs been measured (coverage on the Model page)",
             ),
-            "interval_high": st.column_config.NumberColumn(
-                "Disagreement high",
+            "range_high": st.column_config.NumberColumn(
+                "Range high",
                 format="%.0f%%",
-                help="90th percentile of the ensemble's models: not a confidence bound",
+                help="Highest likely prediction had the missing inputs been measured (coverage on the Model page)",
             ),
             "rank": st.column_config.NumberColumn("Rank", help="1 = highest predicted probability"),
             "percentile": st.column_config.NumberColumn("Percentile", format="%.0f"),

@@ -80,6 +80,8 @@ def test_predict_writes_one_row_per_patient_in_input_order(tmp_path):
     assert list(table.columns) == [
         "patient_id",
         "response_probability",
+        "range_low",
+        "range_high",
         "probability_low",
         "probability_high",
         "loris_score",

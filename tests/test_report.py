@@ -36,7 +36,9 @@ def test_report_carries_id_probability_references_and_disclaimer(default_model, 
         "Tumour mutational burden = 32.5 mut/Mb",
         "Research use only",
         "not a medical device",
-        "Validated once",
+        "Discrimination (515 validation patients)",
+        "Uncertainty: Range had the missing inputs been measured",
+        "Next validation needed",
     ):
         assert expected in text, expected
 

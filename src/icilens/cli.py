@@ -111,17 +111,20 @@ def _read_usable(path: str, args: argparse.Namespace | None = None):
 
 
 def _train(args: argparse.Namespace) -> int:
+    from icilens.datasets import provenance_of
     from icilens.intake import IntakeError
     from icilens.model import file_sha256, save_model, train_model
 
     try:
         result = _read_usable(args.cohort)
-        model = train_model(result.frame, file_sha256(args.cohort), result.table.name)
+        sha256 = file_sha256(args.cohort)
+        model = train_model(result.frame, sha256, result.table.name, provenance_of(sha256))
         if args.validate:
             from icilens.validation import evaluate_model, fit_logistic_baseline, format_report
 
             external = _read_usable(args.validate)
-            report = evaluate_model(model, external.frame, fit_logistic_baseline(result.frame), external.table.name)
+            baseline = fit_logistic_baseline(result.frame)
+            report = evaluate_model(model, external.frame, baseline, external.table.name, donors=result.frame)
             model.card["validation"] = report
             print(format_report(report))
     except (IntakeError, ValueError) as exc:

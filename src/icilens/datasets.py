@@ -40,6 +40,18 @@ MSK_COLUMNS = {
     "pfs_months": "PFS_Months",
     "pfs_event": "PFS_Event",
 }
+# Where and when the bundled patients were treated: the model card's data sources.
+MSK_PROVENANCE = {
+    "study": (
+        "Chowell D. et al., Improved prediction of immune checkpoint blockade efficacy across multiple cancer "
+        "types, Nature Biotechnology 40, 499-506 (2022), doi:10.1038/s41587-021-01070-8"
+    ),
+    "distributed_by": "rootchang/LORIS (GPL-3.0), commit eb87300f2dc6287bdf0e4404e662db0dbd421c4b",
+    "centre": "Memorial Sloan Kettering Cancer Center, New York",
+    "training": f"{TRAINING_FILE}: patients starting immune checkpoint therapy in 2015-2017",
+    "validation": f"{DEMO_FILE}: patients starting immune checkpoint therapy in 2018 (temporal validation)",
+    "outcome": "best objective response by RECIST (complete or partial response), assessed by the treating centre",
+}
 YES_NO_CODES = {0: "no", 1: "yes"}
 MSK_CODINGS = {
     "prior_systemic_therapy": YES_NO_CODES,
@@ -67,6 +79,13 @@ def demo_path() -> Path:
 def training_path() -> Path:
     """Return the path of the training cohort file (the 2015-2017 patients)."""
     return data_dir() / TRAINING_FILE
+
+
+def provenance_of(sha256: str) -> dict | None:
+    """Return the bundled cohort's provenance when a file's SHA-256 is the bundled training file's, else None."""
+    from icilens.model import file_sha256
+
+    return MSK_PROVENANCE if sha256 == file_sha256(training_path()) else None
 
 
 def decode_msk(raw: pd.DataFrame) -> pd.DataFrame:

@@ -4,7 +4,8 @@ Why this design:
 - Hospitals often lack genomic extras (HED, HLA LOH, FCNA, MSI, PD-L1) or blood values. Training
   rows are repeated with whole feature groups masked, so the trees learn what to do when a value
   is missing; LightGBM routes a missing value down its own learned branch and never reads it as 0.
-- Ten members trained on bootstrap samples of patients give a per-patient spread (the interval).
+- Ten members trained on bootstrap samples of patients give a per-patient spread (model disagreement).
+  The uncertainty shown to users is the range from missing inputs, with measured coverage (uncertainty.py).
 - Probabilities are Platt-calibrated on out-of-fold ensemble outputs inside the training data.
 - Models are stored only as LightGBM text plus a JSON card: a model file must never be code.
 """
@@ -30,9 +31,11 @@ from icilens.schema import (
     FIELD_BY_NAME,
     GENOMIC_EXTRAS,
     LORIS_FEATURES,
+    MISSING_SCENARIOS,
     OTHER_CANCER,
     SCHEMA_VERSION,
 )
+from icilens.uncertainty import describe_uncertainty
 
 CARD_FILE = "model_card.json"
 INTENDED_USE = (
@@ -49,6 +52,26 @@ LIMITATIONS = [
     "PD-L1 was recorded for a minority of patients; its effect is learned from few cases.",
     "Predicts objective response, not survival; a non-responder by RECIST may still benefit.",
 ]
+INTENDED_USERS = (
+    "Oncologists and translational researchers reviewing patients or cohorts before immune checkpoint therapy, "
+    "beside the clinical assessment and the tumour board; data scientists validating the model on their own cohorts."
+)
+MISSING_INPUT_HANDLING = (
+    "Any feature may be missing at use. LightGBM sends a missing value down the branch it learned for missing "
+    "values (training rows were repeated with realistic groups of features removed), so a missing value is never "
+    "read as 0. Each prediction lists its missing features and shows the range it could move to had they been "
+    "measured; LORIS is undefined when one of its six inputs is missing."
+)
+HOW_COMPUTED = (
+    "p = 1 / (1 + exp(-(slope * mean_m f_m(x) + intercept))): f_m is the raw log-odds of ensemble member m "
+    "(LightGBM text files listed under ensemble.files), slope and intercept are under calibration. Code: "
+    "icilens.model.Model.predict; explanations are exact TreeSHAP of the members' mean (icilens.explain), which "
+    "adds up to the raw log-odds before calibration."
+)
+NEXT_VALIDATION = (
+    "External validation at another centre, with TMB from its own assay and ICI given with chemotherapy, before "
+    "any clinical use; then a prospective study of whether the prediction changes decisions or outcomes."
+)
 MEMBERS = 10
 FOLDS = 5
 MASKED_COPIES = 3
@@ -251,7 +274,7 @@ class Model:
         return 1 / (1 + np.exp(-(slope * np.asarray(raw) + intercept)))
 
     def predict(self, frame: pd.DataFrame) -> Prediction:
-        """Return calibrated probabilities, the ensemble interval and the missing features per patient."""
+        """Return calibrated probabilities, the members' spread (disagreement) and the missing features per patient."""
         x = encode_features(frame)
         raws = np.vstack([b.predict(x, raw_score=True) for b in self.boosters])
         member_probabilities = self.calibrate(raws)
@@ -295,14 +318,18 @@ def _feature_card(frame: pd.DataFrame) -> list[dict]:
                 else None
             )
         entry["training_missing"] = int(frame[name].isna().sum())
+        entry["training_measured_share"] = round(float(frame[name].notna().mean()), 4)
         cards.append(entry)
     return cards
 
 
-def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohort") -> Model:
+def train_model(
+    frame: pd.DataFrame, data_sha256: str, source_name: str = "cohort", provenance: dict | None = None
+) -> Model:
     """Return a model trained on the patients of frame with an observed response.
 
-    Hyperparameters are chosen by patient-grouped cross-validation inside this data only.
+    Hyperparameters are chosen by patient-grouped cross-validation inside this data only. provenance
+    (where and when the patients were treated) goes into the card's data sources.
     """
     lightgbm = _lgb()
     labelled = frame[frame["response"].notna()].reset_index(drop=True)
@@ -345,7 +372,10 @@ def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohor
         "ensemble": {
             "members": MEMBERS,
             "files": [f"model_{m:02d}.txt" for m in range(MEMBERS)],
-            "interval": f"{INTERVAL_PERCENTILES[0]}th-{INTERVAL_PERCENTILES[1]}th percentile of the members' calibrated probabilities",
+            "disagreement": (
+                f"{INTERVAL_PERCENTILES[0]}th-{INTERVAL_PERCENTILES[1]}th percentile of the members' calibrated "
+                "probabilities: the spread of the ensemble, not a confidence interval"
+            ),
         },
         "calibration": {
             "method": "Platt scaling on out-of-fold ensemble log-odds",
@@ -354,14 +384,21 @@ def train_model(frame: pd.DataFrame, data_sha256: str, source_name: str = "cohor
         },
         "references": {"loris_recalibration": fit_loris_recalibration(labelled)},
         "intended_use": INTENDED_USE,
+        "intended_users": INTENDED_USERS,
+        "data_sources": provenance or {"training": source_name},
+        "missing_inputs": MISSING_INPUT_HANDLING,
+        "how_computed": HOW_COMPUTED,
         "limitations": LIMITATIONS,
+        "next_validation": NEXT_VALIDATION,
         "cross_validation": {
             "folds": FOLDS,
             "auc_all_features": round(roc_auc(y[original], oof[original]), 4),
             "auc_with_masking": round(roc_auc(y, oof), 4),
         },
     }
-    return Model(boosters=boosters, card=card)
+    model = Model(boosters=boosters, card=card)
+    card["uncertainty"] = describe_uncertainty(model, labelled, MISSING_SCENARIOS)
+    return model
 
 
 def save_model(model: Model, directory: Path | str) -> Path:

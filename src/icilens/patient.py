@@ -126,8 +126,10 @@ class PatientExplanation:
 
     patient_id: str
     probability: float
-    low: float
+    low: float  # model disagreement: the ensemble members' spread
     high: float
+    range_low: float  # where the probability would lie had the missing inputs been measured
+    range_high: float
     base_raw: float
     shap: np.ndarray  # log-odds, FEATURES order
     base_probability: float
@@ -155,6 +157,8 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         probability=float(final_p),
         low=float(scored["probability_low"]),
         high=float(scored["probability_high"]),
+        range_low=float(scored["range_low"]),
+        range_high=float(scored["range_high"]),
         base_raw=base_raw,
         shap=shap,
         base_probability=base_p,

@@ -1,26 +1,35 @@
-"""One table of predictions per cohort: model probability, interval, references, missing data."""
+"""One table of predictions per cohort: model probability, its uncertainty, references, missing data."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from icilens.datasets import load_training
 from icilens.model import Model
 from icilens.reference import compute_loris, flag_tmb_high, recalibrated_loris
 from icilens.schema import FEATURES
+from icilens.uncertainty import estimate_ranges
 
 
-def predict_cohort(model: Model, frame: pd.DataFrame, explain: bool = False, progress=None) -> pd.DataFrame:
+def predict_cohort(
+    model: Model, frame: pd.DataFrame, explain: bool = False, progress=None, donors: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return one row per patient, in input order, with the model's and the reference predictions.
 
-    With explain=True, adds model_output (log-odds), shap_base and one shap_<feature> column per
+    range_low/range_high bound where the probability would lie had the missing inputs been measured
+    (filled from donors, by default the bundled training cohort); probability_low/probability_high are
+    the ensemble members' disagreement. With explain=True, adds model_output (log-odds), shap_base and one shap_<feature> column per
     feature; shap_base plus the shap columns equals model_output.
     """
     prediction = model.predict(frame)
+    range_low, range_high = estimate_ranges(model, frame, load_training() if donors is None else donors)
     table = pd.DataFrame(
         {
             "patient_id": frame["patient_id"].astype(str).to_numpy(),
             "response_probability": prediction.probability,
+            "range_low": range_low,
+            "range_high": range_high,
             "probability_low": prediction.low,
             "probability_high": prediction.high,
             "loris_score": compute_loris(frame).to_numpy(),
@@ -61,8 +70,8 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
             "patient_id": predictions["patient_id"],
             "cancer_type": frame["cancer_type"].astype(object).fillna("missing").to_numpy(),
             "probability": predictions["response_probability"] * 100,
-            "interval_low": predictions["probability_low"] * 100,
-            "interval_high": predictions["probability_high"] * 100,
+            "range_low": predictions["range_low"] * 100,
+            "range_high": predictions["range_high"] * 100,
             "rank": rank,
             "percentile": percentile,
             "loris": predictions["loris_probability"] * 100,

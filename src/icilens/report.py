@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 
 from icilens import DISCLAIMER, __version__
+from icilens.model_card import summarise_card
 from icilens.patient import PatientExplanation, explain_patient, format_value
 from icilens.reference import LORIS_NAME
 from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.uncertainty import describe_range
 from icilens.validation import compare_with_loris
 
 GREEN, RED, BLUE, GREY = (27, 127, 95), (184, 67, 59), (59, 110, 168), (110, 110, 110)
@@ -147,8 +149,10 @@ def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) 
         0,
         5.5,
         _plain(
-            f"About {frequency} of 100 patients like this one respond. Model disagreement {explanation.low:.0%} to {explanation.high:.0%} "
-            f"(spread of the {len(model.boosters)}-model ensemble)."
+            f"About {frequency} of 100 patients like this one respond. "
+            + describe_range(explanation.range_low, explanation.range_high, _missing_count(scored), model.card)
+            + f" Model disagreement {explanation.low:.0%} to {explanation.high:.0%} "
+            f"(spread of the {len(model.boosters)}-model ensemble, not a confidence interval)."
         ),
         new_x="LMARGIN",
         new_y="NEXT",
@@ -241,27 +245,32 @@ def _inputs(pdf, row, notes: dict[str, str], explanation: PatientExplanation) ->
         pdf.cell(widths[2], 4.6, _plain(note)[:70], new_x="LMARGIN", new_y="NEXT")
 
 
+def _missing_count(scored: pd.Series) -> int:
+    names = scored.get("missing_features")
+    return len(names.split(";")) if isinstance(names, str) and names else 0
+
+
 def _model(pdf, model) -> None:
-    _section(pdf, "Model")
+    _section(pdf, "Model card in brief (TRIPOD+AI items)")
     card = model.card
-    training = card["training"]
-    lines = [
-        f"ICI Lens {__version__}; LightGBM {card['lightgbm_version']} ensemble of {len(model.boosters)} models, trained on "
-        f"{training['patients']} MSK patients treated in 2015-2017 (training data SHA-256 {training['sha256'][:12]}...)."
-    ]
-    validation = card.get("validation")
-    if validation:
-        auc = validation["overall"]["ICI Lens model"]["roc_auc"]
-        loris = validation["overall"][LORIS_NAME]["roc_auc"]
-        calibration = validation["calibration"]
-        lines.append(
-            f"Validated once on {validation['patients']} patients treated in 2018: ROC AUC {auc[0]:.3f} "
-            f"[{auc[1]:.3f}, {auc[2]:.3f}] (LORIS {loris[0]:.3f}); Brier {calibration['brier']:.3f}; calibration "
-            f"slope {calibration['slope']:.2f}."
-        )
-    lines.append("Limits: " + " ".join(card["limitations"][:3]))
-    for line in lines:
-        pdf.multi_cell(0, 4.6, _plain(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    pdf.multi_cell(
+        0,
+        4.2,
+        _plain(
+            f"ICI Lens {__version__}; LightGBM {card['lightgbm_version']}; training data SHA-256 {card['training']['sha256'][:12]}..."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    for item, text in summarise_card(card):
+        pdf.multi_cell(0, 4.2, _plain(f"{item}: {_first_sentences(text)}"), new_x="LMARGIN", new_y="NEXT")
+
+
+def _first_sentences(text: str, most: int = 2) -> str:
+    """Return the first sentences of a card item: the report stays short, the Model page has them all."""
+    sentences = text.split(". ")
+    return text if len(sentences) <= most else ". ".join(sentences[:most]) + "."
 
 
 def build_cohort_report(

@@ -1810,6 +1810,14 @@ SHORT_LABELS = {
 GENOMIC_EXTRAS = ("fcna", "hed", "hla_loh", "msi", "pdl1_tps")
 BLOOD_VALUES = ("albumin", "nlr", "platelets", "hgb")
 LORIS_FEATURES = ("tmb", "prior_systemic_therapy", "albumin", "nlr", "age", "cancer_type")
+# Realistic gaps in a hospital's data, each named by what is left: the features set missing to test them.
+MISSING_SCENARIOS = {
+    "all features": (),
+    "LORIS six only": tuple(f for f in FEATURES if f not in LORIS_FEATURES),
+    "no genomics but TMB": GENOMIC_EXTRAS,
+    "no blood values": BLOOD_VALUES,
+    "no TMB": ("tmb",),
+}
 
 _BRACKETS = re.compile(r"[\(\[\{].*?[\)\]\}]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -10,6 +10,8 @@ from icilens.metrics import (
     brier_score,
     calibration_slope_intercept,
     expected_calibration_error,
+    net_benefit,
+    net_benefit_treat_all,
     paired_difference_ci,
     pr_auc,
     roc_auc,
@@ -17,25 +19,12 @@ from icilens.metrics import (
 from icilens.model import Model
 from icilens.predictions import loris_recalibration
 from icilens.reference import LORIS_NAME, compute_loris, recalibrated_loris
-from icilens.schema import BLOOD_VALUES, FEATURES, FIELD_BY_NAME, GENOMIC_EXTRAS, LORIS_FEATURES
+from icilens.schema import BLOOD_VALUES, FEATURES, FIELD_BY_NAME, MISSING_SCENARIOS
+from icilens.uncertainty import drop_features, measure_coverage
 
 MIN_PATIENTS_PER_TYPE = 40
 N_BOOT = 1000
-SCENARIOS = {
-    "all features": (),
-    "LORIS six only": tuple(f for f in FEATURES if f not in LORIS_FEATURES),
-    "no genomics but TMB": GENOMIC_EXTRAS,
-    "no blood values": BLOOD_VALUES,
-    "no TMB": ("tmb",),
-}
-
-
-def drop_features(frame: pd.DataFrame, names) -> pd.DataFrame:
-    """Return a copy of frame with the named features set missing for every patient."""
-    out = frame.copy()
-    for name in names:
-        out[name] = pd.Series([None] * len(out), index=out.index, dtype=out[name].dtype)
-    return out
+SCENARIOS = MISSING_SCENARIOS
 
 
 def fit_logistic_baseline(train: pd.DataFrame):
@@ -89,8 +78,36 @@ def _with_ci(metric, y, p) -> list[float] | None:
     return None if np.isnan(values[0]) else [round(v, 4) for v in values]
 
 
-def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str = "validation cohort") -> dict:
-    """Return validation figures on a labelled cohort: [estimate, CI low, CI high] per metric and score."""
+UTILITY_THRESHOLDS = (0.1, 0.2, 0.3, 0.4)
+
+
+def _calibration_with_ci(y, p) -> dict:
+    """Return slope, intercept, Brier and ECE, each [estimate, CI low, CI high]."""
+    return {
+        "slope": _with_ci(lambda a, b: calibration_slope_intercept(a, b)[0], y, p),
+        "intercept": _with_ci(lambda a, b: calibration_slope_intercept(a, b)[1], y, p),
+        "brier": _with_ci(brier_score, y, p),
+        "expected_calibration_error": _with_ci(expected_calibration_error, y, p),
+    }
+
+
+def _net_benefit_with_ci(y, scores: dict) -> dict:
+    """Return net benefit [estimate, CI] per threshold for each probability score and for treating everyone."""
+    utility = {}
+    for t in UTILITY_THRESHOLDS:
+        entry = {name: _with_ci(lambda a, b, t=t: net_benefit(a, b, [t])[0], y, p) for name, p in scores.items()}
+        entry["treat all"] = _with_ci(lambda a, b, t=t: net_benefit_treat_all(a, [t])[0], y, np.zeros_like(y))
+        utility[f"{t:.0%}"] = entry
+    return utility
+
+
+def evaluate_model(
+    model: Model, frame: pd.DataFrame, baseline=None, label: str = "validation cohort", donors=None
+) -> dict:
+    """Return validation figures on a labelled cohort: [estimate, CI low, CI high] per metric and score.
+
+    donors (the training cohort) fill missing inputs when the coverage of the uncertainty range is measured.
+    """
     labelled = frame[frame["response"].notna()].reset_index(drop=True)
     y = labelled["response"].astype("float64").to_numpy()
     scores = _scores(model, labelled, baseline)
@@ -130,9 +147,11 @@ def evaluate_model(model: Model, frame: pd.DataFrame, baseline=None, label: str 
             "brier": round(brier_score(y, probability), 4),
             "expected_calibration_error": round(expected_calibration_error(y, probability), 4),
         },
+        "calibration_ci": _calibration_with_ci(y, probability),
+        "net_benefit": _net_benefit_with_ci(y, {n: scores[n] for n in ("ICI Lens model", LORIS_NAME)}),
         "per_cancer_type": per_type,
         "missing_feature_scenarios": scenarios,
-    }
+    } | ({"range_coverage": measure_coverage(model, labelled, donors, SCENARIOS)} if donors is not None else {})
 
 
 def format_report(report: dict) -> str:
@@ -159,6 +178,14 @@ def format_report(report: dict) -> str:
         lines.append(
             f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures[LORIS_NAME])}"
         )
+    if "net_benefit" in report:
+        lines += ["", "Net benefit by threshold:", net_benefit_table(report["net_benefit"]).to_string(index=False)]
+    if "range_coverage" in report:
+        lines += ["", "How often the range from missing inputs held the prediction made with the true values:"]
+        lines += [
+            f"  {name:22} {entry['coverage']:.0%} of {entry['patients']} (mean width {entry['mean_width_points']} points)"
+            for name, entry in report["range_coverage"].items()
+        ]
     return "\n".join(lines)
 
 
@@ -294,3 +321,36 @@ def feature_availability(card: dict) -> pd.DataFrame:
         for feature in card["features"]
     ]
     return pd.DataFrame(rows).sort_values("measured in training", kind="stable").reset_index(drop=True)
+
+
+def calibration_ci_text(calibration_ci: dict) -> str:
+    """Return the calibration measures with their CIs as one line of text."""
+    names = {"slope": "slope", "intercept": "intercept", "brier": "Brier", "expected_calibration_error": "ECE"}
+    return "; ".join(f"{label} {_ci_text(calibration_ci.get(key))}" for key, label in names.items())
+
+
+def net_benefit_table(net_benefit: dict) -> pd.DataFrame:
+    """Return net benefit per threshold (rows) and strategy (columns), each 'estimate [CI]'."""
+    return pd.DataFrame(
+        [
+            {"threshold": threshold} | {name: _ci_text(v) for name, v in entry.items()}
+            for threshold, entry in net_benefit.items()
+        ]
+    )
+
+
+def coverage_table(card: dict) -> pd.DataFrame:
+    """Return, per missing-input scenario, how often the range held the measured prediction and its mean width."""
+    sources = {
+        "training": card.get("uncertainty", {}).get("training_coverage", {}),
+        "validation": card.get("validation", {}).get("range_coverage", {}),
+    }
+    rows = []
+    for scenario in sources["training"] | sources["validation"]:
+        row = {"inputs removed": scenario}
+        for source, coverage in sources.items():
+            entry = coverage.get(scenario)
+            row[f"held ({source})"] = f"{entry['coverage']:.0%}" if entry else "n/a"
+            row[f"mean width ({source}, points)"] = f"{entry['mean_width_points']:.1f}" if entry else "n/a"
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+
+from icilens.datasets import load_training
+from icilens.predictions import predict_cohort
+from icilens.schema import FEATURES, MISSING_SCENARIOS
+from icilens.uncertainty import describe_range, drop_features, estimate_ranges, measure_coverage
+
+
+@pytest.fixture(scope="module")
+def training():
+    return load_training()
+
+
+def test_range_holds_the_prediction_and_is_a_point_when_nothing_is_missing(default_model, demo_frame, training):
+    low, high = estimate_ranges(default_model, demo_frame, training)
+    point = default_model.predict(demo_frame).probability
+    assert np.all((low <= point) & (point <= high))
+    complete = demo_frame[list(FEATURES)].notna().all(axis=1).to_numpy()
+    assert complete.any()
+    assert np.array_equal(low[complete], high[complete])
+
+
+def test_range_widens_when_tmb_is_missing(default_model, demo_frame, training):
+    low, high = estimate_ranges(default_model, demo_frame, training)
+    low_without, high_without = estimate_ranges(default_model, drop_features(demo_frame, ["tmb"]), training)
+    assert np.mean(high_without - low_without) > 5 * np.mean(high - low)
+    assert np.mean(high_without - low_without) > 0.1  # more than 10 points on average
+
+
+def test_a_patients_range_does_not_depend_on_the_rest_of_the_cohort(default_model, demo_frame, training):
+    reduced = drop_features(demo_frame, ["tmb"])
+    low, high = estimate_ranges(default_model, reduced, training)
+    alone = estimate_ranges(default_model, reduced.iloc[[42]], training)
+    assert (alone[0][0], alone[1][0]) == pytest.approx((low[42], high[42]), abs=1e-12)
+
+
+def test_card_coverage_is_reproduced_and_meets_its_target(default_model, demo_frame, training):
+    card = default_model.card
+    measured = measure_coverage(default_model, demo_frame, training, MISSING_SCENARIOS)
+    assert measured == card["validation"]["range_coverage"]
+    target = card["uncertainty"]["target_coverage"]
+    # The draw level is chosen on training, where the target must hold; on new patients it may slip a little.
+    assert min(e["coverage"] for e in card["uncertainty"]["training_coverage"].values()) >= target
+    assert all(entry["coverage"] >= target - 0.05 for entry in measured.values())
+
+
+def test_predictions_carry_the_range(default_model, demo_frame):
+    table = predict_cohort(default_model, drop_features(demo_frame.head(20), ["tmb"]))
+    assert (table["range_low"] <= table["response_probability"]).all()
+    assert (table["range_high"] >= table["response_probability"]).all()
+    assert (table["range_high"] - table["range_low"]).mean() > 0.05
+
+
+def test_range_sentence_states_its_measured_coverage(default_model):
+    card = default_model.card
+    sentence = describe_range(0.2, 0.35, 2, card)
+    assert "between 20% and 35%" in sentence and "2 missing inputs" in sentence
+    held = [e["coverage"] for e in card["validation"]["range_coverage"].values()]
+    assert f"{min(held):.0%} to {max(held):.0%}" in sentence
+    assert describe_range(0.3, 0.3, 0, card).startswith("Every input measured")
+    assert "no measured coverage" in describe_range(0.2, 0.4, 1, {})
