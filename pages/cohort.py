@@ -32,6 +32,7 @@ with ui.guarded("loading the cohort"):
         ui.load_demo_cohort()
         st.rerun()
     demo_column.caption("Real, de-identified patients from Chowell et al., Nature Biotechnology 2022 (GPL-3.0).")
+    demo_column.page_link(page("one_patient"), label="Or enter one patient by hand", icon=":material/person_add:")
     upload = upload_column.file_uploader(
         "Or upload your cohort: one row per patient (CSV, TSV, XLSX or Parquet)",
         type=["csv", "tsv", "txt", "xlsx", "parquet"],
@@ -102,75 +103,86 @@ with ui.guarded("showing the cohort"):
         )
 
     with mapping_tab:
-        table = result.table
-        if len(table.sheets) > 1:
-            sheet = st.selectbox("Sheet", table.sheets, index=table.sheets.index(table.sheet), key="sheet")
-            if sheet != table.sheet:
-                ui.remap_cohort(sheet=sheet)
-                st.rerun()
-        where = f"sheet {table.sheet!r}, " if table.sheet else ""
-        st.caption(
-            f"Header found on {where}row {table.header_row} of {table.name}. Every column is listed with what it was "
-            "taken for and why; change 'maps to', tick 'accept' or set the unit, then apply."
-        )
-        if result.suggestions and st.button(
-            f"Accept all {len(result.suggestions)} suggestions", key="accept_suggestions", icon=":material/done_all:"
-        ):
-            ui.remap_cohort(accept_all(result))
-            st.rerun()
-        before = mapping_table(result)
-        edited = st.data_editor(
-            before,
-            key="mapping_editor",
-            hide_index=True,
-            width="stretch",
-            disabled=["column in file", "suggested", "confidence", "why", "examples"],
-            column_config={
-                "column in file": st.column_config.TextColumn(width="medium"),
-                "maps to": st.column_config.SelectboxColumn(
-                    options=field_options(), format_func=describe_option, width="medium"
-                ),
-                "accept": st.column_config.CheckboxColumn(help="Use the suggested field for this column"),
-                "suggested": st.column_config.TextColumn(help="A field intake thinks likely, not used until accepted"),
-                "why": st.column_config.TextColumn(width="large"),
-                "unit": st.column_config.SelectboxColumn(options=unit_options(), help="The unit the values are in"),
-            },
-        )
-        if st.button("Apply changes", key="apply_table", type="primary"):
-            mapping, units = read_edits(before, edited)
-            ui.remap_cohort(mapping, units)
-            st.rerun()
-
-        st.markdown("**Or change one column**")
-        options = field_options()
-        pick, target, apply = st.columns([2, 2, 1], vertical_alignment="bottom")
-        header = pick.selectbox("Column in the file", list(result.mapping), key="fix_column")
-        current = result.mapping.get(header) or NOT_USED
-        field = target.selectbox(
-            "Maps to", options, index=options.index(current), key=f"fix_target_{header}", format_func=describe_option
-        )
-        if apply.button("Apply", key="apply_mapping"):
-            ui.remap_cohort({header: None if field == NOT_USED else field})
-            st.rerun()
-
-        st.markdown("**One value for every patient**")
-        st.caption("For a single-disease or single-drug export without that column: recorded as a finding.")
-        name_col, value_col, set_col = st.columns([2, 2, 1], vertical_alignment="bottom")
-        set_field = name_col.selectbox("Field", FEATURES, key="set_field", format_func=describe_option)
-        spec = FIELD_BY_NAME[set_field]
-        if spec.categories:
-            set_value = value_col.selectbox("Value", spec.categories, key=f"set_value_{set_field}")
+        if cohort.entered:
+            st.info("These patients were entered by hand: there is no file and no column mapping.")
         else:
-            set_value = value_col.text_input(f"Value ({spec.unit})", key=f"set_value_{set_field}")
-        if set_col.button("Set", key="set_for_all") and str(set_value).strip():
-            ui.remap_cohort(set_values={set_field: str(set_value)})
-            st.rerun()
-        for name, value in cohort.choices.set_values.items():
-            label, clear = st.columns([4, 1], vertical_alignment="center")
-            label.caption(f"{FIELD_BY_NAME[name].label} = {ui.escape_markdown(value)} for every patient")
-            if clear.button("Clear", key=f"clear_set_{name}"):
-                ui.remap_cohort(set_values={name: None})
+            table = result.table
+            if len(table.sheets) > 1:
+                sheet = st.selectbox("Sheet", table.sheets, index=table.sheets.index(table.sheet), key="sheet")
+                if sheet != table.sheet:
+                    ui.remap_cohort(sheet=sheet)
+                    st.rerun()
+            where = f"sheet {table.sheet!r}, " if table.sheet else ""
+            st.caption(
+                f"Header found on {where}row {table.header_row} of {table.name}. Every column is listed with what it was "
+                "taken for and why; change 'maps to', tick 'accept' or set the unit, then apply."
+            )
+            if result.suggestions and st.button(
+                f"Accept all {len(result.suggestions)} suggestions",
+                key="accept_suggestions",
+                icon=":material/done_all:",
+            ):
+                ui.remap_cohort(accept_all(result))
                 st.rerun()
+            before = mapping_table(result)
+            edited = st.data_editor(
+                before,
+                key="mapping_editor",
+                hide_index=True,
+                width="stretch",
+                disabled=["column in file", "suggested", "confidence", "why", "examples"],
+                column_config={
+                    "column in file": st.column_config.TextColumn(width="medium"),
+                    "maps to": st.column_config.SelectboxColumn(
+                        options=field_options(), format_func=describe_option, width="medium"
+                    ),
+                    "accept": st.column_config.CheckboxColumn(help="Use the suggested field for this column"),
+                    "suggested": st.column_config.TextColumn(
+                        help="A field intake thinks likely, not used until accepted"
+                    ),
+                    "why": st.column_config.TextColumn(width="large"),
+                    "unit": st.column_config.SelectboxColumn(options=unit_options(), help="The unit the values are in"),
+                },
+            )
+            if st.button("Apply changes", key="apply_table", type="primary"):
+                mapping, units = read_edits(before, edited)
+                ui.remap_cohort(mapping, units)
+                st.rerun()
+
+            st.markdown("**Or change one column**")
+            options = field_options()
+            pick, target, apply = st.columns([2, 2, 1], vertical_alignment="bottom")
+            header = pick.selectbox("Column in the file", list(result.mapping), key="fix_column")
+            current = result.mapping.get(header) or NOT_USED
+            field = target.selectbox(
+                "Maps to",
+                options,
+                index=options.index(current),
+                key=f"fix_target_{header}",
+                format_func=describe_option,
+            )
+            if apply.button("Apply", key="apply_mapping"):
+                ui.remap_cohort({header: None if field == NOT_USED else field})
+                st.rerun()
+
+            st.markdown("**One value for every patient**")
+            st.caption("For a single-disease or single-drug export without that column: recorded as a finding.")
+            name_col, value_col, set_col = st.columns([2, 2, 1], vertical_alignment="bottom")
+            set_field = name_col.selectbox("Field", FEATURES, key="set_field", format_func=describe_option)
+            spec = FIELD_BY_NAME[set_field]
+            if spec.categories:
+                set_value = value_col.selectbox("Value", spec.categories, key=f"set_value_{set_field}")
+            else:
+                set_value = value_col.text_input(f"Value ({spec.unit})", key=f"set_value_{set_field}")
+            if set_col.button("Set", key="set_for_all") and str(set_value).strip():
+                ui.remap_cohort(set_values={set_field: str(set_value)})
+                st.rerun()
+            for name, value in cohort.choices.set_values.items():
+                label, clear = st.columns([4, 1], vertical_alignment="center")
+                label.caption(f"{FIELD_BY_NAME[name].label} = {ui.escape_markdown(value)} for every patient")
+                if clear.button("Clear", key=f"clear_set_{name}"):
+                    ui.remap_cohort(set_values={name: None})
+                    st.rerun()
 
     with findings_tab:
         st.caption(" · ".join(f"{counts[s]} {s}" for s in SEVERITIES))

@@ -11,7 +11,13 @@ from icilens.report import build_patient_report, input_notes
 from icilens.schema import FEATURES
 from icilens.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
 from icilens.summary import summarise_cohort
-from icilens.ui.resources import cohort_predictions, default_model, patient_table, training_reference
+from icilens.ui.resources import (
+    cohort_predictions,
+    default_model,
+    patient_table,
+    training_probabilities,
+    training_reference,
+)
 from icilens.ui.whatif import what_if_inputs
 from icilens.uncertainty import describe_range
 from icilens.validation import compare_with_loris
@@ -84,9 +90,17 @@ with ui.guarded("explaining this patient"):
     missing_count = int(frame.iloc[row_index][list(FEATURES)].isna().sum())
     st.caption(describe_range(explanation.range_low, explanation.range_high, missing_count, model.card))
     st.caption(compare_with_loris(model.card.get("validation", {})))
-    metrics[1].metric(
-        "Cohort response rate", "not recorded" if summary.response_rate is None else f"{summary.response_rate:.0%}"
-    )
+    if cohort.entered:  # no cohort to compare with: the training patients take its place
+        share = float((training_probabilities() < explanation.probability).mean())
+        metrics[1].metric(
+            "Among training patients",
+            f"above {share:.0%}",
+            help="Share of the 964 training patients with a lower predicted response",
+        )
+    else:
+        metrics[1].metric(
+            "Cohort response rate", "not recorded" if summary.response_rate is None else f"{summary.response_rate:.0%}"
+        )
     metrics[2].metric("Training response rate", f"{training_rate:.0%}", help="964 MSK patients treated in 2015-2017")
     loris = scored["loris_probability"]
     metrics[3].metric(

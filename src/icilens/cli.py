@@ -170,6 +170,10 @@ def _predict(args: argparse.Namespace) -> int:
     from icilens.export import write_csv
     from icilens.predictions import predict_cohort
 
+    if args.patient is not None:
+        return _predict_one(args)
+    if args.cohort is None or args.out is None:
+        return _fail("predict needs a cohort file and --out, or one patient with --patient 'tmb=12.5,...'.")
     problem = _output_problem(args, [args.cohort])
     if problem:
         return _fail(problem)
@@ -182,6 +186,29 @@ def _predict(args: argparse.Namespace) -> int:
     if failed is not None:
         return failed
     print(f"{len(table)} predictions written to {args.out}")
+    return 0
+
+
+def _predict_one(args: argparse.Namespace) -> int:
+    """Predict one patient given on the command line, read by the same intake as a file; print it."""
+    from icilens.entry import check_patient, next_entry_id, parse_patient_option
+    from icilens.model import default_model_dir, load_model
+    from icilens.patient import explain_patient, format_prediction
+
+    if args.cohort is not None:
+        return _fail("give either a cohort file or --patient, not both.")
+    try:
+        values, units = parse_patient_option(args.patient)
+        model = load_model(args.model or default_model_dir())
+    except (ValueError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    check = check_patient({"patient_id": next_entry_id([]), **values}, units)
+    if check.result is None:
+        return _fail(
+            "the patient's values were refused:\n" + "\n".join(f"  {n}: {why}" for n, why in check.problems.items())
+        )
+    explanation = explain_patient(model, check.result.frame)
+    print(format_prediction(explanation, model.card, explain=args.explain))
     return 0
 
 
@@ -247,11 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(run=_train)
 
     predict = commands.add_parser("predict", help="predict response for every patient of a cohort")
-    predict.add_argument("cohort", help="CSV, TSV, XLSX or Parquet cohort")
-    predict.add_argument("--out", required=True, help="CSV file to write")
+    predict.add_argument("cohort", nargs="?", help="CSV, TSV, XLSX or Parquet cohort")
+    predict.add_argument("--out", help="CSV file to write (with a cohort)")
+    predict.add_argument(
+        "--patient",
+        metavar="'FEATURE=VALUE,...'",
+        help="one patient instead of a file, e.g. 'cancer_type=NSCLC,tmb=12.5,albumin=39 g/L' (a unit after a space)",
+    )
     predict.add_argument("--model", help="model folder (default: the bundled model)")
     predict.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    predict.add_argument("--explain", action="store_true", help="add log-odds output and SHAP values per feature")
+    predict.add_argument(
+        "--explain",
+        action="store_true",
+        help="add log-odds output and SHAP values per feature (with --patient: print them)",
+    )
     _intake_options(predict)
     predict.set_defaults(run=_predict)
 

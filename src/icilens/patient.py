@@ -130,6 +130,10 @@ class PatientExplanation:
     high: float
     range_low: float  # where the probability would lie had the missing inputs been measured
     range_high: float
+    missing: list[str]  # model features without a value
+    loris: float  # LORIS recalibrated to a probability (NaN when one of its inputs is missing)
+    loris_score: float  # the published raw LORIS score
+    tmb_high: bool | None
     base_raw: float
     shap: np.ndarray  # log-odds, FEATURES order
     base_probability: float
@@ -159,6 +163,10 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         high=float(scored["probability_high"]),
         range_low=float(scored["range_low"]),
         range_high=float(scored["range_high"]),
+        missing=[name for name in FEATURES if pd.isna(row[name])],
+        loris=float(scored["loris_probability"]),
+        loris_score=float(scored["loris_score"]),
+        tmb_high=None if pd.isna(scored["tmb_high"]) else bool(scored["tmb_high"]),
         base_raw=base_raw,
         shap=shap,
         base_probability=base_p,
@@ -167,3 +175,41 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         drivers=describe_drivers(row, points),
         notes=review_inputs(row, points, model.card),
     )
+
+
+def format_prediction(explanation: PatientExplanation, card: dict, explain: bool = False) -> str:
+    """Return one patient's prediction as plain text: probability, range, references, and the contributions."""
+    from icilens.uncertainty import describe_range
+
+    tmb = {None: "unknown (TMB missing)", True: "yes", False: "no"}[explanation.tmb_high]
+    loris = (
+        "not computable: one of its six inputs is missing"
+        if np.isnan(explanation.loris)
+        else f"{explanation.loris:.0%} (published raw score {explanation.loris_score:.2f}, not a probability)"
+    )
+    lines = [
+        f"Predicted response: {explanation.probability:.1%} (about {round(explanation.probability * 100)} of 100 "
+        "patients like this one respond)",
+        describe_range(explanation.range_low, explanation.range_high, len(explanation.missing), card),
+        f"Model disagreement: {explanation.low:.0%} to {explanation.high:.0%} (ensemble spread, not a confidence interval)",
+        f"LORIS (recalibrated): {loris}",
+        f"TMB >= 10 mut/Mb: {tmb}",
+        "Missing inputs: " + (", ".join(FIELD_BY_NAME[n].label for n in explanation.missing) or "none"),
+        *[f"- {sentence}" for sentence in explanation.drivers],
+    ]
+    if explain:
+        lines += [
+            "",
+            f"Contributions, from the average patient ({explanation.base_probability:.1%}) to this one:",
+            f"{'feature = value':58} {'points':>8} {'log-odds':>9}",
+        ]
+        order = np.argsort(-np.abs(explanation.points), kind="stable")
+        lines += [
+            f"{explanation.labels[i][:58]:58} {explanation.points[i] * 100:+8.2f} {explanation.shap[i]:+9.4f}"
+            for i in order
+        ]
+        lines.append(
+            f"{'sum':58} {explanation.points.sum() * 100:+8.2f} {explanation.shap.sum():+9.4f} "
+            f"(log-odds {explanation.base_raw:+.4f} -> {explanation.base_raw + explanation.shap.sum():+.4f} before calibration)"
+        )
+    return "\n".join(lines)

@@ -166,3 +166,28 @@ def test_an_unknown_patient_link_shows_no_patient(server, page):
     page.get_by_role("button", name=DEMO_BUTTON).click()
     expect(page.get_by_text("is not in this cohort", exact=False)).to_be_visible(timeout=60_000)
     expect(_metric(page, "Predicted response")).to_have_count(0)
+
+
+def test_one_patient_by_hand_is_refused_when_implausible_then_predicted_with_its_report(server, page):
+    page.goto(f"{server.url}/one_patient")
+    page.get_by_role("combobox", name="Cancer type (required)").click()
+    page.get_by_role("option", name="Melanoma", exact=True).click()
+    page.get_by_role("textbox", name="Tumour mutational burden (mut/Mb)").fill("18")
+    page.get_by_role("textbox", name="Serum albumin").fill("41")
+    page.get_by_role("textbox", name="Age at ICI start (years)").fill("467")
+    page.get_by_role("button", name="Predict").click()
+    expect(page.get_by_text("467: outside the plausible range 10 to 110 years.")).to_be_visible()
+    expect(page.get_by_text("41 g/dL: value looks like g/L, not g/dL")).to_be_visible()
+    assert "/patient" not in page.url
+
+    page.get_by_role("textbox", name="Age at ICI start (years)").fill("71")
+    page.get_by_role("combobox", name="Unit").nth(2).click()  # PD-L1's, FCNA's, then albumin's unit
+    page.get_by_role("option", name="g/L", exact=True).click()
+    page.get_by_role("button", name="Predict").click()
+    expect(page.get_by_role("heading", name="Patient entered-1")).to_be_visible()
+    assert page.url.endswith("/patient?id=entered-1")  # the id, never a value, enters the URL
+    expect(page.get_by_text("Why this prediction", exact=False).first).to_be_visible()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Patient report (PDF)").click()
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+    assert "Traceback" not in page.content()

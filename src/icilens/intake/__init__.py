@@ -249,7 +249,15 @@ def _convert_column(match: ColumnMatch, table: RawTable, findings: Findings) -> 
         unit = _column_unit(match, spec, numbers, findings)
         if spec.units and unit is None:
             return None
-        numbers = convert_units(spec, numbers, unit, f"unit from the {match.unit_source}:", rows, header, findings)
+        numbers = convert_units(
+            spec,
+            numbers,
+            unit,
+            "unit you chose:" if match.unit_source == "you" else f"unit from the {match.unit_source}:",
+            rows,
+            header,
+            findings,
+        )
         return reject_implausible(spec, numbers, rows, header, findings)
     if spec.kind in (BINARY, CATEGORY, EVENT):
         return parse_categories(spec, cells, rows, header, findings, match.codes or None)

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[3]
 APP = ROOT / "app.py"
 PAGES = (
     ("cohort", "Cohort", ":material/upload_file:"),
+    ("one_patient", "One patient", ":material/person_add:"),
     ("patients", "Patients", ":material/groups:"),
     ("patient", "Patient", ":material/person:"),
     ("explanations", "Explanations", ":material/insights:"),

@@ -47,6 +47,8 @@ def warn_missing_features(cohort: Cohort, card: dict) -> None:
     """Show, before any prediction, what the cohort's missing key features cost (from the model card)."""
     from icilens.validation import missing_feature_costs
 
+    if cohort.entered:  # a patient entered by hand has its own range from missing inputs instead
+        return
     for sentence in missing_feature_costs(cohort.result.frame, card.get("validation", {})):
         st.warning(sentence, icon=":material/warning:")
 

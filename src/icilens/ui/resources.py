@@ -59,6 +59,14 @@ def training_reference() -> tuple[pd.DataFrame, np.ndarray]:
     return frame, np.abs(shap).mean(axis=0)
 
 
+@st.cache_data(show_spinner=False)
+def training_probabilities() -> np.ndarray:
+    """Return the model's predicted response for each bundled training patient (public data)."""
+    from icilens.datasets import load_training
+
+    return default_model().predict(load_training()).probability
+
+
 INTERACTION_SAMPLE = 300
 
 

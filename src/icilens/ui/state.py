@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
 from icilens.datasets import demo_path
+from icilens.entry import append_patients
 from icilens.intake import IntakeResult, build_cohort, read_table
 
 _KEY = "icilens_cohort"
+ENTERED_LABEL = "Patients entered by hand"
 
 
 @dataclass
@@ -21,6 +23,14 @@ class Cohort:
     is_demo: bool
     data: bytes
     choices: Choices = field(default_factory=lambda: Choices())
+    entered: bool = False  # patients entered by hand, no file behind them
+    added: IntakeResult | None = None  # patients entered by hand and added to a file's cohort
+
+    @property
+    def entered_ids(self) -> list[str]:
+        """Return the ids of the patients entered by hand in this cohort, in order of entry."""
+        frame = self.result.frame if self.entered else (self.added.frame if self.added is not None else None)
+        return [] if frame is None else frame["patient_id"].astype(str).tolist()
 
 
 @dataclass
@@ -66,7 +76,33 @@ def remap_cohort(
         units={**choices.units, **(units or {})},
         set_values={k: v for k, v in values.items() if v is not None},
     )
-    return _store(cohort.data, table.name, sheet or table.sheet, merged, cohort.label, cohort.is_demo)
+    if cohort.entered:
+        raise RuntimeError("patients entered by hand have no file to re-read")
+    rebuilt = _store(cohort.data, table.name, sheet or table.sheet, merged, cohort.label, cohort.is_demo)
+    if cohort.added is not None:  # the patients entered by hand stay in the cohort
+        rebuilt = replace(rebuilt, result=append_patients(rebuilt.result, cohort.added, from_file=True))
+        rebuilt.added = cohort.added
+        st.session_state[_KEY] = rebuilt
+    return rebuilt
+
+
+def add_entered_patient(entered: IntakeResult, into_loaded: bool) -> Cohort:
+    """Put a checked patient entered by hand into the session and return the cohort now shown.
+
+    into_loaded adds it to the file's cohort loaded in this session; otherwise it joins the patients
+    entered by hand (replacing a file's cohort, if one was loaded).
+    """
+    cohort = current_cohort()
+    if into_loaded and cohort is not None and not cohort.entered:
+        added = entered if cohort.added is None else append_patients(cohort.added, entered, from_file=False)
+        updated = replace(cohort, result=append_patients(cohort.result, entered, from_file=True), added=added)
+    elif cohort is not None and cohort.entered:
+        updated = replace(cohort, result=append_patients(cohort.result, entered, from_file=False))
+    else:
+        clear_cohort()
+        updated = Cohort(result=entered, label=ENTERED_LABEL, is_demo=False, data=b"", entered=True)
+    st.session_state[_KEY] = updated
+    return updated
 
 
 def clear_cohort() -> None:

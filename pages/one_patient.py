@@ -1,0 +1,35 @@
+"""One patient page: enter one patient's values by hand, and compare the patients entered in this session."""
+
+import streamlit as st
+
+from icilens import DISCLAIMER, ui
+from icilens.entry import compare_patients
+from icilens.patient import explain_patient
+from icilens.ui.navigation import page
+from icilens.ui.patient_form import show_patient_form
+from icilens.ui.resources import cohort_predictions, default_model
+
+ui.setup_page("One patient")
+st.title("One patient")
+st.caption(
+    "Enter what you know about one patient, in the units your hospital uses: the prediction, its explanation "
+    f"and the PDF report open on the Patient page. The values stay in this session only and never enter a URL. "
+    f"{DISCLAIMER}"
+)
+
+with ui.guarded("reading the entered patient"):
+    show_patient_form()
+
+cohort = ui.current_cohort()
+if cohort is not None and cohort.entered_ids:
+    with ui.guarded("comparing the patients entered by hand"):
+        st.subheader("Patients entered in this session", anchor=False)
+        model = default_model()
+        predictions = cohort_predictions(cohort)
+        ids = predictions["patient_id"]
+        rows = [int((ids == pid).to_numpy().argmax()) for pid in cohort.entered_ids]
+        explanations = [explain_patient(model, cohort.result.frame.iloc[[row]], predictions.iloc[row]) for row in rows]
+        st.dataframe(compare_patients(explanations), hide_index=True, width="stretch", key="entered_table")
+        chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key="entered_open")
+        if chosen is not None:
+            st.switch_page(page("patient"), query_params={"id": chosen})
