@@ -43,7 +43,7 @@ def free_port() -> int:
 
 
 def start_server(wait: bool = True) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on a free localhost port; return the process and its URL."""
+    """Start `streamlit run serve.py` on a free localhost port; return the process and its URL."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -51,7 +51,7 @@ def start_server(wait: bool = True) -> tuple[subprocess.Popen, str]:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),
             "--server.port",
             str(port),
             "--server.address",

@@ -48,10 +48,15 @@ with ui.guarded("loading the cohort"):
         "tab clears it, and nothing is written to disk. Keep the file to open it again."
     )
     template_csv, template_xlsx, _ = upload_column.columns([1, 1, 2])
-    template_csv.download_button("Template (CSV)", lambda: ui.template_bytes("csv"), "icilens_template.csv", "text/csv")
+    template_csv.download_button(
+        "Template (CSV)",
+        ui.guard_download("the template", lambda: ui.template_bytes("csv")),
+        "icilens_template.csv",
+        "text/csv",
+    )
     template_xlsx.download_button(
         "Template (XLSX)",
-        lambda: ui.template_bytes("xlsx"),
+        ui.guard_download("the template", lambda: ui.template_bytes("xlsx")),
         "icilens_template.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -193,7 +198,10 @@ with ui.guarded("showing the cohort"):
 
     st.download_button(
         "Cohort report (HTML)",
-        lambda: cohort_report(result, predict_cohort(model, result.frame, explain=True), cohort.label),
+        ui.guard_download(
+            "the cohort report",
+            lambda: cohort_report(result, predict_cohort(model, result.frame, explain=True), cohort.label),
+        ),
         "icilens_cohort_report.html",
         "text/html",
         key="cohort_report",

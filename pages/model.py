@@ -121,5 +121,9 @@ with ui.guarded("showing the model card"):
     st.subheader("What the model cannot do")
     st.markdown("\n".join(f"- {limit}" for limit in card["limitations"]))
     st.download_button(
-        "Download the model card (JSON)", json.dumps(card, indent=2), "model_card.json", "application/json"
+        "Download the model card (JSON)",
+        ui.guard_download("the model card", lambda: json.dumps(card, indent=2)),
+        "model_card.json",
+        "application/json",
+        on_click="ignore",
     )

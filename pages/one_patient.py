@@ -32,4 +32,4 @@ if cohort is not None and cohort.entered_ids:
         st.dataframe(compare_patients(explanations), hide_index=True, width="stretch", key="entered_table")
         chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key="entered_open")
         if chosen is not None:
-            st.switch_page(page("patient"), query_params={"id": chosen})
+            st.switch_page(page("patient"), query_params={"id": ui.link_key(chosen)})

@@ -30,9 +30,10 @@ with ui.guarded("explaining this patient"):
     ui.warn_missing_features(cohort, model.card)
     predictions = cohort_predictions(cohort)
     order = patient_table(cohort).sort_values("rank")["patient_id"].tolist()
-    requested = st.query_params.get("id")
-    if requested is not None and requested not in order:
-        ui.patient_not_found(requested, order)  # never shows another patient in its place
+    key = st.query_params.get("id")
+    requested = None if key is None else ui.patient_for_key(key, order)
+    if key is not None and requested is None:
+        ui.patient_not_found(order)  # never shows another patient in its place
     last = st.session_state.get(ui.LAST_PATIENT)
     patient_id = requested or (last if last in order else order[0])
     if requested is None and last not in order:
@@ -66,7 +67,7 @@ with ui.guarded("explaining this patient"):
         on_change=ui.open_picked_patient,
         args=(f"pick_{patient_id}",),
     )
-    st.query_params["id"] = patient_id
+    st.query_params["id"] = ui.link_key(patient_id)
     st.caption(DISCLAIMER)
 
     frame = cohort.result.frame
@@ -124,8 +125,10 @@ with ui.guarded("explaining this patient"):
     )
     st.download_button(
         "Patient report (PDF)",
-        lambda: build_patient_report(model, patient, scored, notes, cohort.label),
-        f"icilens_patient_{ui.file_stem(patient_id)}.pdf",
+        ui.guard_download(
+            "the patient report", lambda: build_patient_report(model, patient, scored, notes, cohort.label)
+        ),
+        f"icilens_{ui.patient_file_stem(patient_id)}.pdf",
         "application/pdf",
         key="patient_report",
         on_click="ignore",

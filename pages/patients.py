@@ -80,10 +80,12 @@ with ui.guarded("scoring the cohort"):
         f"Prepare all {len(table)} patient reports",
         "patient_reports",
         "icilens_patient_reports.zip",
-        lambda: patient_reports(cohort.result, model, cohort_predictions(cohort), cohort.label),
+        lambda: patient_reports(
+            cohort.result, model, cohort_predictions(cohort), cohort.label, name_of=ui.patient_file_stem
+        ),
     )
     chosen = selection.selection.rows if selection else []
     if chosen:
         # A fresh table next time: the old selection must not reopen this patient on return.
         st.session_state["patients_table_round"] = st.session_state.get("patients_table_round", 0) + 1
-        st.switch_page(page("patient"), query_params={"id": shown.iloc[chosen[0]]["patient_id"]})
+        st.switch_page(page("patient"), query_params={"id": ui.link_key(shown.iloc[chosen[0]]["patient_id"])})

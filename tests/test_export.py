@@ -31,6 +31,19 @@ def test_csv_and_xlsx_carry_the_neutralised_cells():
     assert workbook["about"]["note"].iloc[0] == "note"
 
 
+@pytest.mark.parametrize("look_alike", ["＝HYPERLINK(1)", "﹦1+1", "＋1", "－2", "−2+3", "＠SUM(A1)"])
+def test_unicode_look_alikes_of_formula_signs_are_neutralised(look_alike):
+    safe = export.neutralise_formulas(pd.DataFrame({look_alike: [look_alike, "ok"]}))
+    assert safe.iloc[0, 0] == "'" + look_alike and safe.iloc[1, 0] == "ok"
+    assert safe.columns[0] == "'" + look_alike
+
+
+def test_xlsx_holds_ids_with_control_characters():
+    table = pd.DataFrame({"patient_id": ["MRN\x07-1", "MRN-2"], "value": [1.0, 2.0]})
+    data = pd.read_excel(io.BytesIO(export.table_to_xlsx(table)))
+    assert data["patient_id"].tolist() == ["MRN\ufffd-1", "MRN-2"]
+
+
 def test_html_is_self_contained():
     html = export.figure_to_html(plot_icon_array(0.3))
     assert b"<html>" in html[:100] and b"plotly" in html and len(html) > 1_000_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import threading
+import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,14 +23,35 @@ class ExportUnavailable(RuntimeError):
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """Return a copy where text cells that a spreadsheet would run as a formula start with an apostrophe.
 
-    Numbers stay numbers: only text cells beginning with =, +, -, @, tab or carriage return change.
+    Numbers stay numbers: only text cells beginning with =, +, -, @, tab or carriage return change, or with
+    a character a spreadsheet may fold into one of them (full-width ＝, small ﹦, minus sign −: NFKC is
+    applied to the first character before the check).
     """
     out = table.copy()
     for column in out.columns:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
-            out[column] = values.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
-    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns]
+            out[column] = values.map(lambda v: "'" + v if _runs_as_formula(v) else v)
+    out.columns = [("'" + c) if _runs_as_formula(c) else c for c in out.columns]
+    return out
+
+
+def _runs_as_formula(value) -> bool:
+    if not isinstance(value, str) or not value:
+        return False
+    first = unicodedata.normalize("NFKC", value[0]).replace("\u2212", "-")
+    return first.startswith(FORMULA_STARTS)
+
+
+def _xlsx_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with control characters XLSX cannot hold replaced by U+FFFD (openpyxl refuses them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v)
+    out.columns = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", c) if isinstance(c, str) else c for c in out.columns]
     return out
 
 
@@ -53,7 +75,7 @@ def table_to_xlsx(table: pd.DataFrame, sheet: str = "data", note: str = "") -> b
     """Return the table as an XLSX workbook (formulas neutralised), with an optional note sheet."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralise_formulas(table).to_excel(writer, sheet_name=sheet[:31], index=False)
+        _xlsx_safe(neutralise_formulas(table)).to_excel(writer, sheet_name=sheet[:31], index=False)
         if note:
             pd.DataFrame({"note": [note]}).to_excel(writer, sheet_name="about", index=False)
     return buffer.getvalue()

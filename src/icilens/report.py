@@ -348,16 +348,18 @@ def cohort_report(result, predictions: pd.DataFrame, label: str) -> bytes:
     return build_cohort_report(f"ICI Lens cohort report: {label}", rows, tables, figures)
 
 
-def patient_reports(result, model, predictions: pd.DataFrame, label: str):
-    """Yield (file name, callable making the PDF) for every patient of an intake result, in cohort order."""
-    import re
+def patient_reports(result, model, predictions: pd.DataFrame, label: str, name_of=None):
+    """Yield (file name, callable making the PDF) for every patient of an intake result, in cohort order.
+
+    name_of(patient id) names a patient in the file name (default: its row number only, no id).
+    """
     from functools import partial
 
     for index, patient_id in enumerate(result.frame["patient_id"].astype(str)):
         patient = result.frame.iloc[[index]]
         notes = input_notes(patient, result.findings, int(result.source_rows.iloc[index]), result.mapping)
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "_", patient_id).strip("_") or f"row_{index + 1}"
+        stem = f"_{name_of(patient_id)}" if name_of else ""
         yield (
-            f"patient_{index + 1:05d}_{stem}.pdf",
+            f"row_{index + 1:05d}{stem}.pdf",
             partial(build_patient_report, model, patient, predictions.iloc[index], notes, label),
         )

@@ -58,7 +58,7 @@ class Server:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),
             "--server.port",
             str(self.port),
             "--server.address",

@@ -3,6 +3,8 @@
 import io
 import re
 import tempfile
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -73,37 +75,56 @@ def test_two_sessions_see_only_their_own_patients(server, browser):
         second.close()
 
 
-def test_no_patient_value_reaches_disk_or_logs(browser, tmp_path):
+def _private_download(page, click, stranger, timeout: int = 30_000):
+    """Download through click(); check the file is named without the id and served to nobody after the user."""
+    with page.expect_download(timeout=timeout) as started:
+        click()
+    download = started.value
+    data = Path(download.path()).read_bytes()
+    assert SENTINEL not in download.suggested_filename
+    with pytest.raises(urllib.error.HTTPError) as refused:  # a client without the session's cookie
+        urllib.request.urlopen(download.url, timeout=10)
+    assert refused.value.code == 404
+    assert stranger.request.get(download.url).status == 404  # another browser session
+    return data
+
+
+def test_no_patient_value_reaches_disk_urls_file_names_or_logs(browser, tmp_path):
     server_tmp = Path(tempfile.mkdtemp(prefix="icilens-server-tmp-"))
     server = Server(env={"TMPDIR": str(server_tmp)})
     context = browser.new_context(accept_downloads=True)
+    stranger = browser.new_context().new_page()
+    hostile_id = f"{SENTINEL}\x07=cmd"  # a control character XLSX cannot hold, and a formula
     try:
         page = context.new_page()
-        _upload(page, server.url, "sentinel.csv", _cohort_bytes(**{"Patient ID": SENTINEL, "Cancer type": SENTINEL}))
+        _upload(page, server.url, "sentinel.csv", _cohort_bytes(**{"Patient ID": hostile_id, "Cancer type": SENTINEL}))
         for name in ("Patients", "Explanations", "Compare", "Performance"):
             _open(page, name)
             expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible()
         _open(page, "Patients")
-        with page.expect_download() as download:
-            page.get_by_role("button", name="CSV", exact=True).click()
-        assert SENTINEL in Path(download.value.path()).read_text()  # the user gets the data...
-        with page.expect_download() as download:
-            page.get_by_role("button", name="XLSX", exact=True).click()
+        csv = _private_download(page, lambda: page.get_by_role("button", name="CSV", exact=True).click(), stranger)
+        assert SENTINEL in csv.decode()  # the user gets the data...
+        xlsx = _private_download(page, lambda: page.get_by_role("button", name="XLSX", exact=True).click(), stranger)
+        assert xlsx[:2] == b"PK"
         _open(page, "Patient")
-        with page.expect_download() as download:
-            page.get_by_role("button", name="Patient report (PDF)").click()
-        assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
+        expect(page.get_by_text("Why this prediction", exact=False).first).to_be_visible()
+        pdf = _private_download(page, lambda: page.get_by_role("button", name="Patient report (PDF)").click(), stranger)
+        assert pdf[:5] == b"%PDF-"
         for label in ("PNG (2x, white background)", "HTML (interactive)"):  # a chart, through the shared Chromium
             page.get_by_role("button", name="Download chart").nth(1).click()
-            with page.expect_download(timeout=60_000):
-                page.get_by_role("button", name=label).click()
+            _private_download(
+                page, lambda label=label: page.get_by_role("button", name=label).click(), stranger, 60_000
+            )
             page.keyboard.press("Escape")
+        assert SENTINEL not in page.url
         _open(page, "Cohort")
-        with page.expect_download(timeout=60_000) as download:
-            page.get_by_role("button", name="Cohort report (HTML)").click()
-        assert b"ICI Lens cohort report" in Path(download.value.path()).read_bytes()
+        report = _private_download(
+            page, lambda: page.get_by_role("button", name="Cohort report (HTML)").click(), stranger, 60_000
+        )
+        assert b"ICI Lens cohort report" in report
     finally:
         context.close()
+        stranger.context.close()
         log = server.log()
         server.stop()
     # ...and the server keeps nothing: not in its temp folder, its working tree or its log.
@@ -113,6 +134,17 @@ def test_no_patient_value_reaches_disk_or_logs(browser, tmp_path):
     hits += [p for p in tree if p.stat().st_size < 50_000_000 and SENTINEL.encode() in p.read_bytes()]
     assert hits == []
     assert SENTINEL not in log and "Traceback" not in log
+
+
+def test_every_response_refuses_framing_and_the_metrics_are_closed(server):
+    with urllib.request.urlopen(server.url, timeout=10) as response:
+        headers = response.headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    with pytest.raises(urllib.error.HTTPError) as closed:
+        urllib.request.urlopen(f"{server.url}/_stcore/metrics", timeout=10)
+    assert closed.value.code == 404
 
 
 def test_hostile_ids_and_headers_render_as_text(server, page):

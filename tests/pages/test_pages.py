@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from icilens.ui.privacy import SECRET, key_for
 from tests.conftest import CORPUS, ROOT
 
 APP = str(ROOT / "app.py")
@@ -118,20 +119,27 @@ def test_model_page_shows_the_card_without_a_cohort():
     assert any(m.label == "Calibration slope" for m in at.metric)
 
 
-def _with_demo(path: str, **query) -> AppTest:
+def _with_demo(path: str, patient: str | None = None) -> AppTest:
+    """Open the demo on a page; with patient, follow that patient's link as the session knows it."""
     at = _page(path)
-    for key, value in query.items():
-        at.query_params[key] = value
     at.run()
     at.button(key="gate_demo").click().run()
     _no_errors(at)
+    if patient is not None:
+        at.query_params["id"] = _key(at, patient)
+        at.run()
+        _no_errors(at)
     return at
 
 
+def _key(at: AppTest, patient: str) -> str:
+    return key_for(at.session_state[SECRET], patient)
+
+
 def test_patient_page_opens_the_patient_named_in_the_url():
-    at = _with_demo("pages/patient.py", id="5")
+    at = _with_demo("pages/patient.py", patient="5")
     assert at.title[0].value == "Patient 5"
-    assert at.query_params["id"] == ["5"] or at.query_params["id"] == "5"
+    assert at.query_params["id"] == _key(at, "5") and _key(at, "5") != "5"
     assert any("raised the predicted chance" in m.value for m in at.markdown)
     labels = {m.label for m in at.metric}
     assert {"Predicted response", "LORIS (recalibrated)", "TMB ≥ 10 mut/Mb", "Responded"} <= labels
@@ -143,11 +151,11 @@ def test_patient_page_next_switches_patient_and_url():
     at.button(key="next_patient").click().run()
     _no_errors(at)
     assert at.title[0].value != first
-    assert at.title[0].value.removeprefix("Patient ") in str(at.query_params["id"])
+    assert at.query_params["id"] == _key(at, at.title[0].value.removeprefix("Patient "))
 
 
 def test_what_if_moves_the_prediction_and_resets():
-    at = _with_demo("pages/patient.py", id="5")
+    at = _with_demo("pages/patient.py", patient="5")
     key = "whatif_5_albumin"
     at.number_input(key=key).set_value(2.0).run()
     _no_errors(at)
@@ -213,7 +221,7 @@ def test_performance_without_outcomes_explains_why():
 
 
 def test_download_buttons_are_offered_for_charts_tables_and_the_report():
-    at = _with_demo("pages/patient.py", id="5")
+    at = _with_demo("pages/patient.py", patient="5")
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Patient report (PDF)" in labels
     assert {"PNG (2x, white background)", "SVG (vector)", "HTML (interactive)"} <= set(labels)
@@ -262,16 +270,18 @@ def test_an_unexpected_error_shows_an_id_not_a_traceback():
 
 
 def test_an_unknown_patient_id_never_shows_another_patient():
-    at = _with_demo("pages/patient.py", id="no-such-patient")
+    at = _with_demo("pages/patient.py")
+    at.query_params["id"] = "no-such-key"
+    at.run()
     assert at.title[0].value == "Patient not found"
-    assert "is not in this cohort" in at.error[0].value
+    assert "names no patient of the cohort open in this session" in at.error[0].value
     assert not any(m.label == "Predicted response" for m in at.metric)
     at.text_input(key="patient_search").input("12").run()
     assert "12" in at.selectbox(key="patient_search_pick").options[0]
 
 
 def test_the_patient_page_reopens_the_patient_last_viewed():
-    at = _with_demo("pages/patient.py", id="5")
+    at = _with_demo("pages/patient.py", patient="5")
     at.query_params.clear()
     at.run()
     _no_errors(at)

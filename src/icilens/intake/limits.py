@@ -80,11 +80,14 @@ def _check_shape(rows: int, columns: int, name: str, limits: Limits) -> None:
         )
 
 
+MB = 1024 * 1024  # as Streamlit counts server.maxUploadSize, so both limits read the same
+
+
 def check_bytes(size: int, name: str) -> None:
     """Raise IntakeError when a file is larger than the byte limit."""
     limit = current_limits().max_bytes
     if size > limit:
         raise IntakeError(
-            f"{name} is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB. "
+            f"{name} is {size / MB:.0f} MB; the limit is {limit / MB:.0f} MB. "
             "Split the cohort into smaller files or keep only the columns ICI Lens uses."
         )

@@ -1,6 +1,6 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
-from icilens.ui.downloads import bulk_download, chart, file_stem, table_downloads
+from icilens.ui.downloads import bulk_download, chart, file_stem, guard_download, table_downloads
 from icilens.ui.page import (
     LAST_PATIENT,
     escape_markdown,
@@ -13,6 +13,7 @@ from icilens.ui.page import (
     template_bytes,
     warn_missing_features,
 )
+from icilens.ui.privacy import link_key, patient_file_stem, patient_for_key
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
@@ -23,11 +24,15 @@ __all__ = [
     "current_cohort",
     "escape_markdown",
     "file_stem",
+    "guard_download",
     "guarded",
+    "link_key",
     "load_demo_cohort",
     "load_uploaded_cohort",
     "open_patient",
     "open_picked_patient",
+    "patient_file_stem",
+    "patient_for_key",
     "patient_not_found",
     "remap_cohort",
     "require_cohort",

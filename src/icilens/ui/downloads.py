@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import traceback
+import uuid
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -12,6 +16,7 @@ import streamlit as st
 from icilens import DISCLAIMER
 from icilens.export import figure_to_html, figure_to_image, find_chromium, table_to_csv, table_to_xlsx, zip_files
 
+log = logging.getLogger("icilens")
 NO_BROWSER = "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML works without it."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -19,6 +24,33 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def file_stem(name: str) -> str:
     """Return a safe file-name stem for user-supplied text (ids, chart names)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_").lower() or "chart"
+
+
+def guard_download(action: str, make: Callable[[], bytes | str]) -> Callable[[], bytes | str]:
+    """Return make() wrapped so a failure logs an error id and code path only, never the message or values.
+
+    The browser shows Streamlit's 'Failed to generate file for download'; the error id is logged for support.
+    """
+
+    def guarded() -> bytes | str:
+        try:
+            return make()
+        except Exception as exc:
+            error_id = uuid.uuid4().hex[:8]
+            log.error("error %s while building %s: %s\n%s", error_id, action, type(exc).__name__, code_path(exc))
+            raise RuntimeError(f"{action} could not be built (error id {error_id})") from None
+
+    return guarded
+
+
+def code_path(exc: BaseException) -> str:
+    """Return where an exception passed (file, line, function) for each exception in its chain, no values."""
+    lines = []
+    while exc is not None:
+        lines.append(f"{type(exc).__name__}")
+        lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+        exc = exc.__cause__ or exc.__context__
+    return "\n".join(lines)
 
 
 def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
@@ -36,7 +68,7 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
         ):
             st.download_button(
                 label,
-                partial(figure_to_image, figure, image_format),
+                guard_download(f"the {image_format.upper()} chart", partial(figure_to_image, figure, image_format)),
                 f"{stem}.{image_format}",
                 mime,
                 key=f"{key}_{image_format}",
@@ -46,7 +78,7 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
             )
         st.download_button(
             "HTML (interactive)",
-            lambda: figure_to_html(figure),
+            guard_download("the HTML chart", lambda: figure_to_html(figure)),
             f"{stem}.html",
             "text/html",
             key=f"{key}_html",
@@ -60,7 +92,7 @@ def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
     stem = file_stem(name)
     csv.download_button(
         "CSV",
-        lambda: table_to_csv(table),
+        guard_download("the CSV table", lambda: table_to_csv(table)),
         f"{stem}.csv",
         "text/csv",
         key=f"{key}_csv",
@@ -69,7 +101,7 @@ def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
     )
     xlsx.download_button(
         "XLSX",
-        lambda: table_to_xlsx(table, name, DISCLAIMER),
+        guard_download("the XLSX table", lambda: table_to_xlsx(table, name, DISCLAIMER)),
         f"{stem}.xlsx",
         XLSX,
         key=f"{key}_xlsx",
@@ -91,7 +123,7 @@ def bulk_download(place, label: str, key: str, file_name: str, make_items) -> No
     if data:
         place.download_button(
             f"Download {file_name} ({len(data) / 1e6:.1f} MB)",
-            data,
+            lambda: data,  # built on click like every download, so each click gets its own single-use URL
             file_name,
             "application/zip",
             key=f"{key}_download",

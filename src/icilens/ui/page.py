@@ -14,6 +14,7 @@ from icilens import DISCLAIMER, __version__
 from icilens.intake import IntakeError
 from icilens.template import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import ensure_navigation, page
+from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
 from icilens.ui.state import Cohort, current_cohort, load_demo_cohort
 
 log = logging.getLogger("icilens")
@@ -21,6 +22,7 @@ log = logging.getLogger("icilens")
 
 def setup_page(title: str) -> None:
     """Configure the page and draw the shared sidebar; safe to call on every page and rerun."""
+    scrub_logged_exceptions()
     ensure_navigation()
     st.set_page_config(page_title=f"{title} · ICI Lens", page_icon=":material/biotech:", layout="wide")
     with st.sidebar:
@@ -29,6 +31,11 @@ def setup_page(title: str) -> None:
             st.caption("No cohort loaded")
         else:
             st.caption(f"Cohort: **{escape_markdown(cohort.label)}** · {len(cohort.result.frame)} patients")
+        st.checkbox(
+            "Include patient ids in file names",
+            key=IDS_IN_NAMES,
+            help="Off: downloads name a patient by the same opaque key as its link, so ids stay out of file names",
+        )
         st.caption(f"ICI Lens {__version__}. {DISCLAIMER}")
 
 
@@ -94,10 +101,13 @@ def guarded(action: str):
 LAST_PATIENT = "icilens_last_patient"  # the patient the sidebar link reopens
 
 
-def patient_not_found(requested: str, ids: list[str]) -> None:
-    """Say that an id is not in this cohort, offer a search over the ids that are, and stop the page."""
+def patient_not_found(ids: list[str]) -> None:
+    """Say that a link names no patient of this cohort, offer a search over the ids, and stop the page."""
     st.title("Patient not found", anchor=False)
-    st.error(f"Patient {escape_markdown(requested)} is not in this cohort. No other patient is shown in its place.")
+    st.error(
+        "This link names no patient of the cohort open in this session: patient links are private to a session "
+        "and change when a cohort is opened again. No other patient is shown in its place."
+    )
     query = st.text_input("Search this cohort's patient ids", key="patient_search")
     matches = [pid for pid in ids if query.strip().lower() in pid.lower()] if query.strip() else []
     if matches:
@@ -116,8 +126,8 @@ def patient_not_found(requested: str, ids: list[str]) -> None:
 
 
 def open_patient(patient_id: str) -> None:
-    """Callback: show another patient; the id goes into the URL so the link can be shared."""
-    st.query_params["id"] = patient_id
+    """Callback: show another patient; the URL carries its opaque key, never the id."""
+    st.query_params["id"] = link_key(patient_id)
 
 
 def open_picked_patient(widget_key: str) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 from icilens.entry import FORM_GROUPS, REQUIRED, check_patient, next_entry_id
 from icilens.schema import FIELD_BY_NAME
 from icilens.ui.navigation import page
+from icilens.ui.privacy import link_key
 from icilens.ui.state import add_entered_patient, current_cohort
 
 _PROBLEMS = "icilens_entry_problems"
@@ -107,4 +108,4 @@ def _submit(into_loaded: bool) -> None:
         st.rerun()
     add_entered_patient(check.result, into_loaded)
     st.session_state.pop(_PROBLEMS, None)
-    st.switch_page(page("patient"), query_params={"id": patient_id})
+    st.switch_page(page("patient"), query_params={"id": link_key(patient_id)})

@@ -20,9 +20,24 @@ def default_model() -> Model:
     return load_model(default_model_dir())
 
 
+@st.cache_data(show_spinner="Computing exact SHAP values for the demo cohort", max_entries=1)
+def demo_predictions() -> pd.DataFrame:
+    """Return the bundled demo cohort's predictions with SHAP values, once per process (public data)."""
+    from icilens.datasets import demo_path
+    from icilens.intake import read_cohort
+
+    return predict_cohort(default_model(), read_cohort(demo_path()).frame, explain=True)
+
+
 def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
-    """Return the cohort's predictions with SHAP values, computed once and held in this session."""
+    """Return the cohort's predictions with SHAP values, computed once and held in this session.
+
+    The demo as shipped is public data: its predictions are computed once per process for every user.
+    """
     cached = st.session_state.get(_PREDICTIONS)
+    if (cached is None or cached[0] is not cohort.result) and cohort.is_public:
+        cached = (cohort.result, demo_predictions())
+        st.session_state[_PREDICTIONS] = cached
     if cached is None or cached[0] is not cohort.result:
         bar = st.progress(0.0, text="Computing exact SHAP values for the cohort")
         table = predict_cohort(default_model(), cohort.result.frame, explain=True, progress=bar.progress)

@@ -27,6 +27,12 @@ class Cohort:
     added: IntakeResult | None = None  # patients entered by hand and added to a file's cohort
 
     @property
+    def is_public(self) -> bool:
+        """Return whether this is the bundled demo exactly as shipped (public data, shareable across sessions)."""
+        choices = self.choices
+        return self.is_demo and self.added is None and not (choices.mapping or choices.units or choices.set_values)
+
+    @property
     def entered_ids(self) -> list[str]:
         """Return the ids of the patients entered by hand in this cohort, in order of entry."""
         frame = self.result.frame if self.entered else (self.added.frame if self.added is not None else None)
@@ -54,7 +60,11 @@ def load_demo_cohort() -> Cohort:
 
 
 def load_uploaded_cohort(data: bytes, name: str, sheet: str | None = None) -> Cohort:
-    """Load an uploaded file into the session and return it; raises IntakeError when unusable."""
+    """Load an uploaded file into the session and return it; raises IntakeError when unusable.
+
+    The previous cohort is closed first, so a file that fails leaves no cohort rather than a mix.
+    """
+    clear_cohort()
     return _store(data, name, sheet, Choices(), name, is_demo=False)
 
 
