@@ -1,90 +1,112 @@
-"""Load: N concurrent browser sessions (headless Chromium tabs) drive the demo journey against one
-`streamlit run` on localhost: open the demo, the Patients table, a Patient, the Compare page.
-Prints p50/p95 of page times and the errors for N = 1, 5 and 20 (bounded: one journey per session)."""
+"""Load: N concurrent sessions drive the demo journey over Streamlit's own WebSocket protocol, no browser.
+
+Each session connects to `/_stcore/stream` like the web client, runs the Cohort page, clicks "Open the
+demo cohort", then opens the Patients page and the Patient page. A step's time is from the message that
+starts the run to the server's "script finished": server-side time, since no browser shares the cores.
+Prints p50/p95 per step for 1, 5 and 20 sessions, then the server's CPU seconds and resident memory.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import re
 import statistics
 import time
 from pathlib import Path
 
+import websockets
 from _common import start_server
-from playwright.async_api import async_playwright, expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 DEMO = "Open the demo cohort (MSK, treated in 2018, 515 patients)"
+STEPS = ("cohort page", "open demo", "patients page", "patient page")
 
 
-async def journey(browser, url: str, times: dict[str, list[float]], errors: list[str]) -> None:
-    context = await browser.new_context()
-    page = await context.new_page()
-    page.set_default_timeout(240_000)  # 20 browsers share 2 cores with the server: clicks wait their turn
-    nav = page.get_by_test_id("stSidebarNav")
-    steps = [
-        (
-            "open demo",
-            lambda: page.get_by_role("button", name=DEMO).click(),
-            lambda: expect(page.get_by_text("Model features present")).to_be_visible(timeout=240_000),
-        ),
-        (
-            "patients",
-            lambda: nav.get_by_role("link", name="Patients", exact=True).click(),
-            lambda: expect(page.get_by_text("515 of 515 patients")).to_be_visible(timeout=240_000),
-        ),
-        (
-            "patient",
-            lambda: nav.get_by_role("link", name="Patient", exact=True).click(),
-            lambda: expect(page.get_by_text(re.compile("Why this prediction"))).to_be_visible(timeout=240_000),
-        ),
-        (
-            "compare",
-            lambda: nav.get_by_role("link", name="Compare", exact=True).click(),
-            lambda: expect(page.get_by_text("Feature by feature")).to_be_visible(timeout=240_000),
-        ),
-    ]
+class Session:
+    """One client of the app over its WebSocket: runs pages, clicks buttons, waits for each run to end."""
+
+    def __init__(self, socket) -> None:
+        self.socket = socket
+        self.pages: dict[str, str] = {}  # url path -> page script hash
+        self.page_hash = ""
+        self.buttons: dict[str, str] = {}  # label -> widget id, from the last run
+
+    async def run(self, page: str | None = None, clicked: str | None = None) -> float:
+        """Rerun a page (by url path) or click a button of the current page; return the seconds to the end."""
+        message = BackMsg()
+        state = message.rerun_script
+        if page is not None:
+            self.page_hash = self.pages.get(page, "")
+        state.page_script_hash = self.page_hash
+        if clicked is not None:
+            widget = state.widget_states.widgets.add()
+            widget.id, widget.trigger_value = self.buttons[clicked], True
+        self.buttons = {}
+        start = time.perf_counter()
+        await self.socket.send(message.SerializeToString())
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(await self.socket.recv())
+            self._read(forward)
+            if forward.WhichOneof("type") == "script_finished":
+                return time.perf_counter() - start
+
+    def _read(self, forward: ForwardMsg) -> None:
+        kind = forward.WhichOneof("type")
+        if kind == "new_session":
+            self.page_hash = forward.new_session.page_script_hash
+            self._learn_pages(forward.new_session.app_pages)
+        elif kind == "navigation":
+            self.page_hash = forward.navigation.page_script_hash
+            self._learn_pages(forward.navigation.app_pages)
+        elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+            element = forward.delta.new_element
+            if element.WhichOneof("type") == "button":
+                self.buttons[element.button.label] = element.button.id
+
+    def _learn_pages(self, pages) -> None:
+        self.pages.update({page.url_pathname: page.page_script_hash for page in pages})
+
+
+async def journey(url: str, times: dict[str, list[float]], errors: list[str]) -> None:
     try:
-        await page.goto(url, timeout=180_000)
-        await expect(page.get_by_role("button", name=DEMO)).to_be_visible(timeout=240_000)
-        for name, act, done in steps:
-            start = time.perf_counter()
-            await act()
-            await done()
-            times[name].append(time.perf_counter() - start)
-        if await page.get_by_text("Traceback").count():
-            errors.append("traceback on page")
-    except Exception as exc:  # a failed journey is a figure to report, not a crash of the benchmark
-        errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
-    finally:
-        await context.close()
+        async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", max_size=None) as socket:
+            session = Session(socket)
+            times["cohort page"].append(await session.run(page=""))
+            times["open demo"].append(await session.run(clicked=DEMO))
+            times["patients page"].append(await session.run(page="patients"))
+            times["patient page"].append(await session.run(page="patient"))
+    except Exception as exc:  # a benchmark reports failures and goes on
+        errors.append(f"{type(exc).__name__}: {exc}")
 
 
-def cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user + system) a process has used so far."""
+def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime in clock ticks (USER_HZ = 100)
 
 
-async def run(sessions: int, url: str, server_pid: int) -> None:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
-        times: dict[str, list[float]] = {"open demo": [], "patients": [], "patient": [], "compare": []}
-        errors: list[str] = []
-        start, server_cpu = time.perf_counter(), cpu_seconds(server_pid)
-        await asyncio.gather(*(journey(browser, url, times, errors) for _ in range(sessions)))
-        wall, server_cpu = time.perf_counter() - start, cpu_seconds(server_pid) - server_cpu
-        await browser.close()
+def _resident_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def run(sessions: int, url: str, pid: int) -> None:
+    times: dict[str, list[float]] = {step: [] for step in STEPS}
+    errors: list[str] = []
+    cpu_before, start = _cpu_seconds(pid), time.perf_counter()
+    await asyncio.gather(*(journey(url, times, errors) for _ in range(sessions)))
+    wall, cpu = time.perf_counter() - start, _cpu_seconds(pid) - cpu_before
     cells = []
     for step, values in times.items():
         if values:
             p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
             cells.append(f"{step} p50 {statistics.median(values):.2f} s / p95 {p95:.2f} s")
+    journeys = sessions - len(errors)
     print(
-        f"N={sessions:2d}: {'; '.join(cells)}; journeys {sessions - len(errors)}/{sessions} ok in {wall:.1f} s "
-        f"(server CPU {server_cpu:.1f} s of {2 * wall:.0f} core-seconds; the rest is the browsers on the same 2 cores); "
+        f"N={sessions:2d}: {'; '.join(cells)}; {journeys}/{sessions} journeys in {wall:.1f} s; server CPU "
+        f"{cpu:.1f} s ({cpu / max(journeys, 1):.2f} s per journey), resident memory {_resident_mb(pid):.0f} MB; "
         f"errors: {errors or 'none'}"
     )
 
@@ -92,6 +114,7 @@ async def run(sessions: int, url: str, server_pid: int) -> None:
 def main() -> None:
     server, url = start_server()
     try:
+        asyncio.run(run(1, url, server.pid))  # the first journey of a process computes the shared demo results
         for sessions in (1, 5, 20):
             asyncio.run(run(sessions, url, server.pid))
     finally:
