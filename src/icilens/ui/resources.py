@@ -23,10 +23,9 @@ def default_model() -> Model:
 @st.cache_data(show_spinner="Computing exact SHAP values for the demo cohort", max_entries=1)
 def demo_predictions() -> pd.DataFrame:
     """Return the bundled demo cohort's predictions with SHAP values, once per process (public data)."""
-    from icilens.datasets import demo_path
-    from icilens.intake import read_cohort
+    from icilens.ui.state import demo_result
 
-    return predict_cohort(default_model(), read_cohort(demo_path()).frame, explain=True)
+    return predict_cohort(default_model(), demo_result()[1].frame, explain=True)
 
 
 def cohort_predictions(cohort: Cohort) -> pd.DataFrame:

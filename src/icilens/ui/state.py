@@ -53,10 +53,23 @@ def current_cohort() -> Cohort | None:
     return st.session_state.get(_KEY)
 
 
+DEMO_LABEL = "MSK demo cohort, treated in 2018"
+
+
+@st.cache_resource(show_spinner=False)
+def demo_result() -> tuple[bytes, IntakeResult]:
+    """Return the demo file's bytes and intake result, read once per process (public data; never mutated)."""
+    data = demo_path().read_bytes()
+    return data, build_cohort(read_table(data, demo_path().name))
+
+
 def load_demo_cohort() -> Cohort:
     """Load the bundled demo cohort into the session and return it."""
-    data = demo_path().read_bytes()
-    return _store(data, demo_path().name, None, Choices(), "MSK demo cohort, treated in 2018", is_demo=True)
+    data, result = demo_result()
+    clear_cohort()
+    cohort = Cohort(result=result, label=DEMO_LABEL, is_demo=True, data=data)
+    st.session_state[_KEY] = cohort
+    return cohort
 
 
 def load_uploaded_cohort(data: bytes, name: str, sheet: str | None = None) -> Cohort:
