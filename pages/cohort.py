@@ -178,7 +178,7 @@ with ui.guarded("showing the cohort"):
             if spec.categories:
                 set_value = value_col.selectbox("Value", spec.categories, key=f"set_value_{set_field}")
             else:
-                set_value = value_col.text_input(f"Value ({spec.unit})", key=f"set_value_{set_field}")
+                set_value = value_col.text_input(f"Value ({spec.display_unit})", key=f"set_value_{set_field}")
             if set_col.button("Set", key="set_for_all") and str(set_value).strip():
                 ui.remap_cohort(set_values={set_field: str(set_value)})
                 st.rerun()

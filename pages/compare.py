@@ -92,7 +92,7 @@ with ui.guarded("comparing groups"):
     ordered = table["field"].tolist()
     feature = pick.selectbox("Feature", ordered, key="compare_feature", format_func=lambda f: FIELD_BY_NAME[f].label)
     spec = FIELD_BY_NAME[feature]
-    label = f"{spec.label} ({spec.unit})" if spec.unit and not spec.categories else spec.label
+    label = f"{spec.label} ({spec.display_unit})" if spec.unit and not spec.categories else spec.label
     if spec.categories:
         ui.chart(st, plot_proportions(frame[feature], groups, label), key="compare_plot")
     else:

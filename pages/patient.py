@@ -22,6 +22,18 @@ from icilens.ui.whatif import what_if_inputs
 from icilens.uncertainty import describe_range
 from icilens.validation import compare_with_loris
 
+
+def placing(cohort, explanation, card: dict) -> str:
+    """Return where the patient stands: the cohort's response rate, or among training patients without a cohort."""
+    training = card["training"]
+    if cohort.entered:  # no cohort to compare with: the training patients take its place
+        share = float((training_probabilities() < explanation.probability).mean())
+        return f"The prediction is above that of {share:.0%} of the {training['patients']} training patients."
+    rate = summarise_cohort(cohort.result.frame).response_rate
+    observed = "not recorded" if rate is None else f"{rate:.0%}"
+    return f"Response rate: {observed} in this cohort, {training['response_rate']:.0%} in training."
+
+
 ui.setup_page("Patient")
 cohort = ui.require_cohort()
 
@@ -41,8 +53,8 @@ with ui.guarded("explaining this patient"):
     st.session_state[ui.LAST_PATIENT] = patient_id
 
     position = order.index(patient_id)
-    title, previous, following, choose = st.columns([3, 1, 1, 3], vertical_alignment="bottom")
-    title.title(f"Patient {ui.escape_markdown(patient_id)}", anchor=False)
+    st.title(f"Patient {ui.escape_markdown(patient_id)}", anchor=False)
+    previous, following, choose = st.columns([1.4, 1.4, 4], vertical_alignment="bottom")
     previous.button(
         "Previous",
         disabled=position == 0,
@@ -50,6 +62,7 @@ with ui.guarded("explaining this patient"):
         icon=":material/arrow_back:",
         on_click=ui.open_patient,
         args=(order[max(position - 1, 0)],),
+        width="stretch",
     )
     following.button(
         "Next",
@@ -58,6 +71,7 @@ with ui.guarded("explaining this patient"):
         icon=":material/arrow_forward:",
         on_click=ui.open_patient,
         args=(order[min(position + 1, len(order) - 1)],),
+        width="stretch",
     )
     choose.selectbox(
         "Open patient (ranked by predicted probability)",
@@ -75,51 +89,38 @@ with ui.guarded("explaining this patient"):
     patient = frame.iloc[[row_index]]
     scored = predictions.iloc[row_index]
     explanation = explain_patient(model, patient, scored)
-    summary = summarise_cohort(frame)
-    training_rate = model.card["training"]["response_rate"]
 
-    metrics = st.columns(5)
+    # Three headline numbers only, so their labels fit a 1024-pixel laptop; the rest is said in words below.
+    metrics = st.columns(3)
     metrics[0].metric(
         "Predicted response",
         f"{explanation.probability:.0%}",
         help="Calibrated probability of objective response (RECIST CR or PR)",
     )
-    metrics[0].caption(
-        f"Range {explanation.range_low:.0%} to {explanation.range_high:.0%} if the missing inputs were measured; "
-        f"model disagreement {explanation.low:.0%} to {explanation.high:.0%}"
-    )
-    missing_count = int(frame.iloc[row_index][list(FEATURES)].isna().sum())
-    st.caption(describe_range(explanation.range_low, explanation.range_high, missing_count, model.card))
-    st.caption(compare_with_loris(model.card.get("validation", {})))
-    if cohort.entered:  # no cohort to compare with: the training patients take its place
-        share = float((training_probabilities() < explanation.probability).mean())
-        metrics[1].metric(
-            "Among training patients",
-            f"above {share:.0%}",
-            help="Share of the 964 training patients with a lower predicted response",
-        )
-    else:
-        metrics[1].metric(
-            "Cohort response rate", "not recorded" if summary.response_rate is None else f"{summary.response_rate:.0%}"
-        )
-    metrics[2].metric("Training response rate", f"{training_rate:.0%}", help="964 MSK patients treated in 2015-2017")
     loris = scored["loris_probability"]
-    metrics[3].metric(
+    metrics[1].metric(
         "LORIS (recalibrated)",
-        "needs its 6 inputs" if pd.isna(loris) else f"{loris:.0%}",
+        "n/a" if pd.isna(loris) else f"{loris:.0%}",
         help="Pan-cancer LORIS (Chang et al. 2024) recalibrated to a response probability on the 964 training "
         + (
-            "patients."
+            "patients. It needs all six of its inputs, and one is missing for this patient."
             if pd.isna(loris)
             else f"patients; the published raw score is {scored['loris_score']:.2f}, not a probability."
         ),
     )
     tmb_high = scored["tmb_high"]
-    metrics[4].metric(
+    metrics[2].metric(
         "TMB ≥ 10 mut/Mb",
         "unknown" if pd.isna(tmb_high) else ("yes" if tmb_high else "no"),
         help="FDA tissue-agnostic threshold for pembrolizumab",
     )
+    missing_count = int(frame.iloc[row_index][list(FEATURES)].isna().sum())
+    st.markdown(
+        describe_range(explanation.range_low, explanation.range_high, missing_count, model.card)
+        + f" Model disagreement (the spread of the ensemble's {len(model.boosters)} models, not a confidence "
+        f"interval): {explanation.low:.0%} to {explanation.high:.0%}. {placing(cohort, explanation, model.card)}"
+    )
+    st.caption(compare_with_loris(model.card.get("validation", {})))
     notes = input_notes(
         patient, cohort.result.findings, int(cohort.result.source_rows.iloc[row_index]), cohort.result.mapping
     )
@@ -138,35 +139,37 @@ with ui.guarded("explaining this patient"):
     if not pd.isna(observed):
         st.caption(f"Observed response: **{'responder' if observed == 1 else 'non-responder'}**.")
 
-    left, right = st.columns([1, 2])
+    # The waterfall takes the page's width, where its labels fit a laptop screen; the icon array and the
+    # drivers in words sit below it.
+    scale = st.segmented_control(
+        "Waterfall scale",
+        [PROBABILITY, LOG_ODDS],
+        default=PROBABILITY,
+        key="waterfall_scale",
+        format_func=lambda s: "Probability points" if s == PROBABILITY else "Log-odds",
+    )
+    scale = scale or PROBABILITY
+    if scale == PROBABILITY:
+        figure = plot_waterfall(
+            explanation.labels, explanation.points, explanation.base_probability, explanation.probability
+        )
+    else:
+        figure = plot_waterfall(
+            explanation.labels,
+            explanation.shap,
+            explanation.base_raw,
+            explanation.base_raw + explanation.shap.sum(),
+            scale=LOG_ODDS,
+            calibrated=explanation.probability,
+        )
+    ui.chart(st, figure, key="waterfall")
+    left, right = st.columns([2, 3])
     with left:
         ui.chart(st, plot_icon_array(explanation.probability), key="icon_array")
+    with right:
         st.markdown(f"About **{round(explanation.probability * 100)} of 100** patients like this one respond.")
         st.markdown("**What drives this prediction**")
         st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
-    with right:
-        scale = st.segmented_control(
-            "Waterfall scale",
-            [PROBABILITY, LOG_ODDS],
-            default=PROBABILITY,
-            key="waterfall_scale",
-            format_func=lambda s: "Probability points" if s == PROBABILITY else "Log-odds",
-        )
-        scale = scale or PROBABILITY
-        if scale == PROBABILITY:
-            figure = plot_waterfall(
-                explanation.labels, explanation.points, explanation.base_probability, explanation.probability
-            )
-        else:
-            figure = plot_waterfall(
-                explanation.labels,
-                explanation.shap,
-                explanation.base_raw,
-                explanation.base_raw + explanation.shap.sum(),
-                scale=LOG_ODDS,
-                calibrated=explanation.probability,
-            )
-        ui.chart(st, figure, key="waterfall")
 
     if explanation.notes:
         st.subheader("About this patient's inputs", anchor=False)
@@ -200,7 +203,12 @@ with ui.guarded("explaining this patient"):
         (cells[2], "Median progression-free survival", "median_pfs_months"),
     ):
         value = outcome[key]
-        cell.metric(label, "not reached" if value is None else f"{value:.1f} months", help="Kaplan-Meier median")
+        cell.metric(
+            label,
+            "NR" if value is None else f"{value:.1f} mo",
+            help="Kaplan-Meier median in months; NR, not reached: fewer than half of these patients had the event "
+            "during follow-up",
+        )
     st.caption(HOW)
     st.dataframe(
         describe_similar_patients(similar),

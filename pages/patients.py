@@ -37,6 +37,21 @@ with ui.guarded("scoring the cohort"):
         on_select="rerun",
         selection_mode="single-row",
         key=f"patients_table_{st.session_state.get('patients_table_round', 0)}",
+        # What a clinician reads first on a narrow screen; ranks and the raw LORIS score come last.
+        column_order=(
+            "patient_id",
+            "probability",
+            "range_low",
+            "range_high",
+            "loris",
+            "tmb_high",
+            "observed",
+            "cancer_type",
+            "missing",
+            "rank",
+            "percentile",
+            "loris_score",
+        ),
         column_config={
             "patient_id": st.column_config.TextColumn("Patient"),
             "cancer_type": st.column_config.TextColumn("Cancer type"),

@@ -23,7 +23,7 @@ def format_value(field: str, value) -> str:
         return str(value)
     number = float(value)
     text = f"{number:.0f}" if abs(number) >= 100 else f"{number:.3g}" if abs(number) < 1 else f"{number:.1f}"
-    unit = spec.unit if spec.unit not in ("ratio", "score", "fraction 0-1") else ""
+    unit = spec.display_unit if spec.unit not in ("ratio", "score", "fraction 0-1") else ""
     return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
 
 

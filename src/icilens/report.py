@@ -10,14 +10,16 @@ import pandas as pd
 from icilens import DISCLAIMER, __version__
 from icilens.model_card import summarise_card
 from icilens.patient import PatientExplanation, explain_patient, format_value
+from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
 from icilens.reference import LORIS_NAME
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.uncertainty import describe_range
 from icilens.validation import compare_with_loris
 
-GREEN, RED, BLUE, GREY = (27, 127, 95), (184, 67, 59), (59, 110, 168), (110, 110, 110)
+RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
 _PLAIN = {
     "≥": ">=",
+    "⁹": "^9",
     "≤": "<=",
     "→": "->",
     "·": "-",
@@ -197,7 +199,7 @@ def _waterfall(pdf, explanation: PatientExplanation, max_display: int = 10) -> N
         x0, x1 = chart_left + (min(start, end) - low) * scale, chart_left + (max(start, end) - low) * scale
         pdf.set_xy(left, y)
         pdf.cell(label_width - 2, 4.6, _plain(label)[:48], align="R")
-        pdf.set_fill_color(*(GREEN if value >= 0 else RED))
+        pdf.set_fill_color(*(RAISE if value >= 0 else LOWER))
         pdf.rect(x0, y + 0.6, max(x1 - x0, 0.3), 3.4, style="F")
         pdf.set_xy(x1 + 1, y)
         pdf.cell(14, 4.6, f"{value:+.1f}")

@@ -60,6 +60,13 @@ class Unit:
     typical: tuple[float, float] | None = None  # where a cohort's reference quantile lies in this unit
 
 
+def clinical_unit(unit: str) -> str:
+    """Return a unit spelled as clinicians write it: powers as superscripts, micro as µ."""
+    for plain, written in (("^2", "²"), ("^3", "³"), ("^9", "⁹"), ("uL", "µL"), ("ul", "µL")):
+        unit = unit.replace(plain, written)
+    return unit
+
+
 @dataclass(frozen=True)
 class Field:
     """One canonical column: meaning, unit, range, and how other people's exports write it."""
@@ -87,6 +94,11 @@ class Field:
     units: tuple[Unit, ...] = ()  # the first is the canonical unit
     unit_quantile: float = 0.5  # the column quantile compared with each unit's typical range
     derived_from: str = ""
+
+    @property
+    def display_unit(self) -> str:
+        """Return the unit as clinicians write it (10³/µL, kg/m²), for labels; `unit` stays the plain spelling."""
+        return clinical_unit(self.unit)
 
     @property
     def plausible_range(self) -> str:

@@ -8,6 +8,7 @@ from icilens import plots
 from icilens.explain import interaction_values
 from icilens.model import encode_features
 from icilens.patient import explain_patient
+from icilens.plots.style import RESPONDER
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
 LABELS = [FIELD_BY_NAME[f].label for f in FEATURES]
@@ -40,8 +41,8 @@ def test_waterfall_in_log_odds(default_model, demo_frame):
 
 def test_icon_array_colours_the_right_number():
     figure = plots.plot_icon_array(0.31)
-    colours = figure.data[0].marker.color
-    assert len(colours) == 100 and sum(c == colours[0] for c in colours) == 31
+    colours = [shape.fillcolor for shape in figure.layout.shapes]
+    assert len(colours) == 100 and sum(c == RESPONDER for c in colours) == 31
     assert "31 of 100" in figure.layout.title.text
 
 

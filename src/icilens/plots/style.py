@@ -6,17 +6,26 @@ import plotly.graph_objects as go
 
 from icilens import __version__
 
-RESPONDER = "#1b7f5f"
-NON_RESPONDER = "#b8433b"
+# One palette for the app, its exports and reports: Okabe & Ito's, which readers with any common colour
+# vision deficiency tell apart (no red against green). Responders are always blue, non-responders orange;
+# a feature that raises a prediction is blue, one that lowers it vermillion.
+RESPONDER = "#0072B2"
+NON_RESPONDER = "#E69F00"
+RAISES = "#0072B2"
+LOWERS = "#D55E00"
 NEUTRAL = "#3b6ea8"
+TOTAL = "#4b5563"
 MUTED = "#9aa5b1"
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999", "#882255")
 
 
-PALETTE = ("#3b6ea8", "#d98b2b", "#6a9f58", "#9c6bb0", "#c95b5b", "#4fa3a5", "#8c7a5b", "#d16fa3")
+def rgb(colour: str) -> tuple[int, int, int]:
+    """Return a '#rrggbb' colour as an (r, g, b) tuple, for the PDF report."""
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def group_colours(groups: list) -> list[str]:
-    """Return one colour per group: green for responders, red for non-responders, a palette otherwise."""
+    """Return one colour per group: blue for responders, orange for non-responders, the palette otherwise."""
     colours = []
     for index, group in enumerate(groups):
         name = str(group)

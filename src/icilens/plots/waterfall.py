@@ -5,15 +5,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from icilens.plots.style import NON_RESPONDER, RESPONDER, finish
+from icilens.plots.style import LOWERS, RAISES, TOTAL, finish
 
 PROBABILITY = "probability"
 LOG_ODDS = "log-odds"
 NOTE = {
-    PROBABILITY: "Bars in percentage points: each feature's log-odds SHAP value scaled by the slope of the calibrated<br>"
-    "probability curve between base and prediction, so they add up exactly to the prediction.",
-    LOG_ODDS: "The model's raw score, before calibration: exact TreeSHAP values of the ensemble in log-odds;<br>"
-    "base + bars = raw output. Calibration then turns the raw output into the probability shown on the page.",
+    PROBABILITY: "Percentage points: exact SHAP values scaled by the calibration curve;<br>they add up exactly to the prediction.",
+    LOG_ODDS: "Raw score before calibration (log-odds): base + bars = raw output;<br>calibration turns it into the probability shown.",
 }
 
 
@@ -57,9 +55,10 @@ def plot_waterfall(
             x=[base * factor, *values, final * factor],
             text=[base_text, *[f"{v:+.1f}{unit}" if scale == PROBABILITY else f"{v:+.2f}" for v in values], final_text],
             textposition="outside",
-            increasing={"marker": {"color": RESPONDER}},
-            decreasing={"marker": {"color": NON_RESPONDER}},
-            totals={"marker": {"color": "#3b6ea8"}},
+            increasing={"marker": {"color": RAISES}},
+            decreasing={"marker": {"color": LOWERS}},
+            totals={"marker": {"color": TOTAL}},
+            cliponaxis=False,
             connector={"line": {"color": "#bbb", "width": 1}},
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
@@ -68,7 +67,9 @@ def plot_waterfall(
     path = np.cumsum([base * factor, *values])
     low, high = min(path.min(), final * factor), max(path.max(), final * factor)
     pad = max(high - low, 1e-9) * 0.25
-    figure.update_xaxes(title=axis, range=[low - pad, high + pad])
+    # A probability axis starts at 0, where a reader assumes it does; room is left for the labels.
+    start = 0.0 if scale == PROBABILITY else low - pad
+    figure.update_xaxes(title=axis, range=[start, min(high + pad + 12, 112) if scale == PROBABILITY else high + pad])
     figure.update_yaxes(automargin=True)
     figure = finish(
         figure,

@@ -8,16 +8,20 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 ROOT = Path(__file__).resolve().parents[3]
+FAVICON = ROOT / "assets" / "icon.png"
 APP = ROOT / "app.py"
+# No page icons: a page's icon becomes the tab's favicon, and Streamlit fetches Material favicons from a
+# Google font server (a hospital deployment makes no outside request); emoji need a colour-emoji font
+# that many hospital machines lack. The favicon is the app's own file (setup_page).
 PAGES = (
-    ("cohort", "Cohort", ":material/upload_file:"),
-    ("one_patient", "One patient", ":material/person_add:"),
-    ("patients", "Patients", ":material/groups:"),
-    ("patient", "Patient", ":material/person:"),
-    ("explanations", "Explanations", ":material/insights:"),
-    ("compare", "Compare", ":material/compare_arrows:"),
-    ("performance", "Performance", ":material/monitoring:"),
-    ("model", "Model", ":material/model_training:"),
+    ("cohort", "Cohort"),
+    ("one_patient", "One patient"),
+    ("patients", "Patients"),
+    ("patient", "Patient"),
+    ("explanations", "Explanations"),
+    ("compare", "Compare"),
+    ("performance", "Performance"),
+    ("model", "Model"),
 )
 
 _registered = False
@@ -25,16 +29,16 @@ _registered = False
 
 def page(name: str) -> st.Page:
     """Return the st.Page of pages/<name>.py (the Cohort page is the default)."""
-    for file_name, title, icon in PAGES:
+    for file_name, title in PAGES:
         if file_name == name:
-            return st.Page(ROOT / "pages" / f"{name}.py", title=title, icon=icon, default=name == "cohort")
+            return st.Page(ROOT / "pages" / f"{name}.py", title=title, default=name == "cohort")
     raise ValueError(f"no page named {name!r}; pages are {', '.join(p[0] for p in PAGES)}")
 
 
 def build_navigation():
     """Return the navigation object for the app's pages."""
     global _registered
-    navigation = st.navigation([page(name) for name, _, _ in PAGES])
+    navigation = st.navigation([page(name) for name, _ in PAGES])
     _registered = True
     return navigation
 

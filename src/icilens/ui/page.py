@@ -13,7 +13,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 from icilens import DISCLAIMER, __version__
 from icilens.intake import IntakeError
 from icilens.template import build_template_csv, build_template_xlsx
-from icilens.ui.navigation import ensure_navigation, page
+from icilens.ui.navigation import FAVICON, ensure_navigation, page
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
 from icilens.ui.state import Cohort, current_cohort, load_demo_cohort
 
@@ -24,7 +24,7 @@ def setup_page(title: str) -> None:
     """Configure the page and draw the shared sidebar; safe to call on every page and rerun."""
     scrub_logged_exceptions()
     ensure_navigation()
-    st.set_page_config(page_title=f"{title} · ICI Lens", page_icon=":material/biotech:", layout="wide")
+    st.set_page_config(page_title=f"{title} · ICI Lens", page_icon=str(FAVICON), layout="wide")
     with st.sidebar:
         cohort = current_cohort()
         if cohort is None:

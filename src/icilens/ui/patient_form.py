@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from icilens.entry import FORM_GROUPS, REQUIRED, check_patient, next_entry_id
-from icilens.schema import FIELD_BY_NAME
+from icilens.schema import FIELD_BY_NAME, clinical_unit
 from icilens.ui.navigation import page
 from icilens.ui.privacy import link_key
 from icilens.ui.state import add_entered_patient, current_cohort
@@ -25,7 +25,7 @@ def _unit_key(name: str) -> str:
 
 def _field_help(name: str) -> str:
     spec = FIELD_BY_NAME[name]
-    plausible = f" Plausible range: {spec.plausible_range} {spec.unit}." if spec.plausible_range else ""
+    plausible = f" Plausible range: {spec.plausible_range} {spec.display_unit}." if spec.plausible_range else ""
     return f"{spec.description}{plausible}"
 
 
@@ -43,15 +43,21 @@ def _field_input(column, name: str, problem: str | None) -> None:
         )
     else:
         value, unit = column.columns([3, 2]) if len(spec.units) > 1 else (column, None)
-        shown_unit = f" ({spec.unit})" if unit is None and spec.unit else ""
+        shown_unit = f" ({spec.display_unit})" if unit is None and spec.unit else ""
         value.text_input(
             label + shown_unit,
             key=_value_key(name),
-            placeholder=f"{spec.plausible_range} {spec.unit}".strip() if spec.plausible_range else "",
+            placeholder=f"{spec.plausible_range} {spec.display_unit}".strip() if spec.plausible_range else "",
             help=_field_help(name),
         )
         if unit is not None:
-            unit.selectbox("Unit", [u.name for u in spec.units], key=_unit_key(name), help=f"The unit of {spec.label}")
+            unit.selectbox(
+                "Unit",
+                [u.name for u in spec.units],
+                key=_unit_key(name),
+                format_func=clinical_unit,
+                help=f"The unit of {spec.label}",
+            )
     if problem:
         column.error(problem, icon=":material/block:")
 

@@ -23,7 +23,7 @@ def what_if_inputs(patient: pd.DataFrame, key: str) -> pd.DataFrame | None:
     for index, field in enumerate(FEATURES):
         spec, value, column = FIELD_BY_NAME[field], row[field], columns[index % 4]
         widget_key = f"{key}_{field}"
-        label = f"{spec.label} ({spec.unit})" if spec.unit and not spec.categories else spec.label
+        label = f"{spec.label} ({spec.display_unit})" if spec.unit and not spec.categories else spec.label
         if spec.categories:
             options = [*spec.categories, MISSING]
             current = MISSING if pd.isna(value) else str(value)
