@@ -18,7 +18,7 @@ from _common import start_server
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-DEMO = "Open the demo cohort (MSK, treated in 2018, 515 patients)"
+DEMO = "Open the demo cohort"
 STEPS = ("cohort page", "open demo", "patients page", "patient page")
 
 

@@ -24,14 +24,24 @@ from icilens.ui.resources import default_model
 
 ui.setup_page("Cohort")
 st.title("Cohort")
-st.caption(DISCLAIMER)
+st.markdown(
+    "**ICI Lens** estimates, for each patient about to start immune checkpoint therapy, the chance of an objective "
+    "response, explains it feature by feature beside LORIS and TMB, and compares responders with non-responders "
+    "across a cohort. For oncologists and translational researchers."
+)
+st.caption(
+    "Open or upload a cohort → Patients → one Patient → Compare and Performance → export any chart, table or "
+    f"report. Or enter one patient by hand. {DISCLAIMER}"
+)
 
 with ui.guarded("loading the cohort"):
-    demo_column, upload_column = st.columns([2, 3])
-    if demo_column.button(f"Open the demo cohort ({DEMO_LABEL})", type="primary", key="open_demo"):
+    demo_column, upload_column = st.columns(2)
+    if demo_column.button("Open the demo cohort", type="primary", key="open_demo", width="stretch"):
         ui.load_demo_cohort()
         st.rerun()
-    demo_column.caption("Real, de-identified patients from Chowell et al., Nature Biotechnology 2022 (GPL-3.0).")
+    demo_column.caption(
+        f"{DEMO_LABEL}: real, de-identified patients from Chowell et al., Nature Biotechnology 2022 (GPL-3.0)."
+    )
     demo_column.page_link(page("one_patient"), label="Or enter one patient by hand", icon=":material/person_add:")
     upload = upload_column.file_uploader(
         "Or upload your cohort: one row per patient (CSV, TSV, XLSX or Parquet)",
@@ -47,18 +57,22 @@ with ui.guarded("loading the cohort"):
         "Your cohort lives only in this browser tab's session, in the server's memory: a refresh or closing the "
         "tab clears it, and nothing is written to disk. Keep the file to open it again."
     )
-    template_csv, template_xlsx, _ = upload_column.columns([1, 1, 2])
+    template_csv, template_xlsx = upload_column.columns(2)
     template_csv.download_button(
         "Template (CSV)",
         ui.guard_download("the template", lambda: ui.template_bytes("csv")),
         "icilens_template.csv",
         "text/csv",
+        on_click="ignore",
+        width="stretch",
     )
     template_xlsx.download_button(
         "Template (XLSX)",
         ui.guard_download("the template", lambda: ui.template_bytes("xlsx")),
         "icilens_template.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        width="stretch",
     )
 
 cohort = ui.current_cohort()
@@ -73,7 +87,7 @@ with ui.guarded("showing the cohort"):
     counts = result.severity_counts()
 
     st.subheader(ui.escape_markdown(cohort.label), anchor=False)
-    metrics = st.columns(5)
+    metrics = st.columns(3)  # three numbers fit a 1024-pixel laptop; the findings are counted in words
     metrics[0].metric("Patients", summary.patients)
     if summary.response_rate is None:
         metrics[1].metric("Responders", "not recorded")
@@ -83,9 +97,11 @@ with ui.guarded("showing the cohort"):
             f"{summary.responders} ({summary.response_rate:.0%})",
             help=f"Of {summary.with_response} patients with an observed response",
         )
-    metrics[2].metric("Model features present", f"{summary.features_present} of 17")
-    metrics[3].metric("Warnings", counts["warning"])
-    metrics[4].metric("Notes", counts["info"])
+    metrics[2].metric("Model features present", f"{summary.features_present} of {len(FEATURES)}")
+    st.caption(
+        f"Intake: {counts['error']} errors, {counts['warning']} warnings and {counts['info']} notes, listed in "
+        "the Findings tab."
+    )
     ui.warn_missing_features(cohort, model.card)
     if result.suggestions:
         st.info(

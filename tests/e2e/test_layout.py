@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 
 SIZES = ((1024, 768), (1440, 900))
 PAGES = ("", "one_patient", "patients", "patient", "explanations", "compare", "performance", "model")
-DEMO = "Open the demo cohort (MSK, treated in 2018, 515 patients)"
+DEMO = "Open the demo cohort"
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

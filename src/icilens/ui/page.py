@@ -67,7 +67,7 @@ def require_cohort() -> Cohort:
         return cohort
     st.info("Load a cohort first: open the demo cohort here, or upload your own on the Cohort page.")
     left, right = st.columns(2)
-    if left.button("Open the demo cohort (MSK, treated in 2018, 515 patients)", type="primary", key="gate_demo"):
+    if left.button("Open the demo cohort", type="primary", key="gate_demo"):
         load_demo_cohort()
         st.rerun()
     right.page_link(page("cohort"), label="Go to the Cohort page", icon=":material/upload_file:")
