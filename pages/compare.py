@@ -73,9 +73,24 @@ with ui.guarded("comparing groups"):
         "Median [IQR] or n (%); Mann-Whitney U or Fisher's exact / chi-square; Cliff's delta (first group "
         "against second, -1 to 1) or odds ratio with 95% CI; Benjamini-Hochberg q-values; sorted by q."
     )
+    labels = [c for c in table.columns if c in set(groups.dropna().unique())]
     st.dataframe(
         table.drop(columns=["field"]),
         hide_index=True,
+        # On a laptop the verdict must be on screen: q-value and effect right after the feature.
+        column_order=[
+            "feature",
+            "q",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "effect",
+            *labels,
+            "unit",
+            "p",
+            "test",
+            *[c for c in table.columns if c.startswith(("n ", "missing "))],
+        ],
         column_config={
             "p": st.column_config.NumberColumn(format="%.2g"),
             "q": st.column_config.NumberColumn(format="%.2g"),

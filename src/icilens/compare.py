@@ -145,7 +145,7 @@ def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) ->
     for field in features:
         spec = FIELD_BY_NAME[field]
         values = frame[field]
-        row = {"feature": spec.label, "field": field, "unit": spec.unit}
+        row = {"feature": spec.label, "field": field, "unit": spec.display_unit}
         for label in labels:
             members = groups == label
             row[f"n {label}"] = int(members.sum())

@@ -30,6 +30,7 @@ def test_every_page_at_laptop_sizes_makes_no_outside_request(server, browser, wi
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(1500)  # charts draw after the network settles
             assert "Traceback" not in page.content()
+            expect(page.get_by_text("Something went wrong", exact=False)).to_have_count(0)
             name = f"layout_{width}x{height}_{path or 'cohort'}"
             page.screenshot(path=str(RESULTS / f"{name}.png"))
             # Streamlit scrolls inside the page: a tall window of the same width shows the whole page as laid out.

@@ -1,6 +1,7 @@
 """Plot builders return figures with the expected traces, labels and numbers."""
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -113,3 +114,11 @@ def test_prediction_spread_has_one_group_per_outcome(default_model, demo_frame):
     assert names == ["non-responders (n=388)", "responders (n=127)"]
     with pytest.raises(ValueError, match="one observed outcome"):
         plots.plot_prediction_spread(y[:3], probability)
+
+
+def test_histograms_share_their_bins_across_groups():
+    values = pd.Series([1.0, 2.0, 3.0, 4.0, 50.0, 60.0, 70.0, 80.0])
+    groups = pd.Series(["responder"] * 4 + ["non-responder"] * 4)
+    figure = plots.plot_distribution(values, groups, "TMB", kind="histogram")
+    bins = {(trace.xbins.start, trace.xbins.end, trace.xbins.size) for trace in figure.data}
+    assert len(bins) == 1 and next(iter(bins))[0] == 1.0

@@ -17,6 +17,7 @@ def plot_distribution(values: pd.Series, groups: pd.Series, label: str, kind: st
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     figure = go.Figure()
     labels = [g for g in pd.unique(groups.dropna())]
+    bins = _shared_bins(values.dropna().to_numpy(dtype="float64"))
     for name, colour in zip(labels, group_colours(labels), strict=True):
         sample = values[groups == name].dropna().to_numpy(dtype="float64")
         legend = f"{name} (n={len(sample)})"
@@ -46,7 +47,9 @@ def plot_distribution(values: pd.Series, groups: pd.Series, label: str, kind: st
                 )
             )
         elif kind == "histogram":
-            figure.add_trace(go.Histogram(x=sample, name=legend, opacity=0.55, histnorm="percent", marker_color=colour))
+            figure.add_trace(
+                go.Histogram(x=sample, name=legend, opacity=0.55, histnorm="percent", marker_color=colour, xbins=bins)
+            )
         else:
             ordered = np.sort(sample)
             figure.add_trace(
@@ -65,3 +68,12 @@ def plot_distribution(values: pd.Series, groups: pd.Series, label: str, kind: st
         figure.update_yaxes(title="patients (%)" if kind == "histogram" else "cumulative share of patients")
         figure.update_layout(barmode="overlay")
     return finish(figure, f"{label} by group", height=420)
+
+
+def _shared_bins(values: np.ndarray, count: int = 30) -> dict:
+    """Return one set of histogram bins for every group, so their bars compare like with like."""
+    if not len(values):
+        return {}
+    low, high = float(values.min()), float(values.max())
+    size = (high - low) / count if high > low else 1.0
+    return {"start": low, "end": high + size, "size": size}

@@ -18,7 +18,10 @@ def _curves(scores: dict) -> list[tuple[str, np.ndarray, str]]:
 
 
 def plot_roc(y, scores: dict, aucs: dict | None = None) -> go.Figure:
-    """Return ROC curves of every score; legend entries carry 'AUC 0.74 [0.69, 0.79]' when aucs are given."""
+    """Return ROC curves of every score; legend entries carry 'AUC 0.740' when aucs are given.
+
+    The confidence intervals belong in the table beside the chart: in a legend they do not fit a laptop.
+    """
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dash", "color": MUTED}, name="chance"))
     for name, p, colour in _curves(scores):
@@ -26,12 +29,10 @@ def plot_roc(y, scores: dict, aucs: dict | None = None) -> go.Figure:
         fpr, tpr, _ = roc_points(np.asarray(y, dtype="float64")[keep], p[keep])
         legend = name
         if aucs and aucs.get(name):
-            estimate, low, high = aucs[name]
-            legend = f"{name}: AUC {estimate:.3f} [{low:.3f}, {high:.3f}]"
+            legend = f"{name}: AUC {aucs[name][0]:.3f}"
         figure.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name=legend, line={"color": colour, "shape": "hv"}))
     figure.update_xaxes(title="1 - specificity (false positive rate)", range=[0, 1])
     figure.update_yaxes(title="sensitivity (true positive rate)", range=[0, 1.02])
-    figure.update_layout(legend={"x": 0.35, "y": 0.05})
     return finish(figure, "ROC curve", height=460)
 
 

@@ -39,26 +39,25 @@ def group_colours(groups: list) -> list[str]:
 
 
 def finish(figure: go.Figure, title: str, height: int = 420, subtitle: str | None = None) -> go.Figure:
-    """Return the figure with the title (and subtitle), the common layout and the research-use footnote."""
-    heading = {"text": title, "x": 0, "xanchor": "left"}
-    if subtitle:
-        heading["subtitle"] = {"text": subtitle, "font": {"size": 11, "color": "#555"}}
+    """Return the figure with the title, a subtitle ending in the research-use note, and the common layout.
+
+    The legend goes under the chart, one row per entry in the worst case, and the research-use note under
+    the title, so that on a narrow laptop column nothing covers the curves, the title or the axis labels.
+    """
+    note = f"ICI Lens {__version__} · research use only"
+    heading = {
+        "text": title,
+        "x": 0,
+        "xanchor": "left",
+        "subtitle": {"text": f"{subtitle}<br>{note}" if subtitle else note, "font": {"size": 11, "color": "#555"}},
+    }
+    entries = sum(1 for trace in figure.data if trace.name and trace.showlegend is not False)
     figure.update_layout(
         title=heading,
         template="plotly_white",
         font={"family": "Inter, Arial, sans-serif", "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 70},
-    )
-    figure.add_annotation(
-        text=f"ICI Lens {__version__} · research use only",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.16,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 10, "color": "#667"},
+        height=height + 20 * entries,
+        margin={"l": 10, "r": 10, "t": 75 if not subtitle else 95, "b": 60 + 20 * entries},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
     )
     return figure

@@ -64,5 +64,5 @@ def plot_kaplan_meier(months, events, groups, title: str, outcome: str = "surviv
     figure.update_xaxes(range=[-horizon * 0.04, horizon * 1.04])
     figure.update_xaxes(title="months since ICI start", tickvals=ticks, row=2, col=1)
     figure = finish(figure, title, height=580)
-    figure.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}, margin={"t": 90})
+    figure.update_layout(margin={"t": 90})
     return figure

@@ -78,5 +78,5 @@ def plot_waterfall(
         height=max(440, 34 * (len(values) + 2) + 180),
         subtitle=NOTE[scale],
     )
-    figure.update_layout(margin={"t": 95})
+    figure.update_layout(margin={"t": 115})
     return figure
