@@ -24,6 +24,7 @@ def plot_distribution(values: pd.Series, groups: pd.Series, label: str, kind: st
         if kind == "violin":
             figure.add_trace(
                 go.Violin(
+                    spanmode="hard",  # no density drawn beyond the data (below 0% or above 100%)
                     y=sample,
                     name=legend,
                     box_visible=True,
