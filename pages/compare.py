@@ -41,12 +41,7 @@ with ui.guarded("comparing groups"):
         )
     types = sorted(frame["cancer_type"].dropna().astype(str).unique())
     scope = scope_column.selectbox("Patients", ["All cancer types", *types], key="compare_scope")
-    threshold = (
-        threshold_column.slider(
-            "Predicted-responder threshold (%)", 5, 80, 30, key="compare_threshold", disabled=grouping != PREDICTED
-        )
-        / 100
-    )
+    threshold = ui.decision_threshold(threshold_column, "compare", disabled=grouping != PREDICTED)
 
     if grouping == OBSERVED:
         groups = group_by_observed_response(frame)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.patient import explain_patient
+from icilens.patient import MISSING_NOTE, explain_patient
 from icilens.plots import plot_icon_array, plot_waterfall
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
 from icilens.report import build_patient_report, input_notes
@@ -171,10 +171,14 @@ with ui.guarded("explaining this patient"):
         st.markdown("**What drives this prediction**")
         st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
 
-    if explanation.notes:
+    if explanation.notes:  # one list per kind, not a box per input
         st.subheader("About this patient's inputs", anchor=False)
-        for note in explanation.notes:
-            (st.info if note.kind == "missing" else st.warning)(note.text)
+        missing = [note.text for note in explanation.notes if note.kind == "missing"]
+        unusual = [note.text for note in explanation.notes if note.kind != "missing"]
+        if missing:
+            st.info(f"**Missing inputs.** {MISSING_NOTE}\n" + "\n".join(f"- {text}" for text in missing))
+        if unusual:
+            st.warning("**Unusual inputs.**\n" + "\n".join(f"- {text}" for text in unusual))
 
     st.subheader("What if", anchor=False)
     st.caption("Change inputs and compare with the original prediction. Nothing here changes the cohort.")

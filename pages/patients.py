@@ -5,6 +5,7 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.predictions import filter_patients
 from icilens.report import patient_reports
+from icilens.schema import FEATURES
 from icilens.ui.navigation import page
 from icilens.ui.resources import cohort_predictions, default_model, patient_table
 from icilens.validation import compare_with_loris
@@ -19,12 +20,17 @@ with ui.guarded("scoring the cohort"):
     ui.warn_missing_features(cohort, model.card)
     table = patient_table(cohort)
     types = sorted(table["cancer_type"].unique())
-    search, kinds, probability, missing = st.columns([2, 3, 3, 2])
+    search, kinds = st.columns(2)
     query = search.text_input("Search patient id", key="patient_query")
     chosen_types = kinds.multiselect("Cancer type", types, key="patient_types")
+    probability, missing, decision = st.columns(3)
     low, high = probability.slider("Predicted probability (%)", 0, 100, (0, 100), key="patient_probability")
-    most_missing = missing.slider("At most this many features missing", 0, 17, 17, key="patient_missing")
+    most_missing = missing.slider(
+        "At most this many features missing", 0, len(FEATURES), len(FEATURES), key="patient_missing"
+    )
+    threshold = ui.decision_threshold(decision, "patients")
     shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
+    shown = shown.assign(flag=(shown["probability"] >= threshold * 100).map({True: "yes", False: "no"}))
     st.caption(
         f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the range is where a prediction "
         "would most likely lie had its missing inputs been measured (it is one value when nothing is missing)."
@@ -41,6 +47,7 @@ with ui.guarded("scoring the cohort"):
         column_order=(
             "patient_id",
             "probability",
+            "flag",
             "range_low",
             "range_high",
             "loris",
@@ -82,6 +89,9 @@ with ui.guarded("scoring the cohort"):
                 help="The published LORIS score (0-1), fitted with balanced classes: not a chance of response",
             ),
             "tmb_high": st.column_config.TextColumn("TMB ≥ 10"),
+            "flag": st.column_config.TextColumn(
+                f"≥ {threshold:.0%}", help="Predicted response at or above the session's decision threshold"
+            ),
             "missing": st.column_config.NumberColumn("Missing features"),
             "observed": st.column_config.TextColumn("Observed response"),
         },

@@ -103,7 +103,7 @@ with ui.guarded("assessing performance"):
     y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)
     known = ~np.isnan(y)
     responders, others = int(np.nansum(y)), int(known.sum() - np.nansum(y))
-    threshold = st.slider("Threshold for 'predicted responder' (%)", 5, 80, 30, key="performance_threshold") / 100
+    threshold = st.session_state.get(ui.THRESHOLD, ui.DEFAULT_THRESHOLD) / 100
 
     if not known.any():
         st.info(
@@ -146,7 +146,8 @@ with ui.guarded("assessing performance"):
 
         ui.chart(st, plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != "TMB"}), key="decision")
 
-        st.subheader(f"At a threshold of {threshold:.0%}", anchor=False)
+        st.subheader("At the decision threshold", anchor=False)
+        threshold = ui.decision_threshold(st, "performance")
         left, right = st.columns([2, 3])
         result = confusion_at(yk, model_p, threshold)
         ui.chart(left, plot_confusion(result, threshold), key="confusion")

@@ -63,6 +63,19 @@ class InputNote:
     text: str
 
 
+MISSING_NOTE = (
+    "The model followed the branch it learned for each missing value; a measured value could move the prediction "
+    "either way (the range above says how far)."
+)
+
+
+def describe_shift(points: float) -> str:
+    """Return how far a contribution moved the prediction, in words ('less than 0.1 points', not '-0.0')."""
+    if abs(points) * 100 < 0.05:
+        return "moved the prediction by less than 0.1 points"
+    return f"moved the prediction by {points * 100:+.1f} points"
+
+
 def review_inputs(row: pd.Series, points: np.ndarray, card: dict) -> list[InputNote]:
     """Return notes on missing features, values outside the training range and rare cancer types."""
     features = {f["name"]: f for f in card["features"]}
@@ -74,10 +87,7 @@ def review_inputs(row: pd.Series, points: np.ndarray, card: dict) -> list[InputN
                 InputNote(
                     "missing",
                     field,
-                    (
-                        f"{spec.label} is missing: the model followed the branch it learned for missing values, "
-                        f"which moved this prediction by {points[index] * 100:+.1f} points; a measured value could move it either way."
-                    ),
+                    f"{spec.label}: {describe_shift(points[index])}",
                 )
             )
             continue

@@ -9,7 +9,7 @@ import pandas as pd
 
 from icilens import DISCLAIMER, __version__
 from icilens.model_card import summarise_card
-from icilens.patient import PatientExplanation, explain_patient, format_value
+from icilens.patient import PatientExplanation, describe_shift, explain_patient, format_value
 from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
 from icilens.reference import LORIS_NAME
 from icilens.schema import FEATURES, FIELD_BY_NAME
@@ -241,7 +241,7 @@ def _inputs(pdf, row, notes: dict[str, str], explanation: PatientExplanation) ->
         value = row[field]
         note = notes.get(field, "")
         if pd.isna(value):
-            note = f"missing: learned branch for missing values ({explanation.points[index] * 100:+.1f} pts)"
+            note = f"missing: {describe_shift(explanation.points[index])}"
         pdf.cell(widths[0], 4.6, _plain(FIELD_BY_NAME[field].label))
         pdf.cell(widths[1], 4.6, _plain(format_value(field, value)))
         pdf.cell(widths[2], 4.6, _plain(note)[:70], new_x="LMARGIN", new_y="NEXT")

@@ -10,9 +10,9 @@ from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.survival import kaplan_meier_median
 
 HOW = (
-    "Similarity is a weighted Gower distance over the features both patients have: numbers differ by "
-    "their gap divided by the training range (capped at 1), categories by 0 or 1; each feature is "
-    "weighted by its mean absolute SHAP value, so what drives the model counts most."
+    "How alike two patients are is measured over the features both have: a number counts by its gap as a "
+    "share of the training range, a category by whether it matches; features that drive the model most "
+    "(mean absolute SHAP value) count most (a weighted Gower distance, 0 = identical, 1 = opposite)."
 )
 
 

@@ -206,7 +206,22 @@ def test_performance_page_on_the_demo():
     assert any("Log-rank p" in m.value for m in at.markdown)
     at.slider(key="performance_threshold").set_value(50).run()
     _no_errors(at)
-    assert any("At a threshold of 50%" in h.value for h in at.subheader)
+    assert any(h.value == "At the decision threshold" for h in at.subheader)
+
+
+def test_one_decision_threshold_for_the_session():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.button(key="open_demo").click().run()
+    at.switch_page("pages/performance.py").run()
+    at.slider(key="performance_threshold").set_value(50).run()
+    at.switch_page("pages/compare.py").run()
+    assert at.slider(key="compare_threshold").value == 50
+    at.switch_page("pages/patients.py").run()
+    _no_errors(at)
+    assert at.slider(key="patients_threshold").value == 50
+    flags = at.dataframe[0].value
+    assert set(flags.loc[flags["probability"] >= 50, "flag"]) == {"yes"}
+    assert set(flags.loc[flags["probability"] < 50, "flag"]) == {"no"}
 
 
 def test_performance_without_outcomes_explains_why():

@@ -2,7 +2,10 @@
 
 from icilens.ui.downloads import bulk_download, chart, file_stem, guard_download, table_downloads
 from icilens.ui.page import (
+    DEFAULT_THRESHOLD,
     LAST_PATIENT,
+    THRESHOLD,
+    decision_threshold,
     escape_markdown,
     guarded,
     open_patient,
@@ -17,11 +20,14 @@ from icilens.ui.privacy import link_key, patient_file_stem, patient_for_key
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
 
 __all__ = [
+    "DEFAULT_THRESHOLD",
     "LAST_PATIENT",
+    "THRESHOLD",
     "bulk_download",
     "chart",
     "clear_cohort",
     "current_cohort",
+    "decision_threshold",
     "escape_markdown",
     "file_stem",
     "guard_download",

@@ -98,6 +98,35 @@ def guarded(action: str):
         )
 
 
+THRESHOLD = "icilens_threshold"  # the session's one decision threshold, in percent
+DEFAULT_THRESHOLD = 30
+
+
+def decision_threshold(place, page_name: str, disabled: bool = False) -> float:
+    """Show the session's decision threshold where its effects are shown; return it (0-1).
+
+    Every page's slider reads and writes the same value, so Patients (flag), Compare (predicted groups)
+    and Performance (confusion matrix, survival split) always agree.
+    """
+    widget = f"{page_name}_threshold"
+
+    def remember() -> None:
+        st.session_state[THRESHOLD] = st.session_state[widget]
+
+    chosen = place.slider(
+        "Decision threshold: predicted response of at least (%)",
+        5,
+        80,
+        st.session_state.get(THRESHOLD, DEFAULT_THRESHOLD),
+        key=widget,
+        on_change=remember,
+        disabled=disabled,
+        help="One threshold for the session: it flags predicted responders on Patients, splits the predicted "
+        "groups on Compare and sets the confusion matrix on Performance.",
+    )
+    return chosen / 100
+
+
 LAST_PATIENT = "icilens_last_patient"  # the patient the sidebar link reopens
 
 
