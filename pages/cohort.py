@@ -218,7 +218,7 @@ with ui.guarded("showing the cohort"):
             "the cohort report",
             lambda: cohort_report(result, predict_cohort(model, result.frame, explain=True), cohort.label),
         ),
-        "icilens_cohort_report.html",
+        f"{ui.export_stem('cohort_report')}.html",
         "text/html",
         key="cohort_report",
         on_click="ignore",

@@ -129,7 +129,7 @@ with ui.guarded("explaining this patient"):
         ui.guard_download(
             "the patient report", lambda: build_patient_report(model, patient, scored, notes, cohort.label)
         ),
-        f"icilens_{ui.patient_file_stem(patient_id)}.pdf",
+        f"{ui.export_stem(ui.patient_file_stem(patient_id))}.pdf",
         "application/pdf",
         key="patient_report",
         on_click="ignore",
@@ -162,10 +162,15 @@ with ui.guarded("explaining this patient"):
             scale=LOG_ODDS,
             calibrated=explanation.probability,
         )
-    ui.chart(st, figure, key="waterfall")
+    ui.chart(st, figure, key="waterfall", name=f"{ui.patient_file_stem(patient_id)}_waterfall")
     left, right = st.columns([2, 3])
     with left:
-        ui.chart(st, plot_icon_array(explanation.probability), key="icon_array")
+        ui.chart(
+            st,
+            plot_icon_array(explanation.probability),
+            key="icon_array",
+            name=f"{ui.patient_file_stem(patient_id)}_icon_array",
+        )
     with right:
         st.markdown(f"About **{round(explanation.probability * 100)} of 100** patients like this one respond.")
         st.markdown("**What drives this prediction**")

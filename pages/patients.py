@@ -3,7 +3,7 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.predictions import filter_patients
+from icilens.predictions import filter_patients, readable_predictions
 from icilens.report import patient_reports
 from icilens.schema import FEATURES
 from icilens.ui.navigation import page
@@ -99,12 +99,14 @@ with ui.guarded("scoring the cohort"):
     st.caption(
         "Download every prediction with its model disagreement, the references, missing features and SHAP values (log-odds)."
     )
-    ui.table_downloads(st, cohort_predictions(cohort), "predictions", "predictions_with_shap")
+    predictions = cohort_predictions(cohort)
+    readable, percent = readable_predictions(predictions)
+    ui.table_downloads(st, predictions, "predictions", "predictions_with_shap", readable, percent)
     ui.bulk_download(
         st,
         f"Prepare all {len(table)} patient reports",
         "patient_reports",
-        "icilens_patient_reports.zip",
+        f"{ui.export_stem('patient_reports')}.zip",
         lambda: patient_reports(
             cohort.result, model, cohort_predictions(cohort), cohort.label, name_of=ui.patient_file_stem
         ),

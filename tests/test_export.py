@@ -63,3 +63,33 @@ def test_png_and_svg_are_rendered_by_chromium():
 def test_bad_image_format_is_refused():
     with pytest.raises(ValueError, match="png"):
         export.figure_to_image(plot_icon_array(0.1), "gif")
+
+
+def test_xlsx_is_fit_to_hand_over():
+    from openpyxl import load_workbook
+
+    from icilens.predictions import readable_predictions
+
+    table = pd.DataFrame(
+        {
+            "patient_id": ["A"],
+            "response_probability": [0.4321],
+            "range_low": [0.3],
+            "range_high": [0.5],
+            "probability_low": [0.35],
+            "probability_high": [0.45],
+            "loris_score": [0.6],
+            "loris_probability": [0.4],
+            "tmb_high": [True],
+            "missing_features": ["tmb;albumin"],
+        }
+    )
+    readable, percent = readable_predictions(table)
+    sheet = load_workbook(io.BytesIO(export.table_to_xlsx(readable, "predictions", "note", percent)))["predictions"]
+    headers = [cell.value for cell in sheet[1]]
+    assert "Predicted response" in headers and not any(str(h).startswith("shap_") for h in headers)
+    probability = sheet.cell(row=2, column=headers.index("Predicted response") + 1)
+    assert probability.value == 0.4321 and probability.number_format == "0.0%"
+    assert sheet.freeze_panes == "A2" and sheet.cell(row=1, column=1).font.bold
+    missing = sheet.cell(row=2, column=headers.index("Missing inputs") + 1).value
+    assert missing == "Tumour mutational burden, Serum albumin"

@@ -71,13 +71,35 @@ def table_to_csv(table: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def table_to_xlsx(table: pd.DataFrame, sheet: str = "data", note: str = "") -> bytes:
-    """Return the table as an XLSX workbook (formulas neutralised), with an optional note sheet."""
+def table_to_xlsx(
+    table: pd.DataFrame, sheet: str = "data", note: str = "", percent_columns: tuple[str, ...] = ()
+) -> bytes:
+    """Return the table as an XLSX workbook fit to hand over, with an optional "about" sheet.
+
+    Formulas are neutralised; the header is bold and frozen; columns are as wide as their content (up to a
+    limit); percent_columns hold fractions shown as percentages, so the cell keeps the exact value.
+    """
+    from openpyxl.styles import Font
+
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _xlsx_safe(neutralise_formulas(table)).to_excel(writer, sheet_name=sheet[:31], index=False)
+        safe = _xlsx_safe(neutralise_formulas(table))
+        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
+        worksheet = writer.sheets[sheet[:31]]
+        worksheet.freeze_panes = "A2"
+        for index, column in enumerate(safe.columns, start=1):
+            cells = worksheet.cell(row=1, column=index)
+            cells.font = Font(bold=True)
+            sample = safe[column].head(200).astype(str).str.len()
+            width = max(len(str(column)), int(sample.max()) if len(sample) else 0) + 2
+            letter = cells.column_letter
+            worksheet.column_dimensions[letter].width = min(width, 50)
+            if column in percent_columns:
+                for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = "0.0%"
         if note:
             pd.DataFrame({"note": [note]}).to_excel(writer, sheet_name="about", index=False)
+            writer.sheets["about"].column_dimensions["A"].width = 100
     return buffer.getvalue()
 
 

@@ -99,3 +99,36 @@ def filter_patients(
     if query.strip():
         keep &= table["patient_id"].str.contains(query.strip(), case=False, regex=False)
     return table[keep]
+
+
+PERCENT_COLUMNS = ("response_probability", "range_low", "range_high", "probability_low", "probability_high")
+
+
+def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Return predictions with plain column labels for a spreadsheet, and the labels of the percent columns.
+
+    Probabilities stay fractions (the spreadsheet shows them as percentages); SHAP columns name their feature.
+    """
+    from icilens.schema import FIELD_BY_NAME
+
+    labels = {
+        "patient_id": "Patient",
+        "response_probability": "Predicted response",
+        "range_low": "Range if measured, low",
+        "range_high": "Range if measured, high",
+        "probability_low": "Model disagreement, low",
+        "probability_high": "Model disagreement, high",
+        "loris_score": "LORIS, published score (not a probability)",
+        "loris_probability": "LORIS (recalibrated)",
+        "tmb_high": "TMB >= 10 mut/Mb",
+        "missing_features": "Missing inputs",
+        "model_output": "Model output (log-odds, before calibration)",
+        "shap_base": "SHAP base value (log-odds)",
+        **{f"shap_{f}": f"SHAP: {FIELD_BY_NAME[f].label} (log-odds)" for f in FEATURES},
+    }
+    readable = table.rename(columns=labels)
+    readable["Missing inputs"] = table["missing_features"].map(
+        lambda names: ", ".join(FIELD_BY_NAME[n].label for n in names.split(";")) if names else "none"
+    )
+    readable["TMB >= 10 mut/Mb"] = table["tmb_high"].map({True: "yes", False: "no"}).astype(object).fillna("unknown")
+    return readable, (*(labels[c] for c in PERCENT_COLUMNS), "LORIS (recalibrated)")

@@ -92,7 +92,12 @@ def test_download_the_waterfall_as_png(server, page):
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="PNG (2x, white background)").click()
     data = Path(download.value.path()).read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename == "waterfall.png"
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    # ICI Lens, the cohort, the patient by its private key, the chart and the date; never the patient id.
+    name = download.value.suggested_filename
+    assert re.fullmatch(
+        r"icilens_msk_demo_cohort_treated_in_2018_patient_[0-9a-f]{12}_waterfall_\d{4}-\d{2}-\d{2}\.png", name
+    )
 
 
 def test_a_zip_bomb_is_refused_and_the_server_stays_up(server, page):

@@ -1,6 +1,6 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
-from icilens.ui.downloads import bulk_download, chart, file_stem, guard_download, table_downloads
+from icilens.ui.downloads import bulk_download, chart, export_stem, file_stem, guard_download, table_downloads
 from icilens.ui.page import (
     DEFAULT_THRESHOLD,
     LAST_PATIENT,
@@ -29,6 +29,7 @@ __all__ = [
     "current_cohort",
     "decision_threshold",
     "escape_markdown",
+    "export_stem",
     "file_stem",
     "guard_download",
     "guarded",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import traceback
@@ -56,7 +57,7 @@ def code_path(exc: BaseException) -> str:
 def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
     """Show a plotly figure in place (st or a column) with PNG, SVG and interactive HTML downloads below it."""
     place.plotly_chart(figure, key=key)
-    stem = file_stem(name or key)
+    stem = export_stem(name or key)
     has_browser = find_chromium() is not None
     tip = None if has_browser else NO_BROWSER
     with place.popover("Download chart", icon=":material/download:"):
@@ -86,10 +87,25 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
         )
 
 
-def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
-    """Show CSV and XLSX downloads of a table in place (formula cells neutralised)."""
+def export_stem(name: str) -> str:
+    """Return a download's file-name stem: ICI Lens, the cohort, what it is and today's date."""
+    from icilens.ui.state import current_cohort
+
+    cohort = current_cohort()
+    parts = ("icilens", file_stem(cohort.label) if cohort else "", file_stem(name), dt.date.today().isoformat())
+    return "_".join(part for part in parts if part)
+
+
+def table_downloads(
+    place, table: pd.DataFrame, key: str, name: str, readable: pd.DataFrame | None = None, percent=()
+) -> None:
+    """Show CSV and XLSX downloads of a table in place (formula cells neutralised).
+
+    readable, when given, is the same table with plain labels for the spreadsheet (percent: its percent columns);
+    the CSV keeps the machine names that scripts read.
+    """
     csv, xlsx, _ = place.columns([1, 1, 4])
-    stem = file_stem(name)
+    stem = export_stem(name)
     csv.download_button(
         "CSV",
         guard_download("the CSV table", lambda: table_to_csv(table)),
@@ -101,7 +117,10 @@ def table_downloads(place, table: pd.DataFrame, key: str, name: str) -> None:
     )
     xlsx.download_button(
         "XLSX",
-        guard_download("the XLSX table", lambda: table_to_xlsx(table, name, DISCLAIMER)),
+        guard_download(
+            "the XLSX table",
+            lambda: table_to_xlsx(table if readable is None else readable, name, DISCLAIMER, tuple(percent)),
+        ),
         f"{stem}.xlsx",
         XLSX,
         key=f"{key}_xlsx",
