@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.patient import MISSING_NOTE, explain_patient
-from icilens.plots import plot_icon_array, plot_waterfall
+from icilens.patient import MISSING_NOTE, explain_patient, what_if_curve
+from icilens.plots import plot_icon_array, plot_waterfall, plot_what_if_curve
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
 from icilens.report import build_patient_report, input_notes
-from icilens.schema import FEATURES
+from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
 from icilens.summary import summarise_cohort
 from icilens.ui.resources import (
@@ -200,6 +200,22 @@ with ui.guarded("explaining this patient"):
         for column, shown, title in ((before, explanation, "Original"), (after, alternative, "What if")):
             figure = plot_waterfall(shown.labels, shown.points, shown.base_probability, shown.probability, title=title)
             ui.chart(column, figure, key=f"waterfall_{title.lower().replace(' ', '_')}")
+
+    numeric = [f for f in FEATURES if not FIELD_BY_NAME[f].categories]
+    feature = st.selectbox(
+        "What-if curve: this patient's prediction across one feature's training range",
+        numeric,
+        format_func=lambda f: FIELD_BY_NAME[f].label,
+        key="what_if_curve_feature",
+    )
+    values, curve = what_if_curve(model, patient, feature)
+    spec = FIELD_BY_NAME[feature]
+    ui.chart(
+        st,
+        plot_what_if_curve(values, curve, f"{spec.label} ({spec.display_unit})", patient[feature].iloc[0]),
+        key="what_if_curve",
+        name=f"{ui.patient_file_stem(patient_id)}_what_if_{feature}",
+    )
 
     st.subheader("Similar patients in the training cohort", anchor=False)
     reference, importance = training_reference()

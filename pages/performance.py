@@ -5,11 +5,12 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.compare import group_by_prediction, group_by_tertile
-from icilens.metrics import calibration_slope_intercept, confusion_at, expected_calibration_error
+from icilens.metrics import calibration_slope_intercept, confusion_at, expected_calibration_error, responders_in_top
 from icilens.plots import (
     plot_calibration,
     plot_confusion,
     plot_decision_curve,
+    plot_gains,
     plot_kaplan_meier,
     plot_precision_recall,
     plot_prediction_spread,
@@ -145,6 +146,15 @@ with ui.guarded("assessing performance"):
             _loris_calibrations(yk, known_scores[LORIS_NAME], raw_loris[known])
 
         ui.chart(st, plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != "TMB"}), key="decision")
+        ui.chart(st, plot_gains(yk, known_scores), key="gains")
+        st.markdown(
+            "Taking the top 20% of patients by each score finds "
+            + "; ".join(
+                f"**{responders_in_top(yk[~np.isnan(p)], p[~np.isnan(p)], 0.2):.0%}** of the responders with {name}"
+                for name, p in known_scores.items()
+            )
+            + " (a random 20% would find 20%)."
+        )
 
         st.subheader("At the decision threshold", anchor=False)
         threshold = ui.decision_threshold(st, "performance")

@@ -74,3 +74,22 @@ def test_confusion_and_net_benefit():
     # net benefit at t=0.5: tp/n - fp/n * 1 = 2/6 - 1/6
     assert metrics.net_benefit(y, p, [0.5])[0] == pytest.approx(1 / 6)
     assert metrics.net_benefit_treat_all(y, [0.5])[0] == pytest.approx(0.5 - 0.5)
+
+
+def test_cumulative_gains_count_responders_by_falling_score_and_take_ties_together():
+    from icilens.metrics import cumulative_gains, responders_in_top
+
+    y = np.array([1, 0, 1, 0, 0, 0, 1, 0, 0, 0.0])
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
+    patients, responders = cumulative_gains(y, p)
+    assert responders[np.searchsorted(patients, 0.3)] == pytest.approx(2 / 3)
+    assert responders_in_top(y, p, 0.2) == pytest.approx(1 / 3) and responders[-1] == 1
+    tied, found = cumulative_gains(np.array([1, 0, 0, 1.0]), np.array([0.5, 0.5, 0.5, 0.5]))
+    assert list(tied) == [0, 1] and list(found) == [0, 1]
+
+
+def test_the_model_finds_more_responders_in_its_top_fifth_than_chance(default_model, demo_frame):
+    from icilens.metrics import responders_in_top
+
+    y = demo_frame["response"].to_numpy(dtype="float64")
+    assert responders_in_top(y, default_model.predict(demo_frame).probability, 0.2) > 0.35

@@ -56,3 +56,16 @@ def test_format_value():
     assert format_value("nlr", None) == "missing"
     assert format_value("sex", "male") == "male"
     assert len(FEATURES) == 17
+
+
+def test_what_if_curve_sweeps_one_feature_and_passes_through_the_patient(default_model, demo_frame):
+    from icilens.patient import what_if_curve
+
+    patient = demo_frame.iloc[[3]]
+    values, probabilities = what_if_curve(default_model, patient, "tmb")
+    own = default_model.predict(patient).probability[0]
+    assert values.min() <= patient["tmb"].iloc[0] <= values.max()
+    assert np.interp(patient["tmb"].iloc[0], values, probabilities) == pytest.approx(own, abs=0.03)
+    assert probabilities[-1] > probabilities[0]  # more TMB, more response: the model's monotone prior
+    with pytest.raises(ValueError, match="numeric feature"):
+        what_if_curve(default_model, patient, "sex")

@@ -202,3 +202,25 @@ def smoothed_calibration(y, p, points: int = 50, bandwidth: float = 0.06) -> tup
     grid = np.linspace(np.percentile(p, 2), np.percentile(p, 98), points)
     weights = np.exp(-0.5 * ((p[None, :] - grid[:, None]) / bandwidth) ** 2)
     return grid, weights @ y / weights.sum(axis=1)
+
+
+def cumulative_gains(y, p) -> tuple[np.ndarray, np.ndarray]:
+    """Return (share of patients, share of all responders among them) when patients are taken by falling p.
+
+    Ties in p are taken together, so the curve does not depend on the order of equal predictions.
+    """
+    y, p = _checked(y, p)
+    if not len(y) or y.sum() == 0:
+        raise ValueError("cumulative_gains needs at least one responder with a score")
+    order = np.argsort(-p, kind="stable")
+    ys, ps = y[order], p[order]
+    last_of_tie = np.r_[ps[1:] != ps[:-1], True]
+    taken = np.flatnonzero(last_of_tie) + 1
+    found = np.cumsum(ys)[taken - 1]
+    return np.r_[0.0, taken / len(y)], np.r_[0.0, found / y.sum()]
+
+
+def responders_in_top(y, p, share: float) -> float:
+    """Return the share of responders found among the top `share` of patients by predicted probability."""
+    patients, responders = cumulative_gains(y, p)
+    return float(np.interp(share, patients, responders))

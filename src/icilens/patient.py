@@ -223,3 +223,23 @@ def format_prediction(explanation: PatientExplanation, card: dict, explain: bool
             f"(log-odds {explanation.base_raw:+.4f} -> {explanation.base_raw + explanation.shap.sum():+.4f} before calibration)"
         )
     return "\n".join(lines)
+
+
+def what_if_curve(model, patient: pd.DataFrame, feature: str, points: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """Return (values, calibrated probabilities) for one patient as one numeric feature sweeps its range.
+
+    The range is the central 98% of the training patients (from the model card), widened to hold the
+    patient's own value; everything else stays as measured.
+    """
+    spec = FIELD_BY_NAME[feature]
+    if spec.categories or len(patient) != 1:
+        raise ValueError("what_if_curve takes one patient and a numeric feature")
+    card = {f["name"]: f for f in model.card["features"]}[feature]
+    low, high = card.get("training_p01_p99") or (spec.low, spec.high)
+    own = patient[feature].iloc[0]
+    if not pd.isna(own):
+        low, high = min(low, float(own)), max(high, float(own))
+    values = np.linspace(low, high, points)
+    copies = patient.loc[patient.index.repeat(points)].reset_index(drop=True)
+    copies[feature] = values
+    return values, model.predict(copies).probability

@@ -5,6 +5,7 @@ from icilens.plots.calibration import plot_calibration
 from icilens.plots.category_counts import plot_category_counts
 from icilens.plots.dependence import plot_dependence
 from icilens.plots.distribution import plot_distribution
+from icilens.plots.gains import plot_gains
 from icilens.plots.icon_array import plot_icon_array
 from icilens.plots.importance import plot_importance
 from icilens.plots.interactions import plot_interactions
@@ -15,6 +16,7 @@ from icilens.plots.proportions import plot_proportions
 from icilens.plots.shap_by_group import plot_shap_by_group
 from icilens.plots.survival_curves import plot_kaplan_meier
 from icilens.plots.waterfall import plot_waterfall
+from icilens.plots.what_if_curve import plot_what_if_curve
 
 __all__ = [
     "plot_beeswarm",
@@ -24,6 +26,7 @@ __all__ = [
     "plot_decision_curve",
     "plot_dependence",
     "plot_distribution",
+    "plot_gains",
     "plot_icon_array",
     "plot_importance",
     "plot_interactions",
@@ -35,4 +38,5 @@ __all__ = [
     "plot_roc",
     "plot_shap_by_group",
     "plot_waterfall",
+    "plot_what_if_curve",
 ]
