@@ -44,7 +44,7 @@ def test_responders_differ_in_tmb_and_prior_therapy(demo_frame):
     assert table.loc["tmb", "estimate"] > 0  # responders have higher TMB
     prior = table.loc["prior_systemic_therapy"]
     assert prior["test"] == "Fisher's exact" and prior["estimate"] < 1  # prior therapy is rarer among responders
-    assert table.loc["tmb", "q"] < 0.001 and table["q"].is_monotonic_increasing is not None
+    assert table.loc["tmb", "q"] < 0.001 and table["q"].dropna().is_monotonic_increasing
     assert table.loc["pdl1_tps", "missing responder"] > 0
     assert table.loc["cancer_type", "test"] == "chi-square"
 
@@ -53,7 +53,7 @@ def test_groups_by_prediction_and_field(demo_frame):
     groups = compare.group_by_prediction(np.linspace(0, 1, 515), 0.5)
     assert set(groups) == {"predicted responder", "predicted non-responder"}
     table = compare.compare_groups(demo_frame, compare.group_by_field(demo_frame, "cancer_type"))
-    assert {"n NSCLC", "n Melanoma", "n Bladder"} <= set(table.columns)  # groups with patients only
+    assert {"n NSCLC", "n Melanoma", "n other"} <= set(table.columns)  # groups with patients only
     assert table.set_index("field").loc["tmb", "test"] == "Kruskal-Wallis"
     with pytest.raises(ValueError, match="not categorical"):
         compare.group_by_field(demo_frame, "tmb")
@@ -62,3 +62,14 @@ def test_groups_by_prediction_and_field(demo_frame):
 def test_one_group_cannot_be_compared(demo_frame):
     with pytest.raises(ValueError, match="at least two groups"):
         compare.compare_groups(demo_frame, pd.Series(["a"] * len(demo_frame), index=demo_frame.index))
+
+
+def test_grouping_by_cancer_type_keeps_nine_largest_and_merges_the_rest(demo_frame):
+    from icilens.compare import MOST_GROUPS, OTHER_GROUP, group_by_field
+
+    groups = group_by_field(demo_frame, "cancer_type")
+    sizes = groups.value_counts()
+    assert len(sizes) == MOST_GROUPS and OTHER_GROUP in sizes.index
+    largest = demo_frame["cancer_type"].astype(object).value_counts().index[: MOST_GROUPS - 1]
+    assert set(sizes.index) - {OTHER_GROUP} == set(largest)
+    assert sizes.sum() == demo_frame["cancer_type"].notna().sum()

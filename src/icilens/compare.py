@@ -22,11 +22,20 @@ def group_by_prediction(probability, threshold: float) -> pd.Series:
     return p.map(lambda v: f"predicted {RESPONDER}" if v >= threshold else f"predicted {NON_RESPONDER}").astype(object)
 
 
+MOST_GROUPS = 10  # more groups than a palette tells apart, or a reader compares, become "other"
+OTHER_GROUP = "other"
+
+
 def group_by_field(frame: pd.DataFrame, field: str) -> pd.Series:
-    """Return the categories of a categorical field as groups."""
+    """Return the categories of a categorical field as groups; beyond MOST_GROUPS, the smallest become "other"."""
     if not FIELD_BY_NAME[field].categories:
         raise ValueError(f"{field} is not categorical; group by one of the categorical fields")
-    return frame[field].astype(object)
+    groups = frame[field].astype(object)
+    sizes = groups.value_counts()
+    if len(sizes) <= MOST_GROUPS:
+        return groups
+    kept = set(sizes.index[: MOST_GROUPS - 1])
+    return groups.where(groups.isin(kept) | groups.isna(), OTHER_GROUP)
 
 
 def adjust_benjamini_hochberg(p_values) -> np.ndarray:
