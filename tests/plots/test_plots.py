@@ -103,7 +103,19 @@ def test_compare_and_performance_charts(default_model, demo_frame):
     ]
     assert np.asarray(plots.plot_confusion(confusion_at(y, scores["model"], 0.3), 0.3).data[0].z).sum() == 515
     km = plots.plot_kaplan_meier(demo_frame["os_months"], demo_frame["os_event"].astype(float), groups, "OS")
-    assert sorted(t.name for t in km.data if t.name) == ["non-responder (n=388)", "responder (n=127)"]
+    events = demo_frame.groupby(groups.to_numpy())["os_event"].sum()
+    assert sorted(t.name for t in km.data if t.name) == [
+        f"non-responder (n=388, {events['non-responder']} events)",
+        f"responder (n=127, {events['responder']} events)",
+    ]
+
+
+def test_kaplan_meier_counts_only_patients_with_a_known_time():
+    months = pd.Series([1.0, 2.0, None, None, 5.0])
+    events = pd.Series([1.0, 0.0, 1.0, None, 1.0])
+    km = plots.plot_kaplan_meier(months, events, pd.Series(["a"] * 5), "OS")
+    assert km.data[0].name == "a (n=3, 2 events)"
+    assert km.data[1].text[0] == "3"  # the at-risk table starts where the legend does
 
 
 def test_prediction_spread_has_one_group_per_outcome(default_model, demo_frame):

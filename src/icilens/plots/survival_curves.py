@@ -23,7 +23,8 @@ def plot_kaplan_meier(months, events, groups, title: str, outcome: str = "surviv
     ticks = np.linspace(0, horizon, 6).round(0)
     figure = make_subplots(rows=2, cols=1, row_heights=[0.78, 0.22], shared_xaxes=True, vertical_spacing=0.08)
     for row_index, (name, colour) in enumerate(zip(labels, group_colours(labels), strict=True)):
-        members = (groups == name).to_numpy()
+        # Only patients with a known time and event count: the legend's n is the at-risk table's first number.
+        members = ((groups == name) & months.notna() & events.notna()).to_numpy()
         curve = kaplan_meier(months[members], events[members])
         figure.add_trace(
             go.Scatter(
@@ -31,7 +32,7 @@ def plot_kaplan_meier(months, events, groups, title: str, outcome: str = "surviv
                 y=curve["survival"] * 100,
                 mode="lines",
                 line={"shape": "hv", "color": colour},
-                name=f"{name} (n={int(members.sum())})",
+                name=f"{name} (n={int(members.sum())}, {int(events[members].sum())} events)",
             ),
             row=1,
             col=1,
