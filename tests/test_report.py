@@ -82,3 +82,17 @@ def test_cohort_report_is_self_contained_and_escapes_hostile_text(default_model,
     assert html.count("<script>alert(1)</script>") == 0 and "&lt;b&gt;ward 3&lt;/b&gt;" in html
     assert "Performance on this cohort" in html and "Responders against non-responders" in html
     assert "Research use only" in html and html.count("plotly.js v") <= 2  # plotly.js inlined once
+
+
+def test_cohort_report_has_no_empty_markers(default_model):
+    import re
+
+    from icilens.datasets import demo_path
+    from icilens.predictions import predict_cohort
+    from icilens.report import cohort_report
+
+    result = read_cohort(demo_path())
+    text = cohort_report(result, predict_cohort(default_model, result.frame, explain=True), "demo").decode()
+    body = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+    for marker in ("&lt;NA&gt;", ">None<", ">nan<", ">NaN<", "'-<"):
+        assert marker not in body, marker

@@ -37,7 +37,7 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _runs_as_formula(value) -> bool:
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or value in ("", "-", "+"):  # a lone sign is text to every spreadsheet
         return False
     first = unicodedata.normalize("NFKC", value[0]).replace("\u2212", "-")
     return first.startswith(FORMULA_STARTS)

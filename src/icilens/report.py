@@ -275,6 +275,15 @@ def _first_sentences(text: str, most: int = 2) -> str:
     return text if len(sentences) <= most else ". ".join(sentences[:most]) + "."
 
 
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with every kind of missing value (None, NaN, <NA>) shown as an empty cell."""
+    return table.astype(object).where(table.notna(), "")
+
+
+def _three_digits(value: float) -> str:
+    return f"{value:.3g}" if abs(value) >= 0.0005 or value == 0 else f"{value:.2g}"
+
+
 def build_cohort_report(
     title: str, summary_rows: list[tuple[str, str]], tables: dict[str, pd.DataFrame], figures: dict
 ) -> bytes:
@@ -297,7 +306,7 @@ def build_cohort_report(
     for name, table in tables.items():
         parts += [
             f"<h2>{html.escape(name)}</h2>",
-            neutralise_formulas(table).to_html(index=False, escape=True, na_rep=""),
+            _readable(neutralise_formulas(table)).to_html(index=False, escape=True, float_format=_three_digits),
         ]
     first = True
     for name, figure in figures.items():
