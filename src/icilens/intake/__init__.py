@@ -188,7 +188,7 @@ def build_cohort(
         findings.add(
             None,
             "",
-            ", ".join(missing_features),
+            ", ".join(FIELD_BY_NAME[f].label for f in missing_features),
             "features absent from the cohort",
             "the model predicts without them; each patient page says what that did",
             INFO,
