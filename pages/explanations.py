@@ -11,9 +11,16 @@ from icilens.export import figure_to_image
 from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
 from icilens.schema import FEATURES, FIELD_BY_NAME, SHORT_LABELS
+from icilens.ui.navigation import page
 from icilens.ui.resources import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions
 
 AUTO = "(automatic)"
+
+
+def open_clicked(patient_id: str) -> None:
+    """Open the patient whose point was clicked, by its private link key."""
+    st.switch_page(page("patient"), query_params={"id": ui.link_key(patient_id)})
+
 
 ui.setup_page("Explanations")
 st.title("Explanations")
@@ -31,13 +38,16 @@ with ui.guarded("explaining the cohort"):
     subset = frame.iloc[rows]
     shap = predictions[[f"shap_{f}" for f in FEATURES]].to_numpy()[rows]
     labels = [FIELD_BY_NAME[f].label for f in FEATURES]
-    st.caption(f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response.")
+    st.caption(
+        f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response. "
+        "Click a point in the beeswarm or the dependence plot to open that patient."
+    )
 
     importance = plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}")
     beeswarm = plot_beeswarm(shap, subset, list(FEATURES), labels)
     left, right = st.columns(2)
     ui.chart(left, importance, key="importance")
-    ui.chart(right, beeswarm, key="beeswarm")
+    ui.chart(right, beeswarm, key="beeswarm", on_point=open_clicked)
 
     st.subheader("Dependence", anchor=False)
     by_importance = [FEATURES[i] for i in np.argsort(-np.abs(shap).mean(axis=0))]
@@ -60,9 +70,14 @@ with ui.guarded("explaining the cohort"):
     else:
         partner = colour_choice
     dependence = plot_dependence(
-        subset[feature], shap[:, main], FIELD_BY_NAME[feature].label, subset[partner], FIELD_BY_NAME[partner].label
+        subset[feature],
+        shap[:, main],
+        FIELD_BY_NAME[feature].label,
+        subset[partner],
+        FIELD_BY_NAME[partner].label,
+        ids=subset["patient_id"],
     )
-    ui.chart(st, dependence, key="dependence")
+    ui.chart(st, dependence, key="dependence", on_point=open_clicked)
     charts = {"importance": importance, "beeswarm": beeswarm, "dependence": dependence}
 
     st.subheader("Interactions", anchor=False)

@@ -134,3 +134,16 @@ def test_histograms_share_their_bins_across_groups():
     figure = plots.plot_distribution(values, groups, "TMB", kind="histogram")
     bins = {(trace.xbins.start, trace.xbins.end, trace.xbins.size) for trace in figure.data}
     assert len(bins) == 1 and next(iter(bins))[0] == 1.0
+
+
+def test_beeswarm_and_dependence_points_carry_their_patient(default_model, demo_frame):
+    _, shap = default_model.explain(demo_frame)
+    labels = [FIELD_BY_NAME[f].label for f in FEATURES]
+    beeswarm = plots.plot_beeswarm(shap, demo_frame, list(FEATURES), labels)
+    ids = set(demo_frame["patient_id"].astype(str))
+    assert all(set(trace.customdata) <= ids for trace in beeswarm.data)
+    shown = len(beeswarm.layout.yaxis.tickvals)  # features drawn, each with every patient once
+    assert sum(len(trace.customdata) for trace in beeswarm.data) == len(demo_frame) * shown
+    j = FEATURES.index("tmb")
+    dependence = plots.plot_dependence(demo_frame["tmb"], shap[:, j], "TMB", ids=demo_frame["patient_id"])
+    assert list(dependence.data[0].customdata) == list(demo_frame["patient_id"].astype(str))

@@ -37,8 +37,12 @@ def plot_beeswarm(
     max_display: int = 12,
     title: str = "SHAP values per patient",
 ) -> go.Figure:
-    """Return a beeswarm of the max_display most important features; grey points are missing values."""
+    """Return a beeswarm of the max_display most important features; grey points are missing values.
+
+    Every point carries its patient id as customdata, so a page can open the patient that was clicked.
+    """
     values = np.asarray(shap_values, dtype="float64")
+    ids = frame["patient_id"].astype(str).to_numpy() if "patient_id" in frame else np.arange(len(frame)).astype(str)
     if values.shape != (len(frame), len(features)):
         raise ValueError("plot_beeswarm needs one SHAP value per patient and feature")
     order = np.argsort(-np.abs(values).mean(axis=0))[:max_display][::-1]
@@ -68,6 +72,7 @@ def plot_beeswarm(
                     "showscale": row == 0,
                 },
                 text=np.asarray(shown, dtype=object)[~missing],
+                customdata=ids[~missing],
                 hovertemplate=f"{labels[j]} = %{{text}}<br>SHAP %{{x:.3f}}<extra></extra>",
             )
         )
@@ -79,6 +84,7 @@ def plot_beeswarm(
                     mode="markers",
                     showlegend=False,
                     marker={"size": 5, "color": "#aaa"},
+                    customdata=ids[missing],
                     hovertemplate=f"{labels[j]} missing<br>SHAP %{{x:.3f}}<extra></extra>",
                 )
             )

@@ -11,9 +11,17 @@ from icilens.plots.style import NEUTRAL, finish
 
 
 def plot_dependence(
-    values: pd.Series, shap, label: str, colour_by: pd.Series | None = None, colour_label: str = ""
+    values: pd.Series,
+    shap,
+    label: str,
+    colour_by: pd.Series | None = None,
+    colour_label: str = "",
+    ids: pd.Series | None = None,
 ) -> go.Figure:
-    """Return SHAP value against feature value; categories are spread on the x axis with a little jitter."""
+    """Return SHAP value against feature value; categories are spread on the x axis with a little jitter.
+
+    ids, when given, go with each point as customdata, so a page can open the patient that was clicked.
+    """
     shap = np.asarray(shap, dtype="float64")
     if len(values) != len(shap):
         raise ValueError("plot_dependence needs one SHAP value per patient")
@@ -41,6 +49,7 @@ def plot_dependence(
             y=shap[present],
             mode="markers",
             marker=marker,
+            customdata=None if ids is None else np.asarray(ids, dtype=str)[present],
             hovertemplate=f"{label} %{{x}}<br>SHAP %{{y:.3f}}<extra></extra>",
         )
     )

@@ -54,9 +54,18 @@ def code_path(exc: BaseException) -> str:
     return "\n".join(lines)
 
 
-def chart(place, figure: go.Figure, key: str, name: str | None = None) -> None:
-    """Show a plotly figure in place (st or a column) with PNG, SVG and interactive HTML downloads below it."""
-    place.plotly_chart(figure, key=key)
+def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=None) -> None:
+    """Show a plotly figure in place (st or a column) with PNG, SVG and interactive HTML downloads below it.
+
+    on_point, when given, is called with the customdata of a clicked point (charts that let a user open it).
+    """
+    if on_point is None:
+        place.plotly_chart(figure, key=key)
+    else:
+        event = place.plotly_chart(figure, key=key, on_select="rerun", selection_mode="points")
+        points = event.selection.points if event else []
+        if points and points[0].get("customdata") is not None:
+            on_point(points[0]["customdata"])
     stem = export_stem(name or key)
     has_browser = find_chromium() is not None
     tip = None if has_browser else NO_BROWSER
