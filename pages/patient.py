@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.patient import MISSING_NOTE, explain_patient, what_if_curve
+from icilens.patient import MISSING_NOTE, compare_patients_inputs, explain_patient, what_if_curve
 from icilens.plots import plot_icon_array, plot_waterfall, plot_what_if_curve
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
 from icilens.report import build_patient_report, input_notes
@@ -216,6 +216,26 @@ with ui.guarded("explaining this patient"):
         key="what_if_curve",
         name=f"{ui.patient_file_stem(patient_id)}_what_if_{feature}",
     )
+
+    st.subheader("Side by side with another patient", anchor=False)
+    other_id = st.selectbox(
+        "Compare with",
+        [pid for pid in order if pid != patient_id],
+        index=None,
+        placeholder="Choose a patient of this cohort",
+        key=f"side_by_side_{patient_id}",
+    )
+    if other_id is not None:
+        other_row = int((predictions["patient_id"] == other_id).to_numpy().argmax())
+        other = explain_patient(model, frame.iloc[[other_row]], predictions.iloc[other_row])
+        columns = st.columns(2)
+        for column, shown in zip(columns, (explanation, other), strict=True):
+            column.metric(f"Patient {shown.patient_id}", f"{shown.probability:.0%}")
+            figure = plot_waterfall(
+                shown.labels, shown.points, shown.base_probability, shown.probability, title=f"{shown.patient_id}"
+            )
+            ui.chart(column, figure, key=f"side_waterfall_{'this' if shown is explanation else 'other'}")
+        st.dataframe(compare_patients_inputs(explanation, other), hide_index=True, key="side_by_side_inputs")
 
     st.subheader("Similar patients in the training cohort", anchor=False)
     reference, importance = training_reference()

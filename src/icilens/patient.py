@@ -243,3 +243,18 @@ def what_if_curve(model, patient: pd.DataFrame, feature: str, points: int = 60) 
     copies = patient.loc[patient.index.repeat(points)].reset_index(drop=True)
     copies[feature] = values
     return values, model.predict(copies).probability
+
+
+def compare_patients_inputs(first: PatientExplanation, second: PatientExplanation) -> pd.DataFrame:
+    """Return two patients' inputs and contributions (probability points) side by side, largest difference first."""
+    table = pd.DataFrame(
+        {
+            "feature": [FIELD_BY_NAME[f].label for f in FEATURES],
+            first.patient_id: [label.split(" = ", 1)[-1] for label in first.labels],
+            f"{first.patient_id}: points": np.round(first.points * 100, 1),
+            second.patient_id: [label.split(" = ", 1)[-1] for label in second.labels],
+            f"{second.patient_id}: points": np.round(second.points * 100, 1),
+        }
+    )
+    gap = np.abs(first.points - second.points)
+    return table.iloc[np.argsort(-gap, kind="stable")].reset_index(drop=True)

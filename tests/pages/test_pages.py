@@ -312,3 +312,12 @@ def test_model_page_says_how_often_each_feature_was_measured_and_how_it_compares
     pdl1 = availability.set_index("feature").loc["PD-L1 tumour proportion score"]
     assert pdl1["measured in training"] == 217 and pdl1["share measured"] == "23%"
     assert any("not distinguishable from zero" in m.value for m in at.markdown)
+
+
+def test_two_patients_side_by_side():
+    at = _with_demo("pages/patient.py", patient="5")
+    at.selectbox(key="side_by_side_5").set_value("291").run()
+    _no_errors(at)
+    table = next(d.value for d in at.dataframe if "feature" in d.value.columns and "5: points" in d.value.columns)
+    assert {"291", "291: points"} <= set(table.columns) and len(table) == 17
+    assert {m.label for m in at.metric} >= {"Patient 5", "Patient 291"}
