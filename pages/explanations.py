@@ -45,9 +45,9 @@ with ui.guarded("explaining the cohort"):
 
     importance = plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}")
     beeswarm = plot_beeswarm(shap, subset, list(FEATURES), labels)
-    left, right = st.columns(2)
-    ui.chart(left, importance, key="importance")
-    ui.chart(right, beeswarm, key="beeswarm", on_point=open_clicked)
+    # One above the other: side by side, neither label column fits a laptop screen.
+    ui.chart(st, importance, key="importance")
+    ui.chart(st, beeswarm, key="beeswarm", on_point=open_clicked)
 
     st.subheader("Dependence", anchor=False)
     by_importance = [FEATURES[i] for i in np.argsort(-np.abs(shap).mean(axis=0))]

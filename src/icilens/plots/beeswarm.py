@@ -66,7 +66,13 @@ def plot_beeswarm(
                     "colorscale": COLORSCALE,
                     "cmin": 0,
                     "cmax": 1,
-                    "colorbar": {"title": "feature value", "tickvals": [0, 1], "ticktext": ["low", "high"]}
+                    "colorbar": {
+                        "title": "feature value",
+                        "tickvals": [0, 1],
+                        "ticktext": ["low", "high"],
+                        "thickness": 12,
+                        "len": 0.5,
+                    }
                     if row == 0
                     else None,
                     "showscale": row == 0,

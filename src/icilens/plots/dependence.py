@@ -41,7 +41,13 @@ def plot_dependence(
             "cmin": 0,
             "cmax": 1,
             "showscale": True,
-            "colorbar": {"title": colour_label, "tickvals": [0, 1], "ticktext": ["low", "high"]},
+            "colorbar": {
+                "title": colour_label,
+                "tickvals": [0, 1],
+                "ticktext": ["low", "high"],
+                "thickness": 12,
+                "len": 0.5,
+            },
         }
     figure = go.Figure(
         go.Scattergl(
