@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icilens import export
+from icilens import export, plots
 from icilens.plots import plot_icon_array
 
 HOSTILE = ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "plain", "a=b"]
@@ -55,7 +55,7 @@ def test_png_and_svg_are_rendered_by_chromium():
     png = export.figure_to_image(figure, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(png[16:20], "big")
-    assert width == 2 * 1100  # scale 2
+    assert width == 2 * 420  # the icon array is exported square, at scale 2
     svg = export.figure_to_image(figure, "svg")
     assert svg.lstrip().startswith(b"<svg") and b"About 30 of 100" in svg
 
@@ -93,3 +93,13 @@ def test_xlsx_is_fit_to_hand_over():
     assert sheet.freeze_panes == "A2" and sheet.cell(row=1, column=1).font.bold
     missing = sheet.cell(row=2, column=headers.index("Missing inputs") + 1).value
     assert missing == "Tumour mutational burden, Serum albumin"
+
+
+@pytest.mark.skipif(export.find_chromium() is None, reason="Debian's chromium is not installed")
+def test_square_charts_are_exported_square_not_stretched():
+    from PIL import Image
+
+    y = np.array([0, 1] * 20, dtype="float64")
+    roc = plots.plot_roc(y, {"model": np.linspace(0, 1, 40)})
+    width, height = Image.open(io.BytesIO(export.figure_to_image(roc, "png", scale=1))).size
+    assert 0.9 < width / (height - 20 * len(roc.data)) < 1.6 and width < 800

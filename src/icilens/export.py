@@ -139,7 +139,7 @@ def figure_to_image(figure: go.Figure, image_format: str = "png", scale: float =
     _start_image_server()
     printable = go.Figure(figure)
     printable.update_layout(paper_bgcolor="white", plot_bgcolor="white")
-    width = printable.layout.width or 1100
+    width = printable.layout.width or (printable.layout.meta or {}).get("export_width", 1100)
     height = printable.layout.height or 500
     import kaleido
 

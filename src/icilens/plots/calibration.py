@@ -45,4 +45,4 @@ def plot_calibration(observed, predicted, bins: int = 10, title: str = "Calibrat
     )
     figure.update_xaxes(title="predicted probability of response (%)", range=[0, 100])
     figure.update_yaxes(title="observed response rate (%)", range=[0, 100])
-    return finish(figure, title, height=460)
+    return finish(figure, title, height=460, export_width=620)

@@ -30,4 +30,4 @@ def plot_gains(y, scores: dict) -> go.Figure:
         )
     figure.update_xaxes(title="patients taken, highest score first (%)", range=[0, 100])
     figure.update_yaxes(title="responders found (%)", range=[0, 100])
-    return finish(figure, "Cumulative gains", height=440)
+    return finish(figure, "Cumulative gains", height=440, export_width=620)

@@ -33,7 +33,7 @@ def plot_roc(y, scores: dict, aucs: dict | None = None) -> go.Figure:
         figure.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name=legend, line={"color": colour, "shape": "hv"}))
     figure.update_xaxes(title="1 - specificity (false positive rate)", range=[0, 1])
     figure.update_yaxes(title="sensitivity (true positive rate)", range=[0, 1.02])
-    return finish(figure, "ROC curve", height=460)
+    return finish(figure, "ROC curve", height=460, export_width=620)
 
 
 def plot_precision_recall(y, scores: dict) -> go.Figure:
@@ -56,7 +56,7 @@ def plot_precision_recall(y, scores: dict) -> go.Figure:
         figure.add_trace(go.Scatter(x=recall, y=precision, mode="lines", name=name, line={"color": colour}))
     figure.update_xaxes(title="recall (sensitivity)", range=[0, 1])
     figure.update_yaxes(title="precision (PPV)", range=[0, 1.02])
-    return finish(figure, "Precision-recall curve", height=460)
+    return finish(figure, "Precision-recall curve", height=460, export_width=620)
 
 
 def plot_decision_curve(y, scores: dict, thresholds=None) -> go.Figure:
@@ -115,4 +115,4 @@ def plot_confusion(result: dict, threshold: float) -> go.Figure:
         )
     )
     figure.update_yaxes(autorange="reversed")
-    return finish(figure, f"Confusion matrix at {threshold:.0%}", height=360)
+    return finish(figure, f"Confusion matrix at {threshold:.0%}", height=360, export_width=480)

@@ -38,7 +38,9 @@ def group_colours(groups: list) -> list[str]:
     return colours
 
 
-def finish(figure: go.Figure, title: str, height: int = 420, subtitle: str | None = None) -> go.Figure:
+def finish(
+    figure: go.Figure, title: str, height: int = 420, subtitle: str | None = None, export_width: int = 1100
+) -> go.Figure:
     """Return the figure with the title, a subtitle ending in the research-use note, and the common layout.
 
     The legend goes under the chart, one row per entry in the worst case, and the research-use note under
@@ -52,6 +54,8 @@ def finish(figure: go.Figure, title: str, height: int = 420, subtitle: str | Non
         "subtitle": {"text": f"{subtitle}<br>{note}" if subtitle else note, "font": {"size": 11, "color": "#555"}},
     }
     entries = sum(1 for trace in figure.data if trace.name and trace.showlegend is not False)
+    # The width of an exported image: square charts (ROC, calibration) must not be stretched into a band.
+    figure.update_layout(meta={"export_width": export_width})
     figure.update_layout(
         title=heading,
         template="plotly_white",
