@@ -209,7 +209,14 @@ with ui.guarded("showing the cohort"):
         st.caption(" · ".join(f"{counts[s]} {s}" for s in SEVERITIES))
         shown = st.multiselect("Show", SEVERITIES, default=["error", "warning", "info"], key="severity_filter")
         findings = result.findings[result.findings["severity"].isin(shown)]
-        st.dataframe(findings, hide_index=True, width="stretch")
+        # Severity first, so it is on screen on a laptop; a finding about the whole file says so, not "None".
+        readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
+        st.dataframe(
+            readable,
+            hide_index=True,
+            width="stretch",
+            column_order=("severity", "row", "column", "value", "problem", "action"),
+        )
         ui.table_downloads(st, result.findings, "findings", "intake_findings")
 
     st.download_button(
