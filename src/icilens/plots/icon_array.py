@@ -32,6 +32,6 @@ def plot_icon_array(probability: float) -> go.Figure:
     figure = go.Figure(layout={"shapes": circles})
     figure.update_xaxes(visible=False, range=[-0.7, 9.7])
     figure.update_yaxes(visible=False, range=[-0.7, 9.7], scaleanchor="x")
-    figure = finish(figure, f"About {responders} of 100 patients like this respond", height=380, export_width=420)
+    figure = finish(figure, f"{responders} of 100 respond", height=380, export_width=420)
     figure.update_layout(showlegend=False, margin={"l": 10, "r": 10, "t": 75, "b": 20})
     return figure
