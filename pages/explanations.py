@@ -43,7 +43,9 @@ with ui.guarded("explaining the cohort"):
         "Click a point in the beeswarm or the dependence plot to open that patient."
     )
 
-    importance = plot_importance(shap, labels, title=f"Feature importance, {scope.lower()}")
+    importance = plot_importance(
+        shap, labels, title=f"Feature importance, {scope if scope != 'Whole cohort' else 'whole cohort'}"
+    )
     beeswarm = plot_beeswarm(shap, subset, list(FEATURES), labels)
     # One above the other: side by side, neither label column fits a laptop screen.
     ui.chart(st, importance, key="importance")
