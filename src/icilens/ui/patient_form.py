@@ -12,7 +12,7 @@ from icilens.ui.state import add_entered_patient, current_cohort
 
 _PROBLEMS = "icilens_entry_problems"
 NOT_KNOWN = ""
-COLUMNS = 3
+COLUMNS = 2  # two per row: a value and its unit stay readable on a 1024-pixel laptop
 
 
 def _value_key(name: str) -> str:
