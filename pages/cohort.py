@@ -20,7 +20,7 @@ from icilens.report import cohort_report
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.summary import missingness_table, summarise_cohort
 from icilens.ui.navigation import page
-from icilens.ui.resources import default_model
+from icilens.ui.resources import active_model
 
 ui.setup_page("Cohort")
 st.title("Cohort")
@@ -81,7 +81,7 @@ if cohort is None:
     st.stop()
 
 with ui.guarded("showing the cohort"):
-    model = default_model()
+    model = active_model()
     result = cohort.result
     summary = summarise_cohort(result.frame)
     counts = result.severity_counts()

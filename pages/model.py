@@ -7,7 +7,8 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.model_card import summarise_card
 from icilens.plots import plot_calibration
-from icilens.ui.resources import default_model, validation_outcomes
+from icilens.ui.own_model import show_own_model
+from icilens.ui.resources import active_model, default_model, validation_outcomes
 from icilens.validation import (
     calibration_ci_text,
     compare_with_loris,
@@ -41,39 +42,45 @@ st.title("Model card")
 st.warning(DISCLAIMER, icon=":material/info:")
 
 with ui.guarded("showing the model card"):
-    card = default_model().card
+    model = active_model()
+    card = model.card
     training = card["training"]
     st.markdown(f"**Intended use.** {card['intended_use']}")
     st.markdown(f"**Against LORIS.** {compare_with_loris(card.get('validation', {}))}")
     with st.expander("The card in brief, item by item as TRIPOD+AI (BMJ 2024) asks"):
         st.markdown("\n".join(f"- **{item}.** {text}" for item, text in summarise_card(card)))
 
-    st.subheader("Data")
-    st.markdown(
-        f"Trained on **{training['patients']} patients** treated with immune checkpoint inhibitors at Memorial Sloan "
-        f"Kettering in 2015-2017 ({training['responders']} responders, {training['response_rate']:.0%}), from Chowell D. "
-        "et al., *Nature Biotechnology* 40, 499-506 (2022), as redistributed by the LORIS authors (rootchang/LORIS, "
-        "GPL-3.0). Validated once, never tuned, on the **515 patients treated in 2018**: a temporal split, the way a "
-        f"model is used in practice. Training file SHA-256: `{training['sha256']}`."
-    )
+    if model is default_model():  # the bundled model: its data and design in words
+        st.subheader("Data")
+        st.markdown(
+            f"Trained on **{training['patients']} patients** treated with immune checkpoint inhibitors at Memorial Sloan "
+            f"Kettering in 2015-2017 ({training['responders']} responders, {training['response_rate']:.0%}), from Chowell D. "
+            "et al., *Nature Biotechnology* 40, 499-506 (2022), as redistributed by the LORIS authors (rootchang/LORIS, "
+            "GPL-3.0). Validated once, never tuned, on the **515 patients treated in 2018**: a temporal split, the way a "
+            f"model is used in practice. Training file SHA-256: `{training['sha256']}`."
+        )
 
-    st.markdown(
-        "**How often each feature was measured in training.** A feature measured in few training patients "
-        "(PD-L1 above all) moves a prediction little even at an extreme value, because the model learned little "
-        "from it; a missing value is never read as 0."
-    )
-    st.dataframe(feature_availability(card), hide_index=True, key="feature_availability")
+        st.markdown(
+            "**How often each feature was measured in training.** A feature measured in few training patients "
+            "(PD-L1 above all) moves a prediction little even at an extreme value, because the model learned little "
+            "from it; a missing value is never read as 0."
+        )
+        st.dataframe(feature_availability(card), hide_index=True, key="feature_availability")
 
-    st.subheader("How it predicts")
-    st.markdown(
-        f"An ensemble of {card['ensemble']['members']} LightGBM models, each trained on a bootstrap sample of patients "
-        f"with {training['masked_copies']} extra copies of every patient in which realistic groups of features were "
-        "removed (only the LORIS six; no genomics but TMB; no blood values; scattered gaps), so the model stays "
-        "useful when features are missing and never reads a missing value as 0. Hyperparameters were chosen by "
-        "5-fold cross-validation grouped by patient inside the training data; probabilities are calibrated by Platt "
-        "scaling on out-of-fold predictions. Model disagreement, shown beside each prediction, is the "
-        f"{card['ensemble'].get('disagreement', card['ensemble'].get('interval', ''))}."
-    )
+        st.subheader("How it predicts")
+        st.markdown(
+            f"An ensemble of {card['ensemble']['members']} LightGBM models, each trained on a bootstrap sample of patients "
+            f"with {training['masked_copies']} extra copies of every patient in which realistic groups of features were "
+            "removed (only the LORIS six; no genomics but TMB; no blood values; scattered gaps), so the model stays "
+            "useful when features are missing and never reads a missing value as 0. Hyperparameters were chosen by "
+            "5-fold cross-validation grouped by patient inside the training data; probabilities are calibrated by Platt "
+            "scaling on out-of-fold predictions. Model disagreement, shown beside each prediction, is the "
+            f"{card['ensemble'].get('disagreement', card['ensemble'].get('interval', ''))}."
+        )
+    else:  # a model of this session: what its card records, item by item
+        st.subheader("This session's model", anchor=False)
+        st.markdown("\n".join(f"- **{item}.** {text}" for item, text in summarise_card(card)))
+        st.dataframe(feature_availability(card), hide_index=True, key="feature_availability")
 
     validation = card.get("validation")
     if validation is None:
@@ -93,10 +100,11 @@ with ui.guarded("showing the model card"):
             )
         calibration = validation["calibration"]
         left, right = st.columns([3, 2])
-        observed, predicted = validation_outcomes()
-        ui.chart(
-            left, plot_calibration(observed, predicted, title="Calibration on the 2018 patients"), key="calibration"
-        )
+        if model is default_model():  # the chart recomputes the bundled model on the bundled 2018 patients
+            observed, predicted = validation_outcomes()
+            ui.chart(
+                left, plot_calibration(observed, predicted, title="Calibration on the 2018 patients"), key="calibration"
+            )
         right.metric(
             "Calibration slope", f"{calibration['slope']:.2f}", help="1 is ideal; above 1, predictions are too cautious"
         )
@@ -117,6 +125,8 @@ with ui.guarded("showing the model card"):
         st.dataframe(tables["per_cancer_type"], hide_index=True)
 
     show_uncertainty(card)
+
+    show_own_model(ui.current_cohort())
 
     st.subheader("What the model cannot do")
     st.markdown("\n".join(f"- {limit}" for limit in card["limitations"]))

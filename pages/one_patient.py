@@ -7,7 +7,7 @@ from icilens.entry import compare_patients
 from icilens.patient import explain_patient
 from icilens.ui.navigation import page
 from icilens.ui.patient_form import show_patient_form
-from icilens.ui.resources import cohort_predictions, default_model
+from icilens.ui.resources import active_model, cohort_predictions
 
 ui.setup_page("One patient")
 st.title("One patient")
@@ -24,7 +24,7 @@ cohort = ui.current_cohort()
 if cohort is not None and cohort.entered_ids:
     with ui.guarded("comparing the patients entered by hand"):
         st.subheader("Patients entered in this session", anchor=False)
-        model = default_model()
+        model = active_model()
         predictions = cohort_predictions(cohort)
         ids = predictions["patient_id"]
         rows = [int((ids == pid).to_numpy().argmax()) for pid in cohort.entered_ids]

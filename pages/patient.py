@@ -12,8 +12,8 @@ from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
 from icilens.summary import summarise_cohort
 from icilens.ui.resources import (
+    active_model,
     cohort_predictions,
-    default_model,
     patient_table,
     training_probabilities,
     training_reference,
@@ -38,7 +38,7 @@ ui.setup_page("Patient")
 cohort = ui.require_cohort()
 
 with ui.guarded("explaining this patient"):
-    model = default_model()
+    model = active_model()
     ui.warn_missing_features(cohort, model.card)
     predictions = cohort_predictions(cohort)
     order = patient_table(cohort).sort_values("rank")["patient_id"].tolist()

@@ -7,7 +7,7 @@ from icilens.predictions import filter_patients, readable_predictions
 from icilens.report import patient_reports
 from icilens.schema import FEATURES
 from icilens.ui.navigation import page
-from icilens.ui.resources import cohort_predictions, default_model, patient_table
+from icilens.ui.resources import active_model, cohort_predictions, patient_table
 from icilens.validation import compare_with_loris
 
 ui.setup_page("Patients")
@@ -16,7 +16,7 @@ st.caption(DISCLAIMER)
 cohort = ui.require_cohort()
 
 with ui.guarded("scoring the cohort"):
-    model = default_model()
+    model = active_model()
     ui.warn_missing_features(cohort, model.card)
     table = patient_table(cohort)
     types = sorted(table["cancer_type"].unique())

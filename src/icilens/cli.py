@@ -42,6 +42,14 @@ def _choices(args: argparse.Namespace) -> dict:
 def _validate(args: argparse.Namespace) -> int:
     from icilens.intake import IntakeError, read_cohort, usable
 
+    if args.model:
+        from icilens.model import load_model
+
+        try:
+            model = load_model(args.model)
+        except (FileNotFoundError, ValueError) as exc:
+            return _fail(str(exc))
+        print(f"model: {model.card['name']}, {len(model.boosters)} LightGBM members; ready to use", file=sys.stderr)
     try:
         result = read_cohort(args.file, **_choices(args))
     except (IntakeError, ValueError) as exc:
@@ -119,6 +127,10 @@ def _train(args: argparse.Namespace) -> int:
         result = _read_usable(args.cohort)
         sha256 = file_sha256(args.cohort)
         model = train_model(result.frame, sha256, result.table.name, provenance_of(sha256))
+        from icilens.model import default_model_dir, load_model
+        from icilens.validation import compare_trained, format_comparison
+
+        print(format_comparison(compare_trained(model, result.frame, load_model(default_model_dir()))), "\n")
         if args.validate:
             from icilens.validation import evaluate_model, fit_logistic_baseline, format_report
 
@@ -129,7 +141,14 @@ def _train(args: argparse.Namespace) -> int:
             print(format_report(report))
     except (IntakeError, ValueError) as exc:
         return _fail(str(exc))
-    save_model(model, args.out)
+    if str(args.out).lower().endswith(".zip"):
+        from icilens.bundle import model_to_zip
+
+        failed = _write_output(args.out, lambda: Path(args.out).write_bytes(model_to_zip(model)))
+        if failed is not None:
+            return failed
+    else:
+        save_model(model, args.out)
     print(f"model written to {args.out} ({model.card['training']['patients']} training patients)")
     return 0
 
@@ -263,11 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", help="CSV, TSV, XLSX or Parquet cohort")
     _intake_options(validate)
     validate.add_argument("--json", action="store_true", help="print the result as JSON (also when unusable)")
+    validate.add_argument("--model", help="also check a model folder or zip before it is used")
     validate.set_defaults(run=_validate)
 
     train = commands.add_parser("train", help="train a response model on a labelled cohort")
     train.add_argument("cohort", help="cohort with an observed response column")
-    train.add_argument("--out", required=True, help="folder for model_XX.txt files and model_card.json")
+    train.add_argument(
+        "--out", required=True, help="folder for model_XX.txt files and model_card.json, or a .zip of them"
+    )
     train.add_argument(
         "--validate", metavar="COHORT", help="labelled cohort to evaluate the model on once, after training"
     )
@@ -281,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="'FEATURE=VALUE,...'",
         help="one patient instead of a file, e.g. 'cancer_type=NSCLC,tmb=12.5,albumin=39 g/L' (a unit after a space)",
     )
-    predict.add_argument("--model", help="model folder (default: the bundled model)")
+    predict.add_argument("--model", help="model folder or zip (default: the bundled model)")
     predict.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     predict.add_argument(
         "--explain",
@@ -296,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--patient", required=True, help="the patient id")
     report.add_argument("--out", required=True, help="PDF file to write")
     report.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    report.add_argument("--model", help="model folder (default: the bundled model)")
+    report.add_argument("--model", help="model folder or zip (default: the bundled model)")
     _intake_options(report)
     report.set_defaults(run=_report)
     return parser

@@ -194,12 +194,25 @@ def _patient_folds(patient: np.ndarray, n_patients: int, seed: int) -> list[tupl
     return [(np.flatnonzero(row_fold != k), np.flatnonzero(row_fold == k)) for k in range(FOLDS)]
 
 
-def _search(x, y, patient, n_patients: int) -> tuple[dict, list[dict]]:
+class TrainingCancelled(Exception):
+    """Raised inside train_model when its caller asked it to stop."""
+
+
+def _report(progress, should_stop, done: float, step: str) -> None:
+    """Tell the caller how far training is, and stop it there when the caller asked."""
+    if should_stop is not None and should_stop():
+        raise TrainingCancelled(f"training stopped by the user at: {step}")
+    if progress is not None:
+        progress(done, step)
+
+
+def _search(x, y, patient, n_patients: int, progress=None, should_stop=None) -> tuple[dict, list[dict]]:
     """Return the best parameters (with rounds) and the CV result of every grid point."""
     lgb = _lgb()
     folds = _patient_folds(patient, n_patients, seed=BASE_PARAMS["seed"])
     results = []
-    for grid_point in SEARCH_GRID:
+    for index, grid_point in enumerate(SEARCH_GRID):
+        _report(progress, should_stop, 0.5 * index / len(SEARCH_GRID), f"settings {index + 1} of {len(SEARCH_GRID)}")
         params = {**_params_for(grid_point), "metric": "auc"}
         history = lgb.cv(
             params,
@@ -261,6 +274,8 @@ class Model:
     boosters: list
     card: dict = field(repr=False)
     _explainer: object = field(default=None, init=False, repr=False)
+    # Out-of-fold calibrated probability of each training patient (only on a model just trained, never saved).
+    training_oof: np.ndarray | None = field(default=None, init=False, repr=False)
 
     @property
     def calibration(self) -> tuple[float, float]:
@@ -324,12 +339,19 @@ def _feature_card(frame: pd.DataFrame) -> list[dict]:
 
 
 def train_model(
-    frame: pd.DataFrame, data_sha256: str, source_name: str = "cohort", provenance: dict | None = None
+    frame: pd.DataFrame,
+    data_sha256: str,
+    source_name: str = "cohort",
+    provenance: dict | None = None,
+    progress=None,
+    should_stop=None,
 ) -> Model:
     """Return a model trained on the patients of frame with an observed response.
 
     Hyperparameters are chosen by patient-grouped cross-validation inside this data only. provenance
-    (where and when the patients were treated) goes into the card's data sources.
+    (where and when the patients were treated) goes into the card's data sources. progress(fraction, step)
+    is told how far it is; should_stop(), when it returns True, stops training with TrainingCancelled.
+    The returned model carries its patients' out-of-fold probabilities in `training_oof`.
     """
     lightgbm = _lgb()
     labelled = frame[frame["response"].notna()].reset_index(drop=True)
@@ -341,14 +363,16 @@ def train_model(
         )
     n = len(labelled)
     x, y, patient = _augment(encode_features(labelled), y_patients, seed=BASE_PARAMS["seed"])
-    params, search = _search(x, y, patient, n)
+    params, search = _search(x, y, patient, n, progress, should_stop)
 
     # Out-of-fold ensemble outputs for calibration: every row is scored by members that never saw its patient.
     oof = np.empty(len(y))
     for k, (train_rows, valid_rows) in enumerate(_patient_folds(patient, n, seed=BASE_PARAMS["seed"] + 1)):
+        _report(progress, should_stop, 0.5 + 0.35 * k / FOLDS, f"out-of-fold predictions, fold {k + 1} of {FOLDS}")
         members = _train_members(x[train_rows], y[train_rows], patient[train_rows], params, seed=100 + k)
         oof[valid_rows] = _raw_mean(members, x[valid_rows])
     slope, intercept = fit_logistic(np.column_stack([oof, np.ones_like(oof)]), y)
+    _report(progress, should_stop, 0.85, "the final ensemble")
     boosters = _train_members(x, y, patient, params, seed=BASE_PARAMS["seed"])
 
     original = np.arange(n)
@@ -397,7 +421,10 @@ def train_model(
         },
     }
     model = Model(boosters=boosters, card=card)
+    _report(progress, should_stop, 0.95, "measuring the uncertainty range")
     card["uncertainty"] = describe_uncertainty(model, labelled, MISSING_SCENARIOS)
+    model.training_oof = model.calibrate(oof[original])
+    _report(progress, None, 1.0, "done")
     return model
 
 
@@ -412,8 +439,12 @@ def save_model(model: Model, directory: Path | str) -> Path:
 
 
 def load_model(directory: Path | str) -> Model:
-    """Return the model stored in directory (LightGBM text files plus model_card.json)."""
+    """Return the model stored in a folder or a zip (LightGBM text files plus model_card.json)."""
     directory = Path(directory)
+    if directory.is_file() and directory.suffix.lower() == ".zip":
+        from icilens.bundle import model_from_zip
+
+        return model_from_zip(directory.read_bytes(), directory.name)
     card_path = directory / CARD_FILE
     if not card_path.exists():
         raise FileNotFoundError(f"{directory} has no {CARD_FILE}; point to a folder written by 'icilens train'.")
@@ -432,18 +463,23 @@ def load_model(directory: Path | str) -> Model:
 
 
 def _checked_model_text(path: Path) -> str:
-    """Return a LightGBM text model after checking its structure, so a damaged file never reaches the parser."""
+    """Return a LightGBM text model file's text after checking its structure."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path} could not be read as a LightGBM text model ({exc}).") from exc
+    return checked_model_text(text, str(path))
+
+
+def checked_model_text(text: str, where: str) -> str:
+    """Return a LightGBM text model after checking its structure, so a damaged one never reaches the parser."""
     sizes = re.search(r"^tree_sizes=([\d ]+)$", text, re.MULTILINE)
     trees = len(re.findall(r"^Tree=\d+$", text, re.MULTILINE))
     whole = text.startswith("tree\n") and "\nend of trees\n" in text and sizes is not None
     if not whole or trees != len(sizes.group(1).split()):
         raise ValueError(
-            f"{path} is not a complete LightGBM text model (truncated or edited); "
-            "restore the model folder from its source or train the model again."
+            f"{where} is not a complete LightGBM text model (truncated or edited); "
+            "restore the model from its source or train the model again."
         )
     return text
 

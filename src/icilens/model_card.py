@@ -13,6 +13,8 @@ def _ci(values, digits: int = 3) -> str:
 
 def _data(card: dict) -> str:
     sources, training = card.get("data_sources", {}), card["training"]
+    if not training.get("patients"):
+        return "Not recorded: the model came without a card describing its training data."
     where = sources.get("training", training["source"]) if isinstance(sources, dict) else training["source"]
     centre = f"{sources['centre']}; " if "centre" in sources else ""
     validation = f" Validation: {sources['validation']}." if "validation" in sources else ""
@@ -24,6 +26,8 @@ def _data(card: dict) -> str:
 
 def _availability(card: dict) -> str:
     patients = card["training"]["patients"]
+    if not patients:
+        return "Not recorded: the model came without its training data."
     shares = sorted(
         (feature.get("training_measured_share", 1 - feature["training_missing"] / patients), feature["label"])
         for feature in card["features"]

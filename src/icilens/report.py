@@ -260,7 +260,8 @@ def _model(pdf, model) -> None:
         0,
         4.2,
         _plain(
-            f"ICI Lens {__version__}; LightGBM {card['lightgbm_version']}; training data SHA-256 {card['training']['sha256'][:12]}..."
+            f"{card['name']}; ICI Lens {__version__}; LightGBM {card.get('lightgbm_version', 'unknown')}; training "
+            f"data SHA-256 {str(card['training'].get('sha256', 'not recorded'))[:12]}..."
         ),
         new_x="LMARGIN",
         new_y="NEXT",

@@ -312,6 +312,8 @@ def compare_with_loris(report: dict) -> str:
 def feature_availability(card: dict) -> pd.DataFrame:
     """Return, per feature, how many training patients had it measured: why a rare feature moves predictions little."""
     patients = card["training"]["patients"]
+    if not patients:  # a model uploaded without its training data
+        return pd.DataFrame({"feature": [f["label"] for f in card["features"]], "share measured": "not recorded"})
     rows = [
         {
             "feature": feature["label"],
@@ -354,3 +356,107 @@ def coverage_table(card: dict) -> pd.DataFrame:
             row[f"mean width ({source}, points)"] = f"{entry['mean_width_points']:.1f}" if entry else "n/a"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+NEW_MODEL, DEFAULT_MODEL = "Your model (out of fold)", "Default model"
+
+
+def compare_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, default_in_sample: bool = False) -> dict:
+    """Return a newly trained model beside the default model and LORIS on the same patients.
+
+    new_oof are the new model's out-of-fold probabilities (each patient scored by members that never saw
+    it); per score: ROC AUC, Brier, calibration slope and intercept, net benefit at 20% and 30%, each with
+    a bootstrap 95% CI; then the paired AUC differences and a plain verdict.
+    """
+    y = np.asarray(y, dtype="float64")
+    scores = {NEW_MODEL: new_oof, DEFAULT_MODEL: default_p, LORIS_NAME: loris_p}
+    figures = {}
+    for name, p in scores.items():
+        p = np.asarray(p, dtype="float64")
+        if np.isnan(p).all():
+            continue
+        figures[name] = {
+            "roc_auc": _with_ci(roc_auc, y, p),
+            "brier": _with_ci(brier_score, y, p),
+            **_calibration_with_ci(y, p),
+            **{f"net_benefit_{t:.0%}": _with_ci(lambda a, b, t=t: net_benefit(a, b, [t])[0], y, p) for t in (0.2, 0.3)},
+        }
+    report = {
+        "patients": int((~np.isnan(y)).sum()),
+        "responders": int(np.nansum(y)),
+        "bootstrap": f"{n_boot} patient resamples, percentile 95% CI",
+        "scores": figures,
+        "auc_difference_vs_default": [
+            round(v, 4) for v in paired_difference_ci(roc_auc, y, new_oof, default_p, n_boot=n_boot)
+        ],
+    }
+    if LORIS_NAME in figures:
+        report["auc_difference_vs_loris"] = [
+            round(v, 4) for v in paired_difference_ci(roc_auc, y, new_oof, loris_p, n_boot=n_boot)
+        ]
+    report["verdict"] = _verdict(report["auc_difference_vs_default"])
+    if default_in_sample:
+        report["verdict"] += (
+            " These are the default model's own training patients, so its figures here are in-sample and flatter "
+            "it: compare both on patients neither saw (train --validate)."
+        )
+    return report
+
+
+def _verdict(difference) -> str:
+    estimate, low, high = difference
+    if low <= 0 <= high:
+        judged = "no better than the default on these patients"
+    elif low > 0:
+        judged = "better than the default on these patients"
+    else:
+        judged = "worse than the default on these patients"
+    return (
+        f"Your model is {judged}: its out-of-fold ROC AUC minus the default's is {estimate:+.3f} "
+        f"(95% CI {low:+.3f} to {high:+.3f})."
+    )
+
+
+def comparison_table(report: dict) -> pd.DataFrame:
+    """Return the comparison as a table: one row per score, each measure 'estimate [CI]'."""
+    measures = {
+        "roc_auc": "ROC AUC",
+        "brier": "Brier",
+        "slope": "calibration slope",
+        "intercept": "calibration intercept",
+        "net_benefit_20%": "net benefit at 20%",
+        "net_benefit_30%": "net benefit at 30%",
+    }
+    return pd.DataFrame(
+        [
+            {"score": name} | {label: _ci_text(f.get(key)) for key, label in measures.items()}
+            for name, f in report["scores"].items()
+        ]
+    )
+
+
+def format_comparison(report: dict) -> str:
+    """Return the comparison as plain text for the command line."""
+    table = comparison_table(report).to_string(index=False)
+    return (
+        f"On the same {report['patients']} patients ({report['responders']} responders; {report['bootstrap']}):\n"
+        f"{table}\n{report['verdict']}"
+    )
+
+
+def compare_trained(model: Model, frame: pd.DataFrame, default: Model, n_boot: int = N_BOOT) -> dict:
+    """Return compare_new_model for a model just trained on frame, against the default model on the same patients.
+
+    When the patients are the default model's own training data (same SHA-256), the verdict says so.
+    """
+    if model.training_oof is None:
+        raise ValueError(
+            "compare_trained needs a model just trained by train_model (it carries out-of-fold predictions)"
+        )
+    labelled = frame[frame["response"].notna()].reset_index(drop=True)
+    y = labelled["response"].astype("float64").to_numpy()
+    loris = recalibrated_loris(labelled, loris_recalibration(model)).to_numpy()
+    in_sample = model.card["training"].get("sha256") == default.card["training"].get("sha256")
+    return compare_new_model(
+        y, model.training_oof, default.predict(labelled).probability, loris, n_boot, default_in_sample=in_sample
+    )

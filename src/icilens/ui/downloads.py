@@ -96,6 +96,14 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=
         )
 
 
+def model_name() -> str:
+    """Return the name of the model this session uses, for exports."""
+    from icilens.ui.state import SESSION_MODEL
+
+    model = st.session_state.get(SESSION_MODEL)
+    return model.card["name"] if model is not None else "ICI Lens response model (bundled)"
+
+
 def export_stem(name: str) -> str:
     """Return a download's file-name stem: ICI Lens, the cohort, what it is and today's date."""
     from icilens.ui.state import current_cohort
@@ -115,6 +123,7 @@ def table_downloads(
     """
     csv, xlsx, _ = place.columns([1, 1, 4])
     stem = export_stem(name)
+    about = f"{DISCLAIMER} Model: {model_name()}. Made on {dt.date.today().isoformat()}."
     csv.download_button(
         "CSV",
         guard_download("the CSV table", lambda: table_to_csv(table)),
@@ -128,7 +137,7 @@ def table_downloads(
         "XLSX",
         guard_download(
             "the XLSX table",
-            lambda: table_to_xlsx(table if readable is None else readable, name, DISCLAIMER, tuple(percent)),
+            lambda: table_to_xlsx(table if readable is None else readable, name, about, tuple(percent)),
         ),
         f"{stem}.xlsx",
         XLSX,

@@ -15,7 +15,7 @@ from icilens.intake import IntakeError
 from icilens.template import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import FAVICON, ensure_navigation, page
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
-from icilens.ui.state import Cohort, current_cohort, load_demo_cohort
+from icilens.ui.state import SESSION_MODEL, Cohort, current_cohort, load_demo_cohort
 
 log = logging.getLogger("icilens")
 
@@ -35,6 +35,10 @@ def setup_page(title: str) -> None:
             "Include patient ids in file names",
             key=IDS_IN_NAMES,
             help="Off: downloads name a patient by the same opaque key as its link, so ids stay out of file names",
+        )
+        model = st.session_state.get(SESSION_MODEL)
+        st.caption(
+            f"Model: **{escape_markdown(model.card['name']) if model else 'ICI Lens response model (bundled)'}**"
         )
         st.caption(f"ICI Lens {__version__}. {DISCLAIMER}")
 

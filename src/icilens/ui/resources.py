@@ -9,7 +9,7 @@ import streamlit as st
 from icilens.model import Model, default_model_dir, load_model
 from icilens.predictions import build_patient_table, predict_cohort
 from icilens.reference import LORIS_NAME
-from icilens.ui.state import Cohort
+from icilens.ui.state import SESSION_MODEL, Cohort
 
 _PREDICTIONS = "icilens_predictions"
 
@@ -28,20 +28,26 @@ def demo_predictions() -> pd.DataFrame:
     return predict_cohort(default_model(), demo_result()[1].frame, explain=True)
 
 
-def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
-    """Return the cohort's predictions with SHAP values, computed once and held in this session.
+def active_model() -> Model:
+    """Return the model this session uses: one the user trained or uploaded and chose, else the bundled one."""
+    return st.session_state.get(SESSION_MODEL) or default_model()
 
-    The demo as shipped is public data: its predictions are computed once per process for every user.
+
+def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
+    """Return the cohort's predictions with SHAP values by the session's model, computed once per session.
+
+    The demo as shipped, scored by the bundled model, is public data: computed once per process for every user.
     """
+    model = active_model()
     cached = st.session_state.get(_PREDICTIONS)
-    if (cached is None or cached[0] is not cohort.result) and cohort.is_public:
-        cached = (cohort.result, demo_predictions())
-        st.session_state[_PREDICTIONS] = cached
-    if cached is None or cached[0] is not cohort.result:
-        bar = st.progress(0.0, text="Computing exact SHAP values for the cohort")
-        table = predict_cohort(default_model(), cohort.result.frame, explain=True, progress=bar.progress)
-        bar.empty()
-        cached = (cohort.result, table)
+    if cached is None or cached[0] is not cohort.result or cached[2] is not model:
+        if cohort.is_public and model is default_model():
+            table = demo_predictions()
+        else:
+            bar = st.progress(0.0, text="Computing exact SHAP values for the cohort")
+            table = predict_cohort(model, cohort.result.frame, explain=True, progress=bar.progress)
+            bar.empty()
+        cached = (cohort.result, table, model)
         st.session_state[_PREDICTIONS] = cached
     return cached[1]
 
@@ -94,11 +100,11 @@ def cohort_interactions(cohort: Cohort, rows: np.ndarray) -> np.ndarray:
         if len(rows) <= INTERACTION_SAMPLE
         else np.sort(np.random.default_rng(0).choice(rows, INTERACTION_SAMPLE, replace=False))
     )
-    key = ("icilens_interactions", id(cohort.result), tuple(chosen))
+    key = ("icilens_interactions", id(cohort.result), id(active_model()), tuple(chosen))
     cached = st.session_state.get("icilens_interactions")
     if cached is None or cached[0] != key:
         with st.spinner(f"Computing exact SHAP interaction values for {len(chosen)} patients"):
-            values = interaction_values(default_model().boosters, encode_features(cohort.result.frame.iloc[chosen]))
+            values = interaction_values(active_model().boosters, encode_features(cohort.result.frame.iloc[chosen]))
         cached = (key, values)
         st.session_state["icilens_interactions"] = cached
     return cached[1]
@@ -107,7 +113,7 @@ def cohort_interactions(cohort: Cohort, rows: np.ndarray) -> np.ndarray:
 def session_cached(name: str, cohort: Cohort, compute, *key):
     """Return compute() once per cohort and key, kept in this session only (never shared between users)."""
     slot = f"icilens_{name}"
-    wanted = (id(cohort.result), *key)
+    wanted = (id(cohort.result), id(active_model()), *key)
     cached = st.session_state.get(slot)
     if cached is None or cached[0] != wanted:
         cached = (wanted, compute())

@@ -11,6 +11,9 @@ from icilens.entry import append_patients
 from icilens.intake import IntakeResult, build_cohort, read_table
 
 _KEY = "icilens_cohort"
+SESSION_MODEL = "icilens_session_model"  # a model trained or uploaded in this session, when the user chose it
+SESSION_MODELS = "icilens_session_models"  # {name: model} trained or uploaded in this session
+_KEPT = (SESSION_MODEL, SESSION_MODELS)  # a new cohort keeps the session's models
 ENTERED_LABEL = "Patients entered by hand"
 
 
@@ -130,7 +133,7 @@ def add_entered_patient(entered: IntakeResult, into_loaded: bool) -> Cohort:
 
 def clear_cohort() -> None:
     """Forget the session's cohort and everything derived from it."""
-    for key in [k for k in st.session_state if str(k).startswith("icilens_")]:
+    for key in [k for k in st.session_state if str(k).startswith("icilens_") and k not in _KEPT]:
         del st.session_state[key]
 
 

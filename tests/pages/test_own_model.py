@@ -1,0 +1,64 @@
+"""Your own model in the app: trained in a worker on the session's cohort, judged, used, downloaded, uploaded."""
+
+import io
+import time
+import zipfile
+
+from streamlit.testing.v1 import AppTest
+
+from icilens.bundle import model_to_zip
+from icilens.datasets import training_path
+from icilens.model import default_model_dir
+from tests.conftest import ROOT
+
+TIMEOUT = 120
+
+
+def _model_page_with(name: str, data: bytes) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.file_uploader(key="upload").upload(name, data, "text/csv").run()
+    at.switch_page("pages/model.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and_is_judged(default_model):
+    at = _model_page_with("chowell_train_2015_2017.csv", training_path().read_bytes())
+    at.button(key="train_model").click().run()
+    deadline = time.monotonic() + 300
+    while at.session_state["icilens_training_job"]["running"] and time.monotonic() < deadline:
+        time.sleep(1)
+    at.run()
+    job = at.session_state["icilens_training_job"]
+    assert "error" not in job, job.get("error")
+    model, report = job["result"]
+    # The same model, byte for byte, as `icilens train` wrote to assets/model.
+    for booster, file_name in zip(model.boosters, model.card["ensemble"]["files"], strict=True):
+        assert booster.model_to_string() == (default_model_dir() / file_name).read_text()
+    assert report["verdict"].startswith("Your model is") and "in-sample" in report["verdict"]
+    assert any(d.value["score"].tolist()[0] == "Your model (out of fold)" for d in at.dataframe if "score" in d.value)
+
+    at.button(key="use_trained_model").click().run()
+    assert not at.exception
+    assert at.session_state["icilens_session_model"] is model
+    assert any("Model trained on chowell_train_2015_2017.csv" in c.value.replace("\\", "") for c in at.sidebar.caption)
+    at.button(key="use_default_model").click().run()
+    assert "icilens_session_model" not in at.session_state
+
+
+def test_training_is_offered_only_with_enough_outcomes():
+    small = (ROOT / "tests" / "data" / "corpus" / "01_clean_human_headers.csv").read_bytes()
+    at = _model_page_with("small.csv", small)
+    assert at.button(key="train_model").disabled
+    assert any("Training needs at least 150 patients" in c.value for c in at.caption)
+
+
+def test_an_uploaded_model_zip_is_checked_and_used(default_model):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/model.py").run()
+    data = model_to_zip(default_model)
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist()[-1] == "model_card.json"
+    at.file_uploader(key="model_upload").upload("ours.zip", data, "application/zip").run()
+    assert any("10 LightGBM models, checked and ready" in s.value for s in at.success)
+    at.file_uploader(key="model_upload").upload("bad.zip", b"not a zip", "application/zip").run()
+    assert any("is not a zip file" in e.value for e in at.error)

@@ -1,0 +1,104 @@
+"""Model zips: a round trip keeps the model exactly; damaged or hostile zips are refused with a reason."""
+
+import io
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+from icilens import bundle
+from icilens.bundle import BundleError, model_from_zip, model_to_zip
+
+
+def _zip(files: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def files(default_model):
+    with zipfile.ZipFile(io.BytesIO(model_to_zip(default_model))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_a_round_trip_keeps_every_model_file_and_prediction(default_model, demo_frame):
+    loaded = model_from_zip(model_to_zip(default_model))
+    assert [b.model_to_string() for b in loaded.boosters] == [b.model_to_string() for b in default_model.boosters]
+    assert np.array_equal(loaded.predict(demo_frame).probability, default_model.predict(demo_frame).probability)
+    base, shap = loaded.explain(demo_frame.head(20))
+    assert np.allclose(base + shap.sum(axis=1), loaded.predict(demo_frame.head(20)).model_output, atol=1e-9)
+
+
+def test_lightgbm_models_trained_elsewhere_load_without_a_card(files, demo_frame):
+    loaded = model_from_zip(_zip({"model.txt": files["model_00.txt"]}), "theirs.zip")
+    assert loaded.card["name"] == "Uploaded LightGBM model (theirs.zip)" and len(loaded.boosters) == 1
+    assert loaded.card["calibration"] == {
+        "method": "none: the raw output is read as log-odds",
+        "slope": 1.0,
+        "intercept": 0.0,
+    }
+    assert loaded.predict(demo_frame.head(5)).probability.min() > 0
+
+
+def _text(files) -> str:
+    return files["model_00.txt"].decode()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda f: _zip({"model_00.txt": _text(f)[: len(_text(f)) // 2]}), "not a complete LightGBM text model"),
+        (
+            lambda f: _zip({"model_00.txt": _text(f).replace("feature_names=tmb ", "feature_names=tumour_burden ")}),
+            "was trained on the features tumour_burden",
+        ),
+        (lambda f: _zip({"model.pkl": pickle.dumps({"a": 1})}), "holds no code and no pickle"),
+        (lambda f: _zip({"model_00.txt": pickle.dumps(object)}), "is not text"),
+        (
+            lambda f: _zip({"model_00.txt": _text(f).replace("objective=binary sigmoid:1", "objective=regression")}),
+            "objective",
+        ),
+        (lambda f: _zip({"../model_00.txt": _text(f)}), "not a plain file name"),
+        (lambda f: b"PK\x03\x04 this is not really a zip", "is not a zip file"),
+        (lambda f: _zip({"model_card.json": f["model_card.json"]}), "holds no LightGBM text model"),
+        (lambda f: _zip({**f, "model_card.json": b"{not json"}), "model_card.json is damaged"),
+    ],
+)
+def test_damaged_or_hostile_zips_are_refused_with_a_reason(files, make, message):
+    with pytest.raises(BundleError, match=message):
+        model_from_zip(make(files), "upload.zip")
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(files, monkeypatch):
+    monkeypatch.setattr(bundle, "MAX_UNPACKED_BYTES", 1_000_000)
+    bomb = _zip({"model_00.txt": b"0" * 5_000_000})
+    assert len(bomb) < 20_000
+    with pytest.raises(BundleError, match="would unpack to 5 MB"):
+        model_from_zip(bomb, "bomb.zip")
+
+
+def test_ten_thousand_trees_are_refused(files):
+    text = _text(files)
+    header, trees = text.split("\nTree=0\n", 1)
+    first_tree = "Tree=0\n" + trees.split("\n\nTree=1\n", 1)[0] + "\n\n"
+    many = 10_000
+    header = "\n".join(
+        f"tree_sizes={' '.join(['1'] * many)}" if line.startswith("tree_sizes=") else line
+        for line in header.splitlines()
+    )
+    body = "".join(first_tree.replace("Tree=0", f"Tree={k}", 1) for k in range(many))
+    huge = f"{header}\n{body}end of trees\n"
+    with pytest.raises(BundleError, match="has 10000 trees"):
+        model_from_zip(_zip({"model_00.txt": huge}), "huge.zip")
+
+
+def test_a_card_that_lists_other_files_is_refused(files):
+    card = json.loads(files["model_card.json"])
+    card["ensemble"]["files"] = ["model_00.txt", "model_99.txt"]
+    with pytest.raises(BundleError, match="its card lists"):
+        model_from_zip(_zip({"model_00.txt": files["model_00.txt"], "model_card.json": json.dumps(card)}))
