@@ -223,7 +223,9 @@ with ui.guarded("showing the cohort"):
         "Cohort report (HTML)",
         ui.guard_download(
             "the cohort report",
-            lambda: cohort_report(result, predict_cohort(model, result.frame, explain=True), cohort.label),
+            lambda: cohort_report(
+                result, predict_cohort(model, result.frame, explain=True), cohort.label, model.card["name"]
+            ),
         ),
         f"{ui.export_stem('cohort_report')}.html",
         "text/html",

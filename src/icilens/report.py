@@ -317,7 +317,9 @@ def build_cohort_report(
     return "\n".join(parts).encode("utf-8")
 
 
-def cohort_report(result, predictions: pd.DataFrame, label: str) -> bytes:
+def cohort_report(
+    result, predictions: pd.DataFrame, label: str, model_name: str = "ICI Lens response model (bundled)"
+) -> bytes:
     """Return the cohort report (HTML): summary, intake findings, performance and comparison when outcomes exist, SHAP."""
     from icilens.compare import compare_groups, group_by_observed_response
     from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
@@ -328,6 +330,7 @@ def cohort_report(result, predictions: pd.DataFrame, label: str) -> bytes:
     summary = summarise_cohort(frame)
     rows = [
         ("Cohort", label),
+        ("Model", model_name),
         ("Patients", str(summary.patients)),
         ("Model features present", f"{summary.features_present} of {len(FEATURES)}"),
         (
