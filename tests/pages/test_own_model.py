@@ -22,7 +22,9 @@ def _model_page_with(name: str, data: bytes) -> AppTest:
     return at
 
 
-def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and_is_judged(default_model):
+def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and_is_judged(
+    default_model, capsys, tmp_path
+):
     at = _model_page_with("chowell_train_2015_2017.csv", training_path().read_bytes())
     at.button(key="train_model").click().run()
     deadline = time.monotonic() + 300
@@ -37,6 +39,16 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
         assert booster.model_to_string() == (default_model_dir() / file_name).read_text()
     assert report["verdict"].startswith("Your model is") and "in-sample" in report["verdict"]
     assert any(d.value["score"].tolist()[0] == "Your model (out of fold)" for d in at.dataframe if "score" in d.value)
+
+    # The command line judges the same model the same way: its printed row for the new model is the app's.
+    from icilens.cli import main
+    from icilens.validation import comparison_table
+
+    capsys.readouterr()
+    assert main(["train", str(training_path()), "--out", str(tmp_path / "model.zip")]) == 0
+    printed = capsys.readouterr().out
+    row = comparison_table(report).iloc[0]
+    assert all(str(value) in printed for value in row.to_numpy()), (row.to_dict(), printed)
 
     at.button(key="use_trained_model").click().run()
     assert not at.exception
@@ -62,3 +74,16 @@ def test_an_uploaded_model_zip_is_checked_and_used(default_model):
     assert any("10 LightGBM models, checked and ready" in s.value for s in at.success)
     at.file_uploader(key="model_upload").upload("bad.zip", b"not a zip", "application/zip").run()
     assert any("is not a zip file" in e.value for e in at.error)
+
+
+def test_training_can_be_stopped_and_keeps_nothing():
+    at = _model_page_with("chowell_train_2015_2017.csv", training_path().read_bytes())
+    at.button(key="train_model").click().run()
+    at.button(key="stop_training").click().run()
+    deadline = time.monotonic() + 120
+    while at.session_state["icilens_training_job"]["running"] and time.monotonic() < deadline:
+        time.sleep(0.5)
+    at.run()
+    assert at.session_state["icilens_training_job"]["error"] == "Training stopped: nothing was kept."
+    assert any(w.value == "Training stopped: nothing was kept." for w in at.warning)
+    assert "icilens_session_model" not in at.session_state
