@@ -22,6 +22,8 @@ from icilens.summary import missingness_table, summarise_cohort
 from icilens.ui.navigation import page
 from icilens.ui.resources import active_model
 
+COUNTED = (("error", "error"), ("warning", "warning"), ("info", "note"))
+
 ui.setup_page("Cohort")
 st.title("Cohort")
 st.markdown(
@@ -99,8 +101,9 @@ with ui.guarded("showing the cohort"):
         )
     metrics[2].metric("Model features present", f"{summary.features_present} of {len(FEATURES)}")
     st.caption(
-        f"Intake: {counts['error']} errors, {counts['warning']} warnings and {counts['info']} notes, listed in "
-        "the Findings tab."
+        "Intake: "
+        + ", ".join(f"{counts[s]} {word}{'' if counts[s] == 1 else 's'}" for s, word in COUNTED)
+        + ", listed in the Findings tab."
     )
     ui.warn_missing_features(cohort, model.card)
     if result.suggestions:

@@ -102,3 +102,37 @@ def test_a_card_that_lists_other_files_is_refused(files):
     card["ensemble"]["files"] = ["model_00.txt", "model_99.txt"]
     with pytest.raises(BundleError, match="its card lists"):
         model_from_zip(_zip({"model_00.txt": files["model_00.txt"], "model_card.json": json.dumps(card)}))
+
+
+def _trained_elsewhere(reorder: bool) -> str:
+    """Return a LightGBM text model trained the way another group would, on a pandas frame."""
+    import lightgbm as lgb
+    import pandas as pd
+
+    from icilens.datasets import load_training
+    from icilens.model import CATEGORICAL
+    from icilens.schema import FEATURES
+
+    training = load_training()
+    x = training[list(FEATURES)].copy()
+    for column in x.columns:
+        if isinstance(x[column].dtype, pd.CategoricalDtype) and column not in CATEGORICAL:
+            x[column] = x[column].cat.codes.replace(-1, np.nan).astype(float)
+    if reorder:
+        x["cancer_type"] = x["cancer_type"].cat.reorder_categories(
+            sorted(x["cancer_type"].cat.categories, reverse=True)
+        )
+    data = lgb.Dataset(x, label=training["response"].astype(int))
+    return lgb.train(
+        {"objective": "binary", "verbosity": -1, "num_leaves": 4}, data, num_boost_round=10
+    ).model_to_string()
+
+
+def test_a_pandas_trained_model_loads_when_its_category_codes_are_ours(demo_frame):
+    loaded = model_from_zip(_zip({"theirs.txt": _trained_elsewhere(reorder=False)}), "theirs.zip")
+    assert 0 < loaded.predict(demo_frame.head(5)).probability.max() < 1
+
+
+def test_a_pandas_trained_model_with_other_category_codes_is_refused():
+    with pytest.raises(BundleError, match="codes cancer_type as Sarcoma, SCLC, Renal"):
+        model_from_zip(_zip({"theirs.txt": _trained_elsewhere(reorder=True)}), "theirs.zip")

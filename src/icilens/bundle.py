@@ -15,7 +15,7 @@ import zipfile
 from pathlib import PurePosixPath
 
 from icilens.model import CARD_FILE, CATEGORICAL, Model, _lgb, checked_model_text
-from icilens.schema import FEATURES, SCHEMA_VERSION
+from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER, SCHEMA_VERSION
 
 MAX_FILES = 50
 MAX_ZIP_BYTES = 50 * 1024 * 1024
@@ -121,12 +121,36 @@ def _checked_booster_text(text: str, where: str) -> str:
             raise BundleError(
                 f"{where} treats {feature} as {'a category' if categorical else 'a number'}; it is {kind}."
             )
+    _check_category_codes(checked, where)
     trees = len(re.findall(r"^Tree=\d+$", checked, re.MULTILINE))
     if trees > MAX_TREES:
         raise BundleError(
             f"{where} has {trees} trees; at most {MAX_TREES} are read, so one upload cannot stall the server."
         )
     return checked
+
+
+def _check_category_codes(text: str, where: str) -> None:
+    """Refuse a model trained on pandas categories in another order: its codes would mean other categories.
+
+    LightGBM stores a pandas-trained model's category lists after the trees; ICI Lens passes codes in the
+    data dictionary's order, so each list must begin with that order (a trailing extra such as "Other" is
+    never sent and does no harm).
+    """
+    line = re.search(r"^pandas_categorical:(.*)$", text, re.MULTILINE)
+    if line is None or line.group(1).strip() in ("", "null"):
+        return
+    try:
+        stored = json.loads(line.group(1))
+    except json.JSONDecodeError as exc:
+        raise BundleError(f"{where} has a damaged pandas_categorical line ({exc}).") from exc
+    for feature, categories in zip(CATEGORICAL, stored, strict=False):
+        ours = [c for c in FIELD_BY_NAME[feature].categories if c != OTHER_CANCER]
+        if list(categories)[: len(ours)] != ours:
+            raise BundleError(
+                f"{where} codes {feature} as {', '.join(map(str, categories))}; ICI Lens codes it as "
+                f"{', '.join(ours)}. Retrain with the categories in that order (icilens template)."
+            )
 
 
 def _card(card_text: str | None, files: list[str], name: str) -> dict:

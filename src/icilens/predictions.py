@@ -23,7 +23,8 @@ def predict_cohort(
     feature; shap_base plus the shap columns equals model_output.
     """
     prediction = model.predict(frame)
-    range_low, range_high = estimate_ranges(model, frame, load_training() if donors is None else donors)
+    donors = load_training() if donors is None else donors
+    range_low, range_high = estimate_ranges(model, frame, donors, point=prediction.probability)
     table = pd.DataFrame(
         {
             "patient_id": frame["patient_id"].astype(str).to_numpy(),

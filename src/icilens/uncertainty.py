@@ -54,18 +54,19 @@ def _donor_rows(frame: pd.DataFrame, donors: pd.DataFrame, draws: int) -> np.nda
 
 
 def estimate_ranges(
-    model, frame: pd.DataFrame, donors: pd.DataFrame, draw_level: float | None = None
+    model, frame: pd.DataFrame, donors: pd.DataFrame, draw_level: float | None = None, point=None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (low, high): per patient, where its prediction would lie had its missing inputs been measured.
 
-    draw_level defaults to the one in the model's card (chosen at training for TARGET_COVERAGE).
+    draw_level defaults to the one in the model's card (chosen at training for TARGET_COVERAGE); point, the
+    patients' predicted probabilities when the caller has them already.
 
     A patient without missing inputs gets low = high = its prediction. The range of a patient does not
     depend on the other patients of the cohort.
     """
     if not len(donors):
         raise ValueError("estimate_ranges needs donor patients (the training cohort) to fill missing inputs from")
-    point = model.predict(frame).probability
+    point = model.predict(frame).probability if point is None else np.asarray(point, dtype="float64")
     low, high = point.copy(), point.copy()
     features = frame[list(FEATURES)]
     incomplete = np.flatnonzero(features.isna().any(axis=1).to_numpy())

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from icilens.metrics import cumulative_gains
-from icilens.plots.performance import _curves
+from icilens.plots.performance import score_curves
 from icilens.plots.style import MUTED, finish
 
 
@@ -16,7 +16,7 @@ def plot_gains(y, scores: dict) -> go.Figure:
     figure = go.Figure(
         go.Scatter(x=[0, 100], y=[0, 100], mode="lines", name="random order", line={"dash": "dash", "color": MUTED})
     )
-    for name, p, colour in _curves(scores):
+    for name, p, colour in score_curves(scores):
         patients, responders = cumulative_gains(y, p)
         figure.add_trace(
             go.Scatter(

@@ -9,7 +9,8 @@ from icilens.metrics import net_benefit, net_benefit_treat_all, pr_points, roc_p
 from icilens.plots.style import MUTED, PALETTE, finish
 
 
-def _curves(scores: dict) -> list[tuple[str, np.ndarray, str]]:
+def score_curves(scores: dict) -> list[tuple[str, np.ndarray, str]]:
+    """Return (name, scores as floats, colour) per score: one colour per score on every performance chart."""
     if not scores:
         raise ValueError("pass at least one score: {name: probabilities}")
     return [
@@ -24,7 +25,7 @@ def plot_roc(y, scores: dict, aucs: dict | None = None) -> go.Figure:
     """
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dash", "color": MUTED}, name="chance"))
-    for name, p, colour in _curves(scores):
+    for name, p, colour in score_curves(scores):
         keep = ~np.isnan(p)
         fpr, tpr, _ = roc_points(np.asarray(y, dtype="float64")[keep], p[keep])
         legend = name
@@ -50,7 +51,7 @@ def plot_precision_recall(y, scores: dict) -> go.Figure:
             name=f"response rate {prevalence:.0%}",
         )
     )
-    for name, p, colour in _curves(scores):
+    for name, p, colour in score_curves(scores):
         keep = ~np.isnan(p)
         recall, precision = pr_points(y[keep], p[keep])
         figure.add_trace(go.Scatter(x=recall, y=precision, mode="lines", name=name, line={"color": colour}))
@@ -82,7 +83,7 @@ def plot_decision_curve(y, scores: dict, thresholds=None) -> go.Figure:
             line={"color": "#333", "dash": "dot"},
         )
     )
-    for name, p, colour in _curves(scores):
+    for name, p, colour in score_curves(scores):
         keep = ~np.isnan(p)
         figure.add_trace(
             go.Scatter(

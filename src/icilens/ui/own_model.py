@@ -70,21 +70,34 @@ def start_training(cohort: Cohort) -> None:
     threading.Thread(target=_train_in_worker, args=(job, cohort, default_model()), daemon=True).start()
 
 
-@st.fragment(run_every=1.0)
 def show_training() -> None:
-    """Show the running training's progress with a Stop button, then its verdict and what to do with it."""
+    """Show the session's training: its progress while it runs, then its verdict and what to do with it."""
     job = st.session_state.get(_JOB)
     if job is None:
         return
     if job["running"]:
-        st.progress(job["done"], text=f"Training: {job['step']}")
-        if st.button("Stop training", key="stop_training", icon=":material/stop:"):
-            job["cancel"].set()
-        return
-    if "error" in job:
+        _poll_training()
+    elif "error" in job:
         st.warning(job["error"])
-        return
-    model, report = job["result"]
+    else:
+        _show_result(*job["result"])
+
+
+@st.fragment(run_every=1.0)
+def _poll_training() -> None:
+    """Redraw the progress every second with a Stop button; when training ends, redraw the whole page once.
+
+    Only a running training polls, so the Model page does not rerun every second once it is done.
+    """
+    job = st.session_state[_JOB]
+    if not job["running"]:
+        st.rerun(scope="app")
+    st.progress(job["done"], text=f"Training: {job['step']}")
+    if st.button("Stop training", key="stop_training", icon=":material/stop:"):
+        job["cancel"].set()
+
+
+def _show_result(model: Model, report: dict) -> None:
     st.markdown(f"**{report['verdict']}**")
     st.caption(
         f"Out-of-fold figures of your model beside the default model and LORIS (recalibrated) on the same "
