@@ -16,10 +16,10 @@ from icilens.plots import (
     plot_prediction_spread,
     plot_roc,
 )
-from icilens.reference import LORIS_NAME
 from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
 from icilens.ui.resources import cohort_predictions, reference_scores, session_cached
 from icilens.validation import summarise_scores, usable_scores
+from icilens.vocabulary import Score
 
 MIN_PER_OUTCOME = 10
 OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
@@ -79,7 +79,7 @@ def _loris_calibrations(y, recalibrated, raw) -> None:
     )
     left, right = st.columns(2)
     ui.chart(left, plot_calibration(y[defined], raw[defined], title="LORIS, published score"), key="cal_loris_raw")
-    ui.chart(right, plot_calibration(y[defined], recalibrated[defined], title=LORIS_NAME), key="cal_loris")
+    ui.chart(right, plot_calibration(y[defined], recalibrated[defined], title=Score.LORIS), key="cal_loris")
 
 
 def _survival_chart(column, months, events, groups, covariate, title, unit) -> None:
@@ -100,7 +100,7 @@ with ui.guarded("assessing performance"):
     frame = cohort.result.frame
     scores = reference_scores(cohort)
     raw_loris = cohort_predictions(cohort)["loris_score"].to_numpy(dtype="float64")
-    probability = scores["ICI Lens model"]
+    probability = scores[Score.MODEL]
     y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)
     known = ~np.isnan(y)
     responders, others = int(np.nansum(y)), int(known.sum() - np.nansum(y))
@@ -134,18 +134,18 @@ with ui.guarded("assessing performance"):
         ui.chart(right, plot_precision_recall(yk, known_scores), key="pr")
 
         left, right = st.columns([3, 2])
-        model_p = known_scores["ICI Lens model"]
+        model_p = known_scores[Score.MODEL]
         ui.chart(left, plot_calibration(yk, model_p, title="Calibration of the ICI Lens model"), key="calibration")
         slope, intercept = calibration_slope_intercept(yk, model_p)
-        right.metric("Brier score", table.set_index("score").at["ICI Lens model", "Brier"])
+        right.metric("Brier score", table.set_index("score").at[Score.MODEL, "Brier"])
         right.metric("Calibration slope", f"{slope:.2f}", help="1 is ideal")
         right.metric("Calibration intercept", f"{intercept:.2f}", help="0 is ideal")
         right.metric("Expected calibration error", f"{expected_calibration_error(yk, model_p):.3f}")
         ui.chart(st, plot_prediction_spread(yk, model_p), key="prediction_spread")
-        if LORIS_NAME in known_scores:
-            _loris_calibrations(yk, known_scores[LORIS_NAME], raw_loris[known])
+        if Score.LORIS in known_scores:
+            _loris_calibrations(yk, known_scores[Score.LORIS], raw_loris[known])
 
-        ui.chart(st, plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != "TMB"}), key="decision")
+        ui.chart(st, plot_decision_curve(yk, {k: v for k, v in known_scores.items() if k != Score.TMB}), key="decision")
         ui.chart(st, plot_gains(yk, known_scores), key="gains")
         st.markdown(
             "Taking the top 20% of patients by each score finds "
@@ -162,9 +162,11 @@ with ui.guarded("assessing performance"):
         result = confusion_at(yk, model_p, threshold)
         ui.chart(left, plot_confusion(result, threshold), key="confusion")
         rows = {
-            "ICI Lens model": result,
-            LORIS_NAME: confusion_at(yk, known_scores[LORIS_NAME], threshold) if LORIS_NAME in known_scores else None,
-            "TMB ≥ 10 mut/Mb": confusion_at(yk, known_scores["TMB"], 10.0) if "TMB" in known_scores else None,
+            Score.MODEL: result,
+            Score.LORIS: confusion_at(yk, known_scores[Score.LORIS], threshold)
+            if Score.LORIS in known_scores
+            else None,
+            "TMB ≥ 10 mut/Mb": confusion_at(yk, known_scores[Score.TMB], 10.0) if Score.TMB in known_scores else None,
         }
         rows = {name: result for name, result in rows.items() if result is not None}
         right.dataframe(

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 
 from icilens.model import CARD_FILE, CATEGORICAL, Model, _lgb, checked_model_text
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER, SCHEMA_VERSION
+from icilens.vocabulary import ModelCard
 
 MAX_FILES = 50
 MAX_ZIP_BYTES = 50 * 1024 * 1024
@@ -153,13 +154,22 @@ def _check_category_codes(text: str, where: str) -> None:
             )
 
 
-def _card(card_text: str | None, files: list[str], name: str) -> dict:
+def _card(card_text: str | None, files: list[str], name: str) -> ModelCard:
     if card_text is None:
         return {
             "name": f"Uploaded LightGBM model ({name})",
             "schema_version": SCHEMA_VERSION,
             "target": "objective response (RECIST complete or partial response), as the uploader states",
-            "features": [{"name": f, "label": f, "training_missing": 0} for f in FEATURES],
+            "features": [
+                {
+                    "name": f,
+                    "label": f,
+                    "unit": FIELD_BY_NAME[f].unit,
+                    "type": FIELD_BY_NAME[f].kind,
+                    "training_missing": 0,
+                }
+                for f in FEATURES
+            ],
             "training": {"source": "not recorded", "patients": 0, "responders": 0, "response_rate": float("nan")},
             "ensemble": {"members": len(files), "files": files, "disagreement": "spread of the uploaded models"},
             "calibration": {"method": "none: the raw output is read as log-odds", "slope": 1.0, "intercept": 0.0},

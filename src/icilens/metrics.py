@@ -128,8 +128,7 @@ def paired_difference_ci(
     for _ in range(n_boot):
         idx = rng.integers(0, len(y), len(y))
         draws.append(metric(y[idx], p_first[idx]) - metric(y[idx], p_second[idx]))
-    draws = np.asarray(draws)
-    low, high = np.nanpercentile(draws, [2.5, 97.5])
+    low, high = np.nanpercentile(np.asarray(draws), [2.5, 97.5])
     return float(metric(y, p_first) - metric(y, p_second)), float(low), float(high)
 
 

@@ -17,12 +17,17 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from icilens import __version__
 from icilens.metrics import fit_logistic, roc_auc
+from icilens.vocabulary import FeatureCard, ModelCard
+
+if TYPE_CHECKING:
+    from icilens.explain import TreeExplainer
 from icilens.reference import fit_loris_recalibration
 from icilens.schema import (
     BLOOD_VALUES,
@@ -76,7 +81,8 @@ MEMBERS = 10
 FOLDS = 5
 MASKED_COPIES = 3
 INTERVAL_PERCENTILES = (10, 90)
-BASE_PARAMS = {
+SEED = 7
+BASE_PARAMS: dict[str, Any] = {
     "objective": "binary",
     "learning_rate": 0.03,
     "feature_fraction": 0.8,
@@ -88,7 +94,7 @@ BASE_PARAMS = {
     "force_row_wise": True,
     "num_threads": 2,
     "verbosity": -1,
-    "seed": 7,
+    "seed": SEED,
 }
 # Clinical priors the trees may be held to: higher TMB and albumin, lower NLR and no prior
 # systemic therapy go with response (Chang et al. 2024). Cross-validation decides whether they help.
@@ -114,7 +120,7 @@ def _lgb():
     import sys
 
     if "lightgbm" not in sys.modules and "sklearn" not in sys.modules:
-        sys.modules["sklearn"] = None  # makes `import sklearn` fail inside lightgbm's compat layer
+        sys.modules["sklearn"] = None  # type: ignore[assignment]  # makes `import sklearn` fail inside lightgbm's compat layer
         try:
             import lightgbm
         finally:
@@ -165,7 +171,7 @@ def mask_scenarios(matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     choice = rng.choice(4, size=len(matrix), p=[0.3, 0.25, 0.2, 0.25])
     for k, columns in enumerate(groups.values()):
         rows = np.flatnonzero(choice == k)
-        masked[np.ix_(rows, columns)] = np.nan
+        masked[np.ix_(rows, np.asarray(columns, dtype=np.intp))] = np.nan
     scattered = (choice == 3)[:, None] & (rng.random(matrix.shape) < 0.15)
     masked[scattered] = np.nan
     return masked
@@ -209,7 +215,7 @@ def _report(progress, should_stop, done: float, step: str) -> None:
 def _search(x, y, patient, n_patients: int, progress=None, should_stop=None) -> tuple[dict, list[dict]]:
     """Return the best parameters (with rounds) and the CV result of every grid point."""
     lgb = _lgb()
-    folds = _patient_folds(patient, n_patients, seed=BASE_PARAMS["seed"])
+    folds = _patient_folds(patient, n_patients, seed=SEED)
     results = []
     for index, grid_point in enumerate(SEARCH_GRID):
         _report(progress, should_stop, 0.5 * index / len(SEARCH_GRID), f"settings {index + 1} of {len(SEARCH_GRID)}")
@@ -247,7 +253,7 @@ def _train_members(x, y, patient, params: dict, seed: int) -> list:
     for m in range(MEMBERS):
         drawn = rng.integers(0, len(present), len(present))
         rows = np.concatenate([rows_of[i] for i in drawn])
-        member_params = {**train_params, "seed": BASE_PARAMS["seed"] + m}
+        member_params = {**train_params, "seed": SEED + m}
         members.append(lgb.train(member_params, _dataset(x[rows], y[rows]), num_boost_round=params["num_boost_round"]))
     return members
 
@@ -272,8 +278,8 @@ class Model:
     """A trained ensemble with its card; predictions are calibrated probabilities."""
 
     boosters: list
-    card: dict = field(repr=False)
-    _explainer: object = field(default=None, init=False, repr=False)
+    card: ModelCard = field(repr=False)
+    _explainer: TreeExplainer | None = field(default=None, init=False, repr=False)
     # Out-of-fold calibrated probability of each training patient (only on a model just trained, never saved).
     training_oof: np.ndarray | None = field(default=None, init=False, repr=False)
 
@@ -313,11 +319,11 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _feature_card(frame: pd.DataFrame) -> list[dict]:
-    cards = []
+def _feature_card(frame: pd.DataFrame) -> list[FeatureCard]:
+    cards: list[FeatureCard] = []
     for name in FEATURES:
         spec = FIELD_BY_NAME[name]
-        entry = {"name": name, "label": spec.label, "unit": spec.unit, "type": spec.kind}
+        entry: FeatureCard = {"name": name, "label": spec.label, "unit": spec.unit, "type": spec.kind}
         if spec.categories:
             entry["categories"] = [c for c in spec.categories if c != OTHER_CANCER]
             counts = frame[name].astype(object).value_counts()
@@ -362,21 +368,21 @@ def train_model(
             f"{source_name} has {len(labelled)} ({int(y_patients.sum())} responders)"
         )
     n = len(labelled)
-    x, y, patient = _augment(encode_features(labelled), y_patients, seed=BASE_PARAMS["seed"])
+    x, y, patient = _augment(encode_features(labelled), y_patients, seed=SEED)
     params, search = _search(x, y, patient, n, progress, should_stop)
 
     # Out-of-fold ensemble outputs for calibration: every row is scored by members that never saw its patient.
     oof = np.empty(len(y))
-    for k, (train_rows, valid_rows) in enumerate(_patient_folds(patient, n, seed=BASE_PARAMS["seed"] + 1)):
+    for k, (train_rows, valid_rows) in enumerate(_patient_folds(patient, n, seed=SEED + 1)):
         _report(progress, should_stop, 0.5 + 0.35 * k / FOLDS, f"out-of-fold predictions, fold {k + 1} of {FOLDS}")
         members = _train_members(x[train_rows], y[train_rows], patient[train_rows], params, seed=100 + k)
         oof[valid_rows] = _raw_mean(members, x[valid_rows])
     slope, intercept = fit_logistic(np.column_stack([oof, np.ones_like(oof)]), y)
     _report(progress, should_stop, 0.85, "the final ensemble")
-    boosters = _train_members(x, y, patient, params, seed=BASE_PARAMS["seed"])
+    boosters = _train_members(x, y, patient, params, seed=SEED)
 
     original = np.arange(n)
-    card = {
+    card: ModelCard = {
         "name": "ICI Lens response model",
         "icilens_version": __version__,
         "schema_version": SCHEMA_VERSION,
@@ -475,8 +481,8 @@ def checked_model_text(text: str, where: str) -> str:
     """Return a LightGBM text model after checking its structure, so a damaged one never reaches the parser."""
     sizes = re.search(r"^tree_sizes=([\d ]+)$", text, re.MULTILINE)
     trees = len(re.findall(r"^Tree=\d+$", text, re.MULTILINE))
-    whole = text.startswith("tree\n") and "\nend of trees\n" in text and sizes is not None
-    if not whole or trees != len(sizes.group(1).split()):
+    whole = text.startswith("tree\n") and "\nend of trees\n" in text
+    if not whole or sizes is None or trees != len(sizes.group(1).split()):
         raise ValueError(
             f"{where} is not a complete LightGBM text model (truncated or edited); "
             "restore the model from its source or train the model again."

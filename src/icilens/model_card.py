@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from icilens.reference import LORIS_NAME
-
-MODEL_NAME = "ICI Lens model"
+from icilens.vocabulary import ModelCard, Score, ValidationReport
 
 
 def _ci(values, digits: int = 3) -> str:
     return "n/a" if not values else f"{values[0]:.{digits}f} (95% CI {values[1]:.{digits}f} to {values[2]:.{digits}f})"
 
 
-def _data(card: dict) -> str:
+def _data(card: ModelCard) -> str:
     sources, training = card.get("data_sources", {}), card["training"]
     if not training.get("patients"):
         return "Not recorded: the model came without a card describing its training data."
@@ -24,7 +22,7 @@ def _data(card: dict) -> str:
     )
 
 
-def _availability(card: dict) -> str:
+def _availability(card: ModelCard) -> str:
     patients = card["training"]["patients"]
     if not patients:
         return "Not recorded: the model came without its training data."
@@ -38,17 +36,17 @@ def _availability(card: dict) -> str:
     return "Measured in fewer than 90% of training patients: " + ", ".join(rare) + "; all others in at least 90%."
 
 
-def _discrimination(validation: dict) -> str:
+def _discrimination(validation: ValidationReport) -> str:
     overall = validation["overall"]
-    model, loris = overall[MODEL_NAME], overall.get(LORIS_NAME, {})
+    model, loris = overall[Score.MODEL], overall.get(Score.LORIS, {})
     difference = validation.get("auc_difference_vs_loris")
     return (
-        f"ROC AUC {_ci(model['roc_auc'])}, PR AUC {_ci(model['pr_auc'])}; {LORIS_NAME} ROC AUC "
+        f"ROC AUC {_ci(model['roc_auc'])}, PR AUC {_ci(model['pr_auc'])}; {Score.LORIS} ROC AUC "
         f"{_ci(loris.get('roc_auc'))}; difference {_ci(difference)}."
     )
 
 
-def _calibration(validation: dict) -> str:
+def _calibration(validation: ValidationReport) -> str:
     ci = validation.get("calibration_ci")
     if not ci:
         figures = validation["calibration"]
@@ -59,18 +57,18 @@ def _calibration(validation: dict) -> str:
     )
 
 
-def _utility(validation: dict) -> str:
+def _utility(validation: ValidationReport) -> str:
     utility = validation.get("net_benefit")
     if not utility:
         return "Net benefit not recorded for this model."
     parts = [
-        f"at {threshold}: model {_ci(entry[MODEL_NAME])}, treat all {_ci(entry['treat all'])}"
+        f"at {threshold}: model {_ci(entry[Score.MODEL])}, treat all {_ci(entry['treat all'])}"
         for threshold, entry in utility.items()
     ]
     return "Net benefit (decision curve) " + "; ".join(parts) + "."
 
 
-def _uncertainty(card: dict) -> str:
+def _uncertainty(card: ModelCard) -> str:
     uncertainty = card.get("uncertainty")
     if not uncertainty:
         return "No uncertainty range with measured coverage is recorded for this model."
@@ -83,7 +81,7 @@ def _uncertainty(card: dict) -> str:
     )
 
 
-def summarise_card(card: dict) -> list[tuple[str, str]]:
+def summarise_card(card: ModelCard) -> list[tuple[str, str]]:
     """Return the TRIPOD+AI points of a model card as (item, one or two sentences), in reporting order."""
     items = [
         ("Intended use", card["intended_use"]),

@@ -10,6 +10,7 @@ import pandas as pd
 from icilens.explain import to_probability_points
 from icilens.predictions import predict_cohort
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
+from icilens.vocabulary import ModelCard
 
 RARE_TYPE_PATIENTS = 30
 
@@ -76,7 +77,7 @@ def describe_shift(points: float) -> str:
     return f"moved the prediction by {points * 100:+.1f} points"
 
 
-def review_inputs(row: pd.Series, points: np.ndarray, card: dict) -> list[InputNote]:
+def review_inputs(row: pd.Series, points: np.ndarray, card: ModelCard) -> list[InputNote]:
     """Return notes on missing features, values outside the training range and rare cancer types."""
     features = {f["name"]: f for f in card["features"]}
     notes = []
@@ -187,7 +188,7 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
     )
 
 
-def format_prediction(explanation: PatientExplanation, card: dict, explain: bool = False) -> str:
+def format_prediction(explanation: PatientExplanation, card: ModelCard, explain: bool = False) -> str:
     """Return one patient's prediction as plain text: probability, range, references, and the contributions."""
     from icilens.uncertainty import describe_range
 
@@ -235,7 +236,7 @@ def what_if_curve(model, patient: pd.DataFrame, feature: str, points: int = 60) 
     if spec.categories or len(patient) != 1:
         raise ValueError("what_if_curve takes one patient and a numeric feature")
     card = {f["name"]: f for f in model.card["features"]}[feature]
-    low, high = card.get("training_p01_p99") or (spec.low, spec.high)
+    low, high = card.get("training_p01_p99") or spec.bounds
     own = patient[feature].iloc[0]
     if not pd.isna(own):
         low, high = min(low, float(own)), max(high, float(own))

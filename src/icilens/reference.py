@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-LORIS_NAME = "LORIS (recalibrated)"  # how LORIS is named wherever it is shown as a probability
 TMB_HIGH_CUTOFF = 10.0  # mut/Mb: the FDA tissue-agnostic threshold for pembrolizumab
 
 LORIS_INTERCEPT = -2.0886

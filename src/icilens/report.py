@@ -11,10 +11,10 @@ from icilens import DISCLAIMER, __version__
 from icilens.model_card import summarise_card
 from icilens.patient import PatientExplanation, describe_shift, explain_patient, format_value
 from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
-from icilens.reference import LORIS_NAME
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.uncertainty import describe_range
 from icilens.validation import compare_with_loris
+from icilens.vocabulary import Score
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
 _PLAIN = {
@@ -347,9 +347,9 @@ def cohort_report(
         known = frame["response"].notna().to_numpy()
         y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)[known]
         scores = {
-            "ICI Lens model": predictions["response_probability"].to_numpy()[known],
-            LORIS_NAME: predictions["loris_probability"].to_numpy(dtype="float64")[known],
-            "TMB": frame["tmb"].to_numpy(dtype="float64", na_value=np.nan)[known],
+            Score.MODEL: predictions["response_probability"].to_numpy()[known],
+            Score.LORIS: predictions["loris_probability"].to_numpy(dtype="float64")[known],
+            Score.TMB: frame["tmb"].to_numpy(dtype="float64", na_value=np.nan)[known],
         }
         tables["Performance on this cohort"] = summarise_scores(y, scores)[0]
         tables["Responders against non-responders"] = compare_groups(frame, group_by_observed_response(frame)).drop(

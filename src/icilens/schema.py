@@ -101,6 +101,13 @@ class Field:
         return clinical_unit(self.unit)
 
     @property
+    def bounds(self) -> tuple[float, float]:
+        """Return (low, high) of the plausible range; raises ValueError for a field without one."""
+        if self.low is None or self.high is None:
+            raise ValueError(f"{self.name} has no plausible range (it is not numeric)")
+        return float(self.low), float(self.high)
+
+    @property
     def plausible_range(self) -> str:
         """Return the plausible range as text, or '' for non-numeric fields."""
         if self.low is None:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.schema import FEATURES, OTHER_CANCER
+from icilens.vocabulary import ModelCard
 
 TARGET_COVERAGE = 0.8
 DRAW_LEVELS = (0.8, 0.9, 0.95)
@@ -84,7 +85,7 @@ def estimate_ranges(
     return low, high
 
 
-def card_draw_level(card: dict) -> float:
+def card_draw_level(card: ModelCard) -> float:
     """Return the draw level recorded in a model card (the widest level for a card without one)."""
     return float(card.get("uncertainty", {}).get("draw_level", DRAW_LEVELS[-1]))
 
@@ -127,7 +128,7 @@ def describe_uncertainty(model, training: pd.DataFrame, scenarios: dict) -> dict
     }
 
 
-def describe_range(low: float, high: float, missing: int, card: dict) -> str:
+def describe_range(low: float, high: float, missing: int, card: ModelCard) -> str:
     """Return the plain meaning of a patient's range, with the coverage measured in the card's validation."""
     if missing == 0:
         return "Every input measured: no uncertainty from missing inputs."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -18,9 +20,10 @@ from icilens.metrics import (
 )
 from icilens.model import Model
 from icilens.predictions import loris_recalibration
-from icilens.reference import LORIS_NAME, compute_loris, recalibrated_loris
+from icilens.reference import compute_loris, recalibrated_loris
 from icilens.schema import BLOOD_VALUES, FEATURES, FIELD_BY_NAME, MISSING_SCENARIOS
 from icilens.uncertainty import drop_features, measure_coverage
+from icilens.vocabulary import Score, ValidationReport
 
 MIN_PATIENTS_PER_TYPE = 40
 N_BOOT = 1000
@@ -62,10 +65,10 @@ def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scores(model: Model, frame: pd.DataFrame, baseline) -> dict[str, np.ndarray]:
-    scores = {
-        "ICI Lens model": model.predict(frame).probability,
-        LORIS_NAME: recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
-        "TMB alone": frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
+    scores: dict[str, np.ndarray] = {
+        Score.MODEL: model.predict(frame).probability,
+        Score.LORIS: recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
+        Score.TMB: frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
     }
     if baseline is not None:
         scores["Logistic regression (17 features)"] = baseline.predict_proba(_as_objects(frame))[:, 1]
@@ -103,7 +106,7 @@ def _net_benefit_with_ci(y, scores: dict) -> dict:
 
 def evaluate_model(
     model: Model, frame: pd.DataFrame, baseline=None, label: str = "validation cohort", donors=None
-) -> dict:
+) -> ValidationReport:
     """Return validation figures on a labelled cohort: [estimate, CI low, CI high] per metric and score.
 
     donors (the training cohort) fill missing inputs when the coverage of the uncertainty range is measured.
@@ -113,10 +116,10 @@ def evaluate_model(
     scores = _scores(model, labelled, baseline)
     overall = {
         name: {"roc_auc": _with_ci(roc_auc, y, p), "pr_auc": _with_ci(pr_auc, y, p)}
-        | ({"brier": _with_ci(brier_score, y, p)} if name != "TMB alone" else {})
+        | ({"brier": _with_ci(brier_score, y, p)} if name != Score.TMB else {})
         for name, p in scores.items()
     }
-    probability = scores["ICI Lens model"]
+    probability = scores[Score.MODEL]
     slope, intercept = calibration_slope_intercept(y, probability)
     per_type = {}
     counts = labelled["cancer_type"].astype(object).value_counts()
@@ -125,21 +128,21 @@ def evaluate_model(
         per_type[str(cancer)] = {"patients": int(rows.sum()), "responders": int(y[rows].sum())} | {
             name: _with_ci(roc_auc, y[rows], p[rows]) for name, p in scores.items()
         }
-    scenarios = {}
+    scenarios: dict[str, dict[str, Any]] = {}
     for scenario, dropped in SCENARIOS.items():
         reduced = drop_features(labelled, dropped)
         scenarios[scenario] = {
-            "ICI Lens model": _with_ci(roc_auc, y, model.predict(reduced).probability),
-            LORIS_NAME: _with_ci(roc_auc, y, compute_loris(reduced).to_numpy()),
+            Score.MODEL: _with_ci(roc_auc, y, model.predict(reduced).probability),
+            Score.LORIS: _with_ci(roc_auc, y, compute_loris(reduced).to_numpy()),
         }
-    return {
+    report: ValidationReport = {
         "cohort": label,
         "patients": len(labelled),
         "responders": int(y.sum()),
         "bootstrap": f"{N_BOOT} patient resamples, percentile 95% CI",
         "overall": overall,
         "auc_difference_vs_loris": [
-            round(v, 4) for v in paired_difference_ci(roc_auc, y, probability, scores[LORIS_NAME], n_boot=N_BOOT)
+            round(v, 4) for v in paired_difference_ci(roc_auc, y, probability, scores[Score.LORIS], n_boot=N_BOOT)
         ],
         "calibration": {
             "slope": round(slope, 4),
@@ -148,13 +151,16 @@ def evaluate_model(
             "expected_calibration_error": round(expected_calibration_error(y, probability), 4),
         },
         "calibration_ci": _calibration_with_ci(y, probability),
-        "net_benefit": _net_benefit_with_ci(y, {n: scores[n] for n in ("ICI Lens model", LORIS_NAME)}),
+        "net_benefit": _net_benefit_with_ci(y, {n: scores[n] for n in (Score.MODEL, Score.LORIS)}),
         "per_cancer_type": per_type,
         "missing_feature_scenarios": scenarios,
-    } | ({"range_coverage": measure_coverage(model, labelled, donors, SCENARIOS)} if donors is not None else {})
+    }
+    if donors is not None:
+        report["range_coverage"] = measure_coverage(model, labelled, donors, SCENARIOS)
+    return report
 
 
-def format_report(report: dict) -> str:
+def format_report(report: ValidationReport) -> str:
     """Return the validation figures as a plain-text table."""
 
     lines = [
@@ -176,7 +182,7 @@ def format_report(report: dict) -> str:
     lines += ["", "ROC AUC with features removed:"]
     for scenario, figures in report["missing_feature_scenarios"].items():
         lines.append(
-            f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures[LORIS_NAME])}"
+            f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures[Score.LORIS])}"
         )
     if "net_benefit" in report:
         lines += ["", "Net benefit by threshold:", net_benefit_table(report["net_benefit"]).to_string(index=False)]
@@ -217,8 +223,8 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
         [
             {
                 "features available": scenario,
-                "ICI Lens model AUC": _ci_text(f["ICI Lens model"]),
-                "LORIS AUC": _ci_text(f[LORIS_NAME]),
+                f"{Score.MODEL} AUC": _ci_text(f[Score.MODEL]),
+                "LORIS AUC": _ci_text(f[Score.LORIS]),
             }
             for scenario, f in report["missing_feature_scenarios"].items()
         ]
@@ -271,14 +277,14 @@ def summarise_scores(y, scores: dict, n_boot: int = N_BOOT) -> tuple[pd.DataFram
 KEY_FEATURE_SCENARIOS = (("tmb", ("tmb",), "no TMB", "TMB"), ("blood", BLOOD_VALUES, "no blood values", "blood values"))
 
 
-def missing_feature_costs(frame: pd.DataFrame, report: dict) -> list[str]:
+def missing_feature_costs(frame: pd.DataFrame, report: ValidationReport) -> list[str]:
     """Return one sentence per key feature missing for most patients: what the card measured without it."""
     scenarios = report.get("missing_feature_scenarios", {})
-    full = scenarios.get("all features", {}).get("ICI Lens model")
+    full = scenarios.get("all features", {}).get(Score.MODEL)
     sentences = []
     for _, names, scenario, wording in KEY_FEATURE_SCENARIOS:
         missing_share = float(frame[list(names)].isna().all(axis=1).mean()) if len(frame) else 0.0
-        figures = scenarios.get(scenario, {}).get("ICI Lens model")
+        figures = scenarios.get(scenario, {}).get(Score.MODEL)
         if missing_share <= 0.5 or not figures or not full:
             continue
         sentences.append(
@@ -292,7 +298,7 @@ def missing_feature_costs(frame: pd.DataFrame, report: dict) -> list[str]:
 def compare_with_loris(report: dict) -> str:
     """Return one sentence placing the model against LORIS in the validation recorded in a model card."""
     overall = report.get("overall", {})
-    model, loris = overall.get("ICI Lens model", {}).get("roc_auc"), overall.get(LORIS_NAME, {}).get("roc_auc")
+    model, loris = overall.get(Score.MODEL, {}).get("roc_auc"), overall.get(Score.LORIS, {}).get("roc_auc")
     difference = report.get("auc_difference_vs_loris")
     if not (model and loris and difference):
         return "This model has no validation against LORIS on record."
@@ -304,7 +310,7 @@ def compare_with_loris(report: dict) -> str:
     return (
         f"In its validation on {report['patients']} patients ({report['cohort']}) the model's ROC AUC was "
         f"{model[0]:.3f} ({model[1]:.3f}-{model[2]:.3f}) against {loris[0]:.3f} ({loris[1]:.3f}-{loris[2]:.3f}) "
-        f"for {LORIS_NAME}; the difference, {difference[0]:+.3f} ({difference[1]:+.3f} to {difference[2]:+.3f}), "
+        f"for {Score.LORIS}; the difference, {difference[0]:+.3f} ({difference[1]:+.3f} to {difference[2]:+.3f}), "
         f"is {verdict}."
     )
 
@@ -358,9 +364,6 @@ def coverage_table(card: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-NEW_MODEL, DEFAULT_MODEL = "Your model (out of fold)", "Default model"
-
-
 def compare_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, default_in_sample: bool = False) -> dict:
     """Return a newly trained model beside the default model and LORIS on the same patients.
 
@@ -369,7 +372,7 @@ def compare_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, defa
     a bootstrap 95% CI; then the paired AUC differences and a plain verdict.
     """
     y = np.asarray(y, dtype="float64")
-    scores = {NEW_MODEL: new_oof, DEFAULT_MODEL: default_p, LORIS_NAME: loris_p}
+    scores = {Score.YOUR_MODEL: new_oof, Score.DEFAULT_MODEL: default_p, Score.LORIS: loris_p}
     figures = {}
     for name, p in scores.items():
         p = np.asarray(p, dtype="float64")
@@ -381,7 +384,7 @@ def compare_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, defa
             **_calibration_with_ci(y, p),
             **{f"net_benefit_{t:.0%}": _with_ci(lambda a, b, t=t: net_benefit(a, b, [t])[0], y, p) for t in (0.2, 0.3)},
         }
-    report = {
+    report: dict[str, Any] = {
         "patients": int((~np.isnan(y)).sum()),
         "responders": int(np.nansum(y)),
         "bootstrap": f"{n_boot} patient resamples, percentile 95% CI",
@@ -390,7 +393,7 @@ def compare_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, defa
             round(v, 4) for v in paired_difference_ci(roc_auc, y, new_oof, default_p, n_boot=n_boot)
         ],
     }
-    if LORIS_NAME in figures:
+    if Score.LORIS in figures:
         report["auc_difference_vs_loris"] = [
             round(v, 4) for v in paired_difference_ci(roc_auc, y, new_oof, loris_p, n_boot=n_boot)
         ]

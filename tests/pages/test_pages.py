@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from icilens.ui.privacy import SECRET, key_for
+from icilens.vocabulary import Score
 from tests.conftest import CORPUS, ROOT
 
 APP = str(ROOT / "app.py")
@@ -203,7 +204,7 @@ def test_compare_says_why_when_one_group_is_empty():
 def test_performance_page_on_the_demo():
     at = _with_demo("pages/performance.py")
     scores = at.dataframe[0].value
-    assert list(scores["score"]) == ["ICI Lens model", "LORIS (recalibrated)", "TMB"]
+    assert list(scores["score"]) == [Score.MODEL, Score.LORIS, Score.TMB]
     assert scores.iloc[1]["ROC AUC [95% CI]"].startswith("0.754")
     assert any("Log-rank p" in m.value for m in at.markdown)
     at.slider(key="performance_threshold").set_value(50).run()

@@ -170,7 +170,7 @@ def build_cohort(
         if match.state == MAPPED and match.field != "patient_id":
             converted = _convert_column(match, table, findings)
             if converted is not None:
-                values[match.field] = converted
+                values[match.spec.name] = converted
     _report_columns(columns, findings)
     _set_for_everyone(values, set_values or {}, len(table.cells), findings)
     _derive_features(values, {m.field: m.header for m in columns if m.state == MAPPED}, rows, findings)
@@ -228,13 +228,13 @@ def _apply_user_choices(table: RawTable, columns: list[ColumnMatch], mapping, un
                     match.reasons.append("set aside by you")
                 match.field, match.state = None, UNUSED
             elif target != match.field or match.state != MAPPED:
-                was = FIELD_BY_NAME[match.field].label if match.field else "nothing"
+                was = match.spec.label if match.field else "nothing"
                 match.reasons.append(f"mapped by you to {FIELD_BY_NAME[target].label} (intake read {was})")
                 if target != match.field:
                     match.unit, match.unit_source = None, ""
                 match.field, match.state, match.confidence = target, MAPPED, 100
         elif match.field in chosen:
-            match.reasons.append(f"{FIELD_BY_NAME[match.field].label} is read from the column you chose")
+            match.reasons.append(f"{match.spec.label} is read from the column you chose")
             match.field, match.state = None, UNUSED
         if units.get(match.header):
             match.unit, match.unit_source = units[match.header], "you"
@@ -242,7 +242,7 @@ def _apply_user_choices(table: RawTable, columns: list[ColumnMatch], mapping, un
 
 
 def _convert_column(match: ColumnMatch, table: RawTable, findings: Findings) -> pd.Series | None:
-    spec, header = FIELD_BY_NAME[match.field], match.header
+    spec, header = match.spec, match.header
     cells, rows = table.cells[header], table.source_rows
     if spec.kind in (NUMERIC, TIME):
         numbers = parse_numbers(cells, rows, header, table.decimal_comma, findings)
@@ -297,10 +297,10 @@ def _report_columns(columns: list[ColumnMatch], findings: Findings) -> None:
     """Record how each column was read: every mapping that is not a template name, each suggestion."""
     for match in columns:
         if match.state == MAPPED and match.header != match.field:
-            label = FIELD_BY_NAME[match.field].label
+            label = match.spec.label
             findings.add(None, match.header, "", f"read as {label}", match.why, INFO)
         elif match.state == SUGGESTED:
-            label = FIELD_BY_NAME[match.field].label
+            label = match.spec.label
             findings.add(
                 None,
                 match.header,
@@ -344,7 +344,7 @@ def _set_for_everyone(values: dict[str, pd.Series], set_values: dict[str, str], 
 
 def _nothing_recognised(table: RawTable, columns: list[ColumnMatch]) -> str:
     shown = ", ".join(list(table.cells.columns)[:12])
-    waiting = [f"{m.header} ({FIELD_BY_NAME[m.field].label})" for m in columns if m.state == SUGGESTED]
+    waiting = [f"{m.header} ({m.spec.label})" for m in columns if m.state == SUGGESTED]
     hint = f" Suggested, waiting for you to accept: {', '.join(waiting)}." if waiting else ""
     return (
         f"{table.name}: no column was recognised as a model feature (columns: {shown}).{hint} "

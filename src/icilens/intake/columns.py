@@ -11,6 +11,7 @@ not used.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
 from functools import lru_cache
@@ -83,6 +84,13 @@ class ColumnMatch:
     def why(self) -> str:
         """Return the reasons as one sentence."""
         return "; ".join(self.reasons)
+
+    @property
+    def spec(self) -> Field:
+        """Return the Field the column is read as or suggested for; raises ValueError when it has none."""
+        if self.field is None:
+            raise ValueError(f"column {self.header!r} is not read as any field")
+        return FIELD_BY_NAME[self.field]
 
 
 @dataclass
@@ -491,7 +499,7 @@ def match_header(header: object) -> str | None:
     return reading.field if reading.confidence >= 90 and not reading.near and not reading.vetoed else None
 
 
-def count_known_headers(row: list[object]) -> int:
+def count_known_headers(row: Sequence[object]) -> int:
     """Return how many cells of a row read as headers of known fields."""
     return sum(match_header(cell) is not None for cell in row if str(cell).strip())
 

@@ -32,6 +32,7 @@ def settle_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, findi
             WARNING,
         )
         return pd.Series([f"P{i + 1:0{width}d}" for i in range(len(rows))], dtype="str")
+    header = header or "patient_id"
     ids = ids.reset_index(drop=True).str.strip().str.removesuffix(".0")
     blank = ids == ""
     if blank.any():

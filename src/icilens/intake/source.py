@@ -14,13 +14,13 @@ def read_source(source, name: str | None = None) -> tuple[bytes, str]:
     if isinstance(source, (str, Path)):
         return _read_path(Path(source), name)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data, name = bytes(source), name or "upload"
+        data, label = bytes(source), name or "upload"
     elif hasattr(source, "read"):
-        data, name = source.read(current_limits().max_bytes + 1), name or getattr(source, "name", "upload")
+        data, label = source.read(current_limits().max_bytes + 1), name or str(getattr(source, "name", "upload"))
     else:
         raise TypeError(f"read_cohort takes a path, bytes or a binary file object, not {type(source).__name__}")
-    check_bytes(len(data), name)
-    return data, name
+    check_bytes(len(data), label)
+    return data, label
 
 
 def _read_path(path: Path, name: str | None) -> tuple[bytes, str]:

@@ -77,12 +77,12 @@ def read_cell(text: str, decimal_comma: bool) -> tuple[float | None, str, str, s
     if _HEX.match(lowered):
         return None, "hexadecimal, not a measurement", "set missing", WARNING
     try:
-        number = float(value)
+        plain: float | None = float(value)
     except ValueError:
-        number = None
-    if number is not None:
-        if np.isfinite(number) and not _INFINITE.match(lowered):
-            return number, "", "", ""
+        plain = None
+    if plain is not None:
+        if np.isfinite(plain) and not _INFINITE.match(lowered):
+            return plain, "", "", ""
         return None, "infinite or too large to be a measurement", "set missing", WARNING
     match = _WITH_EXTRAS.match(lowered)
     if match is None:
@@ -190,7 +190,7 @@ def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, fin
         return values
     values = values.copy()
     raw = values[outside] / unit.factor  # back to the column's own unit
-    low, high = field.units[0].typical or (field.low, field.high)
+    low, high = field.units[0].typical or field.bounds
     for other in field.units:
         ratio = other.factor / unit.factor
         if other is unit or 0.1 < ratio < 10:

@@ -96,12 +96,20 @@ def sheet_xml(data: bytes, part: str) -> bytes:
         return archive.read(part)
 
 
+def _cell_reference(reference: str) -> tuple[str, str]:
+    """Return ('B', '12') from 'B12'; raises ValueError on anything else."""
+    match = _REFERENCE.fullmatch(reference.replace("$", ""))
+    if match is None:
+        raise ValueError(f"{reference!r} is not a cell reference")
+    return match[1], match[2]
+
+
 def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
     """Return a sheet's merged ranges as 0-based (first row, first column, last row, last column)."""
     ranges = []
     for match in _MERGE.finditer(xml):
         start, end = match.group(1).decode().split(":")
-        (c0, r0), (c1, r1) = _REFERENCE.match(start).groups(), _REFERENCE.match(end).groups()
+        (c0, r0), (c1, r1) = _cell_reference(start), _cell_reference(end)
         ranges.append((int(r0) - 1, column_number(c0) - 1, int(r1) - 1, column_number(c1) - 1))
     return ranges
 

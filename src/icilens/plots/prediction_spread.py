@@ -15,7 +15,7 @@ def plot_prediction_spread(y, probability, title: str = "Predicted probability b
     probability = np.asarray(probability, dtype="float64")
     if y.shape != probability.shape:
         raise ValueError("plot_prediction_spread needs one observed outcome per predicted probability")
-    groups = pd.Series(np.where(y == 1, "responders", np.where(y == 0, "non-responders", None)), dtype=object)
+    groups = pd.Series(np.where(y == 1, "responders", "non-responders"), dtype=object).where(~np.isnan(y), None)
     figure = plot_distribution(pd.Series(probability * 100), groups, "predicted probability of response (%)")
     figure.update_layout(title={"text": title})
     return figure

@@ -21,7 +21,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 def rgb(colour: str) -> tuple[int, int, int]:
     """Return a '#rrggbb' colour as an (r, g, b) tuple, for the PDF report."""
-    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
 def group_colours(groups: list) -> list[str]:

@@ -47,10 +47,11 @@ def guard_download(action: str, make: Callable[[], bytes | str]) -> Callable[[],
 def code_path(exc: BaseException) -> str:
     """Return where an exception passed (file, line, function) for each exception in its chain, no values."""
     lines = []
-    while exc is not None:
-        lines.append(f"{type(exc).__name__}")
-        lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
-        exc = exc.__cause__ or exc.__context__
+    current: BaseException | None = exc
+    while current is not None:
+        lines.append(f"{type(current).__name__}")
+        lines += [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(current.__traceback__)]
+        current = current.__cause__ or current.__context__
     return "\n".join(lines)
 
 

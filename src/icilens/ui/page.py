@@ -16,6 +16,7 @@ from icilens.template import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import FAVICON, ensure_navigation, page
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
 from icilens.ui.state import SESSION_MODEL, Cohort, current_cohort, load_demo_cohort
+from icilens.vocabulary import ModelCard
 
 log = logging.getLogger("icilens")
 
@@ -54,7 +55,7 @@ def template_bytes(kind: str) -> bytes:
     return build_template_csv() if kind == "csv" else build_template_xlsx()
 
 
-def warn_missing_features(cohort: Cohort, card: dict) -> None:
+def warn_missing_features(cohort: Cohort, card: ModelCard) -> None:
     """Show, before any prediction, what the cohort's missing key features cost (from the model card)."""
     from icilens.validation import missing_feature_costs
 

@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -39,21 +41,23 @@ def patient_file_stem(patient_id: str) -> str:
     return f"patient_{link_key(patient_id)}"
 
 
-def _scrubbed_record_factory(factory):
-    def make(*args, **kwargs):
-        record = factory(*args, **kwargs)
+class _ScrubbedRecordFactory:
+    """A log record factory wrapping another, replacing each logged exception by its type and code path."""
+
+    def __init__(self, factory: Callable[..., logging.LogRecord]) -> None:
+        self.factory = factory
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.factory(*args, **kwargs)
         if record.exc_info and record.exc_info[1] is not None:
             # A logged exception keeps its type and code path; its message may quote patient values.
             record.exc_text = code_path(record.exc_info[1])
             record.exc_info = None
         return record
 
-    make.icilens_scrubs = True
-    return make
-
 
 def scrub_logged_exceptions() -> None:
     """Make every log record of this process carry an exception's type and code path, never its message."""
     factory = logging.getLogRecordFactory()
-    if not getattr(factory, "icilens_scrubs", False):
-        logging.setLogRecordFactory(_scrubbed_record_factory(factory))
+    if not isinstance(factory, _ScrubbedRecordFactory):
+        logging.setLogRecordFactory(_ScrubbedRecordFactory(factory))

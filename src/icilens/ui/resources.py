@@ -8,8 +8,8 @@ import streamlit as st
 
 from icilens.model import Model, default_model_dir, load_model
 from icilens.predictions import build_patient_table, predict_cohort
-from icilens.reference import LORIS_NAME
 from icilens.ui.state import SESSION_MODEL, Cohort
+from icilens.vocabulary import Score
 
 _PREDICTIONS = "icilens_predictions"
 
@@ -125,7 +125,7 @@ def reference_scores(cohort: Cohort) -> dict[str, np.ndarray]:
     """Return the model's, LORIS's and TMB's scores for the cohort, in cohort order."""
     predictions = cohort_predictions(cohort)
     return {
-        "ICI Lens model": predictions["response_probability"].to_numpy(),
-        LORIS_NAME: predictions["loris_probability"].to_numpy(dtype="float64"),
-        "TMB": cohort.result.frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
+        Score.MODEL: predictions["response_probability"].to_numpy(),
+        Score.LORIS: predictions["loris_probability"].to_numpy(dtype="float64"),
+        Score.TMB: cohort.result.frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
     }

@@ -30,15 +30,15 @@ def what_if_inputs(patient: pd.DataFrame, key: str) -> pd.DataFrame | None:
             chosen = column.selectbox(label, options, index=options.index(current), key=widget_key)
             edited[field] = pd.Categorical([None if chosen == MISSING else chosen], dtype=patient[field].dtype)
         else:
-            chosen = column.number_input(
+            number = column.number_input(
                 label,
                 value=None if pd.isna(value) else float(value),
-                min_value=float(spec.low),
-                max_value=float(spec.high),
+                min_value=spec.bounds[0],
+                max_value=spec.bounds[1],
                 key=widget_key,
                 placeholder=MISSING,
             )
-            edited[field] = float("nan") if chosen is None else float(chosen)
+            edited[field] = float("nan") if number is None else float(number)
     st.button("Reset to the patient's values", key=f"{key}_reset", on_click=_reset, args=(key,))
     before, after = patient.iloc[0], edited.iloc[0]
     changed = any(not (pd.isna(before[f]) and pd.isna(after[f])) and before[f] != after[f] for f in FEATURES)
