@@ -19,7 +19,7 @@ from icilens.plots import (
 from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
 from icilens.ui.resources import cohort_predictions, reference_scores, session_cached
 from icilens.validation import summarise_scores, usable_scores
-from icilens.vocabulary import Score
+from icilens.vocabulary import TERTILES, Score
 
 MIN_PER_OUTCOME = 10
 OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
@@ -54,7 +54,7 @@ def _survival_section(frame, probability, threshold) -> None:
         return
     if method.startswith("Tertiles"):
         groups, unit = group_by_tertile(probability), "per third"
-        covariate = groups.map({"low third": 0, "middle third": 1, "high third": 2}).to_numpy(dtype="float64")
+        covariate = groups.map({third: i for i, third in enumerate(TERTILES)}).to_numpy(dtype="float64")
     else:
         groups = group_by_prediction(probability, threshold)
         covariate, unit = (probability >= threshold).astype("float64"), "predicted responders against non-responders"

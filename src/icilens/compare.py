@@ -7,23 +7,24 @@ import pandas as pd
 
 from icilens.metrics import Z95
 from icilens.schema import FEATURES, FIELD_BY_NAME
-
-RESPONDER, NON_RESPONDER = "responder", "non-responder"
+from icilens.vocabulary import TERTILES, Group, outcome_of_group
 
 
 def group_by_observed_response(frame: pd.DataFrame) -> pd.Series:
-    """Return 'responder' / 'non-responder' per patient (missing when the response is unknown)."""
-    return frame["response"].map({1: RESPONDER, 0: NON_RESPONDER}).astype(object)
+    """Return Group.RESPONDER / Group.NON_RESPONDER per patient (missing when the response is unknown)."""
+    return frame["response"].map({1: Group.RESPONDER, 0: Group.NON_RESPONDER}).astype(object)
 
 
 def group_by_prediction(probability, threshold: float) -> pd.Series:
-    """Return 'predicted responder' at or above the threshold (0-1), else 'predicted non-responder'."""
+    """Return Group.PREDICTED_RESPONDER at or above the threshold (0-1), else Group.PREDICTED_NON_RESPONDER."""
     p = pd.Series(np.asarray(probability, dtype="float64"))
-    return p.map(lambda v: f"predicted {RESPONDER}" if v >= threshold else f"predicted {NON_RESPONDER}").astype(object)
+    return p.map(lambda v: Group.PREDICTED_RESPONDER if v >= threshold else Group.PREDICTED_NON_RESPONDER).astype(
+        object
+    )
 
 
 MOST_GROUPS = 10  # more groups than a palette tells apart, or a reader compares, become "other"
-OTHER_GROUP = "other"
+OTHER_GROUP = Group.OTHER
 
 
 def group_by_field(frame: pd.DataFrame, field: str) -> pd.Series:
@@ -147,7 +148,7 @@ def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) ->
     """
     groups = pd.Series(groups, index=frame.index).astype(object)
     labels = [g for g in pd.unique(groups.dropna())]
-    labels = sorted(labels, key=lambda g: (str(g).startswith("predicted non") or g == "non-responder", str(g)))
+    labels = sorted(labels, key=lambda g: (outcome_of_group(g) == Group.NON_RESPONDER, str(g)))
     if len(labels) < 2:
         raise ValueError(f"comparing needs at least two groups with patients; found {len(labels)}")
     rows = []
@@ -198,6 +199,6 @@ def mean_shap_by_group(shap: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
 
 
 def group_by_tertile(probability) -> pd.Series:
-    """Return 'low', 'middle' or 'high' third of predicted probability per patient."""
+    """Return the third of predicted probability per patient, one of TERTILES (low, middle, high)."""
     p = pd.Series(np.asarray(probability, dtype="float64"))
-    return pd.qcut(p.rank(method="first"), 3, labels=["low third", "middle third", "high third"]).astype(object)
+    return pd.qcut(p.rank(method="first"), 3, labels=list(TERTILES)).astype(object)

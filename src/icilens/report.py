@@ -14,7 +14,7 @@ from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.uncertainty import describe_range
 from icilens.validation import compare_with_loris
-from icilens.vocabulary import Score
+from icilens.vocabulary import ABOUT_A_COLUMN, Score
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
 _PLAIN = {
@@ -41,10 +41,6 @@ def _plain(text: object) -> str:
     return value.encode("latin-1", "replace").decode("latin-1")
 
 
-# Findings about how a column was read, not about what happened to a patient's value.
-_NOT_ABOUT_A_VALUE = ("features absent", "numeric codes", "read as", "patient ids read", "suggested as")
-
-
 def input_notes(
     patient: pd.DataFrame,
     findings: pd.DataFrame | None,
@@ -60,12 +56,7 @@ def input_notes(
         applies = pd.isna(finding["row"]) or (source_row is not None and int(finding["row"]) == source_row)
         column = str(finding["column"])
         field = header_of.get(column) or column.split(" ")[0]
-        if (
-            applies
-            and field in FIELD_BY_NAME
-            and finding["action"]
-            and not str(finding["problem"]).startswith(_NOT_ABOUT_A_VALUE)
-        ):
+        if applies and field in FIELD_BY_NAME and finding["action"] and finding["code"] not in ABOUT_A_COLUMN:
             notes[field] = f"{finding['problem']}: {finding['action']}"
     return notes
 

@@ -12,19 +12,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from icilens.vocabulary import FieldKind, FieldRole
+
 SCHEMA_VERSION = "1.1"
 
-NUMERIC = "numeric"
-BINARY = "binary"
-CATEGORY = "category"
-TIME = "time"
-EVENT = "event"
-IDENTIFIER = "identifier"
-
-FEATURE = "feature"
-OUTCOME = "outcome"
-ID = "id"
-SOURCE = "source"  # a column only used to derive a feature (e.g. neutrophil count)
+NUMERIC, BINARY, CATEGORY = FieldKind.NUMERIC, FieldKind.BINARY, FieldKind.CATEGORY
+TIME, EVENT, IDENTIFIER = FieldKind.TIME, FieldKind.EVENT, FieldKind.IDENTIFIER
+FEATURE, OUTCOME, ID, SOURCE = FieldRole.FEATURE, FieldRole.OUTCOME, FieldRole.ID, FieldRole.SOURCE
 
 NO_YES = ("no", "yes")
 
@@ -74,8 +68,8 @@ class Field:
     name: str
     label: str
     unit: str
-    kind: str
-    role: str
+    kind: FieldKind
+    role: FieldRole
     description: str
     concepts: tuple[str, ...] = ()  # phrases that name the field in a header
     near: tuple[str, ...] = ()  # phrases for a related measure: suggested, never mapped by themselves

@@ -27,6 +27,9 @@ class Group(StrEnum):
     NON_RESPONDER = "non-responder"
     PREDICTED_RESPONDER = "predicted responder"
     PREDICTED_NON_RESPONDER = "predicted non-responder"
+    LOW_THIRD = "low third"
+    MIDDLE_THIRD = "middle third"
+    HIGH_THIRD = "high third"
     OTHER = "other"
 
     @property
@@ -35,6 +38,7 @@ class Group(StrEnum):
         return _OUTCOMES.get(self)
 
 
+TERTILES = (Group.LOW_THIRD, Group.MIDDLE_THIRD, Group.HIGH_THIRD)
 _OUTCOMES = {
     Group.RESPONDER: Group.RESPONDER,
     Group.PREDICTED_RESPONDER: Group.RESPONDER,

@@ -9,7 +9,7 @@ from icilens import plots
 from icilens.explain import interaction_values
 from icilens.model import encode_features
 from icilens.patient import explain_patient
-from icilens.plots.style import RESPONDER
+from icilens.plots.style import NON_RESPONDER, RESPONDER
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
 LABELS = [FIELD_BY_NAME[f].label for f in FEATURES]
@@ -122,8 +122,8 @@ def test_prediction_spread_has_one_group_per_outcome(default_model, demo_frame):
     probability = default_model.predict(demo_frame).probability
     y = demo_frame["response"].astype(float).to_numpy()
     figure = plots.plot_prediction_spread(y, probability)
-    names = sorted(trace.name for trace in figure.data)
-    assert names == ["non-responders (n=388)", "responders (n=127)"]
+    colours = {trace.name: trace.line.color for trace in figure.data}
+    assert colours == {"responder (n=127)": RESPONDER, "non-responder (n=388)": NON_RESPONDER}
     with pytest.raises(ValueError, match="one observed outcome"):
         plots.plot_prediction_spread(y[:3], probability)
 

@@ -53,6 +53,7 @@ from icilens.schema import (
     NUMERIC,
     TIME,
 )
+from icilens.vocabulary import FindingCode
 
 __all__ = [
     "MAPPED",
@@ -163,7 +164,7 @@ def build_cohort(
     )
     findings = Findings()
     for note in table.notes:
-        findings.add(note.row, "", note.value, note.problem, note.action, note.severity)
+        findings.add(note.row, "", note.value, note.problem, note.action, note.severity, note.code)
     rows = table.source_rows
     values: dict[str, pd.Series] = {}
     for match in columns:
@@ -192,6 +193,7 @@ def build_cohort(
             "features absent from the cohort",
             "the model predicts without them; each patient page says what that did",
             INFO,
+            FindingCode.FEATURES_ABSENT,
         )
     return IntakeResult(
         frame=frame,
@@ -278,6 +280,7 @@ def _column_unit(match: ColumnMatch, spec, numbers: pd.Series, findings: Finding
                 f"the values fit {' and '.join(u.name for u in fits)}",
                 "column not used: choose its unit in the mapping table (or --unit on the command line)",
                 WARNING,
+                FindingCode.UNIT_UNDECIDED,
             )
             match.field, match.state = None, UNUSED
             return None
@@ -298,7 +301,7 @@ def _report_columns(columns: list[ColumnMatch], findings: Findings) -> None:
     for match in columns:
         if match.state == MAPPED and match.header != match.field:
             label = match.spec.label
-            findings.add(None, match.header, "", f"read as {label}", match.why, INFO)
+            findings.add(None, match.header, "", f"read as {label}", match.why, INFO, FindingCode.COLUMN_READ)
         elif match.state == SUGGESTED:
             label = match.spec.label
             findings.add(
@@ -308,6 +311,7 @@ def _report_columns(columns: list[ColumnMatch], findings: Findings) -> None:
                 f"suggested as {label}, not used until you accept it",
                 f"{match.why}. Accept it in the mapping table (or --map on the command line)",
                 WARNING,
+                FindingCode.COLUMN_SUGGESTED,
             )
     unused = [m.header for m in columns if m.state == UNUSED]
     if unused:
@@ -318,6 +322,7 @@ def _report_columns(columns: list[ColumnMatch], findings: Findings) -> None:
             f"{len(unused)} columns not used by ICI Lens",
             "the mapping table says why for each; map one to a field if it holds one",
             INFO,
+            FindingCode.COLUMNS_UNUSED,
         )
 
 
@@ -339,7 +344,15 @@ def _set_for_everyone(values: dict[str, pd.Series], set_values: dict[str, str], 
             raise IntakeError(f"'{raw}' is not a valid {spec.label.lower()} (expected {expected}).")
         replaced = " (replacing the file's column)" if name in values else ""
         values[name] = series
-        findings.add(None, name, raw, f"{spec.label} set for every patient{replaced}", "set by you", INFO)
+        findings.add(
+            None,
+            name,
+            raw,
+            f"{spec.label} set for every patient{replaced}",
+            "set by you",
+            INFO,
+            FindingCode.SET_FOR_EVERYONE,
+        )
 
 
 def _nothing_recognised(table: RawTable, columns: list[ColumnMatch]) -> str:
@@ -370,7 +383,13 @@ def _derive_features(values: dict, by_field: dict, rows, findings: Findings) -> 
         if fill.any():
             how = wording.format(*(by_field[source] for source in sources))
             findings.add(
-                None, target, f"{int(fill.sum())} patients", f"{target.upper()} derived", f"computed as {how}", INFO
+                None,
+                target,
+                f"{int(fill.sum())} patients",
+                f"{target.upper()} derived",
+                f"computed as {how}",
+                INFO,
+                FindingCode.DERIVED,
             )
             values[target] = reject_implausible(
                 FIELD_BY_NAME[target], current.where(~fill, derived), rows, f"{target} (derived)", findings

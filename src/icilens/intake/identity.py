@@ -8,6 +8,7 @@ import unicodedata
 import pandas as pd
 
 from icilens.intake.findings import INFO, WARNING, Findings
+from icilens.vocabulary import FindingCode
 
 # Characters that look like nothing or reorder text: two ids differing only by them are the same id.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -30,6 +31,7 @@ def settle_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, findi
             "no patient id column",
             "ids generated from the row order (P1, P2, ...); map the id column on the Cohort page if the file has one",
             WARNING,
+            FindingCode.NO_ID_COLUMN,
         )
         return pd.Series([f"P{i + 1:0{width}d}" for i in range(len(rows))], dtype="str")
     header = header or "patient_id"
@@ -43,6 +45,7 @@ def settle_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, findi
             "blank patient id",
             "id generated from the row number",
             WARNING,
+            FindingCode.BLANK_ID,
         )
         ids = ids.where(~blank, "row-" + rows.astype(str))
     keys = ids.map(comparable_id)
@@ -57,6 +60,7 @@ def settle_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, findi
             "duplicate patient id",
             "kept as a separate patient with a suffix (#2, #3, ...); check the export",
             WARNING,
+            FindingCode.DUPLICATE_ID,
         )
         ids = ids.where(~duplicated, ids + "#" + occurrence.astype(str))
     return ids.astype("str")
@@ -67,4 +71,6 @@ def describe_id_choice(header: str | None, reasons: str, others: list[str], find
     if header is None:
         return
     aside = f"; other id columns not used: {', '.join(others)}" if others else ""
-    findings.add(None, header, "", "patient ids read from this column", f"{reasons}{aside}", INFO)
+    findings.add(
+        None, header, "", "patient ids read from this column", f"{reasons}{aside}", INFO, FindingCode.ID_COLUMN
+    )

@@ -19,6 +19,7 @@ from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, WARNING
 from icilens.intake.limits import check_bytes, check_shape, current_limits
 from icilens.intake.workbook import SheetInfo, formulas_without_values, inspect_workbook, merged_ranges, sheet_xml
+from icilens.vocabulary import FindingCode, Severity
 
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (",", ";", "\t", "|")
@@ -30,9 +31,10 @@ class Note:
 
     problem: str
     action: str
-    severity: str = INFO
+    severity: Severity = INFO
     row: int | None = None
     value: str = ""
+    code: FindingCode = FindingCode.FILE_READ
 
 
 @dataclass

@@ -12,6 +12,7 @@ import pandas as pd
 
 from icilens.intake.findings import INFO, WARNING, Findings
 from icilens.schema import FIELD_BY_NAME, Field, Unit, normalise_name
+from icilens.vocabulary import FindingCode, Severity
 
 MISSING_TOKENS = frozenset(
     {
@@ -114,7 +115,8 @@ def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma:
         number, problem, action, severity = read_cell(cells.at[index], decimal_comma)
         values.at[index] = np.nan if number is None else number
         if problem:
-            findings.add(rows.at[index], column, cells.at[index], problem, action, severity)
+            code = FindingCode.CELL_UNREADABLE if number is None else FindingCode.CELL_READ
+            findings.add(rows.at[index], column, cells.at[index], problem, action, Severity(severity), code)
     return values
 
 
@@ -178,6 +180,7 @@ def convert_units(field: Field, values: pd.Series, unit: Unit | None, how: str, 
             f"{how} {unit.name}",
             f"all values converted to {canonical.name} (multiplied by {unit.factor:.4g})",
             INFO,
+            FindingCode.UNIT_CONVERTED,
         )
         values = to_canonical(values, unit)
     return _rescue_cells(field, values, unit, rows, column, findings)
@@ -206,6 +209,7 @@ def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, fin
             f"value looks like {other.name}, unlike the rest of the column ({unit.name})",
             f"this cell converted to {field.units[0].name}",
             WARNING,
+            FindingCode.CELL_UNIT_CONVERTED,
         )
         values[fits.index] = to_canonical(raw[fits.index], other)
         raw = raw.drop(fits.index)
@@ -225,6 +229,7 @@ def reject_implausible(field: Field, values: pd.Series, rows, column: str, findi
             f"outside the plausible range {field.plausible_range} {field.unit}".rstrip(),
             "set missing",
             WARNING,
+            FindingCode.OUT_OF_RANGE,
         )
         values = values.mask(outside)
     return values
@@ -361,7 +366,13 @@ def _number_coding(field: Field, present: pd.Series, column: str, findings: Find
     wording = ", ".join(f"{code} {coding[code]}" for code in sorted(codes))
     severity = WARNING if field.number_codes_are_a_guess else INFO
     findings.add(
-        None, column, ", ".join(sorted(codes)), "numeric codes", f"read as the MSK coding: {wording}", severity
+        None,
+        column,
+        ", ".join(sorted(codes)),
+        "numeric codes",
+        f"read as the MSK coding: {wording}",
+        severity,
+        FindingCode.NUMBER_CODES,
     )
     return coding
 
@@ -376,16 +387,27 @@ def _report_unreadable(field: Field, labels: pd.Series, cells: pd.Series, rows, 
             f"names more than one {field.label.lower()}",
             "set missing; write the one that applies in the file or set it on the Cohort page",
             WARNING,
+            FindingCode.AMBIGUOUS_VALUE,
         )
     unreadable = labels.isna() & ~is_missing(cells.str.strip())
     if field.fallback:
         known = len(field.categories) - 1
         action = f"set to {field.fallback} (the model treats it as a {field.label.lower()} unseen in training)"
         problem = f"{field.label.lower()} not among the {known} known ones"
-        findings.add_cells(rows[unreadable], column, cells[unreadable], problem, action, WARNING)
+        findings.add_cells(
+            rows[unreadable], column, cells[unreadable], problem, action, WARNING, FindingCode.UNKNOWN_CATEGORY
+        )
         return
     not_evaluable = labels == NOT_EVALUABLE
-    findings.add_cells(rows[not_evaluable], column, cells[not_evaluable], "response not evaluable", "set missing", INFO)
+    findings.add_cells(
+        rows[not_evaluable],
+        column,
+        cells[not_evaluable],
+        "response not evaluable",
+        "set missing",
+        INFO,
+        FindingCode.NOT_EVALUABLE,
+    )
     expected = ", ".join(field.categories) if field.categories else "yes/no or 1/0"
     findings.add_cells(
         rows[unreadable],
@@ -394,4 +416,5 @@ def _report_unreadable(field: Field, labels: pd.Series, cells: pd.Series, rows, 
         f"not a recognised value (expected {expected})",
         "set missing",
         WARNING,
+        FindingCode.UNRECOGNISED_VALUE,
     )

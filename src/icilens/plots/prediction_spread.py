@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from icilens.plots.distribution import plot_distribution
+from icilens.vocabulary import Group
 
 
 def plot_prediction_spread(y, probability, title: str = "Predicted probability by observed response") -> go.Figure:
@@ -15,7 +16,7 @@ def plot_prediction_spread(y, probability, title: str = "Predicted probability b
     probability = np.asarray(probability, dtype="float64")
     if y.shape != probability.shape:
         raise ValueError("plot_prediction_spread needs one observed outcome per predicted probability")
-    groups = pd.Series(np.where(y == 1, "responders", "non-responders"), dtype=object).where(~np.isnan(y), None)
+    groups = pd.Series(np.where(y == 1, Group.RESPONDER, Group.NON_RESPONDER), dtype=object).where(~np.isnan(y), None)
     figure = plot_distribution(pd.Series(probability * 100), groups, "predicted probability of response (%)")
     figure.update_layout(title={"text": title})
     return figure

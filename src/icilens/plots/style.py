@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from icilens import __version__
+from icilens.vocabulary import Group, outcome_of_group
 
 # One palette for the app, its exports and reports: Okabe & Ito's, which readers with any common colour
 # vision deficiency tell apart (no red against green). Responders are always blue, non-responders orange;
@@ -28,13 +29,11 @@ def group_colours(groups: list) -> list[str]:
     """Return one colour per group: blue for responders, orange for non-responders, the palette otherwise."""
     colours = []
     for index, group in enumerate(groups):
-        name = str(group)
-        if "non-responder" in name:
-            colours.append(NON_RESPONDER)
-        elif "responder" in name:
-            colours.append(RESPONDER)
-        else:
+        outcome = outcome_of_group(group)
+        if outcome is None:
             colours.append(PALETTE[index % len(PALETTE)])
+        else:
+            colours.append(RESPONDER if outcome == Group.RESPONDER else NON_RESPONDER)
     return colours
 
 
