@@ -38,7 +38,7 @@ st.caption(
 
 with ui.guarded("loading the cohort"):
     demo_column, upload_column = st.columns(2)
-    if demo_column.button("Open the demo cohort", type="primary", key="open_demo", width="stretch"):
+    if demo_column.button("Open the demo cohort", type="primary", key=ui.key("open_demo"), width="stretch"):
         ui.load_demo_cohort()
         st.rerun()
     demo_column.caption(
@@ -48,10 +48,10 @@ with ui.guarded("loading the cohort"):
     upload = upload_column.file_uploader(
         "Or upload your cohort: one row per patient (CSV, TSV, XLSX or Parquet)",
         type=["csv", "tsv", "txt", "xlsx", "parquet"],
-        key="upload",
+        key=ui.key("upload"),
     )
-    if upload is not None and upload.file_id != st.session_state.get("upload_seen"):
-        st.session_state["upload_seen"] = upload.file_id
+    if upload is not None and upload.file_id != st.session_state.get(ui.key("upload_seen")):
+        st.session_state[ui.key("upload_seen")] = upload.file_id
         ui.load_uploaded_cohort(upload.getvalue(), upload.name)
         st.rerun()
 
@@ -122,7 +122,7 @@ with ui.guarded("showing the cohort"):
         ui.chart(right, plot_category_counts(result.frame["cancer_type"], "Cancer types"), key="cancer_chart")
         st.dataframe(missingness_table(result.frame), hide_index=True)
         st.caption(
-            f"{summary.complete_patients} patients have all 17 features. Overall survival known for "
+            f"{summary.complete_patients} patients have all {len(FEATURES)} features. Overall survival known for "
             f"{summary.with_os}, progression-free survival for {summary.with_pfs}."
         )
 
@@ -132,7 +132,7 @@ with ui.guarded("showing the cohort"):
         else:
             table = result.table
             if len(table.sheets) > 1:
-                sheet = st.selectbox("Sheet", table.sheets, index=table.sheets.index(table.sheet), key="sheet")
+                sheet = st.selectbox("Sheet", table.sheets, index=table.sheets.index(table.sheet), key=ui.key("sheet"))
                 if sheet != table.sheet:
                     ui.remap_cohort(sheet=sheet)
                     st.rerun()
@@ -143,7 +143,7 @@ with ui.guarded("showing the cohort"):
             )
             if result.suggestions and st.button(
                 f"Accept all {len(result.suggestions)} suggestions",
-                key="accept_suggestions",
+                key=ui.key("accept_suggestions"),
                 icon=":material/done_all:",
             ):
                 ui.remap_cohort(accept_all(result))
@@ -151,7 +151,7 @@ with ui.guarded("showing the cohort"):
             before = mapping_table(result)
             edited = st.data_editor(
                 before,
-                key="mapping_editor",
+                key=ui.key("mapping_editor"),
                 hide_index=True,
                 width="stretch",
                 disabled=["column in file", "suggested", "confidence", "why", "examples"],
@@ -168,7 +168,7 @@ with ui.guarded("showing the cohort"):
                     "unit": st.column_config.SelectboxColumn(options=unit_options(), help="The unit the values are in"),
                 },
             )
-            if st.button("Apply changes", key="apply_table", type="primary"):
+            if st.button("Apply changes", key=ui.key("apply_table"), type="primary"):
                 mapping, units = read_edits(before, edited)
                 ui.remap_cohort(mapping, units)
                 st.rerun()
@@ -176,41 +176,41 @@ with ui.guarded("showing the cohort"):
             st.markdown("**Or change one column**")
             options = field_options()
             pick, target, apply = st.columns([2, 2, 1], vertical_alignment="bottom")
-            header = pick.selectbox("Column in the file", list(result.mapping), key="fix_column")
+            header = pick.selectbox("Column in the file", list(result.mapping), key=ui.key("fix_column"))
             current = result.mapping.get(header) or NOT_USED
             field = target.selectbox(
                 "Maps to",
                 options,
                 index=options.index(current),
-                key=f"fix_target_{header}",
+                key=ui.key(f"fix_target_{header}"),
                 format_func=describe_option,
             )
-            if apply.button("Apply", key="apply_mapping"):
+            if apply.button("Apply", key=ui.key("apply_mapping")):
                 ui.remap_cohort({header: None if field == NOT_USED else field})
                 st.rerun()
 
             st.markdown("**One value for every patient**")
             st.caption("For a single-disease or single-drug export without that column: recorded as a finding.")
             name_col, value_col, set_col = st.columns([2, 2, 1], vertical_alignment="bottom")
-            set_field = name_col.selectbox("Field", FEATURES, key="set_field", format_func=describe_option)
+            set_field = name_col.selectbox("Field", FEATURES, key=ui.key("set_field"), format_func=describe_option)
             spec = FIELD_BY_NAME[set_field]
             if spec.categories:
-                set_value = value_col.selectbox("Value", spec.categories, key=f"set_value_{set_field}")
+                set_value = value_col.selectbox("Value", spec.categories, key=ui.key(f"set_value_{set_field}"))
             else:
-                set_value = value_col.text_input(f"Value ({spec.display_unit})", key=f"set_value_{set_field}")
-            if set_col.button("Set", key="set_for_all") and str(set_value).strip():
+                set_value = value_col.text_input(f"Value ({spec.display_unit})", key=ui.key(f"set_value_{set_field}"))
+            if set_col.button("Set", key=ui.key("set_for_all")) and str(set_value).strip():
                 ui.remap_cohort(set_values={set_field: str(set_value)})
                 st.rerun()
             for name, value in cohort.choices.set_values.items():
                 label, clear = st.columns([4, 1], vertical_alignment="center")
                 label.caption(f"{FIELD_BY_NAME[name].label} = {ui.escape_markdown(value)} for every patient")
-                if clear.button("Clear", key=f"clear_set_{name}"):
+                if clear.button("Clear", key=ui.key(f"clear_set_{name}")):
                     ui.remap_cohort(set_values={name: None})
                     st.rerun()
 
     with findings_tab:
         st.caption(" · ".join(f"{counts[s]} {s}" for s in SEVERITIES))
-        shown = st.multiselect("Show", SEVERITIES, default=["error", "warning", "info"], key="severity_filter")
+        shown = st.multiselect("Show", SEVERITIES, default=["error", "warning", "info"], key=ui.key("severity_filter"))
         findings = result.findings[result.findings["severity"].isin(shown)]
         # Severity first, so it is on screen on a laptop; a finding about the whole file says so, not "None".
         readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
@@ -232,7 +232,7 @@ with ui.guarded("showing the cohort"):
         ),
         f"{ui.export_stem('cohort_report')}.html",
         "text/html",
-        key="cohort_report",
+        key=ui.key("cohort_report"),
         on_click="ignore",
         icon=":material/description:",
         help="Summary, intake findings, performance and comparison when outcomes exist, and the global SHAP charts",

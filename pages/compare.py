@@ -33,14 +33,14 @@ with ui.guarded("comparing groups"):
         + [FIELD_BY_NAME[f].label for f in GROUP_FIELDS]
     )
     by, scope_column, threshold_column = st.columns([2, 2, 2])
-    grouping = by.selectbox("Compare groups by", choices, key="compare_by")
+    grouping = by.selectbox("Compare groups by", choices, key=ui.key("compare_by"))
     if not cohort.result.has_response:
         st.info(
             "This cohort has no observed response, so groups are predicted responders against predicted "
             "non-responders at the threshold you set, or a category."
         )
     types = sorted(frame["cancer_type"].dropna().astype(str).unique())
-    scope = scope_column.selectbox("Patients", ["All cancer types", *types], key="compare_scope")
+    scope = scope_column.selectbox("Patients", ["All cancer types", *types], key=ui.key("compare_scope"))
     threshold = ui.decision_threshold(threshold_column, "compare", disabled=grouping != PREDICTED)
 
     if grouping == OBSERVED:
@@ -93,20 +93,22 @@ with ui.guarded("comparing groups"):
             "ci_low": st.column_config.NumberColumn("CI low", format="%.2f"),
             "ci_high": st.column_config.NumberColumn("CI high", format="%.2f"),
         },
-        key="compare_stats",
+        key=ui.key("compare_stats"),
     )
     ui.table_downloads(st, table, "compare_table", "group_comparison")
 
     st.subheader("One feature", anchor=False)
     pick, kind_column = st.columns(2)
     ordered = table["field"].tolist()
-    feature = pick.selectbox("Feature", ordered, key="compare_feature", format_func=lambda f: FIELD_BY_NAME[f].label)
+    feature = pick.selectbox(
+        "Feature", ordered, key=ui.key("compare_feature"), format_func=lambda f: FIELD_BY_NAME[f].label
+    )
     spec = FIELD_BY_NAME[feature]
     label = f"{spec.label} ({spec.display_unit})" if spec.unit and not spec.categories else spec.label
     if spec.categories:
         ui.chart(st, plot_proportions(frame[feature], groups, label), key="compare_plot")
     else:
-        kind = kind_column.segmented_control("Chart", KINDS, default="violin", key="compare_kind") or "violin"
+        kind = kind_column.segmented_control("Chart", KINDS, default="violin", key=ui.key("compare_kind")) or "violin"
         ui.chart(st, plot_distribution(frame[feature], groups, label, kind), key="compare_plot")
 
     st.subheader("What drives the model in each group", anchor=False)

@@ -31,7 +31,7 @@ with ui.guarded("explaining the cohort"):
     frame = cohort.result.frame
     predictions = cohort_predictions(cohort)
     types = sorted(frame["cancer_type"].dropna().astype(str).unique())
-    scope = st.selectbox("Patients", ["Whole cohort", *types], key="explain_scope")
+    scope = st.selectbox("Patients", ["Whole cohort", *types], key=ui.key("explain_scope"))
     rows = (
         np.arange(len(frame)) if scope == "Whole cohort" else np.flatnonzero((frame["cancer_type"] == scope).to_numpy())
     )
@@ -55,12 +55,12 @@ with ui.guarded("explaining the cohort"):
     by_importance = [FEATURES[i] for i in np.argsort(-np.abs(shap).mean(axis=0))]
     pick, colour = st.columns(2)
     feature = pick.selectbox(
-        "Feature", by_importance, key="dependence_feature", format_func=lambda f: FIELD_BY_NAME[f].label
+        "Feature", by_importance, key=ui.key("dependence_feature"), format_func=lambda f: FIELD_BY_NAME[f].label
     )
     colour_choice = colour.selectbox(
         "Colour by",
         [AUTO, *[f for f in FEATURES if f != feature]],
-        key="dependence_colour",
+        key=ui.key("dependence_colour"),
         format_func=lambda f: f if f == AUTO else FIELD_BY_NAME[f].label,
     )
     main = FEATURES.index(feature)
@@ -87,7 +87,7 @@ with ui.guarded("explaining the cohort"):
         f"Exact SHAP interaction values take a few seconds; they are computed for up to {INTERACTION_SAMPLE} "
         "patients of the current selection (a fixed random sample) and kept for this session."
     )
-    if st.toggle("Compute interactions", key="show_interactions"):
+    if st.toggle("Compute interactions", key=ui.key("show_interactions")):
         interactions = cohort_interactions(cohort, rows)
         left, right = st.columns([1, 1])
         charts["interactions"] = plot_interactions(interactions, [SHORT_LABELS[f] for f in FEATURES])

@@ -34,7 +34,7 @@ def show_uncertainty(card: dict) -> None:
         "true values falls inside the range made without them. The range does not include the model's own error, "
         "which calibration and discrimination above describe."
     )
-    st.dataframe(coverage_table(card), hide_index=True, key="range_coverage")
+    st.dataframe(coverage_table(card), hide_index=True, key=ui.key("range_coverage"))
 
 
 ui.setup_page("Model")
@@ -65,7 +65,7 @@ with ui.guarded("showing the model card"):
             "(PD-L1 above all) moves a prediction little even at an extreme value, because the model learned little "
             "from it; a missing value is never read as 0."
         )
-        st.dataframe(feature_availability(card), hide_index=True, key="feature_availability")
+        st.dataframe(feature_availability(card), hide_index=True, key=ui.key("feature_availability"))
 
         st.subheader("How it predicts")
         st.markdown(
@@ -80,7 +80,7 @@ with ui.guarded("showing the model card"):
     else:  # a model of this session: what its card records, item by item
         st.subheader("This session's model", anchor=False)
         st.markdown("\n".join(f"- **{item}.** {text}" for item, text in summarise_card(card)))
-        st.dataframe(feature_availability(card), hide_index=True, key="feature_availability")
+        st.dataframe(feature_availability(card), hide_index=True, key=ui.key("feature_availability"))
 
     validation = card.get("validation")
     if validation is None:

@@ -29,7 +29,7 @@ if cohort is not None and cohort.entered_ids:
         ids = predictions["patient_id"]
         rows = [int((ids == pid).to_numpy().argmax()) for pid in cohort.entered_ids]
         explanations = [explain_patient(model, cohort.result.frame.iloc[[row]], predictions.iloc[row]) for row in rows]
-        st.dataframe(compare_patients(explanations), hide_index=True, width="stretch", key="entered_table")
-        chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key="entered_open")
+        st.dataframe(compare_patients(explanations), hide_index=True, width="stretch", key=ui.key("entered_table"))
+        chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key=ui.key("entered_open"))
         if chosen is not None:
             st.switch_page(page("patient"), query_params={"id": ui.link_key(chosen)})

@@ -58,7 +58,7 @@ with ui.guarded("explaining this patient"):
     previous.button(
         "Previous",
         disabled=position == 0,
-        key="previous_patient",
+        key=ui.key("previous_patient"),
         icon=":material/arrow_back:",
         on_click=ui.open_patient,
         args=(order[max(position - 1, 0)],),
@@ -67,7 +67,7 @@ with ui.guarded("explaining this patient"):
     following.button(
         "Next",
         disabled=position == len(order) - 1,
-        key="next_patient",
+        key=ui.key("next_patient"),
         icon=":material/arrow_forward:",
         on_click=ui.open_patient,
         args=(order[min(position + 1, len(order) - 1)],),
@@ -77,7 +77,7 @@ with ui.guarded("explaining this patient"):
         "Open patient (ranked by predicted probability)",
         order,
         index=position,
-        key=f"pick_{patient_id}",
+        key=ui.key(f"pick_{patient_id}"),
         on_change=ui.open_picked_patient,
         args=(f"pick_{patient_id}",),
     )
@@ -131,7 +131,7 @@ with ui.guarded("explaining this patient"):
         ),
         f"{ui.export_stem(ui.patient_file_stem(patient_id))}.pdf",
         "application/pdf",
-        key="patient_report",
+        key=ui.key("patient_report"),
         on_click="ignore",
         icon=":material/picture_as_pdf:",
     )
@@ -145,7 +145,7 @@ with ui.guarded("explaining this patient"):
         "Waterfall scale",
         [PROBABILITY, LOG_ODDS],
         default=PROBABILITY,
-        key="waterfall_scale",
+        key=ui.key("waterfall_scale"),
         format_func=lambda s: "Probability points" if s == PROBABILITY else "Log-odds",
     )
     scale = scale or PROBABILITY
@@ -187,7 +187,7 @@ with ui.guarded("explaining this patient"):
 
     st.subheader("What if", anchor=False)
     st.caption("Change inputs and compare with the original prediction. Nothing here changes the cohort.")
-    changed = what_if_inputs(patient, key=f"whatif_{patient_id}")
+    changed = what_if_inputs(patient, key=ui.key(f"whatif_{patient_id}"))
     if changed is not None:
         alternative = explain_patient(model, changed)
         before, after = st.columns(2)
@@ -206,7 +206,7 @@ with ui.guarded("explaining this patient"):
         "What-if curve: this patient's prediction across one feature's training range",
         numeric,
         format_func=lambda f: FIELD_BY_NAME[f].label,
-        key="what_if_curve_feature",
+        key=ui.key("what_if_curve_feature"),
     )
     values, curve = what_if_curve(model, patient, feature)
     spec = FIELD_BY_NAME[feature]
@@ -223,7 +223,7 @@ with ui.guarded("explaining this patient"):
         [pid for pid in order if pid != patient_id],
         index=None,
         placeholder="Choose a patient of this cohort",
-        key=f"side_by_side_{patient_id}",
+        key=ui.key(f"side_by_side_{patient_id}"),
     )
     if other_id is not None:
         other_row = int((predictions["patient_id"] == other_id).to_numpy().argmax())
@@ -235,7 +235,7 @@ with ui.guarded("explaining this patient"):
                 shown.labels, shown.points, shown.base_probability, shown.probability, title=f"{shown.patient_id}"
             )
             ui.chart(column, figure, key=f"side_waterfall_{'this' if shown is explanation else 'other'}")
-        st.dataframe(compare_patients_inputs(explanation, other), hide_index=True, key="side_by_side_inputs")
+        st.dataframe(compare_patients_inputs(explanation, other), hide_index=True, key=ui.key("side_by_side_inputs"))
 
     st.subheader("Similar patients in the training cohort", anchor=False)
     reference, importance = training_reference()

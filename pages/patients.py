@@ -21,12 +21,12 @@ with ui.guarded("scoring the cohort"):
     table = patient_table(cohort)
     types = sorted(table["cancer_type"].unique())
     search, kinds = st.columns(2)
-    query = search.text_input("Search patient id", key="patient_query")
-    chosen_types = kinds.multiselect("Cancer type", types, key="patient_types")
+    query = search.text_input("Search patient id", key=ui.key("patient_query"))
+    chosen_types = kinds.multiselect("Cancer type", types, key=ui.key("patient_types"))
     probability, missing, decision = st.columns(3)
-    low, high = probability.slider("Predicted probability (%)", 0, 100, (0, 100), key="patient_probability")
+    low, high = probability.slider("Predicted probability (%)", 0, 100, (0, 100), key=ui.key("patient_probability"))
     most_missing = missing.slider(
-        "At most this many features missing", 0, len(FEATURES), len(FEATURES), key="patient_missing"
+        "At most this many features missing", 0, len(FEATURES), len(FEATURES), key=ui.key("patient_missing")
     )
     threshold = ui.decision_threshold(decision, "patients")
     shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
@@ -42,7 +42,7 @@ with ui.guarded("scoring the cohort"):
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        key=f"patients_table_{st.session_state.get('patients_table_round', 0)}",
+        key=ui.key(f"patients_table_{st.session_state.get(ui.key('patients_table_round'), 0)}"),
         # What a clinician reads first on a narrow screen; ranks and the raw LORIS score come last.
         column_order=(
             "patient_id",
@@ -114,5 +114,5 @@ with ui.guarded("scoring the cohort"):
     chosen = selection.selection.rows if selection else []
     if chosen:
         # A fresh table next time: the old selection must not reopen this patient on return.
-        st.session_state["patients_table_round"] = st.session_state.get("patients_table_round", 0) + 1
+        st.session_state[ui.key("patients_table_round")] = st.session_state.get(ui.key("patients_table_round"), 0) + 1
         st.switch_page(page("patient"), query_params={"id": ui.link_key(shown.iloc[chosen[0]]["patient_id"])})

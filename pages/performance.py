@@ -42,9 +42,9 @@ def _survival_section(frame, probability, threshold) -> None:
         )
         return
     outcome, split = st.columns(2)
-    name = outcome.selectbox("Outcome", list(available), key="survival_outcome")
+    name = outcome.selectbox("Outcome", list(available), key=ui.key("survival_outcome"))
     method = split.selectbox(
-        "Predicted groups", ["Tertiles of predicted probability", "The threshold above"], key="survival_split"
+        "Predicted groups", ["Tertiles of predicted probability", "The threshold above"], key=ui.key("survival_split")
     )
     months, events = (frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in available[name])
     if np.nansum(events) < MIN_EVENTS:
@@ -124,7 +124,7 @@ with ui.guarded("assessing performance"):
             f"{int(known.sum())} patients with an observed response ({responders} responders). "
             "95% CIs from 1,000 bootstrap resamples of patients. TMB is drawn as a continuous score."
         )
-        st.dataframe(table, hide_index=True, key="performance_scores")
+        st.dataframe(table, hide_index=True, key=ui.key("performance_scores"))
         ui.table_downloads(st, table, "scores", "performance_scores")
         known_scores, left_out = usable_scores(yk, known_scores, MIN_PER_OUTCOME)
         for name, why in left_out.items():
@@ -178,6 +178,6 @@ with ui.guarded("assessing performance"):
                 },
             },
             hide_index=True,
-            key="confusion_table",
+            key=ui.key("confusion_table"),
         )
     _survival_section(frame, probability, threshold)

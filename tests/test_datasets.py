@@ -40,8 +40,53 @@ def test_pdl1_is_mostly_missing_as_documented():
     assert int(frame["pdl1_tps"].notna().sum()) == 404
 
 
-def test_intake_of_the_raw_file_equals_the_decoded_dataset():
-    pd.testing.assert_frame_equal(read_cohort(datasets.demo_path()).frame, datasets.load_demo())
+# Written here from the data README, independently of the data dictionary, to check intake against.
+MSK_COLUMNS = {
+    "patient_id": "SAMPLE_ID",
+    "tmb": "TMB",
+    "pdl1_tps": "PDL1_TPS(%)",
+    "prior_systemic_therapy": "Systemic_therapy_history",
+    "albumin": "Albumin",
+    "cancer_type": "CancerType",
+    "nlr": "NLR",
+    "age": "Age",
+    "fcna": "FCNA",
+    "drug_class": "Drug",
+    "sex": "Sex",
+    "msi": "MSI",
+    "stage": "Stage",
+    "hla_loh": "HLA_LOH",
+    "hed": "HED",
+    "platelets": "Platelets",
+    "hgb": "HGB",
+    "bmi": "BMI",
+    "response": "Response",
+    "os_months": "OS_Months",
+    "os_event": "OS_Event",
+    "pfs_months": "PFS_Months",
+    "pfs_event": "PFS_Event",
+}
+YES_NO = {0: "no", 1: "yes"}
+DOCUMENTED_CODES = {
+    "prior_systemic_therapy": YES_NO,
+    "hla_loh": YES_NO,
+    "drug_class": {0: "PD-1/PD-L1", 1: "Combination", 2: "CTLA-4"},
+    "sex": {0: "female", 1: "male"},
+    "msi": {0: "MSS", 1: "MSI-H"},
+    "stage": {0: "I-III", 1: "IV"},
+}
+
+
+@pytest.mark.parametrize("file_name", [datasets.TRAINING_FILE, datasets.DEMO_FILE])
+def test_intake_reads_the_msk_files_as_their_readme_documents(file_name):
+    raw = pd.read_csv(datasets.data_dir() / file_name)
+    expected = pd.DataFrame({name: raw[column] for name, column in MSK_COLUMNS.items()})
+    for name, codes in DOCUMENTED_CODES.items():
+        expected[name] = expected[name].map(codes)
+    expected["patient_id"] = expected["patient_id"].astype(str)
+    frame = read_cohort(datasets.data_dir() / file_name).frame
+    expected = expected[list(CANONICAL_COLUMNS)].astype(frame.dtypes.to_dict())
+    pd.testing.assert_frame_equal(frame, expected)
 
 
 def test_provenance_and_licence_travel_with_the_data():

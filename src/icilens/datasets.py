@@ -1,4 +1,4 @@
-"""The bundled MSK immune checkpoint cohort (Chowell et al. 2022), as canonical frames."""
+"""The bundled MSK immune checkpoint cohort (Chowell et al. 2022), read by the same intake as any file."""
 
 from __future__ import annotations
 
@@ -8,38 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from icilens.schema import CANONICAL_COLUMNS, FIELD_BY_NAME
-
 TRAINING_FILE = "chowell_train_2015_2017.csv"
 DEMO_FILE = "chowell_test_2018.csv"
 DEMO_LABEL = "MSK, treated in 2018, 515 patients"
 
-# The MSK file's column for each canonical field, and the documented codings of its values.
-MSK_COLUMNS = {
-    "patient_id": "SAMPLE_ID",
-    "tmb": "TMB",
-    "pdl1_tps": "PDL1_TPS(%)",
-    "prior_systemic_therapy": "Systemic_therapy_history",
-    "albumin": "Albumin",
-    "cancer_type": "CancerType",
-    "nlr": "NLR",
-    "age": "Age",
-    "fcna": "FCNA",
-    "drug_class": "Drug",
-    "sex": "Sex",
-    "msi": "MSI",
-    "stage": "Stage",
-    "hla_loh": "HLA_LOH",
-    "hed": "HED",
-    "platelets": "Platelets",
-    "hgb": "HGB",
-    "bmi": "BMI",
-    "response": "Response",
-    "os_months": "OS_Months",
-    "os_event": "OS_Event",
-    "pfs_months": "PFS_Months",
-    "pfs_event": "PFS_Event",
-}
 # Where and when the bundled patients were treated: the model card's data sources.
 MSK_PROVENANCE = {
     "study": (
@@ -51,15 +23,6 @@ MSK_PROVENANCE = {
     "training": f"{TRAINING_FILE}: patients starting immune checkpoint therapy in 2015-2017",
     "validation": f"{DEMO_FILE}: patients starting immune checkpoint therapy in 2018 (temporal validation)",
     "outcome": "best objective response by RECIST (complete or partial response), assessed by the treating centre",
-}
-YES_NO_CODES = {0: "no", 1: "yes"}
-MSK_CODINGS = {
-    "prior_systemic_therapy": YES_NO_CODES,
-    "hla_loh": YES_NO_CODES,
-    **{
-        name: {int(code): label for code, label in FIELD_BY_NAME[name].number_codes}
-        for name in ("drug_class", "sex", "msi", "stage")
-    },
 }
 
 
@@ -88,20 +51,11 @@ def provenance_of(sha256: str) -> dict | None:
     return MSK_PROVENANCE if sha256 == file_sha256(training_path()) else None
 
 
-def decode_msk(raw: pd.DataFrame) -> pd.DataFrame:
-    """Return an MSK-format frame in canonical form: canonical names and labelled categories."""
-    from icilens.intake import canonical_dtypes
-
-    frame = pd.DataFrame({name: raw[column] for name, column in MSK_COLUMNS.items()})
-    for name, codes in MSK_CODINGS.items():
-        frame[name] = frame[name].map(codes)
-    frame["patient_id"] = frame["patient_id"].astype(str)
-    return frame[list(CANONICAL_COLUMNS)].astype(canonical_dtypes())
-
-
 @lru_cache(maxsize=2)
 def _load(file_name: str) -> pd.DataFrame:
-    return decode_msk(pd.read_csv(data_dir() / file_name))
+    from icilens.intake import read_cohort
+
+    return read_cohort(data_dir() / file_name).frame
 
 
 def load_demo() -> pd.DataFrame:

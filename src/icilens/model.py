@@ -131,7 +131,7 @@ def _lgb():
 
 
 def encode_features(frame: pd.DataFrame) -> np.ndarray:
-    """Return the model matrix (patients x 17 features, float64, NaN = missing).
+    """Return the model matrix (patients x features, float64, NaN = missing).
 
     Categories become their code in the data dictionary; an 'Other' cancer type is unknown to the
     model and is encoded as missing.

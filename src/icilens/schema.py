@@ -95,6 +95,12 @@ class Field:
         return clinical_unit(self.unit)
 
     @property
+    def indicator(self) -> bool:
+        """Return whether the field is stored as 1/0 (nullable Int8), not as labels: events and yes/no outcomes,
+        which metrics count and survival curves read as numbers."""
+        return self.kind == FieldKind.EVENT or (self.kind == FieldKind.BINARY and self.role == FieldRole.OUTCOME)
+
+    @property
     def bounds(self) -> tuple[float, float]:
         """Return (low, high) of the plausible range; raises ValueError for a field without one."""
         if self.low is None or self.high is None:

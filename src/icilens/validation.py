@@ -31,7 +31,7 @@ SCENARIOS = MISSING_SCENARIOS
 
 
 def fit_logistic_baseline(train: pd.DataFrame):
-    """Return a fitted scikit-learn logistic regression on the 17 features (imputed, one-hot)."""
+    """Return a fitted scikit-learn logistic regression on the model features (imputed, one-hot)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
@@ -71,7 +71,7 @@ def _scores(model: Model, frame: pd.DataFrame, baseline) -> dict[str, np.ndarray
         Score.TMB: frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
     }
     if baseline is not None:
-        scores["Logistic regression (17 features)"] = baseline.predict_proba(_as_objects(frame))[:, 1]
+        scores[f"Logistic regression ({len(FEATURES)} features)"] = baseline.predict_proba(_as_objects(frame))[:, 1]
     return scores
 
 

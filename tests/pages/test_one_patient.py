@@ -14,12 +14,12 @@ VALUES = {"tmb": "12.5", "albumin": "39", "nlr": "4.2", "age": "67", "hgb": "7.5
 
 
 def _form(at: AppTest, values: dict[str, str], units: dict[str, str], cancer: str = "NSCLC") -> AppTest:
-    at.selectbox(key="entry_cancer_type").set_value(cancer)
-    at.selectbox(key="entry_prior_systemic_therapy").set_value("no")
+    at.selectbox(key="icilens_entry_cancer_type").set_value(cancer)
+    at.selectbox(key="icilens_entry_prior_systemic_therapy").set_value("no")
     for name, value in values.items():
-        at.text_input(key=f"entry_{name}").input(value)
+        at.text_input(key=f"icilens_entry_{name}").input(value)
     for name, unit in units.items():
-        at.selectbox(key=f"entry_unit_{name}").set_value(unit)
+        at.selectbox(key=f"icilens_entry_unit_{name}").set_value(unit)
     return at
 
 
@@ -50,7 +50,7 @@ def test_the_forms_prediction_equals_predict_on_a_one_row_file(tmp_path):
     assert len(key) == 12 and "entered" not in key
     cohort = at.session_state["icilens_cohort"]
     assert cohort.entered and cohort.label == "Patients entered by hand"
-    form_table = at.session_state["icilens_predictions"][1]
+    form_table = at.session_state["icilens_cached_predictions"][3]
 
     row = pd.DataFrame(
         [{"patient_id": "entered-1", "cancer_type": "NSCLC", "prior_systemic_therapy": "no", **VALUES}]
@@ -80,9 +80,9 @@ def test_a_second_patient_joins_the_first_and_both_are_compared():
 
 def test_a_patient_added_to_the_demo_cohort_keeps_the_demo():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.button(key="open_demo").click().run()
+    at.button(key="icilens_open_demo").click().run()
     at.switch_page("pages/one_patient.py").run()
-    assert at.radio(key="entry_destination").value == "add"
+    assert at.radio(key="icilens_entry_destination").value == "add"
     _submit(_form(at, VALUES, {"albumin": "g/L"}))
     assert not at.exception
     cohort = at.session_state["icilens_cohort"]
@@ -92,6 +92,6 @@ def test_a_patient_added_to_the_demo_cohort_keeps_the_demo():
 @pytest.mark.parametrize("missing", ["cancer_type"])
 def test_the_required_field_says_why(missing):
     at = AppTest.from_file(str(ROOT / "pages" / "one_patient.py"), default_timeout=TIMEOUT).run()
-    at.text_input(key="entry_tmb").input("5")
+    at.text_input(key="icilens_entry_tmb").input("5")
     _submit(at)
     assert any("Cancer type is required: response rates differ" in e.value for e in at.error)

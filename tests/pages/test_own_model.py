@@ -16,7 +16,7 @@ TIMEOUT = 120
 
 def _model_page_with(name: str, data: bytes) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.file_uploader(key="upload").upload(name, data, "text/csv").run()
+    at.file_uploader(key="icilens_upload").upload(name, data, "text/csv").run()
     at.switch_page("pages/model.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -26,7 +26,7 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     default_model, capsys, tmp_path
 ):
     at = _model_page_with("chowell_train_2015_2017.csv", training_path().read_bytes())
-    at.button(key="train_model").click().run()
+    at.button(key="icilens_train_model").click().run()
     deadline = time.monotonic() + 300
     while at.session_state["icilens_training_job"]["running"] and time.monotonic() < deadline:
         time.sleep(1)
@@ -50,18 +50,18 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     row = comparison_table(report).iloc[0]
     assert all(str(value) in printed for value in row.to_numpy()), (row.to_dict(), printed)
 
-    at.button(key="use_trained_model").click().run()
+    at.button(key="icilens_use_trained_model").click().run()
     assert not at.exception
     assert at.session_state["icilens_session_model"] is model
     assert any("Model trained on chowell_train_2015_2017.csv" in c.value.replace("\\", "") for c in at.sidebar.caption)
-    at.button(key="use_default_model").click().run()
+    at.button(key="icilens_use_default_model").click().run()
     assert "icilens_session_model" not in at.session_state
 
 
 def test_training_is_offered_only_with_enough_outcomes():
     small = (ROOT / "tests" / "data" / "corpus" / "01_clean_human_headers.csv").read_bytes()
     at = _model_page_with("small.csv", small)
-    assert at.button(key="train_model").disabled
+    assert at.button(key="icilens_train_model").disabled
     assert any("Training needs at least 150 patients" in c.value for c in at.caption)
 
 
@@ -70,16 +70,16 @@ def test_an_uploaded_model_zip_is_checked_and_used(default_model):
     at.switch_page("pages/model.py").run()
     data = model_to_zip(default_model)
     assert zipfile.ZipFile(io.BytesIO(data)).namelist()[-1] == "model_card.json"
-    at.file_uploader(key="model_upload").upload("ours.zip", data, "application/zip").run()
+    at.file_uploader(key="icilens_model_upload").upload("ours.zip", data, "application/zip").run()
     assert any("10 LightGBM models, checked and ready" in s.value for s in at.success)
-    at.file_uploader(key="model_upload").upload("bad.zip", b"not a zip", "application/zip").run()
+    at.file_uploader(key="icilens_model_upload").upload("bad.zip", b"not a zip", "application/zip").run()
     assert any("is not a zip file" in e.value for e in at.error)
 
 
 def test_training_can_be_stopped_and_keeps_nothing():
     at = _model_page_with("chowell_train_2015_2017.csv", training_path().read_bytes())
-    at.button(key="train_model").click().run()
-    at.button(key="stop_training").click().run()
+    at.button(key="icilens_train_model").click().run()
+    at.button(key="icilens_stop_training").click().run()
     deadline = time.monotonic() + 120
     while at.session_state["icilens_training_job"]["running"] and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -25,13 +25,13 @@ def test_home_is_the_cohort_page_and_offers_the_demo():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _no_errors(at)
     assert at.title[0].value == "Cohort"
-    assert at.button(key="open_demo").label == "Open the demo cohort"
+    assert at.button(key="icilens_open_demo").label == "Open the demo cohort"
     assert any("MSK, treated in 2018, 515 patients" in c.value for c in at.caption)
 
 
 def test_opening_the_demo_shows_the_cohort_summary():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.button(key="open_demo").click().run()
+    at.button(key="icilens_open_demo").click().run()
     _no_errors(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Patients"] == "515"
@@ -42,7 +42,7 @@ def test_opening_the_demo_shows_the_cohort_summary():
 def test_uploading_a_messy_xlsx_shows_findings_and_a_fixable_mapping():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     data = (CORPUS / "36_messy_hospital_export.xlsx").read_bytes()
-    at.file_uploader(key="upload").upload(
+    at.file_uploader(key="icilens_upload").upload(
         "registry.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     at.run()
@@ -54,12 +54,12 @@ def test_uploading_a_messy_xlsx_shows_findings_and_a_fixable_mapping():
     assert int(re.search(r"(\d+) warnings?", warnings).group(1)) >= 2
     findings = at.dataframe[-1].value
     assert findings["problem"].str.contains("unit from the values: g/L").any()
-    assert at.selectbox(key="sheet").value == "Patients"
+    assert at.selectbox(key="icilens_sheet").value == "Patients"
 
     # The user decides the 'NLR' column is not to be used, and the cohort is rebuilt without it.
-    at.selectbox(key="fix_column").set_value("NLR").run()
-    at.selectbox(key="fix_target_NLR").set_value("(not used)").run()
-    at.button(key="apply_mapping").click().run()
+    at.selectbox(key="icilens_fix_column").set_value("NLR").run()
+    at.selectbox(key="icilens_fix_target_NLR").set_value("(not used)").run()
+    at.button(key="icilens_apply_mapping").click().run()
     _no_errors(at)
     assert {m.label: m.value for m in at.metric}["Model features present"] == "12 of 17"
 
@@ -67,18 +67,18 @@ def test_uploading_a_messy_xlsx_shows_findings_and_a_fixable_mapping():
 def test_suggestions_wait_for_the_user_and_a_value_can_be_set_for_everyone():
     frame = "Patient,Diagnosis Age,Albumin (g/L),NLR\nA,61,38,2.5\nB,70,41,4.1\nC,55,33,6.0\n"
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.file_uploader(key="upload").upload("clinic.csv", frame.encode(), "text/csv")
+    at.file_uploader(key="icilens_upload").upload("clinic.csv", frame.encode(), "text/csv")
     at.run()
     _no_errors(at)
     assert {m.label: m.value for m in at.metric}["Model features present"] == "2 of 17"
     assert any("TMB missing for 100% of patients" in w.value for w in at.warning)  # what that costs, before predictions
     assert any("Diagnosis Age → Age at ICI start" in i.value for i in at.info)
-    at.button(key="accept_suggestions").click().run()
+    at.button(key="icilens_accept_suggestions").click().run()
     _no_errors(at)
     assert {m.label: m.value for m in at.metric}["Model features present"] == "3 of 17"
-    at.selectbox(key="set_field").set_value("cancer_type").run()
-    at.selectbox(key="set_value_cancer_type").set_value("Melanoma").run()
-    at.button(key="set_for_all").click().run()
+    at.selectbox(key="icilens_set_field").set_value("cancer_type").run()
+    at.selectbox(key="icilens_set_value_cancer_type").set_value("Melanoma").run()
+    at.button(key="icilens_set_for_all").click().run()
     _no_errors(at)
     assert {m.label: m.value for m in at.metric}["Model features present"] == "4 of 17"
     assert any("Cancer type = Melanoma for every patient" in c.value for c in at.caption)
@@ -86,32 +86,24 @@ def test_suggestions_wait_for_the_user_and_a_value_can_be_set_for_everyone():
 
 def test_a_broken_upload_says_what_is_wrong_without_a_traceback():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.file_uploader(key="upload").upload("broken.csv", (CORPUS / "42_binary_garbage.csv").read_bytes(), "text/csv")
+    at.file_uploader(key="icilens_upload").upload(
+        "broken.csv", (CORPUS / "42_binary_garbage.csv").read_bytes(), "text/csv"
+    )
     at.run()
     _no_errors(at)
     assert "not a text table" in at.error[0].value
 
 
-@pytest.mark.parametrize("path", ["pages/patients.py"])
-def test_pages_ask_for_a_cohort_first(path):
-    at = _page(path).run()
-    _no_errors(at)
-    assert "Load a cohort first" in at.info[0].value
-    at.button(key="gate_demo").click().run()
-    _no_errors(at)
-    assert not at.info or "Load a cohort first" not in at.info[0].value
-
-
 def test_patients_page_lists_every_demo_patient_and_filters():
     at = _page("pages/patients.py").run()
-    at.button(key="gate_demo").click().run()
+    at.button(key="icilens_gate_demo").click().run()
     _no_errors(at)
     table = at.dataframe[0].value
     assert len(table) == 515
     assert table["rank"].min() == 1
-    at.multiselect(key="patient_types").set_value(["Melanoma"]).run()
+    at.multiselect(key="icilens_patient_types").set_value(["Melanoma"]).run()
     assert set(at.dataframe[0].value["cancer_type"]) == {"Melanoma"}
-    at.text_input(key="patient_query").input("12").run()
+    at.text_input(key="icilens_patient_query").input("12").run()
     assert all("12" in pid for pid in at.dataframe[0].value["patient_id"])
 
 
@@ -128,7 +120,7 @@ def _with_demo(path: str, patient: str | None = None) -> AppTest:
     """Open the demo on a page; with patient, follow that patient's link as the session knows it."""
     at = _page(path)
     at.run()
-    at.button(key="gate_demo").click().run()
+    at.button(key="icilens_gate_demo").click().run()
     _no_errors(at)
     if patient is not None:
         at.query_params["id"] = _key(at, patient)
@@ -153,7 +145,7 @@ def test_patient_page_opens_the_patient_named_in_the_url():
 def test_patient_page_next_switches_patient_and_url():
     at = _with_demo("pages/patient.py")
     first = at.title[0].value
-    at.button(key="next_patient").click().run()
+    at.button(key="icilens_next_patient").click().run()
     _no_errors(at)
     assert at.title[0].value != first
     assert at.query_params["id"] == _key(at, at.title[0].value.removeprefix("Patient "))
@@ -161,42 +153,42 @@ def test_patient_page_next_switches_patient_and_url():
 
 def test_what_if_moves_the_prediction_and_resets():
     at = _with_demo("pages/patient.py", patient="5")
-    key = "whatif_5_albumin"
+    key = "icilens_whatif_5_albumin"
     at.number_input(key=key).set_value(2.0).run()
     _no_errors(at)
     what_if = {m.label: m for m in at.metric}["What if"]
     assert what_if.delta.startswith("-")
-    at.button(key="whatif_5_reset").click().run()
+    at.button(key="icilens_whatif_5_reset").click().run()
     assert "What if" not in {m.label for m in at.metric}
 
 
 def test_explanations_page_for_one_cancer_type():
     at = _with_demo("pages/explanations.py")
-    at.selectbox(key="explain_scope").set_value("Melanoma").run()
+    at.selectbox(key="icilens_explain_scope").set_value("Melanoma").run()
     _no_errors(at)
     assert any("patients. Exact TreeSHAP" in c.value for c in at.caption)
-    at.selectbox(key="dependence_feature").set_value("albumin").run()
+    at.selectbox(key="icilens_dependence_feature").set_value("albumin").run()
     _no_errors(at)
     assert any("Colour picked automatically" in c.value for c in at.caption)
 
 
 def test_compare_page_on_the_demo():
     at = _with_demo("pages/compare.py")
-    assert at.selectbox(key="compare_by").value == "Observed response"
+    assert at.selectbox(key="icilens_compare_by").value == "Observed response"
     stats = at.dataframe[0].value
     assert stats.iloc[0]["q"] <= stats.iloc[-1]["q"] or stats["q"].isna().iloc[-1]
     assert {"n responder", "n non-responder", "test", "estimate", "q"} <= set(stats.columns)
-    at.selectbox(key="compare_by").set_value("Predicted response").run()
+    at.selectbox(key="icilens_compare_by").set_value("Predicted response").run()
     _no_errors(at)
     assert any("predicted responder" in c.value for c in at.caption)
-    at.selectbox(key="compare_scope").set_value("Melanoma").run()
+    at.selectbox(key="icilens_compare_scope").set_value("Melanoma").run()
     _no_errors(at)
 
 
 def test_compare_says_why_when_one_group_is_empty():
     at = _with_demo("pages/compare.py")
-    at.selectbox(key="compare_by").set_value("Predicted response").run()
-    at.slider(key="compare_threshold").set_value(80).run()
+    at.selectbox(key="icilens_compare_by").set_value("Predicted response").run()
+    at.slider(key="icilens_compare_threshold").set_value(80).run()
     _no_errors(at)
     assert "nothing to compare" in at.warning[0].value
 
@@ -207,21 +199,21 @@ def test_performance_page_on_the_demo():
     assert list(scores["score"]) == [Score.MODEL, Score.LORIS, Score.TMB]
     assert scores.iloc[1]["ROC AUC [95% CI]"].startswith("0.754")
     assert any("Log-rank p" in m.value for m in at.markdown)
-    at.slider(key="performance_threshold").set_value(50).run()
+    at.slider(key="icilens_performance_threshold").set_value(50).run()
     _no_errors(at)
     assert any(h.value == "At the decision threshold" for h in at.subheader)
 
 
 def test_one_decision_threshold_for_the_session():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.button(key="open_demo").click().run()
+    at.button(key="icilens_open_demo").click().run()
     at.switch_page("pages/performance.py").run()
-    at.slider(key="performance_threshold").set_value(50).run()
+    at.slider(key="icilens_performance_threshold").set_value(50).run()
     at.switch_page("pages/compare.py").run()
-    assert at.slider(key="compare_threshold").value == 50
+    assert at.slider(key="icilens_compare_threshold").value == 50
     at.switch_page("pages/patients.py").run()
     _no_errors(at)
-    assert at.slider(key="patients_threshold").value == 50
+    assert at.slider(key="icilens_patients_threshold").value == 50
     flags = at.dataframe[0].value
     assert set(flags.loc[flags["probability"] >= 50, "flag"]) == {"yes"}
     assert set(flags.loc[flags["probability"] < 50, "flag"]) == {"no"}
@@ -254,9 +246,9 @@ def test_bulk_export_of_every_patient_report():
     import zipfile
 
     at = _with_demo("pages/patients.py")
-    at.button(key="patient_reports_prepare").click().run()
+    at.button(key="icilens_patient_reports_prepare").click().run()
     _no_errors(at)
-    archive = zipfile.ZipFile(io.BytesIO(at.session_state["icilens_bulk_patient_reports"]))
+    archive = zipfile.ZipFile(io.BytesIO(at.session_state["icilens_patient_reports_zip"]))
     names = archive.namelist()
     assert len(names) == 515 and all(name.endswith(".pdf") for name in names)
     assert archive.read(names[0])[:5] == b"%PDF-"
@@ -268,9 +260,9 @@ def test_bulk_export_of_the_explanation_charts():
     import zipfile
 
     at = _with_demo("pages/explanations.py")
-    at.button(key="explanation_charts_prepare").click().run()
+    at.button(key="icilens_explanation_charts_prepare").click().run()
     _no_errors(at)
-    archive = zipfile.ZipFile(io.BytesIO(at.session_state["icilens_bulk_explanation_charts"]))
+    archive = zipfile.ZipFile(io.BytesIO(at.session_state["icilens_explanation_charts_zip"]))
     assert sorted(archive.namelist()) == ["beeswarm.png", "dependence.png", "importance.png"]
     assert all(archive.read(name)[:4] == b"\x89PNG" for name in archive.namelist())
 
@@ -296,8 +288,8 @@ def test_an_unknown_patient_id_never_shows_another_patient():
     assert at.title[0].value == "Patient not found"
     assert "names no patient of the cohort open in this session" in at.error[0].value
     assert not any(m.label == "Predicted response" for m in at.metric)
-    at.text_input(key="patient_search").input("12").run()
-    assert "12" in at.selectbox(key="patient_search_pick").options[0]
+    at.text_input(key="icilens_patient_search").input("12").run()
+    assert "12" in at.selectbox(key="icilens_patient_search_pick").options[0]
 
 
 def test_the_patient_page_reopens_the_patient_last_viewed():
@@ -319,7 +311,7 @@ def test_model_page_says_how_often_each_feature_was_measured_and_how_it_compares
 
 def test_two_patients_side_by_side():
     at = _with_demo("pages/patient.py", patient="5")
-    at.selectbox(key="side_by_side_5").set_value("291").run()
+    at.selectbox(key="icilens_side_by_side_5").set_value("291").run()
     _no_errors(at)
     table = next(d.value for d in at.dataframe if "feature" in d.value.columns and "5: points" in d.value.columns)
     assert {"291", "291: points"} <= set(table.columns) and len(table) == 17

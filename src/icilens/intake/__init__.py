@@ -139,7 +139,7 @@ def canonical_dtypes() -> dict[str, object]:
         spec = FIELD_BY_NAME[name]
         if spec.kind in (NUMERIC, TIME):
             dtypes[name] = "float64"
-        elif spec.kind == EVENT or name == "response":
+        elif spec.indicator:
             dtypes[name] = "Int8"
         elif spec.kind in (BINARY, CATEGORY):
             dtypes[name] = pd.CategoricalDtype(list(spec.categories))
@@ -402,7 +402,7 @@ def _assemble(values: dict[str, pd.Series], n_rows: int) -> pd.DataFrame:
         series = values.get(name)
         if series is None:
             series = pd.Series([None] * n_rows, dtype=object)
-        if name in ("response", "os_event", "pfs_event"):
+        if FIELD_BY_NAME[name].indicator:
             series = series.map({"yes": 1, "no": 0})
         columns[name] = series.reset_index(drop=True).astype(dtype)
     return pd.DataFrame(columns)

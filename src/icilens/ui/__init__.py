@@ -18,6 +18,7 @@ from icilens.ui.page import (
 )
 from icilens.ui.privacy import link_key, patient_file_stem, patient_for_key
 from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
+from icilens.ui.state import session_key as key
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -33,6 +34,7 @@ __all__ = [
     "file_stem",
     "guard_download",
     "guarded",
+    "key",
     "link_key",
     "load_demo_cohort",
     "load_uploaded_cohort",

@@ -16,6 +16,7 @@ import streamlit as st
 
 from icilens import DISCLAIMER
 from icilens.export import figure_to_html, figure_to_image, find_chromium, table_to_csv, table_to_xlsx, zip_files
+from icilens.ui.state import session_key
 
 log = logging.getLogger("icilens")
 NO_BROWSER = "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML works without it."
@@ -60,6 +61,8 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=
 
     on_point, when given, is called with the customdata of a clicked point (charts that let a user open it).
     """
+    stem = export_stem(name or key)
+    key = session_key(key)
     if on_point is None:
         place.plotly_chart(figure, key=key)
     else:
@@ -67,7 +70,6 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=
         points = event.selection.points if event else []
         if points and points[0].get("customdata") is not None:
             on_point(points[0]["customdata"])
-    stem = export_stem(name or key)
     has_browser = find_chromium() is not None
     tip = None if has_browser else NO_BROWSER
     with place.popover("Download chart", icon=":material/download:"):
@@ -123,7 +125,7 @@ def table_downloads(
     the CSV keeps the machine names that scripts read.
     """
     csv, xlsx, _ = place.columns([1, 1, 4])
-    stem = export_stem(name)
+    stem, key = export_stem(name), session_key(key)
     about = f"{DISCLAIMER} Model: {model_name()}. Made on {dt.date.today().isoformat()}."
     csv.download_button(
         "CSV",
@@ -150,7 +152,8 @@ def table_downloads(
 
 def bulk_download(place, label: str, key: str, file_name: str, make_items) -> None:
     """Offer a ZIP built on request with a progress bar; make_items() returns (name, bytes or callable) pairs."""
-    slot = f"icilens_bulk_{key}"
+    key = session_key(key)
+    slot = f"{key}_zip"
     if place.button(label, key=f"{key}_prepare", icon=":material/folder_zip:"):
         bar = place.progress(0.0, text=f"{label}: preparing")
         st.session_state[slot] = zip_files(

@@ -15,10 +15,10 @@ from icilens.datasets import provenance_of
 from icilens.model import Model, TrainingCancelled, train_model
 from icilens.ui.downloads import export_stem, guard_download
 from icilens.ui.resources import active_model, default_model
-from icilens.ui.state import SESSION_MODEL, SESSION_MODELS, Cohort
+from icilens.ui.state import MODEL_UPLOAD, SESSION_MODEL, SESSION_MODELS, Cohort, session_key
 from icilens.validation import compare_trained, comparison_table
 
-_JOB = "icilens_training_job"
+_JOB = session_key("training_job")
 MIN_PATIENTS, MIN_RESPONDERS = 150, 40
 WHY_MINIMUM = (
     f"at least {MIN_PATIENTS} patients with an observed response, {MIN_RESPONDERS} of them responders (and as many "
@@ -93,7 +93,7 @@ def _poll_training() -> None:
     if not job["running"]:
         st.rerun(scope="app")
     st.progress(job["done"], text=f"Training: {job['step']}")
-    if st.button("Stop training", key="stop_training", icon=":material/stop:"):
+    if st.button("Stop training", key=session_key("stop_training"), icon=":material/stop:"):
         job["cancel"].set()
 
 
@@ -103,14 +103,14 @@ def _show_result(model: Model, report: dict) -> None:
         f"Out-of-fold figures of your model beside the default model and LORIS (recalibrated) on the same "
         f"{report['patients']} patients ({report['responders']} responders); {report['bootstrap']}."
     )
-    st.dataframe(comparison_table(report), hide_index=True, key="trained_comparison")
+    st.dataframe(comparison_table(report), hide_index=True, key=session_key("trained_comparison"))
     offer_model(model, "trained")
 
 
 def offer_model(model: Model, origin: str) -> None:
     """Offer to use a model for this session and to download it as a zip."""
     use, download = st.columns(2)
-    if use.button("Use this model for this session", key=f"use_{origin}_model", type="primary"):
+    if use.button("Use this model for this session", key=session_key(f"use_{origin}_model"), type="primary"):
         st.session_state.setdefault(SESSION_MODELS, {})[model.card["name"]] = model
         st.session_state[SESSION_MODEL] = model
         st.rerun(scope="app")
@@ -119,7 +119,7 @@ def offer_model(model: Model, origin: str) -> None:
         guard_download("the model zip", lambda: model_to_zip(model)),
         f"{export_stem('model')}.zip",
         "application/zip",
-        key=f"download_{origin}_model",
+        key=session_key(f"download_{origin}_model"),
         on_click="ignore",
     )
 
@@ -130,7 +130,7 @@ def show_own_model(cohort: Cohort | None) -> None:
     current = active_model()
     if current is not default_model():
         st.info(f"This session uses **{current.card['name']}**, not the bundled model.")
-        if st.button("Switch back to the bundled model", key="use_default_model"):
+        if st.button("Switch back to the bundled model", key=session_key("use_default_model")):
             st.session_state.pop(SESSION_MODEL, None)
             st.rerun(scope="app")
     if cohort is None:
@@ -140,14 +140,14 @@ def show_own_model(cohort: Cohort | None) -> None:
         st.caption(why)
         job = st.session_state.get(_JOB)
         running = job is not None and job["running"]
-        if st.button("Train on this cohort", key="train_model", disabled=not enough or running):
+        if st.button("Train on this cohort", key=session_key("train_model"), disabled=not enough or running):
             start_training(cohort)
         show_training()
     upload = st.file_uploader(
         "Or upload a model zip (LightGBM text files and model_card.json, or LightGBM text models trained on the "
         "17 canonical features)",
         type=["zip"],
-        key="model_upload",
+        key=MODEL_UPLOAD,
     )
     if upload is not None:
         try:

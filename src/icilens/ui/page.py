@@ -15,7 +15,7 @@ from icilens.intake import IntakeError
 from icilens.template import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import FAVICON, ensure_navigation, page
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
-from icilens.ui.state import SESSION_MODEL, Cohort, current_cohort, load_demo_cohort
+from icilens.ui.state import SESSION_MODEL, Cohort, current_cohort, load_demo_cohort, session_key
 from icilens.vocabulary import ModelCard
 
 log = logging.getLogger("icilens")
@@ -72,7 +72,7 @@ def require_cohort() -> Cohort:
         return cohort
     st.info("Load a cohort first: open the demo cohort here, or upload your own on the Cohort page.")
     left, right = st.columns(2)
-    if left.button("Open the demo cohort", type="primary", key="gate_demo"):
+    if left.button("Open the demo cohort", type="primary", key=session_key("gate_demo")):
         load_demo_cohort()
         st.rerun()
     right.page_link(page("cohort"), label="Go to the Cohort page", icon=":material/upload_file:")
@@ -103,7 +103,7 @@ def guarded(action: str):
         )
 
 
-THRESHOLD = "icilens_threshold"  # the session's one decision threshold, in percent
+THRESHOLD = session_key("threshold")  # the session's one decision threshold, in percent
 DEFAULT_THRESHOLD = 30
 
 
@@ -113,7 +113,7 @@ def decision_threshold(place, page_name: str, disabled: bool = False) -> float:
     Every page's slider reads and writes the same value, so Patients (flag), Compare (predicted groups)
     and Performance (confusion matrix, survival split) always agree.
     """
-    widget = f"{page_name}_threshold"
+    widget = session_key(f"{page_name}_threshold")
 
     def remember() -> None:
         st.session_state[THRESHOLD] = st.session_state[widget]
@@ -132,7 +132,7 @@ def decision_threshold(place, page_name: str, disabled: bool = False) -> float:
     return chosen / 100
 
 
-LAST_PATIENT = "icilens_last_patient"  # the patient the sidebar link reopens
+LAST_PATIENT = session_key("last_patient")  # the patient the sidebar link reopens
 
 
 def patient_not_found(ids: list[str]) -> None:
@@ -142,7 +142,7 @@ def patient_not_found(ids: list[str]) -> None:
         "This link names no patient of the cohort open in this session: patient links are private to a session "
         "and change when a cohort is opened again. No other patient is shown in its place."
     )
-    query = st.text_input("Search this cohort's patient ids", key="patient_search")
+    query = st.text_input("Search this cohort's patient ids", key=session_key("patient_search"))
     matches = [pid for pid in ids if query.strip().lower() in pid.lower()] if query.strip() else []
     if matches:
         st.selectbox(
@@ -150,7 +150,7 @@ def patient_not_found(ids: list[str]) -> None:
             matches[:200],
             index=None,
             placeholder="Choose a patient to open",
-            key="patient_search_pick",
+            key=session_key("patient_search_pick"),
             on_change=open_picked_patient,
             args=("patient_search_pick",),
         )

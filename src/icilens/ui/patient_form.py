@@ -8,19 +8,19 @@ from icilens.entry import FORM_GROUPS, REQUIRED, check_patient, next_entry_id
 from icilens.schema import FIELD_BY_NAME, clinical_unit
 from icilens.ui.navigation import page
 from icilens.ui.privacy import link_key
-from icilens.ui.state import add_entered_patient, current_cohort
+from icilens.ui.state import add_entered_patient, current_cohort, session_key
 
-_PROBLEMS = "icilens_entry_problems"
+_PROBLEMS = session_key("entry_problems")
 NOT_KNOWN = ""
 COLUMNS = 2  # two per row: a value and its unit stay readable on a 1024-pixel laptop
 
 
 def _value_key(name: str) -> str:
-    return f"entry_{name}"
+    return session_key(f"entry_{name}")
 
 
 def _unit_key(name: str) -> str:
-    return f"entry_unit_{name}"
+    return session_key(f"entry_unit_{name}")
 
 
 def _field_help(name: str) -> str:
@@ -73,7 +73,7 @@ def show_patient_form() -> None:
     """Draw the form; on a valid submission add the patient to the session and open it on the Patient page."""
     problems = st.session_state.get(_PROBLEMS, {})
     cohort = current_cohort()
-    with st.form("one_patient", enter_to_submit=False, border=False):
+    with st.form(session_key("one_patient"), enter_to_submit=False, border=False):
         for group, names in FORM_GROUPS.items():
             st.markdown(f"**{group}**")
             columns = st.columns(COLUMNS)
@@ -95,7 +95,7 @@ def show_patient_form() -> None:
                         if c == "add"
                         else "Start a set of patients entered by hand (closes the loaded cohort)"
                     ),
-                    key="entry_destination",
+                    key=session_key("entry_destination"),
                 )
                 == "add"
             )

@@ -12,9 +12,9 @@ from typing import Any
 import streamlit as st
 
 from icilens.ui.downloads import code_path, file_stem
+from icilens.ui.state import IDS_IN_NAMES, session_key
 
-SECRET = "icilens_link_secret"
-IDS_IN_NAMES = "icilens_ids_in_file_names"
+SECRET = session_key("link_secret")
 KEY_LENGTH = 12
 log = logging.getLogger("icilens")
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from icilens.model import Model, default_model_dir, load_model
 from icilens.predictions import build_patient_table, predict_cohort
-from icilens.ui.state import SESSION_MODEL, Cohort
+from icilens.ui.state import SESSION_MODEL, Cohort, session_key
 from icilens.vocabulary import Score
 
-_PREDICTIONS = "icilens_predictions"
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner="Loading the model")
@@ -38,18 +41,16 @@ def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
 
     The demo as shipped, scored by the bundled model, is public data: computed once per process for every user.
     """
-    model = active_model()
-    cached = st.session_state.get(_PREDICTIONS)
-    if cached is None or cached[0] is not cohort.result or cached[2] is not model:
-        if cohort.is_public and model is default_model():
-            table = demo_predictions()
-        else:
-            bar = st.progress(0.0, text="Computing exact SHAP values for the cohort")
-            table = predict_cohort(model, cohort.result.frame, explain=True, progress=bar.progress)
-            bar.empty()
-        cached = (cohort.result, table, model)
-        st.session_state[_PREDICTIONS] = cached
-    return cached[1]
+
+    def compute() -> pd.DataFrame:
+        if cohort.is_public and active_model() is default_model():
+            return demo_predictions()
+        bar = st.progress(0.0, text="Computing exact SHAP values for the cohort")
+        table = predict_cohort(active_model(), cohort.result.frame, explain=True, progress=bar.progress)
+        bar.empty()
+        return table
+
+    return session_cached("predictions", cohort, compute)
 
 
 def patient_table(cohort: Cohort) -> pd.DataFrame:
@@ -100,25 +101,27 @@ def cohort_interactions(cohort: Cohort, rows: np.ndarray) -> np.ndarray:
         if len(rows) <= INTERACTION_SAMPLE
         else np.sort(np.random.default_rng(0).choice(rows, INTERACTION_SAMPLE, replace=False))
     )
-    key = ("icilens_interactions", id(cohort.result), id(active_model()), tuple(chosen))
-    cached = st.session_state.get("icilens_interactions")
-    if cached is None or cached[0] != key:
+
+    def compute() -> np.ndarray:
         with st.spinner(f"Computing exact SHAP interaction values for {len(chosen)} patients"):
-            values = interaction_values(active_model().boosters, encode_features(cohort.result.frame.iloc[chosen]))
-        cached = (key, values)
-        st.session_state["icilens_interactions"] = cached
-    return cached[1]
+            return interaction_values(active_model().boosters, encode_features(cohort.result.frame.iloc[chosen]))
+
+    return session_cached("interactions", cohort, compute, tuple(chosen))
 
 
-def session_cached(name: str, cohort: Cohort, compute, *key):
-    """Return compute() once per cohort and key, kept in this session only (never shared between users)."""
-    slot = f"icilens_{name}"
-    wanted = (id(cohort.result), id(active_model()), *key)
+def session_cached(name: str, cohort: Cohort, compute: Callable[[], T], *key: Hashable) -> T:
+    """Return compute() once per cohort, model and key, kept in this session only (never shared between users).
+
+    Every result derived from a session's cohort is cached here, under the app's key prefix, so clearing the
+    cohort clears it. The cohort and model are compared by identity: a remapped cohort or another model recomputes.
+    """
+    slot = session_key(f"cached_{name}")
+    model = active_model()
     cached = st.session_state.get(slot)
-    if cached is None or cached[0] != wanted:
-        cached = (wanted, compute())
+    if cached is None or cached[0] is not cohort.result or cached[1] is not model or cached[2] != key:
+        cached = (cohort.result, model, key, compute())
         st.session_state[slot] = cached
-    return cached[1]
+    return cached[3]
 
 
 def reference_scores(cohort: Cohort) -> dict[str, np.ndarray]:

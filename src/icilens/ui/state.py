@@ -10,10 +10,21 @@ from icilens.datasets import demo_path
 from icilens.entry import append_patients
 from icilens.intake import IntakeResult, build_cohort, read_table
 
-_KEY = "icilens_cohort"
-SESSION_MODEL = "icilens_session_model"  # a model trained or uploaded in this session, when the user chose it
-SESSION_MODELS = "icilens_session_models"  # {name: model} trained or uploaded in this session
-_KEPT = (SESSION_MODEL, SESSION_MODELS)  # a new cohort keeps the session's models
+PREFIX = "icilens_"  # every key this app puts in the session, widgets included, starts with it
+
+
+def session_key(name: str) -> str:
+    """Return the session-state key for a name: the app's one prefix, so a cohort's state can be found and cleared."""
+    return name if name.startswith(PREFIX) else PREFIX + name
+
+
+_KEY = session_key("cohort")
+SESSION_MODEL = session_key("session_model")  # a model trained or uploaded in this session, when the user chose it
+SESSION_MODELS = session_key("session_models")  # {name: model} trained or uploaded in this session
+UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD = session_key("upload"), session_key("upload_seen"), session_key("model_upload")
+IDS_IN_NAMES = session_key("ids_in_file_names")
+# What a new cohort keeps: the session's models and settings, and the uploaders (their files belong to the browser).
+KEPT = frozenset({SESSION_MODEL, SESSION_MODELS, UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD, IDS_IN_NAMES})
 ENTERED_LABEL = "Patients entered by hand"
 
 
@@ -133,7 +144,7 @@ def add_entered_patient(entered: IntakeResult, into_loaded: bool) -> Cohort:
 
 def clear_cohort() -> None:
     """Forget the session's cohort and everything derived from it."""
-    for key in [k for k in st.session_state if str(k).startswith("icilens_") and k not in _KEPT]:
+    for key in [k for k in st.session_state if str(k).startswith(PREFIX) and k not in KEPT]:
         del st.session_state[key]
 
 
