@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from icilens.explain import TreeExplainer
+from icilens.explain import MAX_SPLITS, SMALL_BATCH, TreeExplainer
 from icilens.model import encode_features
 from icilens.validation import drop_features
 
@@ -35,3 +35,112 @@ def test_empty_input_and_bad_construction(default_model):
     assert values.shape == (0, 17)
     with pytest.raises(ValueError, match="at least one booster"):
         TreeExplainer([])
+
+
+# --- each branch of the exact TreeSHAP, against LightGBM's own pred_contrib on a model built to reach it ---
+
+
+def _booster(x: np.ndarray, y: np.ndarray, **params):
+    import lightgbm as lgb
+
+    settings = {"objective": "binary", "verbosity": -1, "min_data_in_leaf": 5, "num_threads": 1, "seed": 1}
+    rounds, categorical = params.pop("rounds", 15), params.pop("categorical", "auto")
+    data = lgb.Dataset(x, y, categorical_feature=categorical, free_raw_data=False)
+    return lgb.train({**settings, **params}, data, num_boost_round=rounds)
+
+
+def _assert_matches_lightgbm(booster, x: np.ndarray) -> None:
+    base, values = TreeExplainer([booster]).shap_values(x)
+    reference = booster.predict(x, pred_contrib=True)
+    np.testing.assert_allclose(values, reference[:, :-1], rtol=0, atol=1e-12)
+    assert base == pytest.approx(reference[0, -1], abs=1e-12)
+
+
+def _data(rows: int = 600, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(rows, 3))
+    y = (x[:, 0] + 0.5 * x[:, 1] + rng.normal(scale=0.5, size=rows) > 0).astype(float)
+    return x, y
+
+
+def _split_kinds(booster) -> set[tuple[str, str]]:
+    kinds = set()
+
+    def walk(node):
+        if "split_index" in node:
+            kinds.add((node["decision_type"], node["missing_type"]))
+            walk(node["left_child"])
+            walk(node["right_child"])
+
+    for tree in booster.dump_model()["tree_info"]:
+        walk(tree["tree_structure"])
+    return kinds
+
+
+def test_numeric_splits_that_learned_missing_values():
+    x, y = _data()
+    x[::7, 0] = np.nan  # missing in training: splits carry missing_type NaN and a learned default side
+    booster = _booster(x, y)
+    assert ("<=", "NaN") in _split_kinds(booster)
+    test, _ = _data(300, seed=1)
+    test[::5, 0] = np.nan
+    _assert_matches_lightgbm(booster, test)
+
+
+def test_numeric_splits_that_never_saw_missing_values_read_nan_as_zero():
+    x, y = _data()
+    booster = _booster(x, y)
+    assert ("<=", "None") in _split_kinds(booster)
+    test, _ = _data(300, seed=2)
+    test[::3, 0] = np.nan  # NaN at use, unseen in training: LightGBM reads it as 0
+    _assert_matches_lightgbm(booster, test)
+
+
+def test_zero_as_missing_splits():
+    x, y = _data()
+    x[::4, 1] = 0.0
+    booster = _booster(x, y, zero_as_missing=True)
+    assert any(missing == "Zero" for _, missing in _split_kinds(booster))
+    test, _ = _data(300, seed=3)
+    test[::4, 1] = 0.0
+    test[1::9, 1] = np.nan
+    test[2::11, 1] = 1e-40  # within LightGBM's zero tolerance
+    _assert_matches_lightgbm(booster, test)
+
+
+def test_categorical_splits_with_missing_negative_and_unseen_codes():
+    rng = np.random.default_rng(4)
+    rows = 800
+    category = rng.integers(0, 6, rows).astype(float)
+    other = rng.normal(size=rows)
+    y = (np.isin(category, [1, 3]) + 0.3 * other + rng.normal(scale=0.4, size=rows) > 0.6).astype(float)
+    category[::13] = np.nan
+    booster = _booster(np.column_stack([category, other]), y, categorical=[0], max_cat_to_onehot=2)
+    assert any(kind == "==" for kind, _ in _split_kinds(booster))
+    test = np.column_stack([rng.integers(0, 6, 400).astype(float), rng.normal(size=400)])
+    test[::5, 0] = np.nan
+    test[1::7, 0] = -1.0  # negative codes count as missing
+    test[2::9, 0] = 40.0  # a code never seen in training
+    _assert_matches_lightgbm(booster, test)
+
+
+def test_large_trees_fall_back_to_lightgbm_and_wide_patterns_are_grouped_by_sorting():
+    x, y = _data(3000, seed=5)
+    big = _booster(x, y, num_leaves=80, min_data_in_leaf=2, rounds=3)  # more than MAX_SPLITS splits per tree
+    middling = _booster(x, y, num_leaves=30, min_data_in_leaf=2, rounds=3)  # over 20 splits: np.unique grouping
+    sizes = [len(splits) for splits in TreeExplainer([big])._trees[0]]
+    assert max(sizes) > MAX_SPLITS
+    assert 20 < max(len(s) for s in TreeExplainer([middling])._trees[0]) <= MAX_SPLITS
+    test, _ = _data(500, seed=6)
+    _assert_matches_lightgbm(big, test)
+    _assert_matches_lightgbm(middling, test)
+
+
+def test_a_few_rows_use_lightgbm_directly_and_agree_with_the_pattern_path():
+    x, y = _data()
+    booster = _booster(x, y)
+    test, _ = _data(SMALL_BATCH + 10, seed=7)
+    _, few = TreeExplainer([booster]).shap_values(test[:3])
+    _, many = TreeExplainer([booster]).shap_values(test)
+    np.testing.assert_allclose(few, many[:3], rtol=0, atol=1e-12)
+    _assert_matches_lightgbm(booster, test[:3])
