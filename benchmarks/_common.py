@@ -29,7 +29,7 @@ def median_seconds(action, runs: int = 5) -> float:
 
 def large_cohort_csv(rows: int, seed: int = 0) -> bytes:
     """Return a CSV of `rows` patients resampled from the real 2018 file, in the MSK format."""
-    raw = pd.read_csv(ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv")
+    raw = pd.read_csv(ROOT / "src" / "icilens" / "bundled" / "msk_icb_2022" / "chowell_test_2018.csv")
     sample = raw.sample(rows, replace=True, random_state=np.random.RandomState(seed)).reset_index(drop=True)
     sample["SAMPLE_ID"] = np.arange(1, rows + 1)
     return sample.to_csv(index=False).encode()

@@ -34,7 +34,7 @@ def suggest_afresh(table) -> None:
 
 
 def main() -> None:
-    demo = (ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv").read_bytes()
+    demo = (ROOT / "src" / "icilens" / "bundled" / "msk_icb_2022" / "chowell_test_2018.csv").read_bytes()
     read_cohort(demo, "warm-up.csv")
     print(
         f"intake, demo (515 patients):   {median_seconds(lambda: read_cohort(demo, 'demo.csv'), 7):.3f} s (median of 7)"

@@ -18,7 +18,7 @@ def main() -> None:
     model = load_model(default_model_dir())
     report = evaluate_model(model, load_demo(), fit_logistic_baseline(load_training()), "2018 patients (MSK)")
     print(format_report(report))
-    card = json.loads((ROOT / "assets" / "model" / "model_card.json").read_text())["validation"]
+    card = json.loads((ROOT / "src" / "icilens" / "bundled" / "model" / "model_card.json").read_text())["validation"]
     same = (
         card["overall"] == report["overall"]
         and card["missing_feature_scenarios"] == report["missing_feature_scenarios"]

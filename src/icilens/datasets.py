@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from icilens import BUNDLED
+
 TRAINING_FILE = "chowell_train_2015_2017.csv"
 DEMO_FILE = "chowell_test_2018.csv"
 DEMO_LABEL = "MSK, treated in 2018, 515 patients"
@@ -31,7 +33,7 @@ def data_dir() -> Path:
     override = os.environ.get("ICILENS_DATA_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "assets" / "data" / "msk_icb_2022"
+    return BUNDLED / "msk_icb_2022"
 
 
 def demo_path() -> Path:

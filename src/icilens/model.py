@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from icilens import __version__
+from icilens import BUNDLED, __version__
 from icilens.metrics import fit_logistic, roc_auc
 from icilens.vocabulary import FeatureCard, ModelCard
 
@@ -492,7 +492,7 @@ def checked_model_text(text: str, where: str) -> str:
 
 def default_model_dir() -> Path:
     """Return the folder of the bundled default model."""
-    return Path(__file__).resolve().parents[2] / "assets" / "model"
+    return BUNDLED / "model"
 
 
 def file_sha256(path: Path | str) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "corpus"
-RAW = pd.read_csv(ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv").head(12)
+RAW = pd.read_csv(ROOT / "src" / "icilens" / "bundled" / "msk_icb_2022" / "chowell_test_2018.csv").head(12)
 
 # A hospital-style export of the same 12 patients with human headers.
 HUMAN = pd.DataFrame(

@@ -1,7 +1,7 @@
 """Builds whole-file exports of the bundled 2018 patients, written the way other systems write them.
 
 Run `python tests/data/build_exports.py` to rebuild `tests/data/exports/` and `exports.json`. Each file
-holds the same 515 patients as `assets/data/msk_icb_2022/chowell_test_2018.csv` (the clean source), in
+holds the same 515 patients as `src/icilens/bundled/msk_icb_2022/chowell_test_2018.csv` (the clean source), in
 the layout, headers, units and codes of one kind of export; `exports.json` records what a user would
 have to say on top (a value for every patient) and which id column must be kept. The tests read each
 export and require the same predictions as the clean source.
@@ -17,7 +17,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent / "exports"
-RAW = pd.read_csv(ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv")
+RAW = pd.read_csv(ROOT / "src" / "icilens" / "bundled" / "msk_icb_2022" / "chowell_test_2018.csv")
 DAYS_PER_MONTH = 30.4375
 HB_G_PER_DL_PER_MMOL_PER_L = 1.611
 

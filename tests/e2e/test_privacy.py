@@ -47,7 +47,12 @@ def test_two_sessions_see_only_their_own_patients(server, browser):
         a, b = first.new_page(), second.new_page()
         uploads = (
             (a, "ward_a.csv", _cohort_bytes(**{"Patient ID": "ONLY-IN-A"}), 12),
-            (b, "ward_b.csv", (ROOT / "assets" / "data" / "msk_icb_2022" / "chowell_test_2018.csv").read_bytes(), 515),
+            (
+                b,
+                "ward_b.csv",
+                (ROOT / "src" / "icilens" / "bundled" / "msk_icb_2022" / "chowell_test_2018.csv").read_bytes(),
+                515,
+            ),
         )
         for page, _, _, _ in uploads:
             page.goto(server.url)

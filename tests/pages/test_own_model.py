@@ -34,7 +34,7 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     job = at.session_state["icilens_training_job"]
     assert "error" not in job, job.get("error")
     model, report = job["result"]
-    # The same model, byte for byte, as `icilens train` wrote to assets/model.
+    # The same model, byte for byte, as `icilens train` wrote to src/icilens/bundled/model.
     for booster, file_name in zip(model.boosters, model.card["ensemble"]["files"], strict=True):
         assert booster.model_to_string() == (default_model_dir() / file_name).read_text()
     assert report["verdict"].startswith("Your model is") and "in-sample" in report["verdict"]

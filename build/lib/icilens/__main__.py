@@ -1,0 +1,5 @@
+import sys
+
+from icilens.cli import main
+
+sys.exit(main())

@@ -1,0 +1,337 @@
+"""Command line: `python -m icilens validate|train|predict ...`. Exit 2 means an unusable input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from icilens import DISCLAIMER, __version__
+
+EXIT_UNUSABLE = 2
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    """Return {key: value} from repeated 'key=value' options; raises ValueError on a malformed one."""
+    pairs: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{option} takes KEY=VALUE, for example {option} 'Diagnosis=cancer_type'; got {item!r}")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _choices(args: argparse.Namespace) -> dict:
+    """Return the intake choices given on the command line: --map, --unit, --set, --sheet."""
+    mapping = {h: (f or None) if f not in ("none", "-") else None for h, f in _pairs(args.map, "--map").items()}
+    return {
+        "sheet": getattr(args, "sheet", None),
+        "mapping": mapping,
+        "units": _pairs(args.unit, "--unit"),
+        "set_values": _pairs(args.set, "--set"),
+    }
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from icilens.intake import IntakeError, read_cohort, usable
+
+    if args.model:
+        from icilens.model import load_model
+
+        try:
+            model = load_model(args.model)
+        except (FileNotFoundError, ValueError) as exc:
+            return _fail(str(exc))
+        print(f"model: {model.card['name']}, {len(model.boosters)} LightGBM members; ready to use", file=sys.stderr)
+    try:
+        result = read_cohort(args.file, **_choices(args))
+    except (IntakeError, ValueError) as exc:
+        if args.json:
+            print(json.dumps({"file": args.file, "usable": False, "reasons": [str(exc)]}, indent=2))
+        return _fail(str(exc))
+    ok = usable(result)
+    reasons = (
+        [] if ok else [f"{result.table.name}: no model feature has a usable value; fix the findings and try again."]
+    )
+    if args.json:
+        print(json.dumps(_validation_payload(result, ok, reasons), indent=2))
+    else:
+        _print_validation(result)
+    return 0 if ok else _fail(reasons[0])
+
+
+def _validation_payload(result, ok: bool, reasons: list[str]) -> dict:
+    table = result.table
+    return {
+        "file": table.name,
+        "usable": ok,
+        "reasons": reasons,
+        "sheet": table.sheet,
+        "header_row": table.header_row,
+        "patients": len(result.frame),
+        "mapping": result.mapping,
+        "suggestions": result.suggestions,
+        "columns": [
+            {"column": m.header, "field": m.field, "state": m.state, "confidence": m.confidence, "why": m.why}
+            | ({"unit": m.unit} if m.unit else {})
+            for m in result.columns
+        ],
+        "set_values": result.set_values,
+        "features_present": result.features_present,
+        "severity_counts": result.severity_counts(),
+        "findings": json.loads(result.findings.to_json(orient="records")),
+    }
+
+
+def _print_validation(result) -> None:
+    from icilens.schema import FEATURES
+
+    table, counts = result.table, result.severity_counts()
+    sheet = f" (sheet {table.sheet!r})" if table.sheet else ""
+    print(
+        f"{table.name}{sheet}: {len(result.frame)} patients, "
+        f"{len(result.features_present)} of {len(FEATURES)} features present"
+    )
+    print(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
+    for header, name in result.suggestions.items():
+        print(f"suggested, not used until accepted: {header!r} -> {name} (accept with --map '{header}={name}')")
+    if not result.findings.empty:
+        print(result.findings.astype(object).fillna("").to_string(index=False, max_colwidth=60))
+
+
+def _read_usable(path: str, args: argparse.Namespace | None = None):
+    """Return the intake result of a cohort file, or raise IntakeError when it cannot be scored."""
+    from icilens.intake import IntakeError, read_cohort, usable
+
+    result = read_cohort(path, **(_choices(args) if args is not None else {}))
+    if not usable(result):
+        raise IntakeError(
+            f"{result.table.name}: no model feature has a usable value; run 'icilens validate' to see why."
+        )
+    return result
+
+
+def _train(args: argparse.Namespace) -> int:
+    from icilens.datasets import provenance_of
+    from icilens.intake import IntakeError
+    from icilens.model import file_sha256, save_model, train_model
+
+    try:
+        result = _read_usable(args.cohort)
+        sha256 = file_sha256(args.cohort)
+        model = train_model(result.frame, sha256, result.table.name, provenance_of(sha256))
+        from icilens.model import default_model_dir, load_model
+        from icilens.validation import compare_trained, format_comparison
+
+        print(format_comparison(compare_trained(model, result.frame, load_model(default_model_dir()))), "\n")
+        if args.validate:
+            from icilens.validation import evaluate_model, fit_logistic_baseline, format_report
+
+            external = _read_usable(args.validate)
+            baseline = fit_logistic_baseline(result.frame)
+            report = evaluate_model(model, external.frame, baseline, external.table.name, donors=result.frame)
+            model.card["validation"] = report
+            print(format_report(report))
+    except (IntakeError, ValueError) as exc:
+        return _fail(str(exc))
+    if str(args.out).lower().endswith(".zip"):
+        from icilens.bundle import model_to_zip
+
+        failed = _write_output(args.out, lambda: Path(args.out).write_bytes(model_to_zip(model)))
+        if failed is not None:
+            return failed
+    else:
+        save_model(model, args.out)
+    print(f"model written to {args.out} ({model.card['training']['patients']} training patients)")
+    return 0
+
+
+def _cohort_and_model(args: argparse.Namespace):
+    """Return (intake result, model) for a command, or the exit code after printing why they cannot be used."""
+    from icilens.intake import IntakeError
+    from icilens.model import default_model_dir, load_model
+
+    try:
+        return _read_usable(args.cohort, args), load_model(args.model or default_model_dir())
+    except (IntakeError, FileNotFoundError, ValueError) as exc:
+        return _fail(str(exc))
+
+
+def _output_problem(args: argparse.Namespace, inputs: list[str]) -> str:
+    """Return why --out cannot be written ('' when it can): an input, an existing file without --force, a bad folder."""
+    out = Path(args.out)
+    if any(out.resolve() == Path(i).resolve() for i in inputs if i):
+        return f"--out {out} is the input file; choose another name so the cohort is not overwritten."
+    if out.exists() and not getattr(args, "force", False):
+        return f"{out} already exists; choose another name or add --force to overwrite it."
+    if not out.parent.exists():
+        return f"the folder {out.parent} does not exist; create it or choose another --out."
+    return ""
+
+
+def _write_output(path: str, write) -> int | None:
+    """Run write(); return the exit code with a clear message when the file cannot be written, else None."""
+    try:
+        write()
+    except OSError as exc:
+        return _fail(f"{path} could not be written ({exc.strerror or exc}); check the folder and its permissions.")
+    return None
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from icilens.export import write_csv
+    from icilens.predictions import predict_cohort
+
+    if args.patient is not None:
+        return _predict_one(args)
+    if args.cohort is None or args.out is None:
+        return _fail("predict needs a cohort file and --out, or one patient with --patient 'tmb=12.5,...'.")
+    problem = _output_problem(args, [args.cohort])
+    if problem:
+        return _fail(problem)
+    loaded = _cohort_and_model(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, model = loaded
+    table = predict_cohort(model, result.frame, explain=args.explain)
+    failed = _write_output(args.out, lambda: write_csv(table, args.out))
+    if failed is not None:
+        return failed
+    print(f"{len(table)} predictions written to {args.out}")
+    return 0
+
+
+def _predict_one(args: argparse.Namespace) -> int:
+    """Predict one patient given on the command line, read by the same intake as a file; print it."""
+    from icilens.entry import check_patient, next_entry_id, parse_patient_option
+    from icilens.model import default_model_dir, load_model
+    from icilens.patient import explain_patient, format_prediction
+
+    if args.cohort is not None:
+        return _fail("give either a cohort file or --patient, not both.")
+    try:
+        values, units = parse_patient_option(args.patient)
+        model = load_model(args.model or default_model_dir())
+    except (ValueError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    check = check_patient({"patient_id": next_entry_id([]), **values}, units)
+    if check.result is None:
+        return _fail(
+            "the patient's values were refused:\n" + "\n".join(f"  {n}: {why}" for n, why in check.problems.items())
+        )
+    explanation = explain_patient(model, check.result.frame)
+    print(format_prediction(explanation, model.card, explain=args.explain))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from icilens.report import build_patient_report, input_notes
+
+    problem = _output_problem(args, [args.cohort])
+    if problem:
+        return _fail(problem)
+    loaded = _cohort_and_model(args)
+    if isinstance(loaded, int):
+        return loaded
+    result, model = loaded
+    ids = result.frame["patient_id"].astype(str)
+    if args.patient not in set(ids):
+        return _fail(
+            f"{result.table.name} has no patient with id {args.patient!r}; ids look like {', '.join(ids.head(3))}."
+        )
+    index = int((ids == args.patient).to_numpy().argmax())
+    notes = input_notes(
+        result.frame.iloc[[index]], result.findings, int(result.source_rows.iloc[index]), result.mapping
+    )
+    pdf = build_patient_report(model, result.frame.iloc[[index]], notes=notes, cohort_label=result.table.name)
+    failed = _write_output(args.out, lambda: Path(args.out).write_bytes(pdf))
+    if failed is not None:
+        return failed
+    print(f"report for patient {args.patient} written to {args.out}")
+    return 0
+
+
+def _intake_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--sheet", help="XLSX sheet to read (default: the visible sheet that looks like a cohort)")
+    command.add_argument(
+        "--map", action="append", metavar="COLUMN=FIELD", help="read a column as a field (FIELD 'none' sets it aside)"
+    )
+    command.add_argument("--unit", action="append", metavar="COLUMN=UNIT", help="the unit a numeric column is in")
+    command.add_argument(
+        "--set", action="append", metavar="FIELD=VALUE", help="one value for every patient, e.g. cancer_type=Melanoma"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with one sub-command per task."""
+    parser = argparse.ArgumentParser(
+        prog="icilens",
+        description=f"ICI Lens {__version__}: predict and explain response to immune checkpoint inhibitors. {DISCLAIMER}",
+    )
+    parser.add_argument("--version", action="version", version=f"icilens {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    validate = commands.add_parser("validate", help="check a cohort file and list what intake found")
+    validate.add_argument("file", help="CSV, TSV, XLSX or Parquet cohort")
+    _intake_options(validate)
+    validate.add_argument("--json", action="store_true", help="print the result as JSON (also when unusable)")
+    validate.add_argument("--model", help="also check a model folder or zip before it is used")
+    validate.set_defaults(run=_validate)
+
+    train = commands.add_parser("train", help="train a response model on a labelled cohort")
+    train.add_argument("cohort", help="cohort with an observed response column")
+    train.add_argument(
+        "--out", required=True, help="folder for model_XX.txt files and model_card.json, or a .zip of them"
+    )
+    train.add_argument(
+        "--validate", metavar="COHORT", help="labelled cohort to evaluate the model on once, after training"
+    )
+    train.set_defaults(run=_train)
+
+    predict = commands.add_parser("predict", help="predict response for every patient of a cohort")
+    predict.add_argument("cohort", nargs="?", help="CSV, TSV, XLSX or Parquet cohort")
+    predict.add_argument("--out", help="CSV file to write (with a cohort)")
+    predict.add_argument(
+        "--patient",
+        metavar="'FEATURE=VALUE,...'",
+        help="one patient instead of a file, e.g. 'cancer_type=NSCLC,tmb=12.5,albumin=39 g/L' (a unit after a space)",
+    )
+    predict.add_argument("--model", help="model folder or zip (default: the bundled model)")
+    predict.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    predict.add_argument(
+        "--explain",
+        action="store_true",
+        help="add log-odds output and SHAP values per feature (with --patient: print them)",
+    )
+    _intake_options(predict)
+    predict.set_defaults(run=_predict)
+
+    report = commands.add_parser("report", help="write a printable PDF report for one patient")
+    report.add_argument("cohort", help="CSV, TSV, XLSX or Parquet cohort")
+    report.add_argument("--patient", required=True, help="the patient id")
+    report.add_argument("--out", required=True, help="PDF file to write")
+    report.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    report.add_argument("--model", help="model folder or zip (default: the bundled model)")
+    _intake_options(report)
+    report.set_defaults(run=_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        return _fail(
+            f"unexpected {type(exc).__name__} while running {args.command}; please report it with the command used."
+        )

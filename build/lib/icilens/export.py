@@ -1,0 +1,164 @@
+"""Turning tables and charts into files users take away, built in memory (nothing touches the disk)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+import unicodedata
+
+import pandas as pd
+import plotly.graph_objects as go
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+_image_server_lock = threading.Lock()
+_image_server_started = False
+
+
+class ExportUnavailable(RuntimeError):
+    """A static image cannot be made here; the message says why and what still works."""
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy where text cells that a spreadsheet would run as a formula start with an apostrophe.
+
+    Numbers stay numbers: only text cells beginning with =, +, -, @, tab or carriage return change, or with
+    a character a spreadsheet may fold into one of them (full-width ＝, small ﹦, minus sign −: NFKC is
+    applied to the first character before the check).
+    """
+    out = table.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(lambda v: "'" + v if _runs_as_formula(v) else v)
+    out.columns = [("'" + c) if _runs_as_formula(c) else c for c in out.columns]
+    return out
+
+
+def _runs_as_formula(value) -> bool:
+    if not isinstance(value, str) or value in ("", "-", "+"):  # a lone sign is text to every spreadsheet
+        return False
+    first = unicodedata.normalize("NFKC", value[0]).replace("\u2212", "-")
+    return first.startswith(FORMULA_STARTS)
+
+
+def _xlsx_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with control characters XLSX cannot hold replaced by U+FFFD (openpyxl refuses them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v)
+    out.columns = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def write_csv(table: pd.DataFrame, destination) -> None:
+    """Write a table as CSV (full float precision) to a path or binary buffer, fast for large tables."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    arrow = pa.Table.from_pandas(neutralise_formulas(table), preserve_index=False)
+    pacsv.write_csv(arrow, destination, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def table_to_csv(table: pd.DataFrame) -> bytes:
+    """Return the table as CSV bytes, formulas neutralised."""
+    buffer = io.BytesIO()
+    write_csv(table, buffer)
+    return buffer.getvalue()
+
+
+def table_to_xlsx(
+    table: pd.DataFrame, sheet: str = "data", note: str = "", percent_columns: tuple[str, ...] = ()
+) -> bytes:
+    """Return the table as an XLSX workbook fit to hand over, with an optional "about" sheet.
+
+    Formulas are neutralised; the header is bold and frozen; columns are as wide as their content (up to a
+    limit); percent_columns hold fractions shown as percentages, so the cell keeps the exact value.
+    """
+    from openpyxl.styles import Font
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe = _xlsx_safe(neutralise_formulas(table))
+        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
+        worksheet = writer.sheets[sheet[:31]]
+        worksheet.freeze_panes = "A2"
+        for index, column in enumerate(safe.columns, start=1):
+            cells = worksheet.cell(row=1, column=index)
+            cells.font = Font(bold=True)
+            sample = safe[column].head(200).astype(str).str.len()
+            width = max(len(str(column)), int(sample.max()) if len(sample) else 0) + 2
+            letter = cells.column_letter
+            worksheet.column_dimensions[letter].width = min(width, 50)
+            if column in percent_columns:
+                for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = "0.0%"
+        if note:
+            pd.DataFrame({"note": [note]}).to_excel(writer, sheet_name="about", index=False)
+            writer.sheets["about"].column_dimensions["A"].width = 100
+    return buffer.getvalue()
+
+
+def figure_to_html(figure: go.Figure) -> bytes:
+    """Return a self-contained interactive HTML file of the figure (plotly.js inlined, works offline)."""
+    return figure.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+
+
+def find_chromium() -> str | None:
+    """Return the path of a Chromium-family browser for static images, or None."""
+    for path in CHROMIUM_PATHS:
+        if shutil.which(path):
+            return path
+    return shutil.which("chromium") or shutil.which("chrome")
+
+
+def _start_image_server() -> None:
+    """Start kaleido's browser once per process; every later image reuses it."""
+    global _image_server_started
+    with _image_server_lock:
+        if _image_server_started:
+            return
+        if find_chromium() is None:
+            raise ExportUnavailable(
+                "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML downloads still work."
+            )
+        import kaleido
+
+        kaleido.start_sync_server(silence_warnings=True)
+        _image_server_started = True
+
+
+def figure_to_image(figure: go.Figure, image_format: str = "png", scale: float = 2.0) -> bytes:
+    """Return the figure as PNG (white background, scale 2 by default) or SVG bytes, rendered by Chromium."""
+    if image_format not in ("png", "svg"):
+        raise ValueError("image_format must be 'png' or 'svg'")
+    _start_image_server()
+    printable = go.Figure(figure)
+    printable.update_layout(paper_bgcolor="white", plot_bgcolor="white")
+    width = printable.layout.width or (printable.layout.meta or {}).get("export_width", 1100)
+    height = printable.layout.height or 500
+    import kaleido
+
+    options = {"format": image_format, "scale": scale, "width": width, "height": height}
+    return kaleido.calc_fig_sync(printable.to_dict(), opts=options)
+
+
+def zip_files(files, progress=None) -> bytes:
+    """Return a ZIP archive of (name, bytes or callable returning bytes) pairs, built in memory.
+
+    progress, when given, is called with the fraction done after each file.
+    """
+    import zipfile
+
+    items = list(files)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, (name, content) in enumerate(items, start=1):
+            archive.writestr(name, content() if callable(content) else content)
+            if progress is not None:
+                progress(done / len(items))
+    return buffer.getvalue()

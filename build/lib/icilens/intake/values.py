@@ -1,0 +1,420 @@
+"""Converting values: text cells to numbers in the canonical unit, and to the field's categories.
+
+Every unit and value code comes from the `Field` in the data dictionary; nothing here names a field."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from icilens.intake.findings import INFO, WARNING, Findings
+from icilens.schema import FIELD_BY_NAME, Field, Unit, normalise_name
+from icilens.vocabulary import FindingCode, Severity
+
+MISSING_TOKENS = frozenset(
+    {
+        "",
+        "na",
+        "n/a",
+        "nan",
+        "none",
+        "null",
+        "-",
+        "--",
+        ".",
+        "?",
+        "unknown",
+        "unk",
+        "missing",
+        "not available",
+        "not done",
+        "nd",
+        "not assessed",
+        "not tested",
+        "#n/a",
+        "n.a.",
+        "n.d.",
+    }
+)
+_WITH_EXTRAS = re.compile(
+    r"^(?P<cmp>[<>]=?|~|≤|≥)?\s*(?P<num>-?\d+(?:[.,]\d+)?)\s*(?P<rest>%|[a-zµμ][a-zµμ/^*\d\s.]*|[/][a-zµμ][a-zµμ/^*\d\s.]*)?$"
+)
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}([ \u202f\u2009]\d{3})+([.,]\d+)?$")
+_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}([ t]\d{1,2}:\d{2}(:\d{2})?)?$")
+_RANGE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?$")
+_HEX = re.compile(r"^[-+]?0x[0-9a-f]+$")
+_INFINITE = re.compile(r"^[-+]?(inf|infinity|∞)$|^[-+]?\d+(\.\d+)?e\+?\d{3,}$")
+
+
+def is_missing(cells: pd.Series) -> pd.Series:
+    return cells.str.strip().str.lower().isin(MISSING_TOKENS)
+
+
+def read_cell(text: str, decimal_comma: bool) -> tuple[float | None, str, str, str]:
+    """Return (number or None, problem, action, severity) for one cell; problem is '' for a plain number.
+
+    A bound ('<1') and a unit in the cell ('3.8 g/dL') give their number; dates, ranges, hexadecimal,
+    infinities and free text give None. Each outcome other than a plain number is named.
+    """
+    value = text.strip().replace("\u00a0", "")
+    lowered = value.lower()
+    if lowered in MISSING_TOKENS:
+        return None, "", "", ""
+    if decimal_comma:
+        value = value.replace(" ", "").replace("\u202f", "").replace(",", ".")
+    elif _THOUSANDS.match(value):
+        number = float(value.replace(",", ""))
+        return number, "comma read as a thousands separator", f"read as {number:g}", INFO
+    elif _SPACED_THOUSANDS.match(value):
+        number = float(re.sub(r"[ \u202f\u2009]", "", value).replace(",", "."))
+        return number, "digits grouped by spaces", f"read as {number:g}", INFO
+    for pattern, problem in ((_DATE, "a date, not a number"), (_RANGE, "a range, not one value")):
+        if pattern.match(lowered):
+            return None, problem, "set missing", WARNING
+    if _HEX.match(lowered):
+        return None, "hexadecimal, not a measurement", "set missing", WARNING
+    try:
+        plain: float | None = float(value)
+    except ValueError:
+        plain = None
+    if plain is not None:
+        if np.isfinite(plain) and not _INFINITE.match(lowered):
+            return plain, "", "", ""
+        return None, "infinite or too large to be a measurement", "set missing", WARNING
+    match = _WITH_EXTRAS.match(lowered)
+    if match is None:
+        return None, "text in a number column", "set missing", WARNING
+    number = float(match["num"].replace(",", "."))
+    if "," in match["num"] and not decimal_comma:
+        return number, "decimal comma in a file that uses decimal points", f"read as {number:g}", INFO
+    if match["cmp"]:
+        return number, "a bound, not an exact value", f"read as {match['num']}", WARNING
+    if match["rest"] and match["rest"].strip():
+        return number, "unit written in the cell", f"read as {match['num']}", INFO
+    return number, "", "", ""
+
+
+def read_number(text: str, decimal_comma: bool) -> float | None:
+    """Return one cell as a number the way parse_numbers reads it, else None."""
+    return read_cell(text, decimal_comma)[0]
+
+
+def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma: bool, findings: Findings) -> pd.Series:
+    """Return the cells as floats; what is not plainly a number is read cell by cell and reported."""
+    text = cells.str.strip().str.replace("\u00a0", "", regex=False)
+    text = text.where(~is_missing(text), "")
+    separator = "," if decimal_comma else r"\."
+    plain = text.str.fullmatch(rf"-?\d+({separator}\d+)?([eE][-+]?\d{{1,2}})?")
+    numbers = text.str.replace(",", ".", regex=False) if decimal_comma else text
+    values = pd.to_numeric(numbers.where(plain), errors="coerce").astype("float64")
+    for index in text.index[~plain & (text != "")]:
+        number, problem, action, severity = read_cell(cells.at[index], decimal_comma)
+        values.at[index] = np.nan if number is None else number
+        if problem:
+            code = FindingCode.CELL_UNREADABLE if number is None else FindingCode.CELL_READ
+            findings.add(rows.at[index], column, cells.at[index], problem, action, Severity(severity), code)
+    return values
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+MIN_VALUES_FOR_UNIT = 5  # fewer values cannot tell units apart: the canonical unit, if they fit it
+
+
+def choose_unit(field: Field, values: pd.Series) -> tuple[Unit | None, tuple[Unit, ...]]:
+    """Return (the unit the values are in, or None; the units they fit when more than one).
+
+    A unit fits when the column's reference quantile lies in the unit's typical range. With no
+    typical fit, a unit whose conversion keeps 95% of values plausible is taken when it is alone.
+    """
+    if len(field.units) < 2:
+        return (field.units[0] if field.units else None), ()
+    present = values.dropna()
+    if len(present) < MIN_VALUES_FOR_UNIT:
+        canonical_fits = (present * field.units[0].factor).between(field.low, field.high).all()
+        return (field.units[0], ()) if canonical_fits else (None, ())
+    reference = float(present.quantile(field.unit_quantile))
+    typical = tuple(u for u in field.units if u.typical and u.typical[0] <= reference <= u.typical[1])
+    if len(typical) == 1:
+        return typical[0], ()
+    if len(typical) > 1:
+        return None, typical
+    plausible = tuple(u for u in field.units if (present * u.factor).between(field.low, field.high).mean() >= 0.95)
+    if len(plausible) == 1:
+        return plausible[0], ()
+    return None, plausible
+
+
+def unit_named(field: Field, name: str | None) -> Unit | None:
+    """Return the field's unit called name (case-insensitive), or None."""
+    for unit in field.units:
+        if name is not None and unit.name.lower() == str(name).lower():
+            return unit
+    return None
+
+
+def to_canonical(values, unit: Unit):
+    """Return values in the canonical unit; a factor of 1/k divides by k, so 43 g/L is exactly 4.3 g/dL."""
+    divisor = 1 / unit.factor
+    if abs(divisor - round(divisor, 4)) < 1e-9:
+        return values / round(divisor, 4)
+    return values * unit.factor
+
+
+def convert_units(field: Field, values: pd.Series, unit: Unit | None, how: str, rows, column, findings) -> pd.Series:
+    """Return values in the field's canonical unit; `how` says where the unit came from, for the finding."""
+    if unit is None or not field.units:
+        return values
+    canonical = field.units[0]
+    if unit.factor != 1.0 and values.notna().any():
+        example = values.dropna().iloc[0]
+        findings.add(
+            None,
+            column,
+            f"e.g. {example:g} {unit.name} = {to_canonical(example, unit):.4g} {canonical.name}",
+            f"{how} {unit.name}",
+            f"all values converted to {canonical.name} (multiplied by {unit.factor:.4g})",
+            INFO,
+            FindingCode.UNIT_CONVERTED,
+        )
+        values = to_canonical(values, unit)
+    return _rescue_cells(field, values, unit, rows, column, findings)
+
+
+def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, findings) -> pd.Series:
+    """Convert single cells that are plainly in another unit (ten times or more apart), each reported."""
+    outside = values.notna() & ~values.between(field.low, field.high)
+    if not outside.any():
+        return values
+    values = values.copy()
+    raw = values[outside] / unit.factor  # back to the column's own unit
+    low, high = field.units[0].typical or field.bounds
+    for other in field.units:
+        ratio = other.factor / unit.factor
+        if other is unit or 0.1 < ratio < 10:
+            continue
+        fits = (raw * other.factor).between(low / 2, high * 2)  # a typical value once converted, not just possible
+        fits = fits[fits]
+        if fits.empty:
+            continue
+        findings.add_cells(
+            rows[fits.index],
+            column,
+            raw[fits.index].map("{:g}".format),
+            f"value looks like {other.name}, unlike the rest of the column ({unit.name})",
+            f"this cell converted to {field.units[0].name}",
+            WARNING,
+            FindingCode.CELL_UNIT_CONVERTED,
+        )
+        values[fits.index] = to_canonical(raw[fits.index], other)
+        raw = raw.drop(fits.index)
+    return values
+
+
+def reject_implausible(field: Field, values: pd.Series, rows, column: str, findings: Findings) -> pd.Series:
+    """Return values with those outside the field's plausible range set missing, each reported."""
+    if field.low is None:
+        return values
+    outside = values.notna() & ~values.between(field.low, field.high)
+    if outside.any():
+        findings.add_cells(
+            rows[outside],
+            column,
+            values[outside].map("{:g}".format),
+            f"outside the plausible range {field.plausible_range} {field.unit}".rstrip(),
+            "set missing",
+            WARNING,
+            FindingCode.OUT_OF_RANGE,
+        )
+        values = values.mask(outside)
+    return values
+
+
+# --- categories -----------------------------------------------------------------------------
+
+AMBIGUOUS = "\0ambiguous"  # a value that names several categories of a field that has no combined one
+NOT_EVALUABLE = "not evaluable"
+_VALUE_PREFIXES = ("stage", "ajcc", "clinical", "tnm", "uicc", "stadium", "stade", "estadio", "type")
+
+
+def _code_table(field: Field) -> dict[str, str]:
+    return _code_table_of(field.name)
+
+
+@lru_cache(maxsize=64)
+def _code_table_of(name: str) -> dict[str, str]:
+    field = FIELD_BY_NAME[name]
+    table: dict[str, str] = {}
+    for spelling, label in field.codes:
+        table.setdefault(normalise_name(spelling), label)
+        table.setdefault(normalise_name(spelling).replace(" ", ""), label)
+    for label in field.categories:
+        table.setdefault(normalise_name(label), label)
+    return table
+
+
+def _stems(field: Field) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    return _stems_of(field.name)
+
+
+@lru_cache(maxsize=64)
+def _stems_of(name: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Return the field's keyword stems by first word, longest first."""
+    field = FIELD_BY_NAME[name]
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for stem, label in field.keywords:
+        words = tuple(normalise_name(stem).split())
+        index.setdefault(words[0][:3], []).append((words, label))
+    for entries in index.values():
+        entries.sort(key=lambda entry: -len(" ".join(entry[0])))
+    return index
+
+
+def _keyword_labels(field: Field, words: list[str]) -> list[str]:
+    """Return the categories named in free text, leftmost-longest stems first, each word used once."""
+    labels: list[str] = []
+    index, stems = 0, _stems(field)
+    while index < len(words):
+        matched = 0
+        for stem, label in stems.get(words[index][:3], ()):
+            size = len(stem)
+            window = words[index : index + size]
+            whole = len(window) == size and all(w == s for w, s in zip(window[:-1], stem[:-1], strict=True))
+            if whole and window[-1].startswith(stem[-1]):
+                labels.append(label)
+                matched = size
+                break
+        index += matched or 1
+    return labels
+
+
+def label_value(field: Field, value: str, header_codes: dict[str, str] | None = None) -> str | None:
+    """Return the category a cell names, None when unreadable, AMBIGUOUS when it names several."""
+    key = value.strip().removesuffix(".0")
+    if header_codes and key in header_codes:
+        value = header_codes[key]
+    words = normalise_name(value) or value.strip().lower()
+    table = _code_table(field)
+    trimmed = words
+    while trimmed.split(" ")[0] in _VALUE_PREFIXES and " " in trimmed:
+        trimmed = trimmed.split(" ", 1)[1]
+    for candidate in (words, words.replace(" ", ""), trimmed):
+        if candidate in table:
+            return table[candidate]
+    head, _, rest = words.partition(" ")
+    if head.isdigit() and rest in table:  # cBioPortal "1:DECEASED"
+        return table[rest]
+    labels = set(_keyword_labels(field, words.split()))
+    if field.unclear_words and any(w.startswith(field.unclear_words) for w in words.split()):
+        return AMBIGUOUS  # "liver metastasis" names where a cancer spread, not where it started
+    if len(labels) == 1:
+        return labels.pop()
+    if len(labels) > 1:
+        return field.combined_label or AMBIGUOUS
+    return None
+
+
+def numeric_codes(cells: pd.Series) -> set[str]:
+    """Return the distinct cells that are whole numbers ('1', '0.0' -> '0'), missing excluded."""
+    values = {c.strip().removesuffix(".0") for c in cells.unique()} - {""}
+    return {v for v in values if v.lstrip("-").isdigit()}
+
+
+def complete_codes(field: Field, codes: dict[str, str], present: pd.Series) -> dict[str, str]:
+    """Return header codes completed for a two-category field: 'Stage (IV=1)' makes the other code I-III."""
+    if len(field.categories) != 2 or len(codes) != 1:
+        return codes
+    (code, text), others = next(iter(codes.items())), numeric_codes(present) - set(codes)
+    named = label_value(field, text)
+    if named not in field.categories or len(others) != 1:
+        return codes
+    other_label = next(c for c in field.categories if c != named)
+    return {code: text, others.pop(): other_label}
+
+
+def parse_categories(
+    field: Field, cells: pd.Series, rows, column: str, findings: Findings, header_codes: dict[str, str] | None = None
+) -> pd.Series:
+    """Return the cells as the field's labels (object Series, None when missing or unreadable)."""
+    stripped = cells.str.strip()
+    missing = is_missing(stripped)
+    present = stripped[~missing]
+    codes = complete_codes(field, header_codes, present) if header_codes else None
+    codes = codes or _number_coding(field, present, column, findings)
+    distinct = stripped[~missing].unique()
+    labels_by_value = {value: label_value(field, value, codes) for value in distinct}
+    labels = stripped.map(labels_by_value).where(~missing, None)
+    _report_unreadable(field, labels, cells, rows, column, findings)
+    usable = labels.notna() & ~labels.isin([AMBIGUOUS, NOT_EVALUABLE])
+    if field.fallback:
+        usable |= labels.isna() & ~missing
+        labels = labels.where(labels.notna() | missing, field.fallback)
+    return labels.astype(object).where(usable, None)
+
+
+def _number_coding(field: Field, present: pd.Series, column: str, findings: Findings) -> dict[str, str] | None:
+    """Return the MSK number coding when a column holds only its codes (reported), else None."""
+    codes = numeric_codes(present)
+    coding = dict(field.number_codes)
+    if not coding or not codes or not codes <= set(coding):
+        return None
+    wording = ", ".join(f"{code} {coding[code]}" for code in sorted(codes))
+    severity = WARNING if field.number_codes_are_a_guess else INFO
+    findings.add(
+        None,
+        column,
+        ", ".join(sorted(codes)),
+        "numeric codes",
+        f"read as the MSK coding: {wording}",
+        severity,
+        FindingCode.NUMBER_CODES,
+    )
+    return coding
+
+
+def _report_unreadable(field: Field, labels: pd.Series, cells: pd.Series, rows, column: str, findings) -> None:
+    ambiguous = labels == AMBIGUOUS
+    if ambiguous.any():
+        findings.add_cells(
+            rows[ambiguous],
+            column,
+            cells[ambiguous],
+            f"names more than one {field.label.lower()}",
+            "set missing; write the one that applies in the file or set it on the Cohort page",
+            WARNING,
+            FindingCode.AMBIGUOUS_VALUE,
+        )
+    unreadable = labels.isna() & ~is_missing(cells.str.strip())
+    if field.fallback:
+        known = len(field.categories) - 1
+        action = f"set to {field.fallback} (the model treats it as a {field.label.lower()} unseen in training)"
+        problem = f"{field.label.lower()} not among the {known} known ones"
+        findings.add_cells(
+            rows[unreadable], column, cells[unreadable], problem, action, WARNING, FindingCode.UNKNOWN_CATEGORY
+        )
+        return
+    not_evaluable = labels == NOT_EVALUABLE
+    findings.add_cells(
+        rows[not_evaluable],
+        column,
+        cells[not_evaluable],
+        "response not evaluable",
+        "set missing",
+        INFO,
+        FindingCode.NOT_EVALUABLE,
+    )
+    expected = ", ".join(field.categories) if field.categories else "yes/no or 1/0"
+    findings.add_cells(
+        rows[unreadable],
+        column,
+        cells[unreadable],
+        f"not a recognised value (expected {expected})",
+        "set missing",
+        WARNING,
+        FindingCode.UNRECOGNISED_VALUE,
+    )

@@ -1,0 +1,34 @@
+"""Bar chart of how many patients lack each model feature."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from icilens.plots.style import MUTED, NEUTRAL, finish
+from icilens.schema import FEATURES, FIELD_BY_NAME
+
+
+def plot_missingness(frame: pd.DataFrame) -> go.Figure:
+    """Return a horizontal bar chart of the percentage of patients missing each feature."""
+    absent = [f for f in FEATURES if f not in frame.columns]
+    if absent:
+        raise ValueError(f"plot_missingness needs a canonical cohort frame; missing columns: {', '.join(absent)}")
+    if frame.empty:
+        raise ValueError("plot_missingness needs at least one patient")
+    share = frame[list(FEATURES)].isna().mean().mul(100).sort_values()
+    labels = [FIELD_BY_NAME[f].label for f in share.index]
+    colours = [MUTED if value == 100 else NEUTRAL for value in share]
+    figure = go.Figure(
+        go.Bar(
+            x=share.values,
+            y=labels,
+            orientation="h",
+            marker_color=colours,
+            text=[f"{v:.0f}%" for v in share.values],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.1f}% of patients missing<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title="patients with the feature missing (%)", range=[0, 110])
+    return finish(figure, f"Missing data per feature ({len(frame)} patients)", height=520)

@@ -1,0 +1,66 @@
+"""Shared look of every chart: fonts, colours and the research-use footnote."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from icilens import __version__
+from icilens.vocabulary import Group, outcome_of_group
+
+# One palette for the app, its exports and reports: Okabe & Ito's, which readers with any common colour
+# vision deficiency tell apart (no red against green). Responders are always blue, non-responders orange;
+# a feature that raises a prediction is blue, one that lowers it vermillion.
+RESPONDER = "#0072B2"
+NON_RESPONDER = "#E69F00"
+RAISES = "#0072B2"
+LOWERS = "#D55E00"
+NEUTRAL = "#3b6ea8"
+TOTAL = "#4b5563"
+MUTED = "#9aa5b1"
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999", "#882255")
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """Return a '#rrggbb' colour as an (r, g, b) tuple, for the PDF report."""
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def group_colours(groups: list) -> list[str]:
+    """Return one colour per group: blue for responders, orange for non-responders, the palette otherwise."""
+    colours = []
+    for index, group in enumerate(groups):
+        outcome = outcome_of_group(group)
+        if outcome is None:
+            colours.append(PALETTE[index % len(PALETTE)])
+        else:
+            colours.append(RESPONDER if outcome == Group.RESPONDER else NON_RESPONDER)
+    return colours
+
+
+def finish(
+    figure: go.Figure, title: str, height: int = 420, subtitle: str | None = None, export_width: int = 1100
+) -> go.Figure:
+    """Return the figure with the title, a subtitle ending in the research-use note, and the common layout.
+
+    The legend goes under the chart, one row per entry in the worst case, and the research-use note under
+    the title, so that on a narrow laptop column nothing covers the curves, the title or the axis labels.
+    """
+    note = f"ICI Lens {__version__} · research use only"
+    heading = {
+        "text": title,
+        "x": 0,
+        "xanchor": "left",
+        "subtitle": {"text": f"{subtitle}<br>{note}" if subtitle else note, "font": {"size": 11, "color": "#555"}},
+    }
+    entries = sum(1 for trace in figure.data if trace.name and trace.showlegend is not False)
+    # The width of an exported image: square charts (ROC, calibration) must not be stretched into a band.
+    figure.update_layout(meta={"export_width": export_width})
+    figure.update_layout(
+        title=heading,
+        template="plotly_white",
+        font={"family": "Inter, Arial, sans-serif", "size": 13},
+        height=height + 20 * entries,
+        margin={"l": 10, "r": 10, "t": 75 if not subtitle else 95, "b": 60 + 20 * entries},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
+    )
+    return figure

@@ -1,0 +1,135 @@
+"""One table of predictions per cohort: model probability, its uncertainty, references, missing data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icilens.datasets import load_training
+from icilens.model import Model
+from icilens.reference import compute_loris, flag_tmb_high, recalibrated_loris
+from icilens.schema import FEATURES
+from icilens.uncertainty import estimate_ranges
+
+
+def predict_cohort(
+    model: Model, frame: pd.DataFrame, explain: bool = False, progress=None, donors: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Return one row per patient, in input order, with the model's and the reference predictions.
+
+    range_low/range_high bound where the probability would lie had the missing inputs been measured
+    (filled from donors, by default the bundled training cohort); probability_low/probability_high are
+    the ensemble members' disagreement. With explain=True, adds model_output (log-odds), shap_base and one shap_<feature> column per
+    feature; shap_base plus the shap columns equals model_output.
+    """
+    prediction = model.predict(frame)
+    donors = load_training() if donors is None else donors
+    range_low, range_high = estimate_ranges(model, frame, donors, point=prediction.probability)
+    table = pd.DataFrame(
+        {
+            "patient_id": frame["patient_id"].astype(str).to_numpy(),
+            "response_probability": prediction.probability,
+            "range_low": range_low,
+            "range_high": range_high,
+            "probability_low": prediction.low,
+            "probability_high": prediction.high,
+            "loris_score": compute_loris(frame).to_numpy(),
+            "loris_probability": recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
+            "tmb_high": flag_tmb_high(frame).to_numpy(),
+            "missing_features": [";".join(names) for names in prediction.missing],
+        }
+    )
+    if explain:
+        base, shap = model.explain(frame, progress)
+        table["model_output"] = prediction.model_output
+        table["shap_base"] = base
+        shap_columns = pd.DataFrame(shap, columns=[f"shap_{f}" for f in FEATURES])
+        table = pd.concat([table, shap_columns], axis=1)
+    return table
+
+
+def loris_recalibration(model: Model) -> dict | None:
+    """Return the LORIS recalibration stored in a model's card, or None for a card without one."""
+    return model.card.get("references", {}).get("loris_recalibration")
+
+
+def rank_patients(probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (rank with 1 = highest probability, percentile 0-100) for each patient."""
+    series = pd.Series(probability)
+    rank = series.rank(ascending=False, method="min").to_numpy().astype(int)
+    percentile = (series.rank(pct=True, method="max") * 100).to_numpy()
+    return rank, percentile
+
+
+def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """Return the Patients table: one row per patient with probability, rank, references and missing data."""
+    rank, percentile = rank_patients(predictions["response_probability"].to_numpy())
+    missing = predictions["missing_features"].fillna("")
+    response = frame["response"].map({1: "responder", 0: "non-responder"}).astype(object)
+    return pd.DataFrame(
+        {
+            "patient_id": predictions["patient_id"],
+            "cancer_type": frame["cancer_type"].astype(object).fillna("missing").to_numpy(),
+            "probability": predictions["response_probability"] * 100,
+            "range_low": predictions["range_low"] * 100,
+            "range_high": predictions["range_high"] * 100,
+            "rank": rank,
+            "percentile": percentile,
+            "loris": predictions["loris_probability"] * 100,
+            "loris_score": predictions["loris_score"],
+            "tmb_high": predictions["tmb_high"].map({True: "yes", False: "no"}).astype(object).fillna("unknown"),
+            "missing": missing.map(lambda names: len(names.split(";")) if names else 0),
+            "observed": response.fillna("unknown").to_numpy(),
+        }
+    )
+
+
+def filter_patients(
+    table: pd.DataFrame,
+    cancer_types: list[str] | None = None,
+    probability_range: tuple[float, float] = (0, 100),
+    max_missing: int | None = None,
+    query: str = "",
+) -> pd.DataFrame:
+    """Return the rows of a patient table that pass every filter (id search is case-insensitive)."""
+    keep = table["probability"].between(*probability_range)
+    if cancer_types:
+        keep &= table["cancer_type"].isin(cancer_types)
+    if max_missing is not None:
+        keep &= table["missing"] <= max_missing
+    if query.strip():
+        keep &= table["patient_id"].str.contains(query.strip(), case=False, regex=False)
+    return table[keep]
+
+
+PERCENT_COLUMNS = ("response_probability", "range_low", "range_high", "probability_low", "probability_high")
+
+
+def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Return predictions with plain column labels for a spreadsheet, and the labels of the percent columns.
+
+    Probabilities stay fractions (the spreadsheet shows them as percentages); SHAP columns name their feature.
+    """
+    from icilens.schema import FIELD_BY_NAME
+
+    labels = {
+        "patient_id": "Patient",
+        "response_probability": "Predicted response",
+        "range_low": "Range if measured, low",
+        "range_high": "Range if measured, high",
+        "probability_low": "Model disagreement, low",
+        "probability_high": "Model disagreement, high",
+        "loris_score": "LORIS, published score (not a probability)",
+        "loris_probability": "LORIS (recalibrated)",
+        "tmb_high": "TMB >= 10 mut/Mb",
+        "missing_features": "Missing inputs",
+        "model_output": "Model output (log-odds, before calibration)",
+        "shap_base": "SHAP base value (log-odds)",
+        **{f"shap_{f}": f"SHAP: {FIELD_BY_NAME[f].label} (log-odds)" for f in FEATURES},
+    }
+    readable = table.rename(columns=labels)
+    readable["Missing inputs"] = table["missing_features"].map(
+        lambda names: ", ".join(FIELD_BY_NAME[n].label for n in names.split(";")) if names else "none"
+    )
+    readable["TMB >= 10 mut/Mb"] = table["tmb_high"].map({True: "yes", False: "no"}).astype(object).fillna("unknown")
+    return readable, (*(labels[c] for c in PERCENT_COLUMNS), "LORIS (recalibrated)")

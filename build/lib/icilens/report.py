@@ -1,0 +1,371 @@
+"""The printable one-patient report (PDF, A4), built in memory with the waterfall drawn as vectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from icilens import DISCLAIMER, __version__
+from icilens.model_card import summarise_card
+from icilens.patient import PatientExplanation, describe_shift, explain_patient, format_value
+from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
+from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.uncertainty import describe_range
+from icilens.validation import compare_with_loris
+from icilens.vocabulary import ABOUT_A_COLUMN, Score
+
+RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
+_PLAIN = {
+    "≥": ">=",
+    "⁹": "^9",
+    "≤": "<=",
+    "→": "->",
+    "·": "-",
+    "–": "-",
+    "—": "-",
+    "×": "x",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "^2": "2",
+}
+
+
+def _plain(text: object) -> str:
+    """Return text the PDF core fonts can print (Latin-1), spelling out the few symbols ICI Lens uses."""
+    value = str(text)
+    for symbol, spelled in _PLAIN.items():
+        value = value.replace(symbol, spelled)
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+def input_notes(
+    patient: pd.DataFrame,
+    findings: pd.DataFrame | None,
+    source_row: int | None,
+    mapping: dict[str, str | None] | None = None,
+) -> dict[str, str]:
+    """Return, per feature, what intake did to this patient's value (converted, derived or rejected)."""
+    notes: dict[str, str] = {}
+    if findings is None or findings.empty:
+        return notes
+    header_of = {header: field for header, field in (mapping or {}).items() if field}
+    for _, finding in findings.iterrows():
+        applies = pd.isna(finding["row"]) or (source_row is not None and int(finding["row"]) == source_row)
+        column = str(finding["column"])
+        field = header_of.get(column) or column.split(" ")[0]
+        if applies and field in FIELD_BY_NAME and finding["action"] and finding["code"] not in ABOUT_A_COLUMN:
+            notes[field] = f"{finding['problem']}: {finding['action']}"
+    return notes
+
+
+def build_patient_report(
+    model,
+    patient: pd.DataFrame,
+    scored: pd.Series | None = None,
+    notes: dict[str, str] | None = None,
+    cohort_label: str = "",
+    today: dt.date | None = None,
+) -> bytes:
+    """Return a one- or two-page A4 PDF for one patient: prediction, waterfall, drivers, inputs, model, disclaimer."""
+    explanation = explain_patient(model, patient, scored)
+    if scored is None:
+        from icilens.predictions import predict_cohort
+
+        scored = predict_cohort(model, patient).iloc[0]
+    row = patient.iloc[0]
+    pdf = _report_document()
+    pdf.set_title(_plain(f"ICI Lens report, patient {explanation.patient_id}"))
+    pdf.add_page()
+    _header(pdf, explanation, row, cohort_label, today or dt.date.today())
+    _prediction(pdf, explanation, scored, model)
+    _waterfall(pdf, explanation)
+    _drivers(pdf, explanation)
+    _inputs(pdf, row, notes or {}, explanation)
+    _model(pdf, model)
+    return bytes(pdf.output())
+
+
+def _report_document():
+    """Return an A4 document whose every page ends with the disclaimer and the page number."""
+    from fpdf import FPDF
+
+    class Report(FPDF):
+        def footer(self) -> None:
+            self.set_y(-13)
+            self.set_font("Helvetica", "I", 7.5)
+            self.set_text_color(*GREY)
+            self.cell(0, 4, _plain(f"{DISCLAIMER}  Page {self.page_no()} of {{nb}}."), align="C")
+
+    document = Report(format="A4")
+    document.set_auto_page_break(auto=True, margin=18)
+    return document
+
+
+def _section(pdf, title: str) -> None:
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_text_color(*BLUE)
+    pdf.cell(0, 7, _plain(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", "", 9.5)
+
+
+def _header(pdf, explanation: PatientExplanation, row, cohort_label: str, today: dt.date) -> None:
+    pdf.set_font("Helvetica", "B", 17)
+    pdf.cell(0, 9, _plain(f"ICI Lens - patient {explanation.patient_id}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9.5)
+    cancer = format_value("cancer_type", row["cancer_type"])
+    pdf.cell(
+        0,
+        5,
+        _plain(
+            f"Cancer type: {cancer}   Cohort: {cohort_label or 'uploaded cohort'}   Report date: {today.isoformat()}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_fill_color(255, 244, 214)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.multi_cell(0, 5, _plain(DISCLAIMER), fill=True, new_x="LMARGIN", new_y="NEXT")
+
+
+def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) -> None:
+    _section(pdf, "Prediction of objective response (RECIST CR or PR)")
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.cell(40, 11, f"{explanation.probability:.0%}")
+    pdf.set_font("Helvetica", "", 10)
+    frequency = round(explanation.probability * 100)
+    pdf.multi_cell(
+        0,
+        5.5,
+        _plain(
+            f"About {frequency} of 100 patients like this one respond. "
+            + describe_range(explanation.range_low, explanation.range_high, _missing_count(scored), model.card)
+            + f" Model disagreement {explanation.low:.0%} to {explanation.high:.0%} "
+            f"(spread of the {len(model.boosters)}-model ensemble, not a confidence interval)."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    loris = scored["loris_probability"]
+    tmb = scored["tmb_high"]
+    references = [
+        "LORIS (Chang et al. 2024), recalibrated to a response probability: "
+        + (
+            "not computable, one of its six inputs is missing"
+            if pd.isna(loris)
+            else f"{loris:.0%} (raw score {scored['loris_score']:.2f})"
+        ),
+        f"TMB >= 10 mut/Mb: {'unknown' if pd.isna(tmb) else ('yes' if tmb else 'no')}",
+        f"Response rate of the training cohort: {model.card['training']['response_rate']:.0%}",
+        compare_with_loris(model.card.get("validation", {})),
+    ]
+    pdf.cell(0, 5, _plain("   |   ".join(references)), new_x="LMARGIN", new_y="NEXT")
+
+
+def _waterfall(pdf, explanation: PatientExplanation, max_display: int = 10) -> None:
+    _section(
+        pdf,
+        f"Why: from the average patient ({explanation.base_probability:.1%}) to this patient ({explanation.probability:.1%})",
+    )
+    points = explanation.points * 100
+    order = np.argsort(-np.abs(points))
+    shown, rest = order[:max_display], order[max_display:]
+    bars = [(explanation.labels[i], points[i]) for i in shown]
+    if len(rest):
+        bars.append((f"{len(rest)} other features", float(points[rest].sum())))
+    label_width, left = 75, pdf.l_margin
+    chart_left, chart_width = left + label_width, pdf.w - pdf.r_margin - left - label_width - 16
+    path = np.cumsum([explanation.base_probability * 100, *[v for _, v in bars]])
+    low, high = min(path.min(), 0.0), max(path.max(), explanation.probability * 100)
+    scale = chart_width / max(high - low, 1e-9)
+    y = pdf.get_y() + 1
+    running = explanation.base_probability * 100
+    pdf.set_font("Helvetica", "", 8)
+    for label, value in bars:
+        start, end = running, running + value
+        x0, x1 = chart_left + (min(start, end) - low) * scale, chart_left + (max(start, end) - low) * scale
+        pdf.set_xy(left, y)
+        pdf.cell(label_width - 2, 4.6, _plain(label)[:48], align="R")
+        pdf.set_fill_color(*(RAISE if value >= 0 else LOWER))
+        pdf.rect(x0, y + 0.6, max(x1 - x0, 0.3), 3.4, style="F")
+        pdf.set_xy(x1 + 1, y)
+        pdf.cell(14, 4.6, f"{value:+.1f}")
+        running, y = end, y + 4.8
+    pdf.set_xy(left, y + 1)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(
+        0,
+        4,
+        _plain(
+            "Bars in percentage points: exact TreeSHAP log-odds contributions scaled by the slope of the "
+            "calibrated probability curve between base and prediction, so they add up exactly."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_text_color(0, 0, 0)
+
+
+def _drivers(pdf, explanation: PatientExplanation) -> None:
+    _section(pdf, "Main drivers")
+    for sentence in explanation.drivers:
+        pdf.multi_cell(0, 5, _plain(f"- {sentence}"), new_x="LMARGIN", new_y="NEXT")
+    for note in explanation.notes:
+        if note.kind != "missing":
+            pdf.multi_cell(0, 5, _plain(f"! {note.text}"), new_x="LMARGIN", new_y="NEXT")
+
+
+def _inputs(pdf, row, notes: dict[str, str], explanation: PatientExplanation) -> None:
+    _section(pdf, "Inputs")
+    pdf.set_font("Helvetica", "", 8.5)
+    widths = (62, 38, 90)
+    pdf.set_font("Helvetica", "B", 8.5)
+    for width, title in zip(widths, ("Feature", "Value", "Note"), strict=True):
+        pdf.cell(width, 5, title, border="B")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8.5)
+    for index, field in enumerate(FEATURES):
+        value = row[field]
+        note = notes.get(field, "")
+        if pd.isna(value):
+            note = f"missing: {describe_shift(explanation.points[index])}"
+        pdf.cell(widths[0], 4.6, _plain(FIELD_BY_NAME[field].label))
+        pdf.cell(widths[1], 4.6, _plain(format_value(field, value)))
+        pdf.cell(widths[2], 4.6, _plain(note)[:70], new_x="LMARGIN", new_y="NEXT")
+
+
+def _missing_count(scored: pd.Series) -> int:
+    names = scored.get("missing_features")
+    return len(names.split(";")) if isinstance(names, str) and names else 0
+
+
+def _model(pdf, model) -> None:
+    _section(pdf, "Model card in brief (TRIPOD+AI items)")
+    card = model.card
+    pdf.set_font("Helvetica", "", 8)
+    pdf.multi_cell(
+        0,
+        4.2,
+        _plain(
+            f"{card['name']}; ICI Lens {__version__}; LightGBM {card.get('lightgbm_version', 'unknown')}; training "
+            f"data SHA-256 {str(card['training'].get('sha256', 'not recorded'))[:12]}..."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    for item, text in summarise_card(card):
+        pdf.multi_cell(0, 4.2, _plain(f"{item}: {_first_sentences(text)}"), new_x="LMARGIN", new_y="NEXT")
+
+
+def _first_sentences(text: str, most: int = 2) -> str:
+    """Return the first sentences of a card item: the report stays short, the Model page has them all."""
+    sentences = text.split(". ")
+    return text if len(sentences) <= most else ". ".join(sentences[:most]) + "."
+
+
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with every kind of missing value (None, NaN, <NA>) shown as an empty cell."""
+    return table.astype(object).where(table.notna(), "")
+
+
+def _three_digits(value: float) -> str:
+    return f"{value:.3g}" if abs(value) >= 0.0005 or value == 0 else f"{value:.2g}"
+
+
+def build_cohort_report(
+    title: str, summary_rows: list[tuple[str, str]], tables: dict[str, pd.DataFrame], figures: dict
+) -> bytes:
+    """Return a self-contained HTML report: headline numbers, tables and interactive charts (plotly.js inlined once)."""
+    import html
+
+    from icilens.export import neutralise_formulas
+
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title>",
+        "<style>body{font-family:Arial,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:12px}"
+        "td,th{border:1px solid #ccc;padding:3px 6px}.note{background:#fff4d6;padding:8px}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p class='note'>{html.escape(DISCLAIMER)} Made by ICI Lens {__version__} on {dt.date.today().isoformat()}.</p>",
+        "<table>"
+        + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary_rows)
+        + "</table>",
+    ]
+    for name, table in tables.items():
+        parts += [
+            f"<h2>{html.escape(name)}</h2>",
+            _readable(neutralise_formulas(table)).to_html(index=False, escape=True, float_format=_three_digits),
+        ]
+    first = True
+    for name, figure in figures.items():
+        parts += [f"<h2>{html.escape(name)}</h2>", figure.to_html(include_plotlyjs=first, full_html=False)]
+        first = False
+    parts.append("</body></html>")
+    return "\n".join(parts).encode("utf-8")
+
+
+def cohort_report(
+    result, predictions: pd.DataFrame, label: str, model_name: str = "ICI Lens response model (bundled)"
+) -> bytes:
+    """Return the cohort report (HTML): summary, intake findings, performance and comparison when outcomes exist, SHAP."""
+    from icilens.compare import compare_groups, group_by_observed_response
+    from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
+    from icilens.summary import summarise_cohort
+    from icilens.validation import summarise_scores
+
+    frame = result.frame
+    summary = summarise_cohort(frame)
+    rows = [
+        ("Cohort", label),
+        ("Model", model_name),
+        ("Patients", str(summary.patients)),
+        ("Model features present", f"{summary.features_present} of {len(FEATURES)}"),
+        (
+            "Responders",
+            "not recorded"
+            if summary.response_rate is None
+            else f"{summary.responders} of {summary.with_response} ({summary.response_rate:.0%})",
+        ),
+    ]
+    shap = predictions[[f"shap_{f}" for f in FEATURES]].to_numpy()
+    labels = [FIELD_BY_NAME[f].label for f in FEATURES]
+    tables = {"Intake findings": result.findings}
+    if result.has_response:
+        known = frame["response"].notna().to_numpy()
+        y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)[known]
+        scores = {
+            Score.MODEL: predictions["response_probability"].to_numpy()[known],
+            Score.LORIS: predictions["loris_probability"].to_numpy(dtype="float64")[known],
+            Score.TMB: frame["tmb"].to_numpy(dtype="float64", na_value=np.nan)[known],
+        }
+        tables["Performance on this cohort"] = summarise_scores(y, scores)[0]
+        tables["Responders against non-responders"] = compare_groups(frame, group_by_observed_response(frame)).drop(
+            columns="field"
+        )
+    figures = {
+        "Missing data": plot_missingness(frame),
+        "Feature importance": plot_importance(shap, labels),
+        "SHAP values per patient": plot_beeswarm(shap, frame, list(FEATURES), labels),
+    }
+    return build_cohort_report(f"ICI Lens cohort report: {label}", rows, tables, figures)
+
+
+def patient_reports(result, model, predictions: pd.DataFrame, label: str, name_of=None):
+    """Yield (file name, callable making the PDF) for every patient of an intake result, in cohort order.
+
+    name_of(patient id) names a patient in the file name (default: its row number only, no id).
+    """
+    from functools import partial
+
+    for index, patient_id in enumerate(result.frame["patient_id"].astype(str)):
+        patient = result.frame.iloc[[index]]
+        notes = input_notes(patient, result.findings, int(result.source_rows.iloc[index]), result.mapping)
+        stem = f"_{name_of(patient_id)}" if name_of else ""
+        yield (
+            f"row_{index + 1:05d}{stem}.pdf",
+            partial(build_patient_report, model, patient, predictions.iloc[index], notes, label),
+        )

@@ -1,0 +1,64 @@
+"""Similar patients of the training cohort, and what happened to them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icilens.model import encode_features
+from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.survival import kaplan_meier_median
+
+HOW = (
+    "How alike two patients are is measured over the features both have: a number counts by its gap as a "
+    "share of the training range, a category by whether it matches; features that drive the model most "
+    "(mean absolute SHAP value) count most (a weighted Gower distance, 0 = identical, 1 = opposite)."
+)
+
+
+def find_similar_patients(
+    patient: pd.DataFrame, reference: pd.DataFrame, weights: np.ndarray, k: int = 20
+) -> pd.DataFrame:
+    """Return the k reference patients nearest to the one-row patient frame, nearest first, with 'distance'."""
+    if len(patient) != 1:
+        raise ValueError("find_similar_patients takes a frame with exactly one patient")
+    weights = np.asarray(weights, dtype="float64")
+    if weights.shape != (len(FEATURES),) or (weights < 0).any():
+        raise ValueError(f"weights must be {len(FEATURES)} non-negative numbers, one per feature")
+    x, pool = encode_features(patient)[0], encode_features(reference)
+    span = np.nanmax(pool, axis=0) - np.nanmin(pool, axis=0)
+    gaps = np.empty_like(pool)
+    for j, field in enumerate(FEATURES):
+        if FIELD_BY_NAME[field].categories:
+            gaps[:, j] = (pool[:, j] != x[j]).astype("float64")
+        else:
+            gaps[:, j] = np.minimum(np.abs(pool[:, j] - x[j]) / (span[j] if span[j] > 0 else 1.0), 1.0)
+    both = ~np.isnan(pool) & ~np.isnan(x)
+    used = np.where(both, weights, 0.0)
+    distance = np.where(both, gaps, 0.0) @ weights / np.maximum(used.sum(axis=1), 1e-12)
+    distance[used.sum(axis=1) == 0] = np.inf
+    order = np.argsort(distance, kind="stable")[:k]
+    return reference.iloc[order].assign(distance=distance[order])
+
+
+def summarise_outcomes(patients: pd.DataFrame) -> dict:
+    """Return responders, response rate and Kaplan-Meier median OS and PFS of a group of patients."""
+    known = patients["response"].dropna()
+    return {
+        "patients": len(patients),
+        "responders": int((known == 1).sum()),
+        "response_rate": float((known == 1).mean()) if len(known) else None,
+        "median_os_months": kaplan_meier_median(patients["os_months"], patients["os_event"]),
+        "median_pfs_months": kaplan_meier_median(patients["pfs_months"], patients["pfs_event"]),
+    }
+
+
+def describe_similar_patients(similar: pd.DataFrame) -> pd.DataFrame:
+    """Return similar patients for display: id, distance, outcome, and every feature with its unit."""
+    from icilens.patient import format_value
+
+    shown = similar[["patient_id", "distance", "response", "os_months", *FEATURES]].copy()
+    shown["response"] = shown["response"].map({1: "responder", 0: "non-responder"})
+    for field in FEATURES:
+        shown[field] = [format_value(field, value) for value in shown[field]]
+    return shown.rename(columns={field: FIELD_BY_NAME[field].label for field in FEATURES})

@@ -1,0 +1,139 @@
+"""Survival analysis: Kaplan-Meier curves, numbers at risk, the log-rank test and a Cox hazard ratio."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from icilens.metrics import Z95
+
+MIN_EVENTS = 5
+
+
+def _clean(months, events) -> tuple[np.ndarray, np.ndarray]:
+    t = np.asarray(months, dtype="float64")
+    e = np.asarray(events, dtype="float64")
+    if t.shape != e.shape:
+        raise ValueError("times and events must have the same length")
+    keep = ~(np.isnan(t) | np.isnan(e))
+    return t[keep], e[keep]
+
+
+def kaplan_meier(months, events) -> pd.DataFrame:
+    """Return the Kaplan-Meier curve: time, survival, at_risk and events at each distinct time (from 0)."""
+    t, e = _clean(months, events)
+    times = np.unique(t)
+    at_risk = np.array([(t >= u).sum() for u in times])
+    died = np.array([e[t == u].sum() for u in times])
+    survival = np.cumprod(1 - died / at_risk) if len(times) else np.array([])
+    curve = pd.DataFrame({"time": times, "survival": survival, "at_risk": at_risk, "events": died})
+    return pd.concat(
+        [pd.DataFrame({"time": [0.0], "survival": [1.0], "at_risk": [len(t)], "events": [0.0]}), curve],
+        ignore_index=True,
+    )
+
+
+def kaplan_meier_median(months, events) -> float | None:
+    """Return the Kaplan-Meier median time, or None when survival never falls to 50%."""
+    curve = kaplan_meier(months, events)
+    reached = curve[curve["survival"] <= 0.5]
+    return float(reached["time"].iloc[0]) if len(reached) else None
+
+
+def numbers_at_risk(months, times) -> list[int]:
+    """Return how many patients are still followed at each of the given times."""
+    t = np.asarray(months, dtype="float64")
+    t = t[~np.isnan(t)]
+    return [int((t >= u).sum()) for u in times]
+
+
+def logrank_test(months, events, groups) -> tuple[float, float]:
+    """Return (chi-square, p) of the log-rank test across two or more groups."""
+    from scipy import stats
+
+    t = np.asarray(months, dtype="float64")
+    e = np.asarray(events, dtype="float64")
+    g = pd.Series(groups).to_numpy()
+    keep = ~(np.isnan(t) | np.isnan(e) | pd.isna(g))
+    t, e, g = t[keep], e[keep], g[keep]
+    labels = pd.unique(g)
+    if len(labels) < 2:
+        raise ValueError("the log-rank test needs at least two groups")
+    observed_minus_expected = np.zeros(len(labels))
+    covariance = np.zeros((len(labels), len(labels)))
+    for u in np.unique(t[e == 1]):
+        at_risk = np.array([((t >= u) & (g == label)).sum() for label in labels], dtype="float64")
+        deaths = np.array([((t == u) & (e == 1) & (g == label)).sum() for label in labels], dtype="float64")
+        n, d = at_risk.sum(), deaths.sum()
+        if n < 2:
+            continue
+        expected = d * at_risk / n
+        observed_minus_expected += deaths - expected
+        factor = d * (n - d) / (n * n * (n - 1))
+        covariance += factor * (np.diag(at_risk * n) - np.outer(at_risk, at_risk))
+    reduced = slice(0, len(labels) - 1)
+    chi2 = float(
+        observed_minus_expected[reduced]
+        @ np.linalg.solve(covariance[reduced, reduced], observed_minus_expected[reduced])
+    )
+    return chi2, float(stats.chi2.sf(chi2, len(labels) - 1))
+
+
+@dataclass(frozen=True)
+class HazardRatio:
+    """A Cox proportional-hazards estimate for one covariate (Efron's method for ties)."""
+
+    hazard_ratio: float
+    low: float
+    high: float
+    p: float
+
+
+def cox_hazard_ratio(months, events, covariate) -> HazardRatio:
+    """Return the hazard ratio per unit of covariate with its Wald 95% CI and p-value."""
+    from scipy import stats
+
+    t, e, x = (np.asarray(v, dtype="float64") for v in (months, events, covariate))
+    if not t.shape == e.shape == x.shape:
+        raise ValueError("times, events and covariate must have one value per patient")
+    keep = ~(np.isnan(t) | np.isnan(e) | np.isnan(x))
+    t, e, x = t[keep], e[keep], x[keep]
+    if e.sum() < MIN_EVENTS:
+        raise ValueError(f"a Cox model needs at least {MIN_EVENTS} events; there are {int(e.sum())}")
+    beta = 0.0
+    for _ in range(50):
+        gradient, information = _efron_derivatives(t, e, x, beta)
+        step = gradient / information
+        beta += step
+        if abs(step) < 1e-10:
+            break
+    _, information = _efron_derivatives(t, e, x, beta)
+    se = 1 / np.sqrt(information)
+    z = beta / se
+    return HazardRatio(
+        float(np.exp(beta)),
+        float(np.exp(beta - Z95 * se)),
+        float(np.exp(beta + Z95 * se)),
+        float(2 * stats.norm.sf(abs(z))),
+    )
+
+
+def _efron_derivatives(t, e, x, beta) -> tuple[float, float]:
+    """Return the score and the observed information of Efron's partial likelihood at beta."""
+    risk = np.exp(beta * x)
+    gradient = information = 0.0
+    for u in np.unique(t[e == 1]):
+        at_risk = t >= u
+        tied = (t == u) & (e == 1)
+        d = tied.sum()
+        s0, s1, s2 = risk[at_risk].sum(), (risk * x)[at_risk].sum(), (risk * x * x)[at_risk].sum()
+        t0, t1, t2 = risk[tied].sum(), (risk * x)[tied].sum(), (risk * x * x)[tied].sum()
+        gradient += x[tied].sum()
+        for k in range(d):
+            fraction = k / d
+            a0, a1, a2 = s0 - fraction * t0, s1 - fraction * t1, s2 - fraction * t2
+            gradient -= a1 / a0
+            information += a2 / a0 - (a1 / a0) ** 2
+    return gradient, information
