@@ -10,7 +10,7 @@ from icilens.explain import pick_interacting_feature, rank_interaction_pairs
 from icilens.export import figure_to_image
 from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
-from icilens.schema import FEATURES, FIELD_BY_NAME, SHORT_LABELS
+from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.ui.navigation import page
 from icilens.ui.resources import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions
 
@@ -90,7 +90,7 @@ with ui.guarded("explaining the cohort"):
     if st.toggle("Compute interactions", key=ui.key("show_interactions")):
         interactions = cohort_interactions(cohort, rows)
         left, right = st.columns([1, 1])
-        charts["interactions"] = plot_interactions(interactions, [SHORT_LABELS[f] for f in FEATURES])
+        charts["interactions"] = plot_interactions(interactions, [FIELD_BY_NAME[f].short for f in FEATURES])
         ui.chart(left, charts["interactions"], key="interactions")
         pairs = rank_interaction_pairs(interactions, labels)
         right.dataframe(

@@ -88,6 +88,12 @@ class Field:
     units: tuple[Unit, ...] = ()  # the first is the canonical unit
     unit_quantile: float = 0.5  # the column quantile compared with each unit's typical range
     derived_from: str = ""
+    short_label: str = ""  # for crowded axes (interaction matrix); the label when empty
+
+    @property
+    def short(self) -> str:
+        """Return the short label for crowded charts, or the label."""
+        return self.short_label or self.label
 
     @property
     def display_unit(self) -> str:
@@ -719,6 +725,7 @@ FIELDS: tuple[Field, ...] = (
                 "mut/Mb", 1.0, ("mut/Mb", "mutations/Mb", "per Mb", "mut Mb", "mutations per megabase", "muts/Mb", "mb")
             ),
         ),
+        short_label="TMB",
     ),
     Field(
         "pdl1_tps",
@@ -779,6 +786,7 @@ FIELDS: tuple[Field, ...] = (
             Unit("fraction", 100.0, ("fraction", "0-1", "proportion"), (0.05, 1)),
         ),
         unit_quantile=0.9,
+        short_label="PD-L1",
     ),
     Field(
         "prior_systemic_therapy",
@@ -856,6 +864,7 @@ FIELDS: tuple[Field, ...] = (
             ("pretreated", "previously treated", "second line", "2l", "later line"),
             ("naive", "treatment naive", "first line", "1l", "untreated"),
         ),
+        short_label="Prior therapy",
     ),
     Field(
         "albumin",
@@ -883,6 +892,7 @@ FIELDS: tuple[Field, ...] = (
             Unit("g/dL", 1.0, ("g/dL", "g dl", "gr/dL", "g per dl", "gram per dl", "g 100ml", "g/100 mL"), (2.5, 5.5)),
             Unit("g/L", 0.1, ("g/L", "g l", "gr/L", "g per l", "gram per liter", "gram per litre"), (25, 55)),
         ),
+        short_label="Albumin",
     ),
     Field(
         "cancer_type",
@@ -964,6 +974,7 @@ FIELDS: tuple[Field, ...] = (
         categories=(*CANCER_TYPES, OTHER_CANCER),
         codes=tuple((c.lower(), c) for c in CANCER_TYPES) + _CANCER_CODES,
         keywords=_CANCER_KEYWORDS,
+        short_label="Cancer type",
     ),
     Field(
         "nlr",
@@ -989,6 +1000,7 @@ FIELDS: tuple[Field, ...] = (
         low=0,
         high=300,
         derived_from="absolute neutrophil and lymphocyte counts",
+        short_label="NLR",
     ),
     Field(
         "age",
@@ -1045,6 +1057,7 @@ FIELDS: tuple[Field, ...] = (
         low=10,
         high=110,
         units=(Unit("years", 1.0, ("years", "year", "yr", "yrs", "jaar", "jahre", "ans", "anos")),),
+        short_label="Age",
     ),
     Field(
         "fcna",
@@ -1073,6 +1086,7 @@ FIELDS: tuple[Field, ...] = (
             Unit("%", 0.01, ("%", "percent", "pct", "perc", "percentage"), (5, 100)),
         ),
         unit_quantile=0.9,
+        short_label="FCNA",
     ),
     Field(
         "drug_class",
@@ -1175,6 +1189,7 @@ FIELDS: tuple[Field, ...] = (
         keywords=_DRUG_KEYWORDS,
         combined_label="Combination",
         number_codes=(("0", "PD-1/PD-L1"), ("1", "Combination"), ("2", "CTLA-4")),
+        short_label="ICI class",
     ),
     Field(
         "sex",
@@ -1224,6 +1239,7 @@ FIELDS: tuple[Field, ...] = (
         ),
         number_codes_are_a_guess=True,
         number_codes=(("0", "female"), ("1", "male")),
+        short_label="Sex",
     ),
     Field(
         "msi",
@@ -1315,6 +1331,7 @@ FIELDS: tuple[Field, ...] = (
             )
         ),
         number_codes=(("0", "MSS"), ("1", "MSI-H")),
+        short_label="MSI",
     ),
     Field(
         "stage",
@@ -1357,6 +1374,7 @@ FIELDS: tuple[Field, ...] = (
         categories=("I-III", "IV"),
         codes=tuple((v, "IV") for v in _STAGE_IV) + tuple((v, "I-III") for v in _STAGE_EARLY),
         number_codes=(("0", "I-III"), ("1", "IV")),
+        short_label="Stage",
     ),
     Field(
         "hla_loh",
@@ -1380,6 +1398,7 @@ FIELDS: tuple[Field, ...] = (
         qualifiers=("class i", "status", "any", "loh"),
         categories=NO_YES,
         codes=_yes_no_codes(("loh", "loss", "lost"), ("no loh", "retained", "intact", "no loss")),
+        short_label="HLA LOH",
     ),
     Field(
         "hed",
@@ -1402,6 +1421,7 @@ FIELDS: tuple[Field, ...] = (
         qualifiers=("mean", "class i", "score", "average"),
         low=0,
         high=20,
+        short_label="HED",
     ),
     Field(
         "platelets",
@@ -1429,6 +1449,7 @@ FIELDS: tuple[Field, ...] = (
         low=5,
         high=2000,
         units=_blood_count((120, 500)),
+        short_label="Platelets",
     ),
     Field(
         "hgb",
@@ -1456,6 +1477,7 @@ FIELDS: tuple[Field, ...] = (
             Unit("g/L", 0.1, ("g/L", "g l", "gr/L", "g per l"), (100, 160)),
             Unit("mmol/L", 1.611, ("mmol/L", "mmol l", "mmol per l", "mmol"), (6.2, 9.9)),
         ),
+        short_label="Hb",
     ),
     Field(
         "bmi",
@@ -1481,6 +1503,7 @@ FIELDS: tuple[Field, ...] = (
         high=90,
         units=(Unit("kg/m^2", 1.0, ("kg/m2", "kg/m^2", "kg m2", "kg per m2")),),
         derived_from="height and weight",
+        short_label="BMI",
     ),
     Field(
         "response",
@@ -1804,26 +1827,6 @@ FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 FEATURES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == FEATURE)
 OUTCOMES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == OUTCOME)
 CANONICAL_COLUMNS: tuple[str, ...] = ("patient_id", *FEATURES, *OUTCOMES)
-
-SHORT_LABELS = {
-    "tmb": "TMB",
-    "pdl1_tps": "PD-L1",
-    "prior_systemic_therapy": "Prior therapy",
-    "albumin": "Albumin",
-    "cancer_type": "Cancer type",
-    "nlr": "NLR",
-    "age": "Age",
-    "fcna": "FCNA",
-    "drug_class": "ICI class",
-    "sex": "Sex",
-    "msi": "MSI",
-    "stage": "Stage",
-    "hla_loh": "HLA LOH",
-    "hed": "HED",
-    "platelets": "Platelets",
-    "hgb": "Hb",
-    "bmi": "BMI",
-}
 
 # Feature groups that hospitals often lack together; used to explain missingness.
 GENOMIC_EXTRAS = ("fcna", "hed", "hla_loh", "msi", "pdl1_tps")

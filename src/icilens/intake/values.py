@@ -126,33 +126,33 @@ def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma:
 MIN_VALUES_FOR_UNIT = 5  # fewer values cannot tell units apart: the canonical unit, if they fit it
 
 
-def choose_unit(field: Field, values: pd.Series) -> tuple[Unit | None, tuple[Unit, ...]]:
+def choose_unit(spec: Field, values: pd.Series) -> tuple[Unit | None, tuple[Unit, ...]]:
     """Return (the unit the values are in, or None; the units they fit when more than one).
 
     A unit fits when the column's reference quantile lies in the unit's typical range. With no
     typical fit, a unit whose conversion keeps 95% of values plausible is taken when it is alone.
     """
-    if len(field.units) < 2:
-        return (field.units[0] if field.units else None), ()
+    if len(spec.units) < 2:
+        return (spec.units[0] if spec.units else None), ()
     present = values.dropna()
     if len(present) < MIN_VALUES_FOR_UNIT:
-        canonical_fits = (present * field.units[0].factor).between(field.low, field.high).all()
-        return (field.units[0], ()) if canonical_fits else (None, ())
-    reference = float(present.quantile(field.unit_quantile))
-    typical = tuple(u for u in field.units if u.typical and u.typical[0] <= reference <= u.typical[1])
+        canonical_fits = (present * spec.units[0].factor).between(spec.low, spec.high).all()
+        return (spec.units[0], ()) if canonical_fits else (None, ())
+    reference = float(present.quantile(spec.unit_quantile))
+    typical = tuple(u for u in spec.units if u.typical and u.typical[0] <= reference <= u.typical[1])
     if len(typical) == 1:
         return typical[0], ()
     if len(typical) > 1:
         return None, typical
-    plausible = tuple(u for u in field.units if (present * u.factor).between(field.low, field.high).mean() >= 0.95)
+    plausible = tuple(u for u in spec.units if (present * u.factor).between(spec.low, spec.high).mean() >= 0.95)
     if len(plausible) == 1:
         return plausible[0], ()
     return None, plausible
 
 
-def unit_named(field: Field, name: str | None) -> Unit | None:
+def unit_named(spec: Field, name: str | None) -> Unit | None:
     """Return the field's unit called name (case-insensitive), or None."""
-    for unit in field.units:
+    for unit in spec.units:
         if name is not None and unit.name.lower() == str(name).lower():
             return unit
     return None
@@ -166,11 +166,11 @@ def to_canonical(values, unit: Unit):
     return values * unit.factor
 
 
-def convert_units(field: Field, values: pd.Series, unit: Unit | None, how: str, rows, column, findings) -> pd.Series:
+def convert_units(spec: Field, values: pd.Series, unit: Unit | None, how: str, rows, column, findings) -> pd.Series:
     """Return values in the field's canonical unit; `how` says where the unit came from, for the finding."""
-    if unit is None or not field.units:
+    if unit is None or not spec.units:
         return values
-    canonical = field.units[0]
+    canonical = spec.units[0]
     if unit.factor != 1.0 and values.notna().any():
         example = values.dropna().iloc[0]
         findings.add(
@@ -183,18 +183,18 @@ def convert_units(field: Field, values: pd.Series, unit: Unit | None, how: str, 
             FindingCode.UNIT_CONVERTED,
         )
         values = to_canonical(values, unit)
-    return _rescue_cells(field, values, unit, rows, column, findings)
+    return _rescue_cells(spec, values, unit, rows, column, findings)
 
 
-def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, findings) -> pd.Series:
+def _rescue_cells(spec: Field, values: pd.Series, unit: Unit, rows, column, findings) -> pd.Series:
     """Convert single cells that are plainly in another unit (ten times or more apart), each reported."""
-    outside = values.notna() & ~values.between(field.low, field.high)
+    outside = values.notna() & ~values.between(spec.low, spec.high)
     if not outside.any():
         return values
     values = values.copy()
     raw = values[outside] / unit.factor  # back to the column's own unit
-    low, high = field.units[0].typical or field.bounds
-    for other in field.units:
+    low, high = spec.units[0].typical or spec.bounds
+    for other in spec.units:
         ratio = other.factor / unit.factor
         if other is unit or 0.1 < ratio < 10:
             continue
@@ -207,7 +207,7 @@ def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, fin
             column,
             raw[fits.index].map("{:g}".format),
             f"value looks like {other.name}, unlike the rest of the column ({unit.name})",
-            f"this cell converted to {field.units[0].name}",
+            f"this cell converted to {spec.units[0].name}",
             WARNING,
             FindingCode.CELL_UNIT_CONVERTED,
         )
@@ -216,17 +216,17 @@ def _rescue_cells(field: Field, values: pd.Series, unit: Unit, rows, column, fin
     return values
 
 
-def reject_implausible(field: Field, values: pd.Series, rows, column: str, findings: Findings) -> pd.Series:
+def reject_implausible(spec: Field, values: pd.Series, rows, column: str, findings: Findings) -> pd.Series:
     """Return values with those outside the field's plausible range set missing, each reported."""
-    if field.low is None:
+    if spec.low is None:
         return values
-    outside = values.notna() & ~values.between(field.low, field.high)
+    outside = values.notna() & ~values.between(spec.low, spec.high)
     if outside.any():
         findings.add_cells(
             rows[outside],
             column,
             values[outside].map("{:g}".format),
-            f"outside the plausible range {field.plausible_range} {field.unit}".rstrip(),
+            f"outside the plausible range {spec.plausible_range} {spec.unit}".rstrip(),
             "set missing",
             WARNING,
             FindingCode.OUT_OF_RANGE,
@@ -237,37 +237,37 @@ def reject_implausible(field: Field, values: pd.Series, rows, column: str, findi
 
 # --- categories -----------------------------------------------------------------------------
 
-AMBIGUOUS = "\0ambiguous"  # a value that names several categories of a field that has no combined one
+AMBIGUOUS = "\0ambiguous"  # a value that names several categories of a spec that has no combined one
 NOT_EVALUABLE = "not evaluable"
 _VALUE_PREFIXES = ("stage", "ajcc", "clinical", "tnm", "uicc", "stadium", "stade", "estadio", "type")
 
 
-def _code_table(field: Field) -> dict[str, str]:
-    return _code_table_of(field.name)
+def _code_table(spec: Field) -> dict[str, str]:
+    return _code_table_of(spec.name)
 
 
 @lru_cache(maxsize=64)
 def _code_table_of(name: str) -> dict[str, str]:
-    field = FIELD_BY_NAME[name]
+    spec = FIELD_BY_NAME[name]
     table: dict[str, str] = {}
-    for spelling, label in field.codes:
+    for spelling, label in spec.codes:
         table.setdefault(normalise_name(spelling), label)
         table.setdefault(normalise_name(spelling).replace(" ", ""), label)
-    for label in field.categories:
+    for label in spec.categories:
         table.setdefault(normalise_name(label), label)
     return table
 
 
-def _stems(field: Field) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    return _stems_of(field.name)
+def _stems(spec: Field) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    return _stems_of(spec.name)
 
 
 @lru_cache(maxsize=64)
 def _stems_of(name: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Return the field's keyword stems by first word, longest first."""
-    field = FIELD_BY_NAME[name]
+    spec = FIELD_BY_NAME[name]
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for stem, label in field.keywords:
+    for stem, label in spec.keywords:
         words = tuple(normalise_name(stem).split())
         index.setdefault(words[0][:3], []).append((words, label))
     for entries in index.values():
@@ -275,10 +275,10 @@ def _stems_of(name: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return index
 
 
-def _keyword_labels(field: Field, words: list[str]) -> list[str]:
+def _keyword_labels(spec: Field, words: list[str]) -> list[str]:
     """Return the categories named in free text, leftmost-longest stems first, each word used once."""
     labels: list[str] = []
-    index, stems = 0, _stems(field)
+    index, stems = 0, _stems(spec)
     while index < len(words):
         matched = 0
         for stem, label in stems.get(words[index][:3], ()):
@@ -293,13 +293,13 @@ def _keyword_labels(field: Field, words: list[str]) -> list[str]:
     return labels
 
 
-def label_value(field: Field, value: str, header_codes: dict[str, str] | None = None) -> str | None:
+def label_value(spec: Field, value: str, header_codes: dict[str, str] | None = None) -> str | None:
     """Return the category a cell names, None when unreadable, AMBIGUOUS when it names several."""
     key = value.strip().removesuffix(".0")
     if header_codes and key in header_codes:
         value = header_codes[key]
     words = normalise_name(value) or value.strip().lower()
-    table = _code_table(field)
+    table = _code_table(spec)
     trimmed = words
     while trimmed.split(" ")[0] in _VALUE_PREFIXES and " " in trimmed:
         trimmed = trimmed.split(" ", 1)[1]
@@ -309,13 +309,13 @@ def label_value(field: Field, value: str, header_codes: dict[str, str] | None = 
     head, _, rest = words.partition(" ")
     if head.isdigit() and rest in table:  # cBioPortal "1:DECEASED"
         return table[rest]
-    labels = set(_keyword_labels(field, words.split()))
-    if field.unclear_words and any(w.startswith(field.unclear_words) for w in words.split()):
+    labels = set(_keyword_labels(spec, words.split()))
+    if spec.unclear_words and any(w.startswith(spec.unclear_words) for w in words.split()):
         return AMBIGUOUS  # "liver metastasis" names where a cancer spread, not where it started
     if len(labels) == 1:
         return labels.pop()
     if len(labels) > 1:
-        return field.combined_label or AMBIGUOUS
+        return spec.combined_label or AMBIGUOUS
     return None
 
 
@@ -325,46 +325,46 @@ def numeric_codes(cells: pd.Series) -> set[str]:
     return {v for v in values if v.lstrip("-").isdigit()}
 
 
-def complete_codes(field: Field, codes: dict[str, str], present: pd.Series) -> dict[str, str]:
+def complete_codes(spec: Field, codes: dict[str, str], present: pd.Series) -> dict[str, str]:
     """Return header codes completed for a two-category field: 'Stage (IV=1)' makes the other code I-III."""
-    if len(field.categories) != 2 or len(codes) != 1:
+    if len(spec.categories) != 2 or len(codes) != 1:
         return codes
     (code, text), others = next(iter(codes.items())), numeric_codes(present) - set(codes)
-    named = label_value(field, text)
-    if named not in field.categories or len(others) != 1:
+    named = label_value(spec, text)
+    if named not in spec.categories or len(others) != 1:
         return codes
-    other_label = next(c for c in field.categories if c != named)
+    other_label = next(c for c in spec.categories if c != named)
     return {code: text, others.pop(): other_label}
 
 
 def parse_categories(
-    field: Field, cells: pd.Series, rows, column: str, findings: Findings, header_codes: dict[str, str] | None = None
+    spec: Field, cells: pd.Series, rows, column: str, findings: Findings, header_codes: dict[str, str] | None = None
 ) -> pd.Series:
     """Return the cells as the field's labels (object Series, None when missing or unreadable)."""
     stripped = cells.str.strip()
     missing = is_missing(stripped)
     present = stripped[~missing]
-    codes = complete_codes(field, header_codes, present) if header_codes else None
-    codes = codes or _number_coding(field, present, column, findings)
+    codes = complete_codes(spec, header_codes, present) if header_codes else None
+    codes = codes or _number_coding(spec, present, column, findings)
     distinct = stripped[~missing].unique()
-    labels_by_value = {value: label_value(field, value, codes) for value in distinct}
+    labels_by_value = {value: label_value(spec, value, codes) for value in distinct}
     labels = stripped.map(labels_by_value).where(~missing, None)
-    _report_unreadable(field, labels, cells, rows, column, findings)
+    _report_unreadable(spec, labels, cells, rows, column, findings)
     usable = labels.notna() & ~labels.isin([AMBIGUOUS, NOT_EVALUABLE])
-    if field.fallback:
+    if spec.fallback:
         usable |= labels.isna() & ~missing
-        labels = labels.where(labels.notna() | missing, field.fallback)
+        labels = labels.where(labels.notna() | missing, spec.fallback)
     return labels.astype(object).where(usable, None)
 
 
-def _number_coding(field: Field, present: pd.Series, column: str, findings: Findings) -> dict[str, str] | None:
+def _number_coding(spec: Field, present: pd.Series, column: str, findings: Findings) -> dict[str, str] | None:
     """Return the MSK number coding when a column holds only its codes (reported), else None."""
     codes = numeric_codes(present)
-    coding = dict(field.number_codes)
+    coding = dict(spec.number_codes)
     if not coding or not codes or not codes <= set(coding):
         return None
     wording = ", ".join(f"{code} {coding[code]}" for code in sorted(codes))
-    severity = WARNING if field.number_codes_are_a_guess else INFO
+    severity = WARNING if spec.number_codes_are_a_guess else INFO
     findings.add(
         None,
         column,
@@ -377,23 +377,23 @@ def _number_coding(field: Field, present: pd.Series, column: str, findings: Find
     return coding
 
 
-def _report_unreadable(field: Field, labels: pd.Series, cells: pd.Series, rows, column: str, findings) -> None:
+def _report_unreadable(spec: Field, labels: pd.Series, cells: pd.Series, rows, column: str, findings) -> None:
     ambiguous = labels == AMBIGUOUS
     if ambiguous.any():
         findings.add_cells(
             rows[ambiguous],
             column,
             cells[ambiguous],
-            f"names more than one {field.label.lower()}",
+            f"names more than one {spec.label.lower()}",
             "set missing; write the one that applies in the file or set it on the Cohort page",
             WARNING,
             FindingCode.AMBIGUOUS_VALUE,
         )
     unreadable = labels.isna() & ~is_missing(cells.str.strip())
-    if field.fallback:
-        known = len(field.categories) - 1
-        action = f"set to {field.fallback} (the model treats it as a {field.label.lower()} unseen in training)"
-        problem = f"{field.label.lower()} not among the {known} known ones"
+    if spec.fallback:
+        known = len(spec.categories) - 1
+        action = f"set to {spec.fallback} (the model treats it as a {spec.label.lower()} unseen in training)"
+        problem = f"{spec.label.lower()} not among the {known} known ones"
         findings.add_cells(
             rows[unreadable], column, cells[unreadable], problem, action, WARNING, FindingCode.UNKNOWN_CATEGORY
         )
@@ -408,7 +408,7 @@ def _report_unreadable(field: Field, labels: pd.Series, cells: pd.Series, rows, 
         INFO,
         FindingCode.NOT_EVALUABLE,
     )
-    expected = ", ".join(field.categories) if field.categories else "yes/no or 1/0"
+    expected = ", ".join(spec.categories) if spec.categories else "yes/no or 1/0"
     findings.add_cells(
         rows[unreadable],
         column,
