@@ -60,3 +60,28 @@ def test_range_sentence_states_its_measured_coverage(default_model):
     assert f"{min(held):.0%} to {max(held):.0%}" in sentence
     assert describe_range(0.3, 0.3, 0, card).startswith("Every input measured")
     assert "no measured coverage" in describe_range(0.2, 0.4, 1, {})
+
+
+def test_ranges_equal_predicting_every_filled_copy(default_model, demo_frame):
+    """Distinct filled copies are predicted once; the result equals filling and predicting each draw."""
+    from icilens.schema import FEATURES, OTHER_CANCER
+    from icilens.uncertainty import DRAWS, _donor_rows, card_draw_level, estimate_ranges
+
+    donors = load_training()
+    frame = demo_frame.head(120).copy()
+    frame.loc[frame.index[:3], "cancer_type"] = OTHER_CANCER  # a value, though the model reads it as missing
+    frame.loc[frame.index[10:60], ["tmb", "albumin"]] = np.nan  # key inputs missing: wide ranges
+    low, high = estimate_ranges(default_model, frame, donors)
+
+    point = default_model.predict(frame).probability
+    features = frame[list(FEATURES)].reset_index(drop=True)
+    chosen = _donor_rows(frame, donors, DRAWS)
+    copies = features.iloc[np.repeat(np.arange(len(frame)), DRAWS)].reset_index(drop=True)
+    filled = copies.fillna(donors[list(FEATURES)].iloc[chosen.ravel()].reset_index(drop=True))
+    every = default_model.predict(filled).probability.reshape(len(frame), DRAWS)
+    tail = (1 - card_draw_level(default_model.card)) / 2 * 100
+    lows, highs = np.percentile(every, [tail, 100 - tail], axis=1)
+    incomplete = features.isna().any(axis=1).to_numpy()
+    np.testing.assert_allclose(low, np.where(incomplete, np.minimum(lows, point), point), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(high, np.where(incomplete, np.maximum(highs, point), point), rtol=0, atol=1e-12)
+    assert incomplete.sum() > 50 and (high - low > 0.01).sum() > 20

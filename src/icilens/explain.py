@@ -97,7 +97,8 @@ class TreeExplainer:
         if n_rows < SMALL_BATCH:  # a few patients: LightGBM's own TreeSHAP over whole members is quicker
             contributions = np.mean([b.predict(x, pred_contrib=True) for b in self.boosters], axis=0)
             return float(contributions[0, -1]), contributions[:, :-1]
-        # Feature-major so that adding one feature's contributions touches contiguous memory.
+        # Feature-major, the input too: each split reads one contiguous column, each addition writes one row.
+        x = np.asfortranarray(x)
         total = np.zeros((n_features + 1, n_rows))
         for done, (booster, trees) in enumerate(zip(self.boosters, self._trees, strict=True), start=1):
             for index, splits in enumerate(trees):

@@ -144,11 +144,23 @@ def encode_features(frame: pd.DataFrame) -> np.ndarray:
         spec = FIELD_BY_NAME[name]
         column = frame[name]
         if spec.categories:
-            known = {c: float(i) for i, c in enumerate(c for c in spec.categories if c != OTHER_CANCER)}
-            matrix[:, j] = column.astype(object).map(known).to_numpy(dtype="float64", na_value=np.nan)
+            matrix[:, j] = _category_codes(column, spec.categories)
         else:
             matrix[:, j] = column.to_numpy(dtype="float64", na_value=np.nan)
     return matrix
+
+
+def _category_codes(column: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
+    """Return each value's code among the model's categories ('Other' and unknown values are NaN)."""
+    model_codes = np.array([np.nan if c == OTHER_CANCER else float(i) for i, c in enumerate(categories)])
+    if OTHER_CANCER in categories:  # codes count the known categories only
+        model_codes[model_codes > categories.index(OTHER_CANCER)] -= 1
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and tuple(dtype.categories) == categories:
+        codes = column.cat.codes.to_numpy()
+        return np.where(codes >= 0, model_codes[np.maximum(codes, 0)], np.nan)
+    known = {c: float(i) for i, c in enumerate(c for c in categories if c != OTHER_CANCER)}
+    return column.astype(object).map(known).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def list_missing(frame: pd.DataFrame) -> list[list[str]]:
@@ -293,6 +305,10 @@ class Model:
         """Return calibrated probabilities for raw log-odds outputs."""
         slope, intercept = self.calibration
         return 1 / (1 + np.exp(-(slope * np.asarray(raw) + intercept)))
+
+    def predict_raw(self, x: np.ndarray) -> np.ndarray:
+        """Return the ensemble's mean raw output (log-odds) for an encoded matrix (see encode_features)."""
+        return np.vstack([b.predict(x, raw_score=True) for b in self.boosters]).mean(axis=0)
 
     def predict(self, frame: pd.DataFrame) -> Prediction:
         """Return calibrated probabilities, the members' spread (disagreement) and the missing features per patient."""

@@ -44,13 +44,14 @@ def _donor_rows(frame: pd.DataFrame, donors: pd.DataFrame, draws: int) -> np.nda
     """
     positions = np.random.default_rng(SEED).random(draws)
     donor_types = donors["cancer_type"].astype(object).to_numpy()
-    pools = {cancer: np.flatnonzero(donor_types == cancer) for cancer in pd.unique(donor_types)}
     everyone = np.arange(len(donors))
-    chosen = np.empty((len(frame), draws), dtype=int)
-    for i, cancer in enumerate(frame["cancer_type"].astype(object).to_numpy()):
-        known = isinstance(cancer, str) and cancer != OTHER_CANCER
-        pool = pools.get(cancer, everyone) if known else everyone
-        chosen[i] = pool[(positions * len(pool)).astype(int)]
+    chosen = np.tile(everyone[(positions * len(everyone)).astype(int)], (len(frame), 1))
+    types = frame["cancer_type"].astype(object).to_numpy()
+    for cancer in pd.unique(donor_types):
+        if cancer == OTHER_CANCER or not isinstance(cancer, str):
+            continue
+        pool = np.flatnonzero(donor_types == cancer)
+        chosen[types == cancer] = pool[(positions * len(pool)).astype(int)]
     return chosen
 
 
@@ -65,24 +66,53 @@ def estimate_ranges(
     A patient without missing inputs gets low = high = its prediction. The range of a patient does not
     depend on the other patients of the cohort.
     """
+    from icilens.model import encode_features  # the model module imports this one
+
     if not len(donors):
         raise ValueError("estimate_ranges needs donor patients (the training cohort) to fill missing inputs from")
     point = model.predict(frame).probability if point is None else np.asarray(point, dtype="float64")
     low, high = point.copy(), point.copy()
-    features = frame[list(FEATURES)]
-    incomplete = np.flatnonzero(features.isna().any(axis=1).to_numpy())
+    missing = frame[list(FEATURES)].isna().to_numpy()
+    incomplete = np.flatnonzero(missing.any(axis=1))
     if not len(incomplete):
         return low, high
     chosen = _donor_rows(frame.iloc[incomplete], donors, DRAWS)
-    patients = features.iloc[np.repeat(incomplete, DRAWS)].reset_index(drop=True)
-    filled = patients.fillna(donors[list(FEATURES)].iloc[chosen.ravel()].reset_index(drop=True))
-    probabilities = model.predict(filled).probability.reshape(len(incomplete), DRAWS)
+    raw = _filled_outputs(
+        model, encode_features(frame.iloc[incomplete]), missing[incomplete], encode_features(donors), chosen
+    )
+    probabilities = model.calibrate(raw)
     level = draw_level if draw_level is not None else card_draw_level(model.card)
     tail = (1 - level) / 2 * 100
     lows, highs = np.percentile(probabilities, [tail, 100 - tail], axis=1)
     low[incomplete] = np.minimum(lows, point[incomplete])
     high[incomplete] = np.maximum(highs, point[incomplete])
     return low, high
+
+
+def _filled_outputs(
+    model, patients: np.ndarray, missing: np.ndarray, donors: np.ndarray, chosen: np.ndarray
+) -> np.ndarray:
+    """Return the raw output of every (patient, draw): the patient's missing inputs filled from the drawn donor.
+
+    Many draws repeat a copy: donors who agree on the inputs a patient lacks (often because they lack them
+    too) fill it identically. Each distinct copy is built and predicted once, so the result is the same as
+    predicting every draw, at a fraction of the cost and memory. ('Other' cancer type is a value, not
+    missing, though the model reads it as NaN: only `missing` decides what is filled.)
+    """
+    patterns, pattern_of = np.unique(missing, axis=0, return_inverse=True)
+    # Per missingness pattern, which donors fill it identically (compared bit for bit, so NaN equals NaN).
+    same_fill = np.empty((len(patterns), len(donors)), dtype=np.int64)
+    for k, pattern in enumerate(patterns):
+        values = np.ascontiguousarray(donors[:, pattern]).view(np.uint64)
+        same_fill[k] = np.unique(values, axis=0, return_inverse=True)[1].ravel()
+    patient = np.repeat(np.arange(len(patients)), chosen.shape[1])
+    key = patient * len(donors) + same_fill[pattern_of.ravel()[patient], chosen.ravel()]
+    codes, unique_keys = pd.factorize(key)
+    first = np.empty(len(unique_keys), dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(key) - 1, -1, -1)  # the earliest draw of each distinct copy
+    rows, donor = patient[first], chosen.ravel()[first]
+    copies = np.where(missing[rows], donors[donor], patients[rows])
+    return model.predict_raw(copies)[codes].reshape(chosen.shape)
 
 
 def card_draw_level(card: ModelCard) -> float:

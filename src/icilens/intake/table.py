@@ -443,8 +443,6 @@ def _cell_text(value: object) -> str:
 
 def _read_parquet(data: bytes, name: str) -> RawTable:
     """Read a Parquet file as exact text: integer ids keep every digit, a stored index is a column."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
@@ -457,6 +455,20 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
         raise IntakeError(
             f"{name} could not be read as Parquet ({_first_line(exc)}). Export it again or use CSV."
         ) from exc
+    table = _finish(parquet_text(arrow), name, "parquet", 1)
+    index_columns = [
+        c for c in (parquet.schema_arrow.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)
+    ]
+    if index_columns:
+        table.notes.append(Note("the file's index was stored with the data", "read as a column (it may hold the ids)"))
+    return table
+
+
+def parquet_text(arrow) -> pd.DataFrame:
+    """Return an Arrow table's cells as exact text ("" when null); a stored pandas index becomes 'index'."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     columns = {}
     for column_name, column in zip(arrow.column_names, arrow.columns, strict=True):
         if pa.types.is_dictionary(column.type):
@@ -464,12 +476,21 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
         text = pc.fill_null(pc.cast(column, pa.string()), "")
         header = "index" if column_name.startswith("__index_level_") else column_name
         columns[header] = text.to_pylist()
-    table = _finish(pd.DataFrame(columns, dtype="str"), name, "parquet", 1)
-    index_columns = [
-        c for c in (parquet.schema_arrow.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)
-    ]
-    if index_columns:
-        table.notes.append(Note("the file's index was stored with the data", "read as a column (it may hold the ids)"))
+    return pd.DataFrame(columns, dtype="str")
+
+
+def chunk_table(cells: pd.DataFrame, template: RawTable, rows_before: int) -> RawTable | None:
+    """Return a later chunk of a file as a RawTable read like the first one, or None when it holds no rows.
+
+    cells are the chunk's text cells under the file's raw headers; rows_before counts the file's data lines
+    (blank ones included) before the chunk, so each row keeps its line number in the file.
+    """
+    try:
+        table = _finish(cells, template.name, template.file_format, template.header_row + rows_before)
+    except IntakeError:
+        return None  # only blank rows
+    table.encoding, table.delimiter, table.decimal_comma = template.encoding, template.delimiter, template.decimal_comma
+    table.descriptions, table.sheet = template.descriptions, template.sheet
     return table
 
 

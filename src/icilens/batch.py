@@ -1,0 +1,450 @@
+"""Scoring files too large to hold in memory: the same intake, model and SHAP, chunk by chunk.
+
+The first chunk is read exactly as a whole file would be; what intake decided there (which column is
+which field, in which unit) is then applied to every later chunk, so one file is read one way. Findings
+are counted per kind and column with example rows instead of one record per cell, and predictions are
+written as they are made (CSV or Parquet), so memory stays flat however long the file is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from icilens.intake import IntakeError, IntakeResult, build_cohort, read_table
+from icilens.intake.columns import MAPPED
+from icilens.intake.findings import COLUMNS as FINDING_COLUMNS
+from icilens.intake.table import RawTable, chunk_table, parquet_text
+from icilens.vocabulary import FindingCode, Severity
+
+CHUNK_ROWS = 50_000
+SAMPLE_BYTES = 4 * 1024 * 1024  # read to learn the file's dialect, encoding and header row
+STREAMED_FORMATS = (".csv", ".tsv", ".txt", ".parquet")
+EXAMPLES = 5  # example rows and values kept per kind of finding
+
+
+def can_stream(path: str | Path) -> bool:
+    """Return whether a file can be read in chunks (CSV, TSV or Parquet; not a workbook)."""
+    return Path(path).suffix.lower() in STREAMED_FORMATS
+
+
+class FindingTally:
+    """Findings counted per kind (severity, code, column, problem, action), with the first example rows and values."""
+
+    KEY = ("severity", "code", "column", "problem", "action")
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple, dict[str, Any]] = {}
+
+    def add(self, findings: pd.DataFrame) -> None:
+        """Count a chunk's findings (a frame with the columns of intake's findings)."""
+        if findings.empty:
+            return
+        for key, group in findings.groupby(list(self.KEY), sort=False, dropna=False):
+            entry = self._groups.setdefault(key, {"count": 0, "rows": [], "values": []})
+            entry["count"] += len(group)
+            room = EXAMPLES - len(entry["rows"])
+            if room > 0:
+                head = group.head(room)
+                entry["rows"] += [None if pd.isna(r) else int(r) for r in head["row"]]
+                entry["values"] += [str(v) for v in head["value"]]
+
+    def merge(self, other: FindingTally) -> None:
+        """Add another tally's counts and examples (partitions scored elsewhere)."""
+        for key, theirs in other._groups.items():
+            entry = self._groups.setdefault(key, {"count": 0, "rows": [], "values": []})
+            entry["count"] += theirs["count"]
+            entry["rows"] = (entry["rows"] + theirs["rows"])[:EXAMPLES]
+            entry["values"] = (entry["values"] + theirs["values"])[:EXAMPLES]
+
+    def frame(self) -> pd.DataFrame:
+        """Return one row per kind of finding, most serious first: count, example rows and example values."""
+        order = {severity: i for i, severity in enumerate(Severity)}
+        rows = [
+            dict(zip(self.KEY, key, strict=True))
+            | {
+                "count": entry["count"],
+                "example_rows": ", ".join("whole column" if r is None else str(r) for r in entry["rows"]),
+                "example_values": ", ".join(v for v in entry["values"] if v)[:300],
+            }
+            for key, entry in self._groups.items()
+        ]
+        columns = [*self.KEY, "count", "example_rows", "example_values"]
+        table = pd.DataFrame(rows, columns=columns)
+        return table.sort_values("severity", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+    def severity_counts(self) -> dict[str, int]:
+        """Return the number of findings per severity."""
+        counts = {str(s): 0 for s in Severity}
+        for key, entry in self._groups.items():
+            counts[str(key[0])] += entry["count"]
+        return counts
+
+
+class _SeenIds:
+    """Hashes of the patient ids of earlier chunks, in a few sorted levels, to find ids repeated across chunks."""
+
+    def __init__(self) -> None:
+        self._levels: list[np.ndarray] = []
+        self.repeats: dict[int, int] = {}
+
+    def repeated(self, ids: pd.Series) -> np.ndarray:
+        """Return which ids were seen in an earlier chunk, then remember these."""
+        hashes = pd.util.hash_array(ids.to_numpy(dtype=object))
+        seen = np.zeros(len(hashes), dtype=bool)
+        for level in self._levels:
+            position = np.minimum(np.searchsorted(level, hashes), len(level) - 1)
+            seen |= level[position] == hashes
+        self._levels.append(np.unique(hashes))
+        while len(self._levels) > 1 and len(self._levels[-2]) <= 2 * len(self._levels[-1]):
+            self._levels[-2:] = [np.union1d(self._levels[-2], self._levels[-1])]
+        return seen
+
+
+@dataclass
+class Plan:
+    """How every chunk of a file is read: the first chunk's decisions, applied to the rest."""
+
+    mapping: dict[str, str | None]
+    units: dict[str, str]
+    set_values: dict[str, str]
+    has_ids: bool
+    total_rows: int  # data lines in the file (for generated ids and progress)
+
+
+@dataclass
+class ChunkedCohort:
+    """A file read in chunks: the first chunk's intake result (mapping, columns) and the running tallies."""
+
+    first: IntakeResult
+    plan: Plan
+    tally: FindingTally = field(default_factory=FindingTally)
+    patients: int = 0
+    id_offset: int = 0  # patients before this part of the file (generated ids count from the file's start)
+    features_present: set[str] = field(default_factory=set)
+
+
+def plan_of(result: IntakeResult, set_values: dict[str, str] | None, total_rows: int) -> Plan:
+    """Return the reading plan intake decided on a first chunk, to apply to every other chunk."""
+    return Plan(
+        mapping=result.mapping,
+        units={m.header: m.unit for m in result.columns if m.state == MAPPED and m.unit},
+        set_values=dict(set_values or {}),
+        has_ids=any(m.state == MAPPED and m.field == "patient_id" for m in result.columns),
+        total_rows=total_rows,
+    )
+
+
+def read_chunks(
+    path: str | Path,
+    chunk_rows: int = CHUNK_ROWS,
+    mapping: dict[str, str | None] | None = None,
+    units: dict[str, str] | None = None,
+    set_values: dict[str, str] | None = None,
+    plan: Plan | None = None,
+    part: tuple[list[int], int] | None = None,
+) -> tuple[ChunkedCohort, Iterator[IntakeResult]]:
+    """Return the file's first-chunk summary and an iterator over every chunk's intake result, the first included.
+
+    With a plan (decided elsewhere on the file's first chunk), every chunk is read by it, and whole-column
+    findings are left to whoever decided it. part = (Parquet row groups, patients before them) reads one part
+    of a file. Raises IntakeError when the first chunk cannot be used, before anything is written.
+    """
+    if chunk_rows < 1:
+        raise ValueError("chunk_rows must be at least 1")
+    path = Path(path)
+    if not can_stream(path):
+        raise IntakeError(f"{path.name}: only CSV, TSV and Parquet files are read in chunks; save it as CSV.")
+    template, total, raw_chunks = _raw_chunks(path, chunk_rows, part)
+    try:
+        first_cells, first_offset = next(raw_chunks)
+    except StopIteration:
+        raise IntakeError(f"{path.name} has a header but no patient rows.") from None
+    first_table = chunk_table(first_cells, template, first_offset)
+    if first_table is None:
+        raise IntakeError(f"{path.name} has a header but no patient rows in its first {chunk_rows:,} lines.")
+    first_table.notes = template.notes + first_table.notes
+    if plan is None:
+        first = build_cohort(first_table, mapping, units, set_values)
+        plan = plan_of(first, set_values, total)
+    else:
+        first = build_cohort(first_table, plan.mapping, plan.units, plan.set_values)
+    cohort = ChunkedCohort(first=first, plan=plan, id_offset=part[1] if part else 0)
+    return cohort, _results(cohort, first, raw_chunks, template, whole_column_findings=part is None)
+
+
+def _results(
+    cohort: ChunkedCohort,
+    first: IntakeResult,
+    raw_chunks: Iterator[tuple[pd.DataFrame, int]],
+    template: RawTable,
+    whole_column_findings: bool,
+) -> Iterator[IntakeResult]:
+    seen = _SeenIds()
+    result: IntakeResult | None = first
+    while True:
+        if result is not None:
+            _continue_ids(cohort, result, seen)
+            # Whole-column findings say the same for every chunk: counted once, from the first.
+            findings = result.findings
+            if cohort.patients > 0 or not whole_column_findings:
+                findings = findings[findings["row"].notna() | (findings["code"] == FindingCode.FILE_READ)]
+            cohort.tally.add(findings)
+            cohort.features_present.update(result.features_present)
+            cohort.patients += len(result.frame)
+            yield result
+        try:
+            cells, offset = next(raw_chunks)
+        except StopIteration:
+            return
+        table = chunk_table(cells, template, offset)
+        plan = cohort.plan
+        result = None if table is None else build_cohort(table, plan.mapping, plan.units, plan.set_values)
+
+
+def _continue_ids(cohort: ChunkedCohort, result: IntakeResult, seen: _SeenIds) -> None:
+    """Make ids run on across chunks: generated ids count from the file's start; repeats across chunks are marked."""
+    frame = result.frame
+    if not cohort.plan.has_ids:
+        width = len(str(cohort.plan.total_rows))
+        start = cohort.id_offset + cohort.patients
+        frame["patient_id"] = pd.Series([f"P{start + i + 1:0{width}d}" for i in range(len(frame))], dtype="str")
+        return
+    repeated = seen.repeated(frame["patient_id"])
+    if not repeated.any():
+        return
+    ids = frame["patient_id"].astype(object).to_numpy()
+    renamed = []
+    for index in np.flatnonzero(repeated):
+        key = int(pd.util.hash_array(np.array([ids[index]], dtype=object))[0])
+        seen.repeats[key] = seen.repeats.get(key, 1) + 1
+        renamed.append(f"{ids[index]}#{seen.repeats[key]}")
+    rows = result.source_rows.to_numpy()[repeated]
+    header = next(m.header for m in result.columns if m.state == MAPPED and m.field == "patient_id")
+    extra = pd.DataFrame(
+        {
+            "row": pd.array(rows, dtype="Int64"),
+            "column": header,
+            "value": [f"{ids[i]!r} (also earlier in the file)" for i in np.flatnonzero(repeated)],
+            "problem": "duplicate patient id",
+            "action": "kept as a separate patient with a suffix (#2, #3, ...); check the export",
+            "severity": str(Severity.WARNING),
+            "code": str(FindingCode.DUPLICATE_ID),
+        }
+    )[list(FINDING_COLUMNS)]
+    result.findings = pd.concat([result.findings, extra], ignore_index=True)
+    ids[repeated] = renamed
+    frame["patient_id"] = pd.Series(ids, dtype="str")
+
+
+def _raw_chunks(
+    path: Path, chunk_rows: int, part: tuple[list[int], int] | None = None
+) -> tuple[RawTable, int, Iterator[tuple[pd.DataFrame, int]]]:
+    """Return (template table, data lines in the file, iterator of (text cells, data lines before them))."""
+    if path.suffix.lower() == ".parquet":
+        return _parquet_chunks(path, chunk_rows, part)
+    if part is not None:
+        raise ValueError("only a Parquet file is read in parts (row groups)")
+    return _text_chunks(path, chunk_rows)
+
+
+def _text_chunks(path: Path, chunk_rows: int) -> tuple[RawTable, int, Iterator[tuple[pd.DataFrame, int]]]:
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+        complete = len(sample) < SAMPLE_BYTES
+    if not complete:
+        sample = sample[: _last_whole_line(sample)]
+    template = read_table(sample, path.name)
+    if template.encoding and "16" in template.encoding:
+        raise IntakeError(
+            f"{path.name} is UTF-16 text, which is not read in chunks; save it as UTF-8 CSV (or run without chunks)."
+        )
+    total = _count_lines(path) - template.header_row
+    reader = pd.read_csv(
+        path,
+        sep=template.delimiter,
+        skiprows=template.header_row - 1,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        encoding=template.encoding,
+        chunksize=chunk_rows,
+    )
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, int]]:
+        before = 0
+        for cells in reader:
+            yield cells, before
+            before += len(cells)
+
+    return template, total, chunks()
+
+
+def _last_whole_line(sample: bytes) -> int:
+    """Return where the last complete line of a sample ends, outside any quoted cell."""
+    data = np.frombuffer(sample, dtype=np.uint8)
+    newlines = np.flatnonzero(data == ord("\n"))
+    quotes_before = np.cumsum(data == ord('"'))[newlines]
+    outside = newlines[quotes_before % 2 == 0]
+    if not len(outside):
+        raise IntakeError("the first lines of the file are not a table (no line ends in the first 4 MB).")
+    return int(outside[-1]) + 1
+
+
+def _count_lines(path: Path) -> int:
+    """Return the number of lines of a text file, read in blocks."""
+    count, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(16 * 1024 * 1024):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _parquet_chunks(
+    path: Path, chunk_rows: int, part: tuple[list[int], int] | None
+) -> tuple[RawTable, int, Iterator[tuple[pd.DataFrame, int]]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    row_groups = part[0] if part else None
+    try:
+        parquet = pq.ParquetFile(path)
+        total = parquet.metadata.num_rows
+        start = sum(parquet.metadata.row_group(i).num_rows for i in range(min(row_groups))) if row_groups else 0
+        batches = parquet.iter_batches(batch_size=chunk_rows, row_groups=row_groups)
+    except Exception as exc:
+        raise IntakeError(f"{path.name} could not be read as Parquet ({exc}). Export it again or use CSV.") from exc
+    template = RawTable(
+        cells=pd.DataFrame(), source_rows=pd.Series(dtype="int64"), name=path.name, file_format="parquet", header_row=1
+    )
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, int]]:
+        before = start
+        for batch in batches:
+            cells = parquet_text(pa.Table.from_batches([batch]))
+            yield cells, before
+            before += len(cells)
+
+    return template, total, chunks()
+
+
+# --- output ------------------------------------------------------------------------------------
+
+OUTPUT_FORMATS = (".csv", ".parquet")
+
+
+class TableWriter:
+    """Writes a predictions table chunk by chunk, as CSV or Parquet (by the file's extension)."""
+
+    def __init__(self, destination: str | Path) -> None:
+        self.path = Path(destination)
+        if self.path.suffix.lower() not in OUTPUT_FORMATS:
+            raise ValueError(f"--out must end in .csv or .parquet, not {self.path.suffix or 'nothing'}")
+        self._writer: Any = None
+        self._schema: Any = None
+
+    def write(self, table: pd.DataFrame) -> None:
+        """Append one chunk's rows."""
+        import pyarrow as pa
+
+        from icilens.export import neutralise_formulas
+
+        if self._schema is None:
+            self._schema = output_schema(table.columns)
+        is_csv = self.path.suffix.lower() == ".csv"
+        arrow = pa.Table.from_pandas(neutralise_formulas(table) if is_csv else table, preserve_index=False)
+        arrow = arrow.cast(self._schema)
+        if self._writer is None:
+            self._writer = self._open(is_csv)
+        self._writer.write_table(arrow)
+
+    def _open(self, is_csv: bool) -> Any:
+        if is_csv:
+            import pyarrow.csv as pacsv
+
+            return pacsv.CSVWriter(str(self.path), self._schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+        import pyarrow.parquet as pq
+
+        return pq.ParquetWriter(str(self.path), self._schema)
+
+    def close(self) -> None:
+        """Finish the file."""
+        if self._writer is not None:
+            self._writer.close()
+
+
+def output_schema(columns) -> Any:
+    """Return the Arrow schema of a predictions table: ids and missing features text, flags boolean, the rest numbers."""
+    import pyarrow as pa
+
+    kinds = {"patient_id": pa.string(), "missing_features": pa.string(), "tmb_high": pa.bool_()}
+    return pa.schema([(name, kinds.get(name, pa.float64())) for name in columns])
+
+
+def write_table(table: pd.DataFrame, destination: str | Path) -> None:
+    """Write a whole predictions table as CSV or Parquet, exactly as the chunked writer would."""
+    writer = TableWriter(destination)
+    writer.write(table)
+    writer.close()
+
+
+# --- the two commands ---------------------------------------------------------------------------
+
+
+@dataclass
+class BatchSummary:
+    """What a chunked run did: patients, chunks, the first chunk's intake, and the findings tallied."""
+
+    cohort: ChunkedCohort
+    chunks: int
+
+
+def predict_file(
+    model,
+    path: str | Path,
+    destination: str | Path,
+    explain: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+    **choices: Any,
+) -> BatchSummary:
+    """Score a file chunk by chunk, writing each chunk's predictions as made; return the summary.
+
+    progress(patients done, data lines in the file) is called after each chunk.
+    """
+    from icilens.predictions import predict_cohort
+
+    cohort, results = read_chunks(path, chunk_rows, **choices)
+    writer = TableWriter(destination)
+    chunks = 0
+    try:
+        for result in results:
+            writer.write(predict_cohort(model, result.frame, explain=explain))
+            chunks += 1
+            if progress is not None:
+                progress(cohort.patients, cohort.plan.total_rows)
+    finally:
+        writer.close()
+    return BatchSummary(cohort, chunks)
+
+
+def check_file(
+    path: str | Path,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int, int], None] | None = None,
+    **choices: Any,
+) -> BatchSummary:
+    """Run intake over a file chunk by chunk without scoring it; return the summary with the findings tallied."""
+    cohort, results = read_chunks(path, chunk_rows, **choices)
+    chunks = 0
+    for _ in results:
+        chunks += 1
+        if progress is not None:
+            progress(cohort.patients, cohort.plan.total_rows)
+    return BatchSummary(cohort, chunks)
