@@ -25,11 +25,12 @@ def test_the_model_and_the_data_are_found_inside_the_package():
 
 def test_the_package_declares_what_it_imports():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    declared = {d.split(">")[0].split("=")[0].strip().lower() for d in config["project"]["dependencies"]}
+    requirements = config["project"]["dependencies"] + config["project"]["optional-dependencies"]["cluster"]
+    declared = {d.split(">")[0].split("=")[0].strip().lower() for d in requirements}
     pinned = {
         line.split("==")[0].strip().lower()
         for line in (ROOT / "requirements.txt").read_text().splitlines()
         if "==" in line and not line.startswith("#")
     }
-    tools = {"pytest", "pypdf", "statsmodels", "playwright", "ruff", "mypy", "dask", "distributed"}
+    tools = {"pytest", "pypdf", "statsmodels", "playwright", "ruff", "mypy"}
     assert declared == pinned - tools

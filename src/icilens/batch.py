@@ -23,6 +23,7 @@ from icilens.intake.table import RawTable, chunk_table, parquet_text
 from icilens.vocabulary import FindingCode, Severity
 
 CHUNK_ROWS = 50_000
+PLAN_ROWS = 50_000  # the rows intake decides on (columns, units), whatever the chunk size
 SAMPLE_BYTES = 4 * 1024 * 1024  # read to learn the file's dialect, encoding and header row
 STREAMED_FORMATS = (".csv", ".tsv", ".txt", ".parquet")
 EXAMPLES = 5  # example rows and values kept per kind of finding
@@ -121,12 +122,19 @@ class Plan:
 class ChunkedCohort:
     """A file read in chunks: the first chunk's intake result (mapping, columns) and the running tallies."""
 
-    first: IntakeResult
+    first: IntakeResult | None  # intake on the rows the plan was decided on (None when the plan came decided)
     plan: Plan
     tally: FindingTally = field(default_factory=FindingTally)
     patients: int = 0
     id_offset: int = 0  # patients before this part of the file (generated ids count from the file's start)
     features_present: set[str] = field(default_factory=set)
+
+    @property
+    def decision(self) -> IntakeResult:
+        """Return intake's result on the rows the plan was decided on (how each column was read)."""
+        if self.first is None:
+            raise ValueError("this part of the file was read by a plan decided elsewhere")
+        return self.first
 
 
 def plan_of(result: IntakeResult, set_values: dict[str, str] | None, total_rows: int) -> Plan:
@@ -149,62 +157,87 @@ def read_chunks(
     plan: Plan | None = None,
     part: tuple[list[int], int] | None = None,
 ) -> tuple[ChunkedCohort, Iterator[IntakeResult]]:
-    """Return the file's first-chunk summary and an iterator over every chunk's intake result, the first included.
+    """Return the file's reading summary and an iterator over every chunk's intake result.
 
-    With a plan (decided elsewhere on the file's first chunk), every chunk is read by it, and whole-column
-    findings are left to whoever decided it. part = (Parquet row groups, patients before them) reads one part
-    of a file. Raises IntakeError when the first chunk cannot be used, before anything is written.
+    Intake decides which column is which field, and in which unit, on the first PLAN_ROWS rows (the whole
+    file when smaller), as it would on a whole file; every chunk is then read by that plan, so the output does
+    not depend on the chunk size. With a plan decided elsewhere, part = (Parquet row groups, patients before
+    them) reads one part of a file. Raises IntakeError when the file cannot be used, before anything is written.
     """
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
     path = Path(path)
     if not can_stream(path):
         raise IntakeError(f"{path.name}: only CSV, TSV and Parquet files are read in chunks; save it as CSV.")
-    template, total, raw_chunks = _raw_chunks(path, chunk_rows, part)
-    try:
-        first_cells, first_offset = next(raw_chunks)
-    except StopIteration:
-        raise IntakeError(f"{path.name} has a header but no patient rows.") from None
-    first_table = chunk_table(first_cells, template, first_offset)
-    if first_table is None:
-        raise IntakeError(f"{path.name} has a header but no patient rows in its first {chunk_rows:,} lines.")
-    first_table.notes = template.notes + first_table.notes
+    decided = None
     if plan is None:
-        first = build_cohort(first_table, mapping, units, set_values)
-        plan = plan_of(first, set_values, total)
-    else:
-        first = build_cohort(first_table, plan.mapping, plan.units, plan.set_values)
-    cohort = ChunkedCohort(first=first, plan=plan, id_offset=part[1] if part else 0)
-    return cohort, _results(cohort, first, raw_chunks, template, whole_column_findings=part is None)
+        decided, plan = decide_plan(path, mapping, units, set_values)
+    template, _, raw_chunks = _raw_chunks(path, chunk_rows, part)
+    cohort = ChunkedCohort(first=decided, plan=plan, id_offset=part[1] if part else 0)
+    if decided is not None:  # how each column was read: said once, not per chunk
+        cohort.tally.add(decided.findings[decided.findings["row"].isna()])
+    return cohort, _results(cohort, raw_chunks, template)
+
+
+def decide_plan(
+    path: str | Path,
+    mapping: dict[str, str | None] | None = None,
+    units: dict[str, str] | None = None,
+    set_values: dict[str, str] | None = None,
+    total_rows: int | None = None,
+) -> tuple[IntakeResult, Plan]:
+    """Return intake's result on a file's first PLAN_ROWS rows and the plan every chunk is then read by.
+
+    total_rows overrides the file's own count (several files scored as one cohort number their ids together).
+    """
+    path = Path(path)
+    template, total, head = _raw_chunks(path, PLAN_ROWS)
+    cells, offset = next(head, (None, 0))
+    table = None if cells is None else chunk_table(cells, template, offset)
+    if table is None:
+        raise IntakeError(f"{path.name} has a header but no patient rows in its first {PLAN_ROWS:,} lines.")
+    table.notes = template.notes + table.notes
+    decided = build_cohort(table, mapping, units, set_values)
+    return decided, plan_of(decided, set_values, total if total_rows is None else total_rows)
 
 
 def _results(
-    cohort: ChunkedCohort,
-    first: IntakeResult,
-    raw_chunks: Iterator[tuple[pd.DataFrame, int]],
-    template: RawTable,
-    whole_column_findings: bool,
+    cohort: ChunkedCohort, raw_chunks: Iterator[tuple[pd.DataFrame, int]], template: RawTable
 ) -> Iterator[IntakeResult]:
     seen = _SeenIds()
-    result: IntakeResult | None = first
-    while True:
-        if result is not None:
-            _continue_ids(cohort, result, seen)
-            # Whole-column findings say the same for every chunk: counted once, from the first.
-            findings = result.findings
-            if cohort.patients > 0 or not whole_column_findings:
-                findings = findings[findings["row"].notna() | (findings["code"] == FindingCode.FILE_READ)]
-            cohort.tally.add(findings)
-            cohort.features_present.update(result.features_present)
-            cohort.patients += len(result.frame)
-            yield result
-        try:
-            cells, offset = next(raw_chunks)
-        except StopIteration:
-            return
+    plan = cohort.plan
+    for cells, offset in raw_chunks:
         table = chunk_table(cells, template, offset)
-        plan = cohort.plan
-        result = None if table is None else build_cohort(table, plan.mapping, plan.units, plan.set_values)
+        if table is None:
+            continue
+        try:
+            result = build_cohort(table, plan.mapping, plan.units, plan.set_values)
+        except IntakeError:  # no model feature has a value in this chunk: its rows cannot be scored
+            _report_unscored(cohort, table)
+            continue
+        _continue_ids(cohort, result, seen)
+        findings = result.findings
+        cohort.tally.add(findings[findings["row"].notna() | (findings["code"] == FindingCode.FILE_READ)])
+        cohort.features_present.update(result.features_present)
+        cohort.patients += len(result.frame)
+        yield result
+
+
+def _report_unscored(cohort: ChunkedCohort, table: RawTable) -> None:
+    rows = table.source_rows
+    cohort.tally.add(
+        pd.DataFrame(
+            {
+                "row": pd.array([int(rows.iloc[0])], dtype="Int64"),
+                "column": "",
+                "value": f"rows {int(rows.iloc[0])} to {int(rows.iloc[-1])}",
+                "problem": "no model feature has a value in these rows",
+                "action": "not scored; check this part of the export",
+                "severity": str(Severity.ERROR),
+                "code": str(FindingCode.CELL_UNREADABLE),
+            }
+        )
+    )
 
 
 def _continue_ids(cohort: ChunkedCohort, result: IntakeResult, seen: _SeenIds) -> None:
@@ -218,7 +251,7 @@ def _continue_ids(cohort: ChunkedCohort, result: IntakeResult, seen: _SeenIds) -
     repeated = seen.repeated(frame["patient_id"])
     if not repeated.any():
         return
-    ids = frame["patient_id"].astype(object).to_numpy()
+    ids = frame["patient_id"].astype(object).to_numpy().copy()
     renamed = []
     for index in np.flatnonzero(repeated):
         key = int(pd.util.hash_array(np.array([ids[index]], dtype=object))[0])
@@ -368,7 +401,9 @@ class TableWriter:
         if is_csv:
             import pyarrow.csv as pacsv
 
-            return pacsv.CSVWriter(str(self.path), self._schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+            return pacsv.CSVWriter(
+                str(self.path), self._schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+            )
         import pyarrow.parquet as pq
 
         return pq.ParquetWriter(str(self.path), self._schema)

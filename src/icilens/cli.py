@@ -42,6 +42,8 @@ def _choices(args: argparse.Namespace) -> dict:
 def _validate(args: argparse.Namespace) -> int:
     from icilens.intake import IntakeError, read_cohort, usable
 
+    if _streams(args):
+        return _validate_in_chunks(args)
     if args.model:
         from icilens.model import load_model
 
@@ -51,10 +53,10 @@ def _validate(args: argparse.Namespace) -> int:
             return _fail(str(exc))
         print(f"model: {model.card['name']}, {len(model.boosters)} LightGBM members; ready to use", file=sys.stderr)
     try:
-        result = read_cohort(args.file, **_choices(args))
+        result = read_cohort(args.cohort, **_choices(args))
     except (IntakeError, ValueError) as exc:
         if args.json:
-            print(json.dumps({"file": args.file, "usable": False, "reasons": [str(exc)]}, indent=2))
+            print(json.dumps({"file": args.cohort, "usable": False, "reasons": [str(exc)]}, indent=2))
         return _fail(str(exc))
     ok = usable(result)
     reasons = (
@@ -64,6 +66,53 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps(_validation_payload(result, ok, reasons), indent=2))
     else:
         _print_validation(result)
+    return 0 if ok else _fail(reasons[0])
+
+
+def _validate_in_chunks(args: argparse.Namespace) -> int:
+    """Check a large file chunk by chunk: findings counted per kind and column, with example rows."""
+    from icilens.batch import check_file
+    from icilens.intake import IntakeError
+    from icilens.schema import FEATURES
+
+    progress, done = _progress("checking")
+    try:
+        summary = check_file(args.cohort, progress=progress, **_chunk_options(args))
+    except (IntakeError, ValueError) as exc:
+        if args.json:
+            print(json.dumps({"file": args.cohort, "usable": False, "reasons": [str(exc)]}, indent=2))
+        return _fail(str(exc))
+    finally:
+        done()
+    cohort = summary.cohort
+    present = [f for f in FEATURES if f in cohort.features_present]
+    ok = cohort.patients > 0 and bool(present)
+    reasons = [] if ok else [f"{args.cohort}: no model feature has a usable value; fix the findings and try again."]
+    findings = cohort.tally.frame()
+    if args.json:
+        payload = {
+            "file": args.cohort,
+            "usable": ok,
+            "reasons": reasons,
+            "read_in_chunks": {"chunks": summary.chunks, "chunk_rows": _chunk_options(args)["chunk_rows"]},
+            "patients": cohort.patients,
+            "mapping": cohort.decision.mapping,
+            "suggestions": cohort.decision.suggestions,
+            "features_present": present,
+            "severity_counts": cohort.tally.severity_counts(),
+            "findings": json.loads(findings.to_json(orient="records")),
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print(
+            f"{Path(args.cohort).name}: {cohort.patients} patients, {len(present)} of {len(FEATURES)} features present"
+        )
+        print(f"read in {summary.chunks} chunks; findings counted per kind and column, with example rows")
+        print(_counts_text(cohort.tally.severity_counts()))
+        for header, name in cohort.decision.suggestions.items():
+            print(f"suggested, not used until accepted: {header!r} -> {name} (accept with --map '{header}={name}')")
+        if not findings.empty:
+            print(findings.to_string(index=False, max_colwidth=60))
     return 0 if ok else _fail(reasons[0])
 
 
@@ -186,26 +235,126 @@ def _write_output(path: str, write) -> int | None:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from icilens.export import write_csv
-    from icilens.predictions import predict_cohort
-
     if args.patient is not None:
         return _predict_one(args)
     if args.cohort is None or args.out is None:
         return _fail("predict needs a cohort file and --out, or one patient with --patient 'tmb=12.5,...'.")
+    if args.dask or args.scheduler:
+        return _predict_on_cluster(args)
+    if Path(args.out).suffix.lower() not in (".csv", ".parquet"):
+        return _fail(f"--out {args.out}: name a .csv or .parquet file; the extension chooses the format.")
     problem = _output_problem(args, [args.cohort])
     if problem:
         return _fail(problem)
+    if _streams(args):
+        return _predict_in_chunks(args)
     loaded = _cohort_and_model(args)
     if isinstance(loaded, int):
         return loaded
+    from icilens.batch import write_table
+    from icilens.predictions import predict_cohort
+
     result, model = loaded
     table = predict_cohort(model, result.frame, explain=args.explain)
-    failed = _write_output(args.out, lambda: write_csv(table, args.out))
+    failed = _write_output(args.out, lambda: write_table(table, args.out))
     if failed is not None:
         return failed
     print(f"{len(table)} predictions written to {args.out}")
     return 0
+
+
+STREAM_ABOVE_BYTES = 16 * 1024 * 1024  # larger CSV, TSV and Parquet files are read in chunks
+
+
+def _streams(args: argparse.Namespace) -> bool:
+    """Return whether to read the cohort in chunks: asked with --chunk-rows, or a large CSV/TSV/Parquet file."""
+    from icilens.batch import can_stream
+
+    path = Path(args.cohort)
+    if args.in_memory or not can_stream(path) or not path.is_file():
+        return False
+    return args.chunk_rows is not None or path.stat().st_size > STREAM_ABOVE_BYTES
+
+
+def _progress(label: str):
+    """Return a progress callback drawing a bar on a terminal (nothing when stderr is not one), and its closer."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit=" patients", unit_scale=True, desc=label, file=sys.stderr)
+
+    def update(done: int, total: int) -> None:
+        bar.total = max(total, done)
+        bar.update(done - bar.n)
+
+    return update, bar.close
+
+
+def _chunk_options(args: argparse.Namespace) -> dict:
+    from icilens.batch import CHUNK_ROWS
+
+    choices = _choices(args)
+    choices.pop("sheet")
+    return {"chunk_rows": args.chunk_rows or CHUNK_ROWS, **choices}
+
+
+def _predict_in_chunks(args: argparse.Namespace) -> int:
+    from icilens.batch import predict_file
+    from icilens.intake import IntakeError
+    from icilens.model import default_model_dir, load_model
+
+    progress, done = _progress("scoring")
+    try:
+        model = load_model(args.model or default_model_dir())
+        summary = predict_file(model, args.cohort, args.out, args.explain, progress=progress, **_chunk_options(args))
+    except (IntakeError, FileNotFoundError, ValueError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{args.out} could not be written ({exc.strerror or exc}); check the folder and its permissions.")
+    finally:
+        done()
+    cohort = summary.cohort
+    print(
+        f"{cohort.patients} predictions written to {args.out} ({summary.chunks} chunks of up to {_chunk_options(args)['chunk_rows']:,} rows)"
+    )
+    print(
+        "findings: " + _counts_text(cohort.tally.severity_counts()) + "; run 'icilens validate' on the file to see them"
+    )
+    return 0
+
+
+def _predict_on_cluster(args: argparse.Namespace) -> int:
+    from icilens.cluster import predict_on_cluster, start_client
+    from icilens.intake import IntakeError
+    from icilens.model import default_model_dir, load_model
+
+    out = Path(args.out)
+    if out.suffix:
+        return _fail(f"--out {out}: with a cluster, name a folder; each partition writes its own Parquet part there.")
+    if out.exists() and any(out.iterdir()) and not args.force:
+        return _fail(f"{out} is not empty; choose another folder or add --force to write into it.")
+    try:
+        model = load_model(args.model or default_model_dir())
+        client = start_client(args.scheduler, args.workers)
+    except (FileNotFoundError, ValueError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"the Dask scheduler {args.scheduler} could not be reached ({exc}); check the address.")
+    try:
+        options = _chunk_options(args)
+        summary = predict_on_cluster(model, args.cohort, out, client, args.explain, **options)
+    except (IntakeError, ValueError) as exc:
+        return _fail(str(exc))
+    finally:
+        client.close()
+    print(f"{summary.patients} predictions written to {out}/ as {len(summary.parts)} Parquet parts")
+    print("findings: " + _counts_text(summary.tally.severity_counts()))
+    return 0
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
 
 
 def _predict_one(args: argparse.Namespace) -> int:
@@ -269,6 +418,24 @@ def _intake_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _size_options(command: argparse.ArgumentParser) -> None:
+    size = command.add_mutually_exclusive_group()
+    size.add_argument(
+        "--chunk-rows",
+        type=_positive,
+        metavar="N",
+        help="read the file in chunks of N rows (CSV, TSV, Parquet; the default for files over 16 MB, 50,000 rows)",
+    )
+    size.add_argument("--in-memory", action="store_true", help="read the whole file at once, however large")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(
@@ -279,10 +446,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     validate = commands.add_parser("validate", help="check a cohort file and list what intake found")
-    validate.add_argument("file", help="CSV, TSV, XLSX or Parquet cohort")
+    validate.add_argument("cohort", metavar="file", help="CSV, TSV, XLSX or Parquet cohort")
     _intake_options(validate)
     validate.add_argument("--json", action="store_true", help="print the result as JSON (also when unusable)")
     validate.add_argument("--model", help="also check a model folder or zip before it is used")
+    _size_options(validate)
     validate.set_defaults(run=_validate)
 
     train = commands.add_parser("train", help="train a response model on a labelled cohort")
@@ -296,8 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(run=_train)
 
     predict = commands.add_parser("predict", help="predict response for every patient of a cohort")
-    predict.add_argument("cohort", nargs="?", help="CSV, TSV, XLSX or Parquet cohort")
-    predict.add_argument("--out", help="CSV file to write (with a cohort)")
+    predict.add_argument(
+        "cohort",
+        nargs="?",
+        help="CSV, TSV, XLSX or Parquet cohort (with a cluster: Parquet files, e.g. 'data/*.parquet')",
+    )
+    predict.add_argument("--out", help="the .csv or .parquet file to write (with a cluster: a folder)")
     predict.add_argument(
         "--patient",
         metavar="'FEATURE=VALUE,...'",
@@ -311,6 +483,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="add log-odds output and SHAP values per feature (with --patient: print them)",
     )
     _intake_options(predict)
+    _size_options(predict)
+    cluster = predict.add_argument_group("a Dask cluster (Parquet input, a folder of Parquet parts as output)")
+    where = cluster.add_mutually_exclusive_group()
+    where.add_argument("--dask", choices=["local"], help="'local': start a cluster of worker processes here")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="the address of a running Dask scheduler")
+    cluster.add_argument("--workers", type=int, default=2, help="worker processes of --dask local (default 2)")
     predict.set_defaults(run=_predict)
 
     report = commands.add_parser("report", help="write a printable PDF report for one patient")

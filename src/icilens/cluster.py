@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icilens.batch import CHUNK_ROWS, FindingTally, Plan, TableWriter, plan_of, read_chunks
+from icilens.batch import CHUNK_ROWS, FindingTally, Plan, TableWriter, decide_plan, read_chunks
 from icilens.intake import IntakeError, IntakeResult
 from icilens.vocabulary import FindingCode, Severity
 
@@ -93,8 +93,7 @@ def predict_on_cluster(
     partitions, total = list_partitions(pattern, part_rows)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    first_cohort, _ = read_chunks(partitions[0].path, chunk_rows, **choices)
-    plan = plan_of(first_cohort.first, choices.get("set_values"), total)
+    decided, plan = decide_plan(partitions[0].path, total_rows=total, **choices)
     model_zip = client.scatter(model_to_zip(model), broadcast=True)
     futures = client.map(
         score_partition,
@@ -107,7 +106,7 @@ def predict_on_cluster(
         pure=False,
     )
     tally = FindingTally()
-    tally.add(first_cohort.first.findings[first_cohort.first.findings["row"].isna()])  # how columns were read
+    tally.add(decided.findings[decided.findings["row"].isna()])  # how each column was read: said once
     patients, features, hashes = 0, set(), []
     for result in client.gather(futures):
         patients += result["patients"]
@@ -116,7 +115,7 @@ def predict_on_cluster(
         hashes.append(result["id_hashes"])
     _report_repeats_across_parts(hashes, tally)
     parts = [str(out / part_name(p.index)) for p in partitions]
-    return ClusterSummary(first_cohort.first, patients, parts, tally, features)
+    return ClusterSummary(decided, patients, parts, tally, features)
 
 
 def part_name(index: int) -> str:
@@ -192,7 +191,5 @@ def start_client(scheduler: str | None = None, workers: int = 2):
     if scheduler:
         return Client(scheduler)
     # One thread per worker: the cores go to processes, and LightGBM is told to use one thread each.
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     return Client(cluster)
