@@ -144,3 +144,6 @@ def test_the_command_line_reads_in_chunks_when_asked(tmp_path, capsys):
     assert "read in" in printed and "out_of_range" in printed
     assert main(["predict", str(demo_path()), "--out", str(tmp_path / "out.txt")]) == 2
     assert "name a .csv or .parquet file" in capsys.readouterr().err
+    workbook = str(CORPUS / "07_title_rows.xlsx")
+    assert main(["validate", workbook, "--chunk-rows", "5"]) == 2
+    assert "only CSV, TSV and Parquet files are read in chunks" in capsys.readouterr().err

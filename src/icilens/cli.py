@@ -42,8 +42,11 @@ def _choices(args: argparse.Namespace) -> dict:
 def _validate(args: argparse.Namespace) -> int:
     from icilens.intake import IntakeError, read_cohort, usable
 
-    if _streams(args):
-        return _validate_in_chunks(args)
+    try:
+        if _streams(args):
+            return _validate_in_chunks(args)
+    except ValueError as exc:
+        return _fail(str(exc))
     if args.model:
         from icilens.model import load_model
 
@@ -246,7 +249,11 @@ def _predict(args: argparse.Namespace) -> int:
     problem = _output_problem(args, [args.cohort])
     if problem:
         return _fail(problem)
-    if _streams(args):
+    try:
+        streams = _streams(args)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if streams:
         return _predict_in_chunks(args)
     loaded = _cohort_and_model(args)
     if isinstance(loaded, int):
@@ -271,6 +278,8 @@ def _streams(args: argparse.Namespace) -> bool:
     from icilens.batch import can_stream
 
     path = Path(args.cohort)
+    if args.chunk_rows is not None and not can_stream(path):
+        raise ValueError(f"{path.name}: only CSV, TSV and Parquet files are read in chunks; save it as CSV.")
     if args.in_memory or not can_stream(path) or not path.is_file():
         return False
     return args.chunk_rows is not None or path.stat().st_size > STREAM_ABOVE_BYTES

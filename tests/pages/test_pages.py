@@ -151,6 +151,19 @@ def test_patient_page_next_switches_patient_and_url():
     assert at.query_params["id"] == _key(at, at.title[0].value.removeprefix("Patient "))
 
 
+def test_picking_a_patient_in_either_list_opens_it():
+    at = _with_demo("pages/patient.py", patient="5")
+    at.selectbox(key="icilens_pick_5").set_value("291").run()
+    _no_errors(at)
+    assert at.title[0].value == "Patient 291"
+    at.query_params["id"] = "no-such-key"
+    at.run()
+    at.text_input(key="icilens_patient_search").input("12").run()
+    at.selectbox(key="icilens_patient_search_pick").set_value("12").run()
+    _no_errors(at)
+    assert at.title[0].value == "Patient 12"
+
+
 def test_what_if_moves_the_prediction_and_resets():
     at = _with_demo("pages/patient.py", patient="5")
     key = "icilens_whatif_5_albumin"

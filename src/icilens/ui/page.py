@@ -166,6 +166,6 @@ def open_patient(patient_id: str) -> None:
 
 def open_picked_patient(widget_key: str) -> None:
     """Callback: show the patient chosen in a selectbox (nothing when the choice was cleared)."""
-    chosen = st.session_state.get(widget_key)
+    chosen = st.session_state.get(session_key(widget_key))
     if chosen is not None:
         open_patient(chosen)
