@@ -28,13 +28,14 @@ from pathlib import Path
 import psutil
 from _common import ROOT, synthetic_files
 
-IN_MEMORY_ROWS = 1_000_000  # intake's row limit for a whole file (ICILENS_MAX_ROWS)
+IN_MEMORY_ROWS = 1_000_000  # beyond, a whole file no longer fits the memory of the machines this runs on
 
 
-def measure(command: list[str]) -> tuple[float, float]:
+def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run a command; return (seconds, peak resident MB of it and its children)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    environment = {**os.environ, **(env or {})}
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     peak, done = 0, threading.Event()
 
     def sample() -> None:
@@ -70,7 +71,9 @@ def run(mode: str, source: Path, rows: int, explain: bool, runs: int, scratch: P
     for _ in range(runs):
         out = scratch / ("dask_out" if mode == "dask" else f"out_{mode}.parquet")
         shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
-        results.append(measure(command(mode, source, out, explain)))
+        # The whole-file reading is measured past its own limits (cells, rows), which exist to protect the app.
+        env = {"ICILENS_MAX_CELLS": str(10**10), "ICILENS_MAX_ROWS": str(10**9)} if mode == "in-memory" else None
+        results.append(measure(command(mode, source, out, explain), env))
     seconds = statistics.median(r[0] for r in results)
     peak = statistics.median(r[1] for r in results)
     return {"seconds": seconds, "rows_per_s": rows / seconds, "peak_mb": peak}
@@ -97,7 +100,9 @@ def main() -> None:
             baseline = None
             for mode in args.modes.split(","):
                 if mode == "in-memory" and rows > IN_MEMORY_ROWS:
-                    print(f"{rows:>11,} {'parquet':8} {mode:10} {explain!s:8}  skipped: over the whole-file row limit")
+                    print(
+                        f"{rows:>11,} {'parquet':8} {mode:10} {explain!s:8}  skipped: a whole file this size needs >20 GB"
+                    )
                     continue
                 result = run(mode, files["parquet"], rows, explain, runs, scratch)
                 baseline = baseline or (result if mode == "in-memory" else None)
@@ -106,6 +111,8 @@ def main() -> None:
                 )
                 print(f"{rows:>11,} {'parquet':8} {mode:10} {explain!s:8} {result['seconds']:9.1f} "
                       f"{result['rows_per_s']:9,.0f} {result['peak_mb']:8,.0f}  {ratio}", flush=True)  # fmt: skip
+        if rows > IN_MEMORY_ROWS:
+            continue  # CSV input costs the same per row as at 1,000,000 (printed there); 10 more minutes here
         result = run("chunks", files["csv"], rows, True, runs, scratch)
         print(f"{rows:>11,} {'csv':8} {'chunks':10} {'True':8} {result['seconds']:9.1f} "
               f"{result['rows_per_s']:9,.0f} {result['peak_mb']:8,.0f}", flush=True)  # fmt: skip
