@@ -464,6 +464,9 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
     return table
 
 
+TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
+
+
 def parquet_text(arrow) -> pd.DataFrame:
     """Return an Arrow table's cells as exact text ("" when null); a stored pandas index becomes 'index'."""
     import pyarrow as pa
@@ -475,8 +478,8 @@ def parquet_text(arrow) -> pd.DataFrame:
             column = column.cast(column.type.value_type)
         text = pc.fill_null(pc.cast(column, pa.string()), "")
         header = "index" if column_name.startswith("__index_level_") else column_name
-        columns[header] = text.to_pylist()
-    return pd.DataFrame(columns, dtype="str")
+        columns[header] = text.to_pandas(types_mapper=lambda _: TEXT)  # Arrow strings stay Arrow strings
+    return pd.DataFrame(columns)
 
 
 def chunk_table(cells: pd.DataFrame, template: RawTable, rows_before: int) -> RawTable | None:
