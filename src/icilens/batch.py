@@ -101,9 +101,11 @@ class _SeenIds:
         for level in self._levels:
             position = np.minimum(np.searchsorted(level, hashes), len(level) - 1)
             seen |= level[position] == hashes
-        self._levels.append(np.unique(hashes))
+        self._levels.append(np.sort(hashes))
         while len(self._levels) > 1 and len(self._levels[-2]) <= 2 * len(self._levels[-1]):
-            self._levels[-2:] = [np.union1d(self._levels[-2], self._levels[-1])]
+            merged = np.concatenate(self._levels[-2:])  # sorted in place: two copies at most, not three
+            merged.sort()
+            self._levels[-2:] = [merged]
         return seen
 
 
@@ -440,6 +442,16 @@ class BatchSummary:
     chunks: int
 
 
+def release_memory() -> None:
+    """Hand freed memory back to the system after a chunk (glibc keeps it otherwise, and RSS creeps up)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def predict_file(
     model,
     path: str | Path,
@@ -462,6 +474,7 @@ def predict_file(
         for result in results:
             writer.write(predict_cohort(model, result.frame, explain=explain))
             chunks += 1
+            release_memory()
             if progress is not None:
                 progress(cohort.patients, cohort.plan.total_rows)
     finally:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icilens.batch import CHUNK_ROWS, FindingTally, Plan, TableWriter, decide_plan, read_chunks
+from icilens.batch import CHUNK_ROWS, FindingTally, Plan, TableWriter, decide_plan, read_chunks, release_memory
 from icilens.intake import IntakeError, IntakeResult
 from icilens.vocabulary import FindingCode, Severity
 
@@ -138,6 +138,7 @@ def score_partition(
     try:
         for result in results:
             writer.write(predict_cohort(model, result.frame, explain=explain))
+            release_memory()
             hashes.append(np.unique(pd.util.hash_array(result.frame["patient_id"].to_numpy(dtype=object))))
     finally:
         writer.close()
