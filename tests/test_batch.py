@@ -12,6 +12,7 @@ from icilens.batch import (
     FindingTally,
     TableWriter,
     _last_whole_line,
+    can_stream,
     check_file,
     predict_file,
     read_chunks,
@@ -147,3 +148,30 @@ def test_the_command_line_reads_in_chunks_when_asked(tmp_path, capsys):
     workbook = str(CORPUS / "07_title_rows.xlsx")
     assert main(["validate", workbook, "--chunk-rows", "5"]) == 2
     assert "only CSV, TSV and Parquet files are read in chunks" in capsys.readouterr().err
+
+
+OTHER_SYSTEMS = sorted(
+    p.name
+    for folder in (CORPUS, CORPUS.parent / "exports")
+    for p in folder.iterdir()
+    if can_stream(p) and not p.name.startswith("65_")  # 30 million rows: its own limit test
+)
+CHUNKS_REFUSE = {"51_mixed_encoding.csv": "mixes text encodings", "54_lone_carriage_return.csv": "carriage returns"}
+
+
+@pytest.mark.parametrize("name", OTHER_SYSTEMS)
+def test_files_from_other_systems_read_in_chunks_as_whole_or_are_refused_with_the_reason(name):
+    """cBioPortal, REDCap, R, Dutch and German exports and the messy corpus: small chunks, the whole file's frame."""
+    path = CORPUS / name if (CORPUS / name).exists() else CORPUS.parent / "exports" / name
+    try:
+        whole = read_cohort(path).frame
+    except IntakeError:
+        with pytest.raises(IntakeError):
+            read_chunks(path, chunk_rows=7)
+        return
+    if name in CHUNKS_REFUSE:
+        with pytest.raises(IntakeError, match=CHUNKS_REFUSE[name]):
+            read_chunks(path, chunk_rows=7)
+        return
+    _, results = read_chunks(path, chunk_rows=7)
+    pd.testing.assert_frame_equal(pd.concat([r.frame for r in results], ignore_index=True), whole)

@@ -8,6 +8,7 @@ written as they are made (CSV or Parquet), so memory stays flat however long the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,7 @@ class Plan:
     mapping: dict[str, str | None]
     units: dict[str, str]
     set_values: dict[str, str]
+    value_codes: dict[str, dict[str, str]]  # per categorical column, the codes its values are read by
     has_ids: bool
     total_rows: int  # data lines in the file (for generated ids and progress)
 
@@ -145,6 +147,7 @@ def plan_of(result: IntakeResult, set_values: dict[str, str] | None, total_rows:
         mapping=result.mapping,
         units={m.header: m.unit for m in result.columns if m.state == MAPPED and m.unit},
         set_values=dict(set_values or {}),
+        value_codes={m.header: m.value_codes for m in result.columns if m.value_codes is not None},
         has_ids=any(m.state == MAPPED and m.field == "patient_id" for m in result.columns),
         total_rows=total_rows,
     )
@@ -174,7 +177,7 @@ def read_chunks(
     decided = None
     if plan is None:
         decided, plan = decide_plan(path, mapping, units, set_values)
-    template, _, raw_chunks = _raw_chunks(path, chunk_rows, part)
+    template, _, raw_chunks = _raw_chunks(path, chunk_rows, part, count=False)  # the plan counted them
     cohort = ChunkedCohort(first=decided, plan=plan, id_offset=part[1] if part else 0)
     if decided is not None:  # how each column was read: said once, not per chunk
         cohort.tally.add(decided.findings[decided.findings["row"].isna()])
@@ -213,7 +216,7 @@ def _results(
         if table is None:
             continue
         try:
-            result = build_cohort(table, plan.mapping, plan.units, plan.set_values)
+            result = build_cohort(table, plan.mapping, plan.units, plan.set_values, plan.value_codes)
         except IntakeError:  # no model feature has a value in this chunk: its rows cannot be scored
             _report_unscored(cohort, table)
             continue
@@ -278,28 +281,30 @@ def _continue_ids(cohort: ChunkedCohort, result: IntakeResult, seen: _SeenIds) -
 
 
 def _raw_chunks(
-    path: Path, chunk_rows: int, part: tuple[list[int], int] | None = None
+    path: Path, chunk_rows: int, part: tuple[list[int], int] | None = None, count: bool = True
 ) -> tuple[RawTable, int, Iterator[tuple[pd.DataFrame, int]]]:
-    """Return (template table, data lines in the file, iterator of (text cells, data lines before them))."""
+    """Return (template table, data lines in the file, iterator of (text cells, data lines before them)).
+
+    count=False skips counting a text file's lines (a full read of it) when the count is known already: 0 is returned.
+    """
     if path.suffix.lower() == ".parquet":
         return _parquet_chunks(path, chunk_rows, part)
     if part is not None:
         raise ValueError("only a Parquet file is read in parts (row groups)")
-    return _text_chunks(path, chunk_rows)
+    return _text_chunks(path, chunk_rows, count)
 
 
-def _text_chunks(path: Path, chunk_rows: int) -> tuple[RawTable, int, Iterator[tuple[pd.DataFrame, int]]]:
+def _text_chunks(
+    path: Path, chunk_rows: int, count: bool = True
+) -> tuple[RawTable, int, Iterator[tuple[pd.DataFrame, int]]]:
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
         complete = len(sample) < SAMPLE_BYTES
     if not complete:
         sample = sample[: _last_whole_line(sample)]
     template = read_table(sample, path.name)
-    if template.encoding and "16" in template.encoding:
-        raise IntakeError(
-            f"{path.name} is UTF-16 text, which is not read in chunks; save it as UTF-8 CSV (or run without chunks)."
-        )
-    total = _count_lines(path) - template.header_row
+    _check_chunkable(path.name, sample, template.encoding)
+    total = _count_lines(path) - template.header_row if count else 0
     reader = pd.read_csv(
         path,
         sep=template.delimiter,
@@ -318,6 +323,24 @@ def _text_chunks(path: Path, chunk_rows: int) -> tuple[RawTable, int, Iterator[t
             before += len(cells)
 
     return template, total, chunks()
+
+
+def _check_chunkable(name: str, sample: bytes, encoding: str | None) -> None:
+    """Refuse, with the reason, a text file that chunks would read differently from the whole file."""
+    import codecs
+
+    whole = "read it whole with --in-memory, or save it again as UTF-8 CSV"
+    if encoding and "16" in encoding:
+        raise IntakeError(f"{name} is UTF-16 text, which is not read in chunks; {whole}.")
+    try:
+        codecs.lookup(encoding or "utf-8")
+    except LookupError:
+        raise IntakeError(f"{name} mixes text encodings ({encoding}), which is not read in chunks; {whole}.") from None
+    if re.search(rb"\r(?!\n)", sample):
+        raise IntakeError(
+            f"{name} has carriage returns that do not end a line (inside cells, or old Mac line ends), which "
+            f"chunks would split differently; {whole}."
+        )
 
 
 def _last_whole_line(sample: bytes) -> int:

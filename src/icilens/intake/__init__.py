@@ -38,6 +38,7 @@ from icilens.intake.table import RawTable, read_table
 from icilens.intake.values import (
     choose_unit,
     convert_units,
+    decide_codes,
     parse_categories,
     parse_numbers,
     reject_implausible,
@@ -153,15 +154,19 @@ def build_cohort(
     mapping: dict[str, str | None] | None = None,
     units: dict[str, str] | None = None,
     set_values: dict[str, str] | None = None,
+    value_codes: dict[str, dict[str, str]] | None = None,
 ) -> IntakeResult:
     """Return the canonical cohort of a table.
 
     mapping: the user's choices, {header: field or None}, over what intake understood by itself;
-    units: {header: unit name} for numeric columns; set_values: {field: value} for every patient.
+    units: {header: unit name} for numeric columns; set_values: {field: value} for every patient;
+    value_codes: {header: codes} decided before (on a file's first rows), read by as they are.
     """
     columns = _apply_user_choices(
         table, match_columns(table.cells, table.descriptions, table.decimal_comma, table.row_names), mapping, units
     )
+    for match in columns:
+        match.value_codes = (value_codes or {}).get(match.header)
     findings = Findings()
     for note in table.notes:
         findings.add(note.row, "", note.value, note.problem, note.action, note.severity, note.code)
@@ -262,7 +267,9 @@ def _convert_column(match: ColumnMatch, table: RawTable, findings: Findings) -> 
         )
         return reject_implausible(spec, numbers, rows, header, findings)
     if spec.kind in (BINARY, CATEGORY, EVENT):
-        return parse_categories(spec, cells, rows, header, findings, match.codes or None)
+        if match.value_codes is None:  # decided once; a file read in chunks passes the first rows' decision on
+            match.value_codes = decide_codes(spec, cells, header, findings, match.codes or None)
+        return parse_categories(spec, cells, rows, header, findings, codes=match.value_codes)
     return cells.str.strip()
 
 

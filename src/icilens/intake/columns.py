@@ -77,6 +77,7 @@ class ColumnMatch:
     unit: str | None = None  # the unit the values are in (numeric fields)
     unit_source: str = ""  # "header", "values", "the only unit", "you"
     codes: dict[str, str] = default(default_factory=dict)  # value codes written in the header
+    value_codes: dict[str, str] | None = None  # the codes the values were read by ({}: none), once decided
     filled: int = 0  # non-missing cells in the sample
     read_as: str | None = None  # the field the column was read as before conflicts were settled
 

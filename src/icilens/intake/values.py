@@ -337,15 +337,33 @@ def complete_codes(spec: Field, codes: dict[str, str], present: pd.Series) -> di
     return {code: text, others.pop(): other_label}
 
 
+def decide_codes(
+    spec: Field, cells: pd.Series, column: str, findings: Findings, header_codes: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Return the value codes a column is read by: the header's, else the MSK number coding (reported), else none."""
+    stripped = cells.str.strip()
+    present = stripped[~is_missing(stripped)]
+    codes = complete_codes(spec, header_codes, present) if header_codes else None
+    return codes or _number_coding(spec, present, column, findings) or {}
+
+
 def parse_categories(
-    spec: Field, cells: pd.Series, rows, column: str, findings: Findings, header_codes: dict[str, str] | None = None
+    spec: Field,
+    cells: pd.Series,
+    rows,
+    column: str,
+    findings: Findings,
+    header_codes: dict[str, str] | None = None,
+    codes: dict[str, str] | None = None,
 ) -> pd.Series:
-    """Return the cells as the field's labels (object Series, None when missing or unreadable)."""
+    """Return the cells as the field's labels (object Series, None when missing or unreadable).
+
+    codes, when given, are the value codes decided already (for the whole file); otherwise they are decided here.
+    """
+    if codes is None:
+        codes = decide_codes(spec, cells, column, findings, header_codes)
     stripped = cells.str.strip()
     missing = is_missing(stripped)
-    present = stripped[~missing]
-    codes = complete_codes(spec, header_codes, present) if header_codes else None
-    codes = codes or _number_coding(spec, present, column, findings)
     distinct = stripped[~missing].unique()
     labels_by_value = {value: label_value(spec, value, codes) for value in distinct}
     labels = stripped.map(labels_by_value).where(~missing, None)

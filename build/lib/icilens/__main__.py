@@ -1,5 +1,0 @@
-import sys
-
-from icilens.cli import main
-
-sys.exit(main())
