@@ -136,9 +136,9 @@ with ui.guarded("showing the cohort"):
                 if sheet != table.sheet:
                     ui.remap_cohort(sheet=sheet)
                     st.rerun()
-            where = f"sheet {table.sheet!r}, " if table.sheet else ""
+            where = f"sheet '{ui.escape_markdown(table.sheet)}', " if table.sheet else ""
             st.caption(
-                f"Header found on {where}row {table.header_row} of {table.name}. Every column is listed with what it was "
+                f"Header found on {where}row {table.header_row} of {ui.escape_markdown(table.name)}. Every column is listed with what it was "
                 "taken for and why; change 'maps to', tick 'accept' or set the unit, then apply."
             )
             if result.suggestions and st.button(

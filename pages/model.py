@@ -19,6 +19,11 @@ from icilens.validation import (
 )
 
 
+def card_in_brief(card: dict) -> str:
+    """Return the card's TRIPOD+AI items as a markdown list, its text shown as written (never as markup)."""
+    return "\n".join(f"- **{item}.** {ui.escape_markdown(text)}" for item, text in summarise_card(card))
+
+
 def show_uncertainty(card: dict) -> None:
     """Show how the range from missing inputs is made and how often it held, in training and validation."""
     uncertainty = card.get("uncertainty")
@@ -45,10 +50,10 @@ with ui.guarded("showing the model card"):
     model = active_model()
     card = model.card
     training = card["training"]
-    st.markdown(f"**Intended use.** {card['intended_use']}")
+    st.markdown(f"**Intended use.** {ui.escape_markdown(card['intended_use'])}")
     st.markdown(f"**Against LORIS.** {compare_with_loris(card.get('validation', {}))}")
     with st.expander("The card in brief, item by item as TRIPOD+AI (BMJ 2024) asks"):
-        st.markdown("\n".join(f"- **{item}.** {text}" for item, text in summarise_card(card)))
+        st.markdown(card_in_brief(card))
 
     if model is default_model():  # the bundled model: its data and design in words
         st.subheader("Data")
@@ -79,7 +84,7 @@ with ui.guarded("showing the model card"):
         )
     else:  # a model of this session: what its card records, item by item
         st.subheader("This session's model", anchor=False)
-        st.markdown("\n".join(f"- **{item}.** {text}" for item, text in summarise_card(card)))
+        st.markdown(card_in_brief(card))
         st.dataframe(feature_availability(card), hide_index=True, key=ui.key("feature_availability"))
 
     validation = card.get("validation")
@@ -129,7 +134,7 @@ with ui.guarded("showing the model card"):
     show_own_model(ui.current_cohort())
 
     st.subheader("What the model cannot do")
-    st.markdown("\n".join(f"- {limit}" for limit in card["limitations"]))
+    st.markdown("\n".join(f"- {ui.escape_markdown(limit)}" for limit in card["limitations"]))
     st.download_button(
         "Download the model card (JSON)",
         ui.guard_download("the model card", lambda: json.dumps(card, indent=2)),

@@ -7,6 +7,8 @@ from icilens import DISCLAIMER, ui
 from icilens.patient import MISSING_NOTE, compare_patients_inputs, explain_patient, what_if_curve
 from icilens.plots import plot_icon_array, plot_waterfall, plot_what_if_curve
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
+from icilens.predictions import loris_recalibration
+from icilens.reference import describe_loris_recalibration
 from icilens.report import build_patient_report, input_notes
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
@@ -101,11 +103,11 @@ with ui.guarded("explaining this patient"):
     metrics[1].metric(
         "LORIS (recalibrated)",
         "n/a" if pd.isna(loris) else f"{loris:.0%}",
-        help="Pan-cancer LORIS (Chang et al. 2024) recalibrated to a response probability on the 964 training "
+        help=f"Pan-cancer LORIS (Chang et al. 2024), {describe_loris_recalibration(loris_recalibration(model))}. "
         + (
-            "patients. It needs all six of its inputs, and one is missing for this patient."
+            "It needs all six of its inputs, and one is missing for this patient."
             if pd.isna(loris)
-            else f"patients; the published raw score is {scored['loris_score']:.2f}, not a probability."
+            else f"The published raw score is {scored['loris_score']:.2f}, not a probability."
         ),
     )
     tmb_high = scored["tmb_high"]

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.predictions import filter_patients, readable_predictions
+from icilens.predictions import filter_patients, loris_recalibration, readable_predictions
+from icilens.reference import describe_loris_recalibration
 from icilens.report import patient_reports
 from icilens.schema import FEATURES
 from icilens.ui.navigation import page
@@ -80,8 +81,8 @@ with ui.guarded("scoring the cohort"):
             "loris": st.column_config.NumberColumn(
                 "LORIS (recalibrated)",
                 format="%.0f%%",
-                help="Pan-cancer LORIS (Chang et al. 2024) turned into a response probability by logistic "
-                "recalibration on the 964 training patients (the published score is not a probability)",
+                help=f"Pan-cancer LORIS (Chang et al. 2024), {describe_loris_recalibration(loris_recalibration(model))} "
+                "(the published score is not a probability)",
             ),
             "loris_score": st.column_config.NumberColumn(
                 "LORIS raw score",

@@ -16,8 +16,10 @@ from icilens.plots import (
     plot_prediction_spread,
     plot_roc,
 )
+from icilens.predictions import loris_recalibration
+from icilens.reference import describe_loris_recalibration
 from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
-from icilens.ui.resources import cohort_predictions, reference_scores, session_cached
+from icilens.ui.resources import active_model, cohort_predictions, reference_scores, session_cached
 from icilens.validation import summarise_scores, usable_scores
 from icilens.vocabulary import TERTILES, Score
 
@@ -73,9 +75,10 @@ def _loris_calibrations(y, recalibrated, raw) -> None:
     defined = ~np.isnan(raw)
     if defined.sum() < 20:
         return
+    recalibration = loris_recalibration(active_model())
     st.caption(
         "LORIS was fitted with balanced classes, so its published score overstates the chance of response; "
-        "ICI Lens shows it recalibrated on the 964 training patients (2015-2017). Both, on this cohort:"
+        f"ICI Lens shows it {describe_loris_recalibration(recalibration)}. Both, on this cohort:"
     )
     left, right = st.columns(2)
     ui.chart(left, plot_calibration(y[defined], raw[defined], title="LORIS, published score"), key="cal_loris_raw")
@@ -88,7 +91,7 @@ def _survival_chart(column, months, events, groups, covariate, title, unit) -> N
         chi2, p = logrank_test(months, events, groups)
         ratio = cox_hazard_ratio(months, events, covariate)
     except (ValueError, np.linalg.LinAlgError) as exc:
-        column.info(f"Tests could not run: {exc}.")
+        column.info(f"Tests could not run: {ui.escape_markdown(str(exc))}.")
         return
     column.markdown(
         f"Log-rank p = **{p:.2g}** (chi-square {chi2:.1f}). Cox hazard ratio {unit}: "

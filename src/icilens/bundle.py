@@ -12,16 +12,17 @@ import io
 import json
 import re
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from icilens.model import CARD_FILE, CATEGORICAL, Model, _lgb, checked_model_text
+from icilens.isolation import IsolatedParseError, parse_isolated
+from icilens.model import CARD_FILE, CATEGORICAL, Model, _lgb
+from icilens.model_text import ModelTextError, check_model_text
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER, SCHEMA_VERSION
 from icilens.vocabulary import ModelCard
 
 MAX_FILES = 50
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_TREES = 5000  # per text model: far above any sensible boosting run, far below a denial of service
 
 
 class BundleError(ValueError):
@@ -39,12 +40,19 @@ def model_to_zip(model: Model) -> bytes:
     return buffer.getvalue()
 
 
-def model_from_zip(data: bytes, name: str = "model.zip") -> Model:
-    """Return the model in a zip after checking it; raise BundleError naming the problem otherwise."""
-    if len(data) > MAX_ZIP_BYTES:
-        raise BundleError(
-            f"{name} is {len(data) / 2**20:.0f} MB; a model zip may be at most {MAX_ZIP_BYTES // 2**20} MB."
-        )
+def check_zip_size(size: int, name: str) -> None:
+    """Refuse a model zip larger than MAX_ZIP_BYTES, from its size alone (before its bytes are read)."""
+    if size > MAX_ZIP_BYTES:
+        raise BundleError(f"{name} is {size / 2**20:.0f} MB; a model zip may be at most {MAX_ZIP_BYTES // 2**20} MB.")
+
+
+def model_from_zip(data: bytes, name: str = "model.zip", isolate: bool = True) -> Model:
+    """Return the model in a zip after checking it; raise BundleError naming the problem otherwise.
+
+    With isolate (always, for a zip a user gives), LightGBM first reads the models in a separate, limited
+    process, so a file the checks miss can end that process and never the caller's.
+    """
+    check_zip_size(len(data), name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [info for info in archive.infolist() if not info.is_dir()]
@@ -52,11 +60,39 @@ def model_from_zip(data: bytes, name: str = "model.zip") -> Model:
         raise BundleError(f"{name} is not a zip file ({exc}); download the model again or zip its folder.") from exc
     _check_entries(entries, name)
     texts = {info.filename: _read_text(archive, info, name) for info in entries}
+    return _model_from_texts(texts, name, isolate)
+
+
+def model_from_folder(directory: Path) -> Model:
+    """Return the model in a folder a user names, held to the same checks as a zip (sizes before reading)."""
+    files = sorted(p for p in directory.iterdir() if p.is_file() and (p.suffix == ".txt" or p.name == CARD_FILE))
+    if CARD_FILE not in {p.name for p in files}:
+        raise FileNotFoundError(f"{directory} has no {CARD_FILE}; point to a folder written by 'icilens train'.")
+    if len(files) > MAX_FILES:
+        raise BundleError(f"{directory} holds {len(files)} model files; a model holds at most {MAX_FILES}.")
+    total = sum(p.stat().st_size for p in files)
+    if total > MAX_UNPACKED_BYTES:
+        raise BundleError(
+            f"{directory}: its model files hold {total / 2**20:.0f} MB; a model holds at most "
+            f"{MAX_UNPACKED_BYTES // 2**20} MB."
+        )
+    texts = {}
+    for path in files:
+        try:
+            texts[path.name] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BundleError(f"{path} could not be read as text ({exc}); only LightGBM text models are read.") from exc
+    return _model_from_texts(texts, str(directory), isolate=True)
+
+
+def _model_from_texts(texts: dict[str, str], name: str, isolate: bool) -> Model:
     card_text = texts.pop(CARD_FILE, None)
     if not texts:
         raise BundleError(f"{name} holds no LightGBM text model (*.txt); zip the files written by 'icilens train'.")
-    models = {file: _checked_booster_text(text, f"{name}/{file}") for file, text in sorted(texts.items())}
+    models = {file: checked_booster_text(text, f"{name}/{file}") for file, text in sorted(texts.items())}
     card = _card(card_text, list(models), name)
+    if isolate:
+        parse_in_isolation(models)
     boosters = [_lgb().Booster(model_str=models[file]) for file in card["ensemble"]["files"]]
     return Model(boosters=boosters, card=card)
 
@@ -96,11 +132,19 @@ def _read_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> st
         ) from exc
 
 
-def _checked_booster_text(text: str, where: str) -> str:
-    """Return a text model after checking its structure, objective, features and size."""
+def parse_in_isolation(models: dict[str, str]) -> None:
+    """Have LightGBM read every checked text model in a separate, limited process; raise BundleError if it fails."""
     try:
-        checked = checked_model_text(text, where)
-    except ValueError as exc:
+        parse_isolated(models, len(FEATURES))
+    except IsolatedParseError as exc:
+        raise BundleError(str(exc)) from exc
+
+
+def checked_booster_text(text: str, where: str) -> str:
+    """Return a text model after checking its structure, objective, features and categories."""
+    try:
+        checked = check_model_text(text, where, len(FEATURES))
+    except ModelTextError as exc:
         raise BundleError(str(exc)) from exc
     header = dict(line.split("=", 1) for line in checked.split("\nTree=", 1)[0].splitlines() if "=" in line)
     if not header.get("objective", "").startswith("binary"):
@@ -123,11 +167,6 @@ def _checked_booster_text(text: str, where: str) -> str:
                 f"{where} treats {feature} as {'a category' if categorical else 'a number'}; it is {kind}."
             )
     _check_category_codes(checked, where)
-    trees = len(re.findall(r"^Tree=\d+$", checked, re.MULTILINE))
-    if trees > MAX_TREES:
-        raise BundleError(
-            f"{where} has {trees} trees; at most {MAX_TREES} are read, so one upload cannot stall the server."
-        )
     return checked
 
 

@@ -154,7 +154,7 @@ def score_partition(
 def _model_from(digest: str, model_zip: bytes):
     from icilens.bundle import model_from_zip
 
-    return model_from_zip(model_zip, "model.zip")
+    return model_from_zip(model_zip, "model.zip", isolate=False)  # the client read this zip in isolation already
 
 
 def _model(model_zip: bytes):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -461,49 +460,28 @@ def save_model(model: Model, directory: Path | str) -> Path:
 
 
 def load_model(directory: Path | str) -> Model:
-    """Return the model stored in a folder or a zip (LightGBM text files plus model_card.json)."""
+    """Return the model stored in a folder or a zip (LightGBM text files plus model_card.json).
+
+    The bundled model is read directly. Any other folder or zip is untrusted: its sizes are checked before
+    its bytes are read, its text before LightGBM parses it, and LightGBM reads it first in a separate process.
+    """
+    from icilens import bundle  # bundle builds on Model: a real cycle, broken here
+
     directory = Path(directory)
     if directory.is_file() and directory.suffix.lower() == ".zip":
-        from icilens.bundle import model_from_zip
-
-        return model_from_zip(directory.read_bytes(), directory.name)
-    card_path = directory / CARD_FILE
-    if not card_path.exists():
-        raise FileNotFoundError(f"{directory} has no {CARD_FILE}; point to a folder written by 'icilens train'.")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-        features = [f["name"] for f in card["features"]]
-        files = list(card["ensemble"]["files"])
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{card_path} is damaged ({exc}); restore the model folder or train the model again.") from exc
-    if features != list(FEATURES):
-        raise ValueError(
-            f"{directory} was trained on other features ({', '.join(features)}); retrain it with this version."
+        bundle.check_zip_size(directory.stat().st_size, directory.name)
+        return bundle.model_from_zip(directory.read_bytes(), directory.name)
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            f"{directory} is neither a model folder (LightGBM text files and {CARD_FILE}) nor a .zip; give one "
+            "written by 'icilens train'."
         )
-    boosters = [_lgb().Booster(model_str=_checked_model_text(directory / name)) for name in files]
+    if directory.resolve() != default_model_dir().resolve():
+        return bundle.model_from_folder(directory)
+    card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
+    files = list(card["ensemble"]["files"])
+    boosters = [_lgb().Booster(model_str=(directory / name).read_text(encoding="utf-8")) for name in files]
     return Model(boosters=boosters, card=card)
-
-
-def _checked_model_text(path: Path) -> str:
-    """Return a LightGBM text model file's text after checking its structure."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path} could not be read as a LightGBM text model ({exc}).") from exc
-    return checked_model_text(text, str(path))
-
-
-def checked_model_text(text: str, where: str) -> str:
-    """Return a LightGBM text model after checking its structure, so a damaged one never reaches the parser."""
-    sizes = re.search(r"^tree_sizes=([\d ]+)$", text, re.MULTILINE)
-    trees = len(re.findall(r"^Tree=\d+$", text, re.MULTILINE))
-    whole = text.startswith("tree\n") and "\nend of trees\n" in text
-    if not whole or sizes is None or trees != len(sizes.group(1).split()):
-        raise ValueError(
-            f"{where} is not a complete LightGBM text model (truncated or edited); "
-            "restore the model from its source or train the model again."
-        )
-    return text
 
 
 def default_model_dir() -> Path:

@@ -86,6 +86,19 @@ def fit_loris_recalibration(frame: pd.DataFrame) -> dict:
     }
 
 
+def describe_loris_recalibration(recalibration: dict | None) -> str:
+    """Return how LORIS became a probability for the model in use, from its card's recalibration, in words."""
+    if not recalibration:
+        return (
+            "not recalibrated: the card of the model in use holds no LORIS recalibration, so LORIS is not shown "
+            "as a probability"
+        )
+    return (
+        f"recalibrated to a response probability on the {recalibration['patients']} training patients of the model "
+        f"in use ({recalibration['responders']} responders)"
+    )
+
+
 def recalibrated_loris(frame: pd.DataFrame, recalibration: dict | None) -> pd.Series:
     """Return LORIS as a probability of response with a fitted recalibration; NaN without one or an input."""
     lp = loris_linear_predictor(frame)

@@ -10,15 +10,17 @@ import threading
 
 import streamlit as st
 
-from icilens.bundle import BundleError, model_from_zip, model_to_zip
+from icilens.bundle import BundleError, check_zip_size, model_from_zip, model_to_zip
 from icilens.datasets import provenance_of
 from icilens.model import Model, TrainingCancelled, train_model
 from icilens.ui.downloads import export_stem, guard_download
+from icilens.ui.page import escape_markdown
 from icilens.ui.resources import active_model, default_model
 from icilens.ui.state import MODEL_UPLOAD, SESSION_MODEL, SESSION_MODELS, Cohort, session_key
 from icilens.validation import compare_trained, comparison_table
 
 _JOB = session_key("training_job")
+_CHECKED_UPLOAD = session_key("checked_model_upload")
 MIN_PATIENTS, MIN_RESPONDERS = 150, 40
 WHY_MINIMUM = (
     f"at least {MIN_PATIENTS} patients with an observed response, {MIN_RESPONDERS} of them responders (and as many "
@@ -78,7 +80,7 @@ def show_training() -> None:
     if job["running"]:
         _poll_training()
     elif "error" in job:
-        st.warning(job["error"])
+        st.warning(escape_markdown(job["error"]))
     else:
         _show_result(*job["result"])
 
@@ -129,7 +131,7 @@ def show_own_model(cohort: Cohort | None) -> None:
     st.subheader("Your own model", anchor=False)
     current = active_model()
     if current is not default_model():
-        st.info(f"This session uses **{current.card['name']}**, not the bundled model.")
+        st.info(f"This session uses **{escape_markdown(current.card['name'])}**, not the bundled model.")
         if st.button("Switch back to the bundled model", key=session_key("use_default_model")):
             st.session_state.pop(SESSION_MODEL, None)
             st.rerun(scope="app")
@@ -150,10 +152,32 @@ def show_own_model(cohort: Cohort | None) -> None:
         key=MODEL_UPLOAD,
     )
     if upload is not None:
-        try:
-            uploaded = model_from_zip(upload.getvalue(), upload.name)
-        except BundleError as exc:
-            st.error(str(exc))
+        uploaded = checked_upload(upload)
+        if isinstance(uploaded, str):
+            st.error(escape_markdown(uploaded))
         else:
-            st.success(f"{uploaded.card['name']}: {len(uploaded.boosters)} LightGBM models, checked and ready.")
+            name = escape_markdown(uploaded.card["name"])
+            st.success(f"{name}: {len(uploaded.boosters)} LightGBM models, checked and ready.")
             offer_model(uploaded, "uploaded")
+
+
+def checked_upload(upload) -> Model | str:
+    """Return the uploaded model zip as a model, or the reason it was refused; each upload is checked once.
+
+    The check parses the models in a separate process (about a second), so its outcome is kept in the
+    session under the upload's digest instead of being repeated at every rerun of the page.
+    """
+    try:
+        check_zip_size(upload.size, upload.name)
+    except BundleError as exc:
+        return str(exc)
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    kept = st.session_state.get(_CHECKED_UPLOAD)
+    if kept is None or kept[0] != digest:
+        try:
+            outcome: Model | str = model_from_zip(data, upload.name)
+        except BundleError as exc:
+            outcome = str(exc)
+        kept = st.session_state[_CHECKED_UPLOAD] = (digest, outcome)
+    return kept[1]

@@ -45,8 +45,12 @@ def setup_page(title: str) -> None:
 
 
 def escape_markdown(text: str) -> str:
-    """Return user-supplied text (file names, ids) safe to embed in Streamlit markdown."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+    """Return uploaded text (file and column names, ids, model cards) as inert Streamlit markdown.
+
+    Every markdown and HTML sign is escaped, and so are ':', '/', '@' and '&', so no image, link, autolink,
+    entity or tag is made from it: the text shows as typed and the browser fetches nothing because of it.
+    """
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:/@&=" else ch for ch in str(text))
 
 
 @st.cache_data(show_spinner=False)
@@ -85,7 +89,7 @@ def guarded(action: str):
     try:
         yield
     except IntakeError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
     except (StopException, RerunException):
         raise
     except Exception as exc:
