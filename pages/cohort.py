@@ -52,7 +52,7 @@ with ui.guarded("loading the cohort"):
     )
     if upload is not None and upload.file_id != st.session_state.get(ui.key("upload_seen")):
         st.session_state[ui.key("upload_seen")] = upload.file_id
-        ui.load_uploaded_cohort(upload.getvalue(), upload.name)
+        ui.load_uploaded_cohort(upload)
         st.rerun()
 
     upload_column.caption(

@@ -20,7 +20,7 @@ import pandas as pd
 from icilens.intake import IntakeError, IntakeResult, build_cohort, read_table
 from icilens.intake.columns import MAPPED
 from icilens.intake.findings import COLUMNS as FINDING_COLUMNS
-from icilens.intake.table import RawTable, chunk_table, parquet_text
+from icilens.intake.table import RawTable, chunk_table, parquet_text, readable_parquet_columns, with_header_row
 from icilens.vocabulary import FindingCode, Severity
 
 CHUNK_ROWS = 50_000
@@ -309,6 +309,7 @@ def _text_chunks(
         path,
         sep=template.delimiter,
         skiprows=template.header_row - 1,
+        header=None,  # repeated headers stay as written, as in the whole-file read
         dtype=str,
         keep_default_na=False,
         skip_blank_lines=False,
@@ -317,8 +318,13 @@ def _text_chunks(
     )
 
     def chunks() -> Iterator[tuple[pd.DataFrame, int]]:
-        before = 0
+        before, header = 0, None
         for cells in reader:
+            if header is None:
+                cells = with_header_row(cells)
+                header = list(cells.columns)
+            else:
+                cells.columns = header
             yield cells, before
             before += len(cells)
 
@@ -375,12 +381,16 @@ def _parquet_chunks(
         parquet = pq.ParquetFile(path)
         total = parquet.metadata.num_rows
         start = sum(parquet.metadata.row_group(i).num_rows for i in range(min(row_groups))) if row_groups else 0
-        batches = parquet.iter_batches(batch_size=chunk_rows, row_groups=row_groups)
+        readable, aside = readable_parquet_columns(parquet.schema_arrow, path.name)
+        batches = parquet.iter_batches(batch_size=chunk_rows, row_groups=row_groups, columns=readable)
+    except IntakeError:
+        raise
     except Exception as exc:
         raise IntakeError(f"{path.name} could not be read as Parquet ({exc}). Export it again or use CSV.") from exc
     template = RawTable(
         cells=pd.DataFrame(), source_rows=pd.Series(dtype="int64"), name=path.name, file_format="parquet", header_row=1
     )
+    template.notes.extend(aside)
 
     def chunks() -> Iterator[tuple[pd.DataFrame, int]]:
         before = start

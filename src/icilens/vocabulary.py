@@ -108,6 +108,8 @@ class FindingCode(StrEnum):
     NO_ID_COLUMN = "no_id_column"
     BLANK_ID = "blank_id"
     DUPLICATE_ID = "duplicate_id"
+    COLUMNS_DISAGREE = "columns_disagree"  # two columns hold the same field and their values differ
+    COLUMN_SET_ASIDE = "column_set_aside"  # a column whose type holds no readable value per patient (Parquet)
 
 
 # Findings about how a column was read, not about what happened to one patient's value.
@@ -118,6 +120,8 @@ ABOUT_A_COLUMN = frozenset(
         FindingCode.COLUMN_READ,
         FindingCode.ID_COLUMN,
         FindingCode.COLUMN_SUGGESTED,
+        FindingCode.COLUMNS_DISAGREE,
+        FindingCode.COLUMN_SET_ASIDE,
     }
 )
 

@@ -33,6 +33,8 @@ from icilens.intake.columns import (
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, SEVERITIES, WARNING, Findings
 from icilens.intake.identity import describe_id_choice, settle_ids
+from icilens.intake.limits import check_bytes
+from icilens.intake.repeats import report_repeated_columns
 from icilens.intake.source import read_source
 from icilens.intake.table import RawTable, read_table
 from icilens.intake.values import (
@@ -66,6 +68,7 @@ __all__ = [
     "RawTable",
     "build_cohort",
     "canonical_dtypes",
+    "check_bytes",
     "match_header",
     "read_cohort",
     "read_table",
@@ -178,6 +181,7 @@ def build_cohort(
             if converted is not None:
                 values[match.spec.name] = converted
     _report_columns(columns, findings)
+    report_repeated_columns(columns, table, findings)
     _set_for_everyone(values, set_values or {}, len(table.cells), findings)
     _derive_features(values, {m.field: m.header for m in columns if m.state == MAPPED}, rows, findings)
     if not any(name in values for name in FEATURES):

@@ -80,6 +80,7 @@ class ColumnMatch:
     value_codes: dict[str, str] | None = None  # the codes the values were read by ({}: none), once decided
     filled: int = 0  # non-missing cells in the sample
     read_as: str | None = None  # the field the column was read as before conflicts were settled
+    lost_to: str | None = None  # the column read for that field instead, when two claimed it
 
     @property
     def why(self) -> str:
@@ -378,20 +379,63 @@ def match_columns(
     decimal_comma: bool = False,
     row_names: str | None = None,
 ) -> list[ColumnMatch]:
-    """Return one ColumnMatch per column: header meaning confirmed by values, conflicts settled."""
+    """Return one ColumnMatch per column: header meaning confirmed by values, conflicts settled.
+
+    A repeated header ('TMB' twice, the second renamed 'TMB (2)' by the reader) is read by its words alone,
+    so both columns claim the field and their values decide between them.
+    """
+    originals = repeated_header_originals(list(cells.columns))
     matches = [
-        _match_one(header, cells[header], (descriptions or {}).get(header, ""), decimal_comma, header == row_names)
+        _match_one(
+            header,
+            cells[header],
+            (descriptions or {}).get(header, ""),
+            decimal_comma,
+            header == row_names,
+            originals.get(header, header),
+        )
         for header in cells.columns
     ]
+    _count_claimants(matches, cells)
     return settle_conflicts(matches)
 
 
-def _match_one(header: str, cells: pd.Series, description: str, decimal_comma: bool, row_names: bool) -> ColumnMatch:
-    match = ColumnMatch(header=header, codes=header_codings(header))
+def repeated_header_originals(headers: list[str]) -> dict[str, str]:
+    """Return {'TMB (2)': 'TMB'} for each header the table reader renamed because it repeated another."""
+    present = set(headers)
+    originals = {}
+    for header in headers:
+        found = re.fullmatch(r"(.+) \((\d+)\)", header)
+        if found and found.group(1) in present and int(found.group(2)) >= 2:
+            originals[header] = found.group(1)
+    return originals
+
+
+def count_filled(cells: pd.Series) -> int:
+    """Return the number of cells of a column that hold a value (missing-value words count as empty)."""
+    return int((~cells.str.strip().str.lower().isin(MISSING_TOKENS)).sum())
+
+
+def _count_claimants(matches: list[ColumnMatch], cells: pd.DataFrame) -> None:
+    """Count every value of the columns that claim the same field, so the whole column weighs, not its top."""
+    claims: dict[str, list[ColumnMatch]] = {}
+    for match in matches:
+        if match.field and match.state in (MAPPED, SUGGESTED):
+            claims.setdefault(match.field, []).append(match)
+    for claimants in claims.values():
+        if len(claimants) > 1:
+            for match in claimants:
+                match.filled = count_filled(cells[match.header])
+
+
+def _match_one(
+    header: str, cells: pd.Series, description: str, decimal_comma: bool, row_names: bool, words: str
+) -> ColumnMatch:
+    match = ColumnMatch(header=header, codes=header_codings(words))
     match.filled = len(_present_sample(cells))
     if row_names:
         return _match_row_names(match, cells)
-    reading = read_header(header)
+    reading = read_header(words)
     if description and description != header:
         other = read_header(description)
         if other.confidence > reading.confidence:
@@ -481,6 +525,7 @@ def settle_conflicts(matches: list[ColumnMatch]) -> list[ColumnMatch]:
         ranked = sorted(claims, key=lambda m: (m.state == MAPPED, m.filled > 0, m.confidence, m.filled), reverse=True)
         winner = ranked[0]
         for loser in ranked[1:]:
+            loser.lost_to = winner.header
             loser.reasons.append(
                 f"{FIELD_BY_NAME[name].label} is read from '{winner.header}' "
                 f"({'surer match' if winner.confidence > loser.confidence else 'more values'})"

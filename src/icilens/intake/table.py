@@ -213,14 +213,16 @@ def _check_merged_rows(cells: pd.DataFrame, text: str, delimiter: str, name: str
     """Refuse rows merged by a quote that is never closed; name cells that legitimately span lines."""
     width = len(cells.columns)
     spanning = []
-    for column in cells.columns:
-        for index in cells.index[cells[column].str.contains("\n", regex=False)]:
-            value = cells.at[index, column]
+    for position in range(width):  # by position: a repeated header names two columns
+        column = cells.iloc[:, position]
+        header = cells.columns[position]
+        for index in cells.index[column.str.contains("\n", regex=False)]:
+            value = column.at[index]
             first = value.split("\n", 1)[0]
             line = text.count("\n", 0, max(text.find(first), 0)) + 1
             if any(part.count(delimiter) >= max(1, width // 2) for part in value.split("\n")[1:]):
                 raise IntakeError(
-                    f"{name}: a quote in line {line} (column {column!r}) is never closed, so the lines after it "
+                    f"{name}: a quote in line {line} (column {header!r}) is never closed, so the lines after it "
                     "were read as one cell and patients would be merged. Close or remove the quote and upload again."
                 )
             spanning.append(line)
@@ -247,14 +249,17 @@ def _read_text(data: bytes, name: str) -> RawTable:
     check_shape(text.count("\n") - len(metadata) - text.endswith("\n"), width, name)  # before the costly steps
     header_index = _find_header(sample_rows) + len(metadata)
     try:
-        cells = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            skiprows=header_index,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            on_bad_lines="error",
+        cells = with_header_row(
+            pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                skiprows=header_index,
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                on_bad_lines="error",
+            )
         )
     except pd.errors.EmptyDataError as exc:
         raise IntakeError(f"{name} has no rows. Export the cohort again with a header row.") from exc
@@ -277,6 +282,20 @@ def _read_text(data: bytes, name: str) -> RawTable:
     if metadata:
         _describe_from_metadata(table, metadata, delimiter)
     return table
+
+
+def with_header_row(cells: pd.DataFrame) -> pd.DataFrame:
+    """Return cells read without a header, with their first row as the header, repeated names kept as written.
+
+    pandas would rename a repeated 'TMB' to 'TMB.1', which then reads as another column; the table's own
+    renaming ('TMB (2)') is what intake recognises as a repeat.
+    """
+    if cells.empty:
+        raise pd.errors.EmptyDataError("no header row")
+    header = ["" if pd.isna(h) else str(h) for h in cells.iloc[0]]
+    cells = cells.iloc[1:].reset_index(drop=True)
+    cells.columns = header
+    return cells
 
 
 def _describe_from_metadata(table: RawTable, metadata: list[str], delimiter: str) -> None:
@@ -448,14 +467,19 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
         check_shape(parquet.metadata.num_rows, parquet.metadata.num_columns, name)
-        arrow = parquet.read()
+        readable, aside = readable_parquet_columns(parquet.schema_arrow, name)
+        arrow = parquet.read(columns=readable)
     except IntakeError:
         raise
     except Exception as exc:
         raise IntakeError(
             f"{name} could not be read as Parquet ({_first_line(exc)}). Export it again or use CSV."
         ) from exc
-    table = _finish(parquet_text(arrow), name, "parquet", 1)
+    cells = parquet_text(arrow, aside)
+    if cells.columns.empty:
+        raise IntakeError(_nothing_readable(name, aside))
+    table = _finish(cells, name, "parquet", 1)
+    table.notes.extend(aside)
     index_columns = [
         c for c in (parquet.schema_arrow.pandas_metadata or {}).get("index_columns", []) if isinstance(c, str)
     ]
@@ -467,8 +491,62 @@ def _read_parquet(data: bytes, name: str) -> RawTable:
 TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
 
 
-def parquet_text(arrow) -> pd.DataFrame:
-    """Return an Arrow table's cells as exact text ("" when null); a stored pandas index becomes 'index'."""
+def readable_parquet_columns(schema, name: str) -> tuple[list[str], list[Note]]:
+    """Return the columns of a Parquet schema intake can read as text, and a note for each one left aside.
+
+    Raise IntakeError, naming every column and its type, when none can be read.
+    """
+    readable, aside = [], []
+    for arrow_field in schema:
+        reason = _unreadable_type(arrow_field.type)
+        if reason is None:
+            readable.append(arrow_field.name)
+        else:
+            aside.append(_aside_note(arrow_field.name, arrow_field.type, reason))
+    if not readable:
+        raise IntakeError(_nothing_readable(name, aside))
+    return readable, aside
+
+
+def _unreadable_type(arrow_type) -> str | None:
+    """Return why a column of this Arrow type holds no value per patient that intake can read, or None."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    if pa.types.is_nested(arrow_type):
+        return "nested values (a struct, list or map), not one value per patient"
+    if pa.types.is_duration(arrow_type) or pa.types.is_time(arrow_type) or pa.types.is_interval(arrow_type):
+        return "a duration or time of day, whose unit a number alone would lose"
+    if pa.types.is_fixed_size_binary(arrow_type) or isinstance(arrow_type, pa.ExtensionType):
+        return "binary or extension values, not text or numbers"
+    return None
+
+
+def _aside_note(column: str, arrow_type, reason: str) -> Note:
+    return Note(
+        f"column '{column}' ({arrow_type}) holds {reason}",
+        "left aside; the rest of the file is read. Export it as plain numbers or text to use it",
+        WARNING,
+        value=column,
+        code=FindingCode.COLUMN_SET_ASIDE,
+    )
+
+
+def _nothing_readable(name: str, aside: list[Note]) -> str:
+    shown = "; ".join(note.problem for note in aside[:8])
+    return (
+        f"{name}: no column can be read ({shown}). Export the cohort with one plain value (number, text or date) "
+        "per patient in each column."
+    )
+
+
+def parquet_text(arrow, aside: list[Note] | None = None) -> pd.DataFrame:
+    """Return an Arrow table's cells as exact text ("" when null); a stored pandas index becomes 'index'.
+
+    A column whose values cannot be written as text (binary that is not UTF-8, a decimal Arrow cannot print)
+    is left out, with a note added to aside when given.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -476,7 +554,12 @@ def parquet_text(arrow) -> pd.DataFrame:
     for column_name, column in zip(arrow.column_names, arrow.columns, strict=True):
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
-        text = pc.fill_null(pc.cast(column, pa.string()), "")
+        try:
+            text = pc.fill_null(pc.cast(column, pa.string()), "")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+            if aside is not None:
+                aside.append(_aside_note(column_name, column.type, f"values that cannot be read as text ({exc})"))
+            continue
         header = "index" if column_name.startswith("__index_level_") else column_name
         columns[header] = text.to_pandas(types_mapper=lambda _: TEXT)  # Arrow strings stay Arrow strings
     return pd.DataFrame(columns)

@@ -50,6 +50,15 @@ _HEX = re.compile(r"^[-+]?0x[0-9a-f]+$")
 _INFINITE = re.compile(r"^[-+]?(inf|infinity|∞)$|^[-+]?\d+(\.\d+)?e\+?\d{3,}$")
 
 
+MAX_DIGITS = 30  # more digits than any measurement has, even written with every decimal a float keeps
+PLAIN_LENGTH = MAX_DIGITS  # a longer cell is read on its own, so an overlong number is named rather than lost
+
+
+def shown_cell(text: str, most: int = 40) -> str:
+    """Return a cell as a finding shows it: whole when short, else its start and its length."""
+    return text if len(text) <= most else f"{text[:20]}... ({len(text):,} characters)"
+
+
 def is_missing(cells: pd.Series) -> pd.Series:
     return cells.str.strip().str.lower().isin(MISSING_TOKENS)
 
@@ -64,6 +73,9 @@ def read_cell(text: str, decimal_comma: bool) -> tuple[float | None, str, str, s
     lowered = value.lower()
     if lowered in MISSING_TOKENS:
         return None, "", "", ""
+    digits = sum(ch.isdigit() for ch in value)
+    if digits > MAX_DIGITS:
+        return None, f"a number of {digits:,} digits, too long to be a measurement", "set missing", WARNING
     if decimal_comma:
         value = value.replace(" ", "").replace("\u202f", "").replace(",", ".")
     elif _THOUSANDS.match(value):
@@ -108,7 +120,7 @@ def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma:
     text = cells.str.strip().str.replace("\u00a0", "", regex=False)
     text = text.where(~is_missing(text), "")
     separator = "," if decimal_comma else r"\."
-    plain = text.str.fullmatch(rf"-?\d+({separator}\d+)?([eE][-+]?\d{{1,2}})?")
+    plain = text.str.fullmatch(rf"-?\d+({separator}\d+)?([eE][-+]?\d{{1,2}})?") & (text.str.len() <= PLAIN_LENGTH)
     numbers = text.str.replace(",", ".", regex=False) if decimal_comma else text
     values = pd.to_numeric(numbers.where(plain), errors="coerce").astype("float64")
     for index in text.index[~plain & (text != "")]:
@@ -116,7 +128,8 @@ def parse_numbers(cells: pd.Series, rows: pd.Series, column: str, decimal_comma:
         values.at[index] = np.nan if number is None else number
         if problem:
             code = FindingCode.CELL_UNREADABLE if number is None else FindingCode.CELL_READ
-            findings.add(rows.at[index], column, cells.at[index], problem, action, Severity(severity), code)
+            shown = shown_cell(cells.at[index])
+            findings.add(rows.at[index], column, shown, problem, action, Severity(severity), code)
     return values
 
 

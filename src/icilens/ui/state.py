@@ -8,7 +8,7 @@ import streamlit as st
 
 from icilens.datasets import demo_path
 from icilens.entry import append_patients
-from icilens.intake import IntakeResult, build_cohort, read_table
+from icilens.intake import IntakeResult, build_cohort, check_bytes, read_table
 
 PREFIX = "icilens_"  # every key this app puts in the session, widgets included, starts with it
 
@@ -86,13 +86,15 @@ def load_demo_cohort() -> Cohort:
     return cohort
 
 
-def load_uploaded_cohort(data: bytes, name: str, sheet: str | None = None) -> Cohort:
-    """Load an uploaded file into the session and return it; raises IntakeError when unusable.
+def load_uploaded_cohort(upload, sheet: str | None = None) -> Cohort:
+    """Load an uploaded file (Streamlit's UploadedFile) into the session and return it; raises IntakeError when unusable.
 
-    The previous cohort is closed first, so a file that fails leaves no cohort rather than a mix.
+    Its size is checked before its bytes are copied. The previous cohort is closed first, so a file that fails
+    leaves no cohort rather than a mix.
     """
+    check_bytes(upload.size, upload.name)
     clear_cohort()
-    return _store(data, name, sheet, Choices(), name, is_demo=False)
+    return _store(upload.getvalue(), upload.name, sheet, Choices(), upload.name, is_demo=False)
 
 
 def remap_cohort(
