@@ -136,3 +136,34 @@ def test_a_pandas_trained_model_loads_when_its_category_codes_are_ours(demo_fram
 def test_a_pandas_trained_model_with_other_category_codes_is_refused():
     with pytest.raises(BundleError, match="codes cancer_type as Sarcoma, SCLC, Renal"):
         model_from_zip(_zip({"theirs.txt": _trained_elsewhere(reorder=True)}), "theirs.zip")
+
+
+def test_a_model_zip_over_the_limit_is_refused_from_its_size_before_a_byte_is_read(tmp_path):
+    import tracemalloc
+
+    from icilens.model import load_model
+
+    huge = tmp_path / "model.zip"
+    with huge.open("wb") as handle:
+        handle.truncate(2 * 1024**3)  # 2 GB, sparse: nothing is written
+    tracemalloc.start()
+    with pytest.raises(BundleError, match=r"model\.zip is 2048 MB; a model zip may be at most 50 MB"):
+        load_model(huge)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5 * 1024**2
+
+
+def test_a_model_folder_is_held_to_the_zip_limits_and_checks(files, tmp_path, monkeypatch):
+    from icilens.model import load_model
+
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    assert len(load_model(tmp_path).boosters) == 10
+    monkeypatch.setattr(bundle, "MAX_UNPACKED_BYTES", 100_000)
+    with pytest.raises(BundleError, match="a model holds at most 0 MB"):
+        load_model(tmp_path)
+    monkeypatch.undo()
+    (tmp_path / "model_03.txt").write_text(_text(files).replace("num_leaves=8", "num_leaves=2000000000", 1))
+    with pytest.raises(BundleError, match=r"model_03\.txt: tree 0 is 992 bytes but tree_sizes says 983"):
+        load_model(tmp_path)

@@ -83,11 +83,15 @@ def _check_shape(rows: int, columns: int, name: str, limits: Limits) -> None:
 MB = 1024 * 1024  # as Streamlit counts server.maxUploadSize, so both limits read the same
 
 
+def _size(n: int) -> str:
+    return f"{n / MB:.0f} MB" if n >= MB else f"{n:,} bytes"
+
+
 def check_bytes(size: int, name: str) -> None:
     """Raise IntakeError when a file is larger than the byte limit."""
     limit = current_limits().max_bytes
     if size > limit:
         raise IntakeError(
-            f"{name} is {size / MB:.0f} MB; the limit is {limit / MB:.0f} MB. "
+            f"{name} is {_size(size)}; the limit is {_size(limit)}. "
             "Split the cohort into smaller files or keep only the columns ICI Lens uses."
         )

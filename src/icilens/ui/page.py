@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import traceback
 import uuid
 
@@ -47,10 +48,16 @@ def setup_page(title: str) -> None:
 def escape_markdown(text: str) -> str:
     """Return uploaded text (file and column names, ids, model cards) as inert Streamlit markdown.
 
-    Every markdown and HTML sign is escaped, and so are ':', '/', '@' and '&', so no image, link, autolink,
-    entity or tag is made from it: the text shows as typed and the browser fetches nothing because of it.
+    Every markdown and HTML sign is escaped, so no image, link, entity or tag is made from it. Streamlit
+    also turns bare web and mail addresses into links after escapes are read, so a zero-width space is put
+    where those patterns begin (before '://', after 'www', before '@'): the text looks as typed, links nothing.
     """
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:/@&=" else ch for ch in str(text))
+    escaped = "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:/@&=" else ch for ch in str(text))
+    return _AUTOLINK.sub(lambda m: ZERO_WIDTH_SPACE + m.group(0), escaped)
+
+
+ZERO_WIDTH_SPACE = "\u200b"
+_AUTOLINK = re.compile(r"\\:\\/\\/|(?<=www)\\\.|\\@", re.IGNORECASE)
 
 
 @st.cache_data(show_spinner=False)

@@ -74,7 +74,8 @@ class PrivateDownloads:
                 self.owners[PurePosixPath(url).stem] = (owner, time.monotonic())
             return url
 
-        storage.load_and_get_id, manager.execute_deferred = load_and_get_id, execute_deferred
+        storage.load_and_get_id = load_and_get_id  # type: ignore[method-assign]  # wrapped on this server only
+        manager.execute_deferred = execute_deferred  # type: ignore[method-assign]
         self.installed = True
 
     def may_fetch(self, name: str, cookie: str) -> bool:
