@@ -58,7 +58,7 @@ def _train_in_worker(job: dict, cohort: Cohort, default: Model) -> None:
     except TrainingCancelled:
         job["error"] = "Training stopped: nothing was kept."
     except ValueError as exc:
-        job["error"] = str(exc)
+        job["error"] = escape_markdown(str(exc))  # may quote the cohort's file name
     except Exception as exc:  # a worker must always end with a message the page can show
         job["error"] = f"Training failed ({type(exc).__name__}); try again, or report it."
     finally:
@@ -80,7 +80,7 @@ def show_training() -> None:
     if job["running"]:
         _poll_training()
     elif "error" in job:
-        st.warning(escape_markdown(job["error"]))
+        st.warning(job["error"])
     else:
         _show_result(*job["result"])
 
