@@ -16,9 +16,9 @@ import zipfile
 
 from _common import median_seconds
 
-from icilens.bundle import BundleError, model_from_zip, model_to_zip
-from icilens.isolation import IsolatedParseError, parse_isolated
 from icilens.model import default_model_dir, load_model
+from icilens.model.isolation import IsolatedParseError, parse_isolated
+from icilens.model.zips import BundleError, model_from_zip, model_to_zip
 from icilens.schema import FEATURES
 
 

@@ -18,7 +18,7 @@ from icilens.datasets import demo_path
 from icilens.intake import read_cohort
 from icilens.intake.columns import read_header
 from icilens.model import default_model_dir, load_model
-from icilens.predictions import predict_cohort
+from icilens.scoring.predictions import predict_cohort
 
 
 def header_state(header: str) -> tuple[str, str | None]:

@@ -14,11 +14,11 @@ import time
 from _common import ROOT, median_seconds
 from streamlit.testing.v1 import AppTest
 
-from icilens.entry import check_patient
+from icilens.explain.patient import explain_patient
+from icilens.intake.by_hand import check_patient
 from icilens.model import default_model_dir, load_model
-from icilens.patient import explain_patient
 from icilens.plots import plot_waterfall
-from icilens.predictions import predict_cohort
+from icilens.scoring.predictions import predict_cohort
 
 VALUES = {"cancer_type": "NSCLC", "prior_systemic_therapy": "no", "tmb": "12.5", "albumin": "39", "nlr": "4.2"}
 

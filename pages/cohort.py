@@ -3,6 +3,7 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
+from icilens.analysis import missingness_table, summarise_cohort
 from icilens.datasets import DEMO_LABEL
 from icilens.intake.findings import SEVERITIES
 from icilens.intake.review import (
@@ -15,10 +16,9 @@ from icilens.intake.review import (
     unit_options,
 )
 from icilens.plots import plot_category_counts, plot_missingness
-from icilens.predictions import predict_cohort
-from icilens.report import cohort_report
+from icilens.reports import cohort_report
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.summary import missingness_table, summarise_cohort
+from icilens.scoring import predict_cohort
 from icilens.ui.navigation import page
 from icilens.ui.resources import active_model
 

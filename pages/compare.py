@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.compare import (
+from icilens.analysis import (
     compare_groups,
     group_by_field,
     group_by_observed_response,

@@ -5,11 +5,7 @@ import json
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.model_card import summarise_card
-from icilens.plots import plot_calibration
-from icilens.ui.own_model import show_own_model
-from icilens.ui.resources import active_model, default_model, validation_outcomes
-from icilens.validation import (
+from icilens.analysis import (
     calibration_ci_text,
     compare_with_loris,
     coverage_table,
@@ -17,6 +13,10 @@ from icilens.validation import (
     net_benefit_table,
     validation_tables,
 )
+from icilens.model import summarise_card
+from icilens.plots import plot_calibration
+from icilens.ui.own_model import show_own_model
+from icilens.ui.resources import active_model, default_model, validation_outcomes
 
 
 def card_in_brief(card: dict) -> str:

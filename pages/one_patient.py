@@ -3,8 +3,8 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.entry import compare_patients
-from icilens.patient import explain_patient
+from icilens.explain import explain_patient
+from icilens.intake.by_hand import compare_patients
 from icilens.ui.navigation import page
 from icilens.ui.patient_form import show_patient_form
 from icilens.ui.resources import active_model, cohort_predictions

@@ -4,15 +4,23 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.patient import MISSING_NOTE, compare_patients_inputs, explain_patient, what_if_curve
+from icilens.analysis import compare_with_loris, summarise_cohort
+from icilens.explain import (
+    HOW,
+    MISSING_NOTE,
+    compare_patients_inputs,
+    describe_range,
+    describe_similar_patients,
+    explain_patient,
+    find_similar_patients,
+    summarise_outcomes,
+    what_if_curve,
+)
 from icilens.plots import plot_icon_array, plot_waterfall, plot_what_if_curve
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
-from icilens.predictions import loris_recalibration
-from icilens.reference import describe_loris_recalibration
-from icilens.report import build_patient_report, input_notes
+from icilens.reports import build_patient_report, input_notes
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
-from icilens.summary import summarise_cohort
+from icilens.scoring import describe_loris_recalibration, loris_recalibration
 from icilens.ui.resources import (
     active_model,
     cohort_predictions,
@@ -21,8 +29,6 @@ from icilens.ui.resources import (
     training_reference,
 )
 from icilens.ui.whatif import what_if_inputs
-from icilens.uncertainty import describe_range
-from icilens.validation import compare_with_loris
 
 
 def placing(cohort, explanation, card: dict) -> str:

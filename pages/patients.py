@@ -3,13 +3,12 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.predictions import filter_patients, loris_recalibration, readable_predictions
-from icilens.reference import describe_loris_recalibration
-from icilens.report import patient_reports
+from icilens.analysis import compare_with_loris
+from icilens.reports import patient_reports
 from icilens.schema import FEATURES
+from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
 from icilens.ui.navigation import page
 from icilens.ui.resources import active_model, cohort_predictions, patient_table
-from icilens.validation import compare_with_loris
 
 ui.setup_page("Patients")
 st.title("Patients")

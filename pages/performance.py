@@ -4,8 +4,19 @@ import numpy as np
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.compare import group_by_prediction, group_by_tertile
-from icilens.metrics import calibration_slope_intercept, confusion_at, expected_calibration_error, responders_in_top
+from icilens.analysis import (
+    MIN_EVENTS,
+    calibration_slope_intercept,
+    confusion_at,
+    cox_hazard_ratio,
+    expected_calibration_error,
+    group_by_prediction,
+    group_by_tertile,
+    logrank_test,
+    responders_in_top,
+    summarise_scores,
+    usable_scores,
+)
 from icilens.plots import (
     plot_calibration,
     plot_confusion,
@@ -16,11 +27,8 @@ from icilens.plots import (
     plot_prediction_spread,
     plot_roc,
 )
-from icilens.predictions import loris_recalibration
-from icilens.reference import describe_loris_recalibration
-from icilens.survival import MIN_EVENTS, cox_hazard_ratio, logrank_test
+from icilens.scoring import describe_loris_recalibration, loris_recalibration
 from icilens.ui.resources import active_model, cohort_predictions, reference_scores, session_cached
-from icilens.validation import summarise_scores, usable_scores
 from icilens.vocabulary import TERTILES, Score
 
 MIN_PER_OUTCOME = 10

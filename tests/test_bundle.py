@@ -8,8 +8,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from icilens import bundle
-from icilens.bundle import BundleError, model_from_zip, model_to_zip
+from icilens.model import zips as bundle
+from icilens.model.zips import BundleError, model_from_zip, model_to_zip
 
 
 def _zip(files: dict[str, bytes | str]) -> bytes:

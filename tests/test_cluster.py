@@ -8,12 +8,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from icilens.batch import predict_file
-from icilens.cli import main
-from icilens.cluster import list_partitions, predict_on_cluster, start_client
+from icilens.cli.commands import main
 from icilens.datasets import demo_path
 from icilens.intake import IntakeError, read_cohort
-from icilens.predictions import predict_cohort
+from icilens.scoring.chunked import predict_file
+from icilens.scoring.cluster import list_partitions, predict_on_cluster, start_client
+from icilens.scoring.predictions import predict_cohort
 
 pytestmark = pytest.mark.slow
 

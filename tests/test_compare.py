@@ -7,7 +7,7 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.multitest import multipletests
 
-from icilens import compare
+from icilens.analysis import groups as compare
 
 
 def test_benjamini_hochberg_matches_statsmodels():
@@ -65,7 +65,7 @@ def test_one_group_cannot_be_compared(demo_frame):
 
 
 def test_grouping_by_cancer_type_keeps_nine_largest_and_merges_the_rest(demo_frame):
-    from icilens.compare import MOST_GROUPS, OTHER_GROUP, group_by_field
+    from icilens.analysis.groups import MOST_GROUPS, OTHER_GROUP, group_by_field
 
     groups = group_by_field(demo_frame, "cancer_type")
     sizes = groups.value_counts()

@@ -1,8 +1,8 @@
 import pytest
 
-from icilens.cli import main
-from icilens.entry import append_patients, check_patient, next_entry_id, parse_patient_option
+from icilens.cli.commands import main
 from icilens.intake import read_cohort
+from icilens.intake.by_hand import append_patients, check_patient, next_entry_id, parse_patient_option
 from tests.conftest import CORPUS
 
 PATIENT = {"patient_id": "entered-1", "cancer_type": "Melanoma", "tmb": "20", "albumin": "4.1", "age": "70"}

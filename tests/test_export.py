@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icilens import export, plots
+from icilens import plots
 from icilens.plots import plot_icon_array
+from icilens.reports import export
 
 HOSTILE = ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "plain", "a=b"]
 
@@ -68,7 +69,7 @@ def test_bad_image_format_is_refused():
 def test_xlsx_is_fit_to_hand_over():
     from openpyxl import load_workbook
 
-    from icilens.predictions import readable_predictions
+    from icilens.scoring.predictions import readable_predictions
 
     table = pd.DataFrame(
         {

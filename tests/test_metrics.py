@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from icilens import metrics
+from icilens.analysis import metrics
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_confusion_and_net_benefit():
 
 
 def test_cumulative_gains_count_responders_by_falling_score_and_take_ties_together():
-    from icilens.metrics import cumulative_gains, responders_in_top
+    from icilens.analysis.metrics import cumulative_gains, responders_in_top
 
     y = np.array([1, 0, 1, 0, 0, 0, 1, 0, 0, 0.0])
     p = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
@@ -89,7 +89,7 @@ def test_cumulative_gains_count_responders_by_falling_score_and_take_ties_togeth
 
 
 def test_the_model_finds_more_responders_in_its_top_fifth_than_chance(default_model, demo_frame):
-    from icilens.metrics import responders_in_top
+    from icilens.analysis.metrics import responders_in_top
 
     y = demo_frame["response"].to_numpy(dtype="float64")
     assert responders_in_top(y, default_model.predict(demo_frame).probability, 0.2) > 0.35

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
+from icilens.analysis.validation import drop_features
 from icilens.model import CARD_FILE, encode_features, load_model, save_model, train_model
-from icilens.predictions import predict_cohort
 from icilens.schema import FEATURES
-from icilens.validation import drop_features
+from icilens.scoring.predictions import predict_cohort
 
 
 def test_default_model_card_describes_training_and_validation(default_model):

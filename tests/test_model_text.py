@@ -12,10 +12,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from icilens.bundle import BundleError, model_from_zip
-from icilens.isolation import IsolatedParseError, parse_isolated
 from icilens.model import default_model_dir
-from icilens.model_text import ModelTextError, check_model_text
+from icilens.model.isolation import IsolatedParseError, parse_isolated
+from icilens.model.text_check import ModelTextError, check_model_text
+from icilens.model.zips import BundleError, model_from_zip
 from icilens.schema import FEATURES
 
 N = len(FEATURES)

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icilens.patient import describe_drivers, explain_patient, format_value
-from icilens.predictions import predict_cohort
+from icilens.analysis.validation import drop_features
+from icilens.explain.patient import describe_drivers, explain_patient, format_value
 from icilens.schema import FEATURES
-from icilens.validation import drop_features
+from icilens.scoring.predictions import predict_cohort
 
 
 def test_probability_points_add_up_for_every_demo_patient(default_model, demo_frame):
@@ -59,7 +59,7 @@ def test_format_value():
 
 
 def test_what_if_curve_sweeps_one_feature_and_passes_through_the_patient(default_model, demo_frame):
-    from icilens.patient import what_if_curve
+    from icilens.explain.patient import what_if_curve
 
     patient = demo_frame.iloc[[3]]
     values, probabilities = what_if_curve(default_model, patient, "tmb")

@@ -4,9 +4,9 @@ import io
 
 from pypdf import PdfReader
 
-from icilens.cli import main
+from icilens.cli.commands import main
 from icilens.intake import read_cohort
-from icilens.report import build_patient_report, input_notes
+from icilens.reports.documents import build_patient_report, input_notes
 from tests.conftest import CORPUS
 
 
@@ -73,8 +73,8 @@ def test_report_command(tmp_path, capsys):
 
 
 def test_cohort_report_is_self_contained_and_escapes_hostile_text(default_model, demo_frame):
-    from icilens.predictions import predict_cohort
-    from icilens.report import cohort_report
+    from icilens.reports.documents import cohort_report
+    from icilens.scoring.predictions import predict_cohort
 
     result = read_cohort(CORPUS / "01_clean_human_headers.csv")
     result.frame.loc[0, "patient_id"] = "<script>alert(1)</script>"
@@ -88,8 +88,8 @@ def test_cohort_report_has_no_empty_markers(default_model):
     import re
 
     from icilens.datasets import demo_path
-    from icilens.predictions import predict_cohort
-    from icilens.report import cohort_report
+    from icilens.reports.documents import cohort_report
+    from icilens.scoring.predictions import predict_cohort
 
     result = read_cohort(demo_path())
     text = cohort_report(result, predict_cohort(default_model, result.frame, explain=True), "demo").decode()

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from icilens.similarity import find_similar_patients, summarise_outcomes
-from icilens.survival import kaplan_meier_median
+from icilens.analysis.survival import kaplan_meier_median
+from icilens.explain.similarity import find_similar_patients, summarise_outcomes
 
 
 def test_a_patient_is_nearest_to_itself(demo_frame):

@@ -5,7 +5,7 @@ import pytest
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from icilens import survival
+from icilens.analysis import survival
 
 
 @pytest.fixture(scope="module")

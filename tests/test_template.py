@@ -5,8 +5,8 @@ import io
 import pandas as pd
 
 from icilens.intake import suggest_mapping
+from icilens.reports.template import build_template_csv, build_template_xlsx
 from icilens.schema import CANONICAL_COLUMNS, FIELDS
-from icilens.template import build_template_csv, build_template_xlsx
 
 
 def test_csv_template_header_maps_onto_itself():

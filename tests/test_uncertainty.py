@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from icilens.datasets import load_training
-from icilens.predictions import predict_cohort
+from icilens.explain.uncertainty import describe_range, drop_features, estimate_ranges, measure_coverage
 from icilens.schema import FEATURES, MISSING_SCENARIOS
-from icilens.uncertainty import describe_range, drop_features, estimate_ranges, measure_coverage
+from icilens.scoring.predictions import predict_cohort
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,8 @@ def test_range_sentence_states_its_measured_coverage(default_model):
 
 def test_ranges_equal_predicting_every_filled_copy(default_model, demo_frame):
     """Distinct filled copies are predicted once; the result equals filling and predicting each draw."""
+    from icilens.explain.uncertainty import DRAWS, _donor_rows, card_draw_level, estimate_ranges
     from icilens.schema import FEATURES, OTHER_CANCER
-    from icilens.uncertainty import DRAWS, _donor_rows, card_draw_level, estimate_ranges
 
     donors = load_training()
     frame = demo_frame.head(120).copy()

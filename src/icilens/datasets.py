@@ -48,7 +48,7 @@ def training_path() -> Path:
 
 def provenance_of(sha256: str) -> dict | None:
     """Return the bundled cohort's provenance when a file's SHA-256 is the bundled training file's, else None."""
-    from icilens.model import file_sha256
+    from icilens.model.storage import file_sha256
 
     return MSK_PROVENANCE if sha256 == file_sha256(training_path()) else None
 

@@ -13,8 +13,8 @@ import pytest
 
 from icilens.datasets import demo_path
 from icilens.intake import read_cohort
-from icilens.predictions import predict_cohort
 from icilens.schema import FEATURES
+from icilens.scoring.predictions import predict_cohort
 from tests.conftest import ROOT
 
 EXPORTS_DIR = ROOT / "tests" / "data" / "exports"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from icilens.intake import read_cohort
-from icilens.report import input_notes
+from icilens.reports.documents import input_notes
 from icilens.vocabulary import ABOUT_A_COLUMN, FindingCode
 
 MESSY = (

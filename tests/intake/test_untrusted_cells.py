@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from icilens.batch import read_chunks
-from icilens.entry import check_patient
 from icilens.intake import IntakeError, read_cohort
+from icilens.intake.by_hand import check_patient
+from icilens.scoring.chunked import read_chunks
 from icilens.vocabulary import FindingCode
 
 HEADER = "Patient ID,Cancer type,TMB,TMB,Albumin (g/dL),Albumin\n"
@@ -78,7 +78,7 @@ def test_a_number_too_long_to_be_a_measurement_is_refused_at_its_field_in_the_fo
 
 
 def test_the_command_line_refuses_a_ten_thousand_digit_tmb(capsys):
-    from icilens.cli import main
+    from icilens.cli.commands import main
 
     assert main(["predict", "--patient", f"cancer_type=NSCLC,tmb={'1' * 10_000}"]) == 2
     assert "a number of 10,000 digits, too long to be a measurement" in capsys.readouterr().err

@@ -6,9 +6,9 @@ import zipfile
 
 from streamlit.testing.v1 import AppTest
 
-from icilens.bundle import model_to_zip
 from icilens.datasets import training_path
 from icilens.model import default_model_dir
+from icilens.model.zips import model_to_zip
 from tests.conftest import ROOT
 
 TIMEOUT = 120
@@ -41,8 +41,8 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     assert any(d.value["score"].tolist()[0] == "Your model (out of fold)" for d in at.dataframe if "score" in d.value)
 
     # The command line judges the same model the same way: its printed row for the new model is the app's.
-    from icilens.cli import main
-    from icilens.validation import comparison_table
+    from icilens.analysis.validation import comparison_table
+    from icilens.cli.commands import main
 
     capsys.readouterr()
     assert main(["train", str(training_path()), "--out", str(tmp_path / "model.zip")]) == 0

@@ -8,8 +8,8 @@ import zipfile
 
 from streamlit.testing.v1 import AppTest
 
-from icilens.bundle import model_to_zip
 from icilens.model import Model
+from icilens.model.zips import model_to_zip
 from tests.conftest import ROOT
 
 TIMEOUT = 120

@@ -6,9 +6,9 @@ import plotly.graph_objects as go
 import pytest
 
 from icilens import plots
-from icilens.explain import interaction_values
+from icilens.explain.patient import explain_patient
+from icilens.explain.treeshap import interaction_values
 from icilens.model import encode_features
-from icilens.patient import explain_patient
 from icilens.plots.style import NON_RESPONDER, RESPONDER
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
@@ -82,8 +82,8 @@ def test_cohort_page_charts(demo_frame):
 
 
 def test_compare_and_performance_charts(default_model, demo_frame):
-    from icilens.compare import group_by_observed_response
-    from icilens.metrics import confusion_at
+    from icilens.analysis.groups import group_by_observed_response
+    from icilens.analysis.metrics import confusion_at
 
     groups = group_by_observed_response(demo_frame)
     for kind in ("violin", "box", "histogram", "ecdf"):

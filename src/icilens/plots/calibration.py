@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from icilens.metrics import smoothed_calibration
+from icilens.analysis.metrics import smoothed_calibration
 from icilens.plots.style import MUTED, NEUTRAL, finish
 
 

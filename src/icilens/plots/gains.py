@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from icilens.metrics import cumulative_gains
+from icilens.analysis.metrics import cumulative_gains
 from icilens.plots.performance import score_curves
 from icilens.plots.style import MUTED, finish
 

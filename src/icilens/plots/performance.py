@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from icilens.metrics import net_benefit, net_benefit_treat_all, pr_points, roc_points
+from icilens.analysis.metrics import net_benefit, net_benefit_treat_all, pr_points, roc_points
 from icilens.plots.style import MUTED, PALETTE, finish
 
 

@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from icilens.analysis.survival import kaplan_meier, numbers_at_risk
 from icilens.plots.style import finish, group_colours
-from icilens.survival import kaplan_meier, numbers_at_risk
 
 
 def plot_kaplan_meier(months, events, groups, title: str, outcome: str = "survival") -> go.Figure:

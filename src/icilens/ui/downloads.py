@@ -15,7 +15,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from icilens import DISCLAIMER
-from icilens.export import figure_to_html, figure_to_image, find_chromium, table_to_csv, table_to_xlsx, zip_files
+from icilens.reports import (
+    figure_to_html,
+    figure_to_image,
+    find_chromium,
+    table_to_csv,
+    table_to_xlsx,
+    zip_files,
+)
 from icilens.ui.state import session_key
 
 log = logging.getLogger("icilens")

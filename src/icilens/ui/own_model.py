@@ -10,14 +10,21 @@ import threading
 
 import streamlit as st
 
-from icilens.bundle import BundleError, check_zip_size, model_from_zip, model_to_zip
+from icilens.analysis import compare_trained, comparison_table
 from icilens.datasets import provenance_of
-from icilens.model import Model, TrainingCancelled, train_model
+from icilens.model import (
+    BundleError,
+    Model,
+    TrainingCancelled,
+    check_zip_size,
+    model_from_zip,
+    model_to_zip,
+    train_model,
+)
 from icilens.ui.downloads import export_stem, guard_download
 from icilens.ui.page import escape_markdown
 from icilens.ui.resources import active_model, default_model
 from icilens.ui.state import MODEL_UPLOAD, SESSION_MODEL, SESSION_MODELS, Cohort, session_key
-from icilens.validation import compare_trained, comparison_table
 
 _JOB = session_key("training_job")
 _CHECKED_UPLOAD = session_key("checked_model_upload")

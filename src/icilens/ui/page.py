@@ -13,7 +13,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 
 from icilens import DISCLAIMER, __version__
 from icilens.intake import IntakeError
-from icilens.template import build_template_csv, build_template_xlsx
+from icilens.reports import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import FAVICON, ensure_navigation, page
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
 from icilens.ui.state import SESSION_MODEL, Cohort, current_cohort, load_demo_cohort, session_key
@@ -68,7 +68,7 @@ def template_bytes(kind: str) -> bytes:
 
 def warn_missing_features(cohort: Cohort, card: ModelCard) -> None:
     """Show, before any prediction, what the cohort's missing key features cost (from the model card)."""
-    from icilens.validation import missing_feature_costs
+    from icilens.analysis import missing_feature_costs
 
     if cohort.entered:  # a patient entered by hand has its own range from missing inputs instead
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from icilens.entry import FORM_GROUPS, REQUIRED, check_patient, next_entry_id
+from icilens.intake.by_hand import FORM_GROUPS, REQUIRED, check_patient, next_entry_id
 from icilens.schema import FIELD_BY_NAME, clinical_unit
 from icilens.ui.navigation import page
 from icilens.ui.privacy import link_key

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from icilens.model import Model, default_model_dir, load_model
-from icilens.predictions import build_patient_table, predict_cohort
+from icilens.scoring import build_patient_table, predict_cohort
 from icilens.ui.state import SESSION_MODEL, Cohort, session_key
 from icilens.vocabulary import Score
 

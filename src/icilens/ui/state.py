@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from icilens.datasets import demo_path
-from icilens.entry import append_patients
 from icilens.intake import IntakeResult, build_cohort, check_bytes, read_table
+from icilens.intake.by_hand import append_patients
 
 PREFIX = "icilens_"  # every key this app puts in the session, widgets included, starts with it
 

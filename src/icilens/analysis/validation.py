@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icilens.metrics import (
+from icilens.analysis.metrics import (
     bootstrap_ci,
     brier_score,
     calibration_slope_intercept,
@@ -18,11 +18,11 @@ from icilens.metrics import (
     pr_auc,
     roc_auc,
 )
-from icilens.model import Model
-from icilens.predictions import loris_recalibration
-from icilens.reference import compute_loris, recalibrated_loris
+from icilens.explain.uncertainty import drop_features, measure_coverage
+from icilens.model.ensemble import Model
 from icilens.schema import BLOOD_VALUES, FEATURES, FIELD_BY_NAME, MISSING_SCENARIOS
-from icilens.uncertainty import drop_features, measure_coverage
+from icilens.scoring.predictions import loris_recalibration
+from icilens.scoring.reference import compute_loris, recalibrated_loris
 from icilens.vocabulary import Score, ValidationReport
 
 MIN_PATIENTS_PER_TYPE = 40

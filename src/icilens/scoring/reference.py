@@ -71,7 +71,7 @@ def fit_loris_recalibration(frame: pd.DataFrame) -> dict:
 
     probability = 1 / (1 + exp(-(intercept + slope * linear predictor))).
     """
-    from icilens.metrics import fit_logistic
+    from icilens.analysis.metrics import fit_logistic
 
     lp = loris_linear_predictor(frame).to_numpy()
     y = frame["response"].astype("float64").to_numpy()

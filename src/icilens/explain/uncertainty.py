@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from icilens.model.encoding import encode_features
 from icilens.schema import FEATURES, OTHER_CANCER
 from icilens.vocabulary import ModelCard
 
@@ -66,7 +67,6 @@ def estimate_ranges(
     A patient without missing inputs gets low = high = its prediction. The range of a patient does not
     depend on the other patients of the cohort.
     """
-    from icilens.model import encode_features  # the model module imports this one
 
     if not len(donors):
         raise ValueError("estimate_ranges needs donor patients (the training cohort) to fill missing inputs from")

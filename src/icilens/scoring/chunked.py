@@ -421,7 +421,7 @@ class TableWriter:
         """Append one chunk's rows."""
         import pyarrow as pa
 
-        from icilens.export import neutralise_formulas
+        from icilens.reports.export import neutralise_formulas
 
         if self._schema is None:
             self._schema = output_schema(table.columns)
@@ -498,7 +498,7 @@ def predict_file(
 
     progress(patients done, data lines in the file) is called after each chunk.
     """
-    from icilens.predictions import predict_cohort
+    from icilens.scoring.predictions import predict_cohort
 
     cohort, results = read_chunks(path, chunk_rows, **choices)
     writer = TableWriter(destination)

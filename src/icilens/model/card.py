@@ -1,8 +1,87 @@
-"""The model card read as TRIPOD+AI asks (Collins et al., BMJ 2024): one short sentence per reporting item."""
+"""The model card: its fixed text, the features as training saw them, and the card read as TRIPOD+AI asks.
+
+TRIPOD+AI (Collins et al., BMJ 2024) asks for one short statement per reporting item; `summarise_card` gives them.
+"""
 
 from __future__ import annotations
 
-from icilens.vocabulary import ModelCard, Score, ValidationReport
+import pandas as pd
+
+from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
+from icilens.vocabulary import FeatureCard, ModelCard, Score, ValidationReport
+
+CARD_FILE = "model_card.json"
+
+
+INTENDED_USE = (
+    "Research use only: to estimate, for adults with an advanced solid tumour about to start an immune checkpoint "
+    "inhibitor, the probability of an objective response (RECIST CR or PR), and to explain which pre-treatment "
+    "features drive that estimate. Not a medical device; not for treatment decisions on its own."
+)
+
+
+LIMITATIONS = [
+    "Trained on one centre (Memorial Sloan Kettering, 2015-2017); other populations may differ.",
+    "Cancer types outside the 16 of the training cohort are unknown to the model (treated as missing).",
+    "TMB was measured by the MSK-IMPACT panel; TMB from other assays or whole-exome sequencing is not on the same scale.",
+    "Patients were treated with PD-1/PD-L1, CTLA-4 or their combination, mostly as monotherapy; ICI combined with "
+    "chemotherapy or targeted drugs, and lines of therapy outside the cohort, were not studied.",
+    "PD-L1 was recorded for a minority of patients; its effect is learned from few cases.",
+    "Predicts objective response, not survival; a non-responder by RECIST may still benefit.",
+]
+
+
+INTENDED_USERS = (
+    "Oncologists and translational researchers reviewing patients or cohorts before immune checkpoint therapy, "
+    "beside the clinical assessment and the tumour board; data scientists validating the model on their own cohorts."
+)
+
+
+MISSING_INPUT_HANDLING = (
+    "Any feature may be missing at use. LightGBM sends a missing value down the branch it learned for missing "
+    "values (training rows were repeated with realistic groups of features removed), so a missing value is never "
+    "read as 0. Each prediction lists its missing features and shows the range it could move to had they been "
+    "measured; LORIS is undefined when one of its six inputs is missing."
+)
+
+
+HOW_COMPUTED = (
+    "p = 1 / (1 + exp(-(slope * mean_m f_m(x) + intercept))): f_m is the raw log-odds of ensemble member m "
+    "(LightGBM text files listed under ensemble.files), slope and intercept are under calibration. Code: "
+    "icilens.model.Model.predict; explanations are exact TreeSHAP of the members' mean (icilens.explain), which "
+    "adds up to the raw log-odds before calibration."
+)
+
+
+NEXT_VALIDATION = (
+    "External validation at another centre, with TMB from its own assay and ICI given with chemotherapy, before "
+    "any clinical use; then a prospective study of whether the prediction changes decisions or outcomes."
+)
+
+
+def feature_cards(frame: pd.DataFrame) -> list[FeatureCard]:
+    cards: list[FeatureCard] = []
+    for name in FEATURES:
+        spec = FIELD_BY_NAME[name]
+        entry: FeatureCard = {"name": name, "label": spec.label, "unit": spec.unit, "type": spec.kind}
+        if spec.categories:
+            entry["categories"] = [c for c in spec.categories if c != OTHER_CANCER]
+            counts = frame[name].astype(object).value_counts()
+            entry["training_counts"] = {str(k): int(v) for k, v in counts.items()}
+        else:
+            values = frame[name].dropna()
+            entry["training_range"] = (
+                [round(float(values.min()), 4), round(float(values.max()), 4)] if len(values) else None
+            )
+            entry["training_p01_p99"] = (
+                [round(float(values.quantile(0.01)), 4), round(float(values.quantile(0.99)), 4)]
+                if len(values)
+                else None
+            )
+        entry["training_missing"] = int(frame[name].isna().sum())
+        entry["training_measured_share"] = round(float(frame[name].notna().mean()), 4)
+        cards.append(entry)
+    return cards
 
 
 def _ci(values, digits: int = 3) -> str:

@@ -14,9 +14,11 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from icilens.isolation import IsolatedParseError, parse_isolated
-from icilens.model import CARD_FILE, CATEGORICAL, Model, _lgb
-from icilens.model_text import ModelTextError, check_model_text
+from icilens.model.card import CARD_FILE
+from icilens.model.encoding import CATEGORICAL
+from icilens.model.ensemble import Model, import_lightgbm
+from icilens.model.isolation import IsolatedParseError, parse_isolated
+from icilens.model.text_check import ModelTextError, check_model_text
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER, SCHEMA_VERSION
 from icilens.vocabulary import ModelCard
 
@@ -93,7 +95,7 @@ def _model_from_texts(texts: dict[str, str], name: str, isolate: bool) -> Model:
     card = _card(card_text, list(models), name)
     if isolate:
         parse_in_isolation(models)
-    boosters = [_lgb().Booster(model_str=models[file]) for file in card["ensemble"]["files"]]
+    boosters = [import_lightgbm().Booster(model_str=models[file]) for file in card["ensemble"]["files"]]
     return Model(boosters=boosters, card=card)
 
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from icilens import DISCLAIMER, __version__
-from icilens.model_card import summarise_card
-from icilens.patient import PatientExplanation, describe_shift, explain_patient, format_value
+from icilens.analysis.validation import compare_with_loris
+from icilens.explain.patient import PatientExplanation, describe_shift, explain_patient, format_value
+from icilens.explain.uncertainty import describe_range
+from icilens.model.card import summarise_card
 from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.uncertainty import describe_range
-from icilens.validation import compare_with_loris
 from icilens.vocabulary import ABOUT_A_COLUMN, Score
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
@@ -72,7 +72,7 @@ def build_patient_report(
     """Return a one- or two-page A4 PDF for one patient: prediction, waterfall, drivers, inputs, model, disclaimer."""
     explanation = explain_patient(model, patient, scored)
     if scored is None:
-        from icilens.predictions import predict_cohort
+        from icilens.scoring.predictions import predict_cohort
 
         scored = predict_cohort(model, patient).iloc[0]
     row = patient.iloc[0]
@@ -282,7 +282,7 @@ def build_cohort_report(
     """Return a self-contained HTML report: headline numbers, tables and interactive charts (plotly.js inlined once)."""
     import html
 
-    from icilens.export import neutralise_formulas
+    from icilens.reports.export import neutralise_formulas
 
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -312,10 +312,10 @@ def cohort_report(
     result, predictions: pd.DataFrame, label: str, model_name: str = "ICI Lens response model (bundled)"
 ) -> bytes:
     """Return the cohort report (HTML): summary, intake findings, performance and comparison when outcomes exist, SHAP."""
-    from icilens.compare import compare_groups, group_by_observed_response
+    from icilens.analysis.groups import compare_groups, group_by_observed_response
+    from icilens.analysis.summary import summarise_cohort
+    from icilens.analysis.validation import summarise_scores
     from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
-    from icilens.summary import summarise_cohort
-    from icilens.validation import summarise_scores
 
     frame = result.frame
     summary = summarise_cohort(frame)

@@ -20,8 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from icilens.batch import CHUNK_ROWS, FindingTally, Plan, TableWriter, decide_plan, read_chunks, release_memory
 from icilens.intake import IntakeError, IntakeResult
+from icilens.scoring.chunked import (
+    CHUNK_ROWS,
+    FindingTally,
+    Plan,
+    TableWriter,
+    decide_plan,
+    read_chunks,
+    release_memory,
+)
 from icilens.vocabulary import FindingCode, Severity
 
 PART_ROWS = 500_000  # rows of input per partition (whole Parquet row groups)
@@ -88,7 +96,7 @@ def predict_on_cluster(
     **choices: Any,
 ) -> ClusterSummary:
     """Score every partition on the cluster's workers; each writes out_dir/part-NNNNN.parquet. Return the summary."""
-    from icilens.bundle import model_to_zip
+    from icilens.model.zips import model_to_zip
 
     partitions, total = list_partitions(pattern, part_rows)
     out = Path(out_dir)
@@ -127,7 +135,7 @@ def score_partition(
     partition: Partition, model_zip: bytes, plan: Plan, out_dir: str, explain: bool, chunk_rows: int
 ) -> dict[str, Any]:
     """Score one partition on a worker and write its part; return counts, findings tallied and id hashes."""
-    from icilens.predictions import predict_cohort
+    from icilens.scoring.predictions import predict_cohort
 
     model = _model(model_zip)
     cohort, results = read_chunks(
@@ -152,7 +160,7 @@ def score_partition(
 
 @lru_cache(maxsize=2)
 def _model_from(digest: str, model_zip: bytes):
-    from icilens.bundle import model_from_zip
+    from icilens.model.zips import model_from_zip
 
     return model_from_zip(model_zip, "model.zip", isolate=False)  # the client read this zip in isolation already
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icilens.metrics import Z95
+from icilens.analysis.metrics import Z95
 
 MIN_EVENTS = 5
 

@@ -74,9 +74,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _validate_in_chunks(args: argparse.Namespace) -> int:
     """Check a large file chunk by chunk: findings counted per kind and column, with example rows."""
-    from icilens.batch import check_file
     from icilens.intake import IntakeError
     from icilens.schema import FEATURES
+    from icilens.scoring import check_file
 
     progress, done = _progress("checking")
     try:
@@ -179,12 +179,12 @@ def _train(args: argparse.Namespace) -> int:
         result = _read_usable(args.cohort)
         sha256 = file_sha256(args.cohort)
         model = train_model(result.frame, sha256, result.table.name, provenance_of(sha256))
+        from icilens.analysis import compare_trained, format_comparison
         from icilens.model import default_model_dir, load_model
-        from icilens.validation import compare_trained, format_comparison
 
         print(format_comparison(compare_trained(model, result.frame, load_model(default_model_dir()))), "\n")
         if args.validate:
-            from icilens.validation import evaluate_model, fit_logistic_baseline, format_report
+            from icilens.analysis import evaluate_model, fit_logistic_baseline, format_report
 
             external = _read_usable(args.validate)
             baseline = fit_logistic_baseline(result.frame)
@@ -194,7 +194,7 @@ def _train(args: argparse.Namespace) -> int:
     except (IntakeError, ValueError) as exc:
         return _fail(str(exc))
     if str(args.out).lower().endswith(".zip"):
-        from icilens.bundle import model_to_zip
+        from icilens.model import model_to_zip
 
         failed = _write_output(args.out, lambda: Path(args.out).write_bytes(model_to_zip(model)))
         if failed is not None:
@@ -258,8 +258,7 @@ def _predict(args: argparse.Namespace) -> int:
     loaded = _cohort_and_model(args)
     if isinstance(loaded, int):
         return loaded
-    from icilens.batch import write_table
-    from icilens.predictions import predict_cohort
+    from icilens.scoring import predict_cohort, write_table
 
     result, model = loaded
     table = predict_cohort(model, result.frame, explain=args.explain)
@@ -275,7 +274,7 @@ STREAM_ABOVE_BYTES = 16 * 1024 * 1024  # larger CSV, TSV and Parquet files are r
 
 def _streams(args: argparse.Namespace) -> bool:
     """Return whether to read the cohort in chunks: asked with --chunk-rows, or a large CSV/TSV/Parquet file."""
-    from icilens.batch import can_stream
+    from icilens.scoring import can_stream
 
     path = Path(args.cohort)
     if args.chunk_rows is not None and not can_stream(path):
@@ -301,7 +300,7 @@ def _progress(label: str):
 
 
 def _chunk_options(args: argparse.Namespace) -> dict:
-    from icilens.batch import CHUNK_ROWS
+    from icilens.scoring import CHUNK_ROWS
 
     choices = _choices(args)
     choices.pop("sheet")
@@ -309,9 +308,9 @@ def _chunk_options(args: argparse.Namespace) -> dict:
 
 
 def _predict_in_chunks(args: argparse.Namespace) -> int:
-    from icilens.batch import predict_file
     from icilens.intake import IntakeError
     from icilens.model import default_model_dir, load_model
+    from icilens.scoring import predict_file
 
     progress, done = _progress("scoring")
     try:
@@ -334,9 +333,9 @@ def _predict_in_chunks(args: argparse.Namespace) -> int:
 
 
 def _predict_on_cluster(args: argparse.Namespace) -> int:
-    from icilens.cluster import predict_on_cluster, start_client
     from icilens.intake import IntakeError
     from icilens.model import default_model_dir, load_model
+    from icilens.scoring import predict_on_cluster, start_client
 
     out = Path(args.out)
     if out.suffix:
@@ -368,9 +367,9 @@ def _counts_text(counts: dict[str, int]) -> str:
 
 def _predict_one(args: argparse.Namespace) -> int:
     """Predict one patient given on the command line, read by the same intake as a file; print it."""
-    from icilens.entry import check_patient, next_entry_id, parse_patient_option
+    from icilens.explain import explain_patient, format_prediction
+    from icilens.intake.by_hand import check_patient, next_entry_id, parse_patient_option
     from icilens.model import default_model_dir, load_model
-    from icilens.patient import explain_patient, format_prediction
 
     if args.cohort is not None:
         return _fail("give either a cohort file or --patient, not both.")
@@ -390,7 +389,7 @@ def _predict_one(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from icilens.report import build_patient_report, input_notes
+    from icilens.reports import build_patient_report, input_notes
 
     problem = _output_problem(args, [args.cohort])
     if problem:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icilens.explain import to_probability_points
-from icilens.predictions import predict_cohort
+from icilens.explain.treeshap import to_probability_points
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
+from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import ModelCard
 
 RARE_TYPE_PATIENTS = 30
@@ -190,7 +190,7 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
 
 def format_prediction(explanation: PatientExplanation, card: ModelCard, explain: bool = False) -> str:
     """Return one patient's prediction as plain text: probability, range, references, and the contributions."""
-    from icilens.uncertainty import describe_range
+    from icilens.explain.uncertainty import describe_range
 
     tmb = {None: "unknown (TMB missing)", True: "yes", False: "no"}[explanation.tmb_high]
     loris = (

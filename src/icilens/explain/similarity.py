@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icilens.model import encode_features
+from icilens.analysis.survival import kaplan_meier_median
+from icilens.model.encoding import encode_features
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.survival import kaplan_meier_median
 
 HOW = (
     "How alike two patients are is measured over the features both have: a number counts by its gap as a "
@@ -55,7 +55,7 @@ def summarise_outcomes(patients: pd.DataFrame) -> dict:
 
 def describe_similar_patients(similar: pd.DataFrame) -> pd.DataFrame:
     """Return similar patients for display: id, distance, outcome, and every feature with its unit."""
-    from icilens.patient import format_value
+    from icilens.explain.patient import format_value
 
     shown = similar[["patient_id", "distance", "response", "os_months", *FEATURES]].copy()
     shown["response"] = shown["response"].map({1: "responder", 0: "non-responder"})

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from icilens.datasets import load_training
-from icilens.model import Model
-from icilens.reference import compute_loris, flag_tmb_high, recalibrated_loris
+from icilens.explain.uncertainty import estimate_ranges
+from icilens.model.ensemble import Model
 from icilens.schema import FEATURES
-from icilens.uncertainty import estimate_ranges
+from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
 
 
 def predict_cohort(

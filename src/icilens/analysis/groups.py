@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icilens.metrics import Z95
+from icilens.analysis.metrics import Z95
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.vocabulary import TERTILES, Group, outcome_of_group
 

@@ -1,0 +1,96 @@
+"""Why a prediction is what it is: exact TreeSHAP, one patient in words, the range from missing inputs,
+and the most similar patients with their outcomes.
+"""
+
+from typing import TYPE_CHECKING
+
+from icilens.face import lazy_face
+
+_HOMES = {
+    "DRAWS": "uncertainty",
+    "HOW": "similarity",
+    "MAX_SPLITS": "treeshap",
+    "MISSING_NOTE": "patient",
+    "PatientExplanation": "patient",
+    "SMALL_BATCH": "treeshap",
+    "TreeExplainer": "treeshap",
+    "card_draw_level": "uncertainty",
+    "compare_patients_inputs": "patient",
+    "describe_drivers": "patient",
+    "describe_range": "uncertainty",
+    "describe_shift": "patient",
+    "describe_similar_patients": "similarity",
+    "describe_uncertainty": "uncertainty",
+    "drop_features": "uncertainty",
+    "estimate_ranges": "uncertainty",
+    "explain_patient": "patient",
+    "find_similar_patients": "similarity",
+    "format_prediction": "patient",
+    "format_value": "patient",
+    "interaction_values": "treeshap",
+    "measure_coverage": "uncertainty",
+    "pick_interacting_feature": "treeshap",
+    "rank_interaction_pairs": "treeshap",
+    "summarise_outcomes": "similarity",
+    "what_if_curve": "patient",
+}
+__all__ = [
+    "DRAWS",
+    "HOW",
+    "MAX_SPLITS",
+    "MISSING_NOTE",
+    "SMALL_BATCH",
+    "PatientExplanation",
+    "TreeExplainer",
+    "card_draw_level",
+    "compare_patients_inputs",
+    "describe_drivers",
+    "describe_range",
+    "describe_shift",
+    "describe_similar_patients",
+    "describe_uncertainty",
+    "drop_features",
+    "estimate_ranges",
+    "explain_patient",
+    "find_similar_patients",
+    "format_prediction",
+    "format_value",
+    "interaction_values",
+    "measure_coverage",
+    "pick_interacting_feature",
+    "rank_interaction_pairs",
+    "summarise_outcomes",
+    "what_if_curve",
+]
+__getattr__, __dir__ = lazy_face(__name__, _HOMES)
+
+if TYPE_CHECKING:
+    from icilens.explain.patient import (
+        MISSING_NOTE,
+        PatientExplanation,
+        compare_patients_inputs,
+        describe_drivers,
+        describe_shift,
+        explain_patient,
+        format_prediction,
+        format_value,
+        what_if_curve,
+    )
+    from icilens.explain.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
+    from icilens.explain.treeshap import (
+        MAX_SPLITS,
+        SMALL_BATCH,
+        TreeExplainer,
+        interaction_values,
+        pick_interacting_feature,
+        rank_interaction_pairs,
+    )
+    from icilens.explain.uncertainty import (
+        DRAWS,
+        card_draw_level,
+        describe_range,
+        describe_uncertainty,
+        drop_features,
+        estimate_ranges,
+        measure_coverage,
+    )

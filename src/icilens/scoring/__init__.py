@@ -1,0 +1,64 @@
+"""Scores for a cohort: the model's predictions with their ranges, the reference scores (LORIS, TMB >= 10),
+files too large for memory read and scored in chunks or on a Dask cluster, and the tables written.
+"""
+
+from typing import TYPE_CHECKING
+
+from icilens.face import lazy_face
+
+_HOMES = {
+    "CHUNK_ROWS": "chunked",
+    "build_patient_table": "predictions",
+    "can_stream": "chunked",
+    "check_file": "chunked",
+    "compute_loris": "reference",
+    "describe_loris_recalibration": "reference",
+    "filter_patients": "predictions",
+    "fit_loris_recalibration": "reference",
+    "list_partitions": "cluster",
+    "loris_recalibration": "predictions",
+    "predict_cohort": "predictions",
+    "predict_file": "chunked",
+    "predict_on_cluster": "cluster",
+    "readable_predictions": "predictions",
+    "recalibrated_loris": "reference",
+    "start_client": "cluster",
+    "write_table": "chunked",
+}
+__all__ = [
+    "CHUNK_ROWS",
+    "build_patient_table",
+    "can_stream",
+    "check_file",
+    "compute_loris",
+    "describe_loris_recalibration",
+    "filter_patients",
+    "fit_loris_recalibration",
+    "list_partitions",
+    "loris_recalibration",
+    "predict_cohort",
+    "predict_file",
+    "predict_on_cluster",
+    "readable_predictions",
+    "recalibrated_loris",
+    "start_client",
+    "write_table",
+]
+__getattr__, __dir__ = lazy_face(__name__, _HOMES)
+
+if TYPE_CHECKING:
+    from icilens.scoring.chunked import CHUNK_ROWS, can_stream, check_file, predict_file, write_table
+    from icilens.scoring.cluster import list_partitions, predict_on_cluster, start_client
+    from icilens.scoring.predictions import (
+        build_patient_table,
+        filter_patients,
+        loris_recalibration,
+        predict_cohort,
+        readable_predictions,
+    )
+    from icilens.scoring.reference import (
+        compute_loris,
+        describe_loris_recalibration,
+        fit_loris_recalibration,
+        recalibrated_loris,
+    )
