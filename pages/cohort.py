@@ -5,9 +5,9 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.analysis import missingness_table, summarise_cohort
 from icilens.datasets import DEMO_LABEL
-from icilens.intake.findings import SEVERITIES
-from icilens.intake.review import (
+from icilens.intake import (
     NOT_USED,
+    SEVERITIES,
     accept_all,
     describe_option,
     field_options,
@@ -19,8 +19,7 @@ from icilens.plots import plot_category_counts, plot_missingness
 from icilens.reports import cohort_report
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring import predict_cohort
-from icilens.ui.navigation import page
-from icilens.ui.resources import active_model
+from icilens.ui import active_model, page
 
 COUNTED = (("error", "error"), ("warning", "warning"), ("info", "note"))
 

@@ -11,10 +11,9 @@ from icilens.analysis import (
     group_by_prediction,
     mean_shap_by_group,
 )
-from icilens.plots import plot_distribution, plot_proportions, plot_shap_by_group
-from icilens.plots.distribution import KINDS
+from icilens.plots import KINDS, plot_distribution, plot_proportions, plot_shap_by_group
 from icilens.schema import FIELD_BY_NAME
-from icilens.ui.resources import cohort_predictions, session_cached
+from icilens.ui import cohort_predictions, session_cached
 
 OBSERVED, PREDICTED = "Observed response", "Predicted response"
 GROUP_FIELDS = ("cancer_type", "drug_class", "sex", "stage", "msi", "prior_systemic_therapy")

@@ -11,8 +11,7 @@ from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
 from icilens.reports import figure_to_image
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.ui.navigation import page
-from icilens.ui.resources import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions
+from icilens.ui import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions, page
 
 AUTO = "(automatic)"
 

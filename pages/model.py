@@ -7,16 +7,15 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.analysis import (
     calibration_ci_text,
-    compare_with_loris,
     coverage_table,
+    describe_against_loris,
     feature_availability,
     net_benefit_table,
     validation_tables,
 )
 from icilens.model import summarise_card
 from icilens.plots import plot_calibration
-from icilens.ui.own_model import show_own_model
-from icilens.ui.resources import active_model, default_model, validation_outcomes
+from icilens.ui import active_model, default_model, show_own_model, validation_outcomes
 
 
 def card_in_brief(card: dict) -> str:
@@ -51,7 +50,7 @@ with ui.guarded("showing the model card"):
     card = model.card
     training = card["training"]
     st.markdown(f"**Intended use.** {ui.escape_markdown(card['intended_use'])}")
-    st.markdown(f"**Against LORIS.** {compare_with_loris(card.get('validation', {}))}")
+    st.markdown(f"**Against LORIS.** {describe_against_loris(card.get('validation', {}))}")
     with st.expander("The card in brief, item by item as TRIPOD+AI (BMJ 2024) asks"):
         st.markdown(card_in_brief(card))
 

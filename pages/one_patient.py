@@ -4,10 +4,8 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.explain import explain_patient
-from icilens.intake.by_hand import compare_patients
-from icilens.ui.navigation import page
-from icilens.ui.patient_form import show_patient_form
-from icilens.ui.resources import active_model, cohort_predictions
+from icilens.intake import entered_side_by_side
+from icilens.ui import active_model, cohort_predictions, page, show_patient_form
 
 ui.setup_page("One patient")
 st.title("One patient")
@@ -29,7 +27,7 @@ if cohort is not None and cohort.entered_ids:
         ids = predictions["patient_id"]
         rows = [int((ids == pid).to_numpy().argmax()) for pid in cohort.entered_ids]
         explanations = [explain_patient(model, cohort.result.frame.iloc[[row]], predictions.iloc[row]) for row in rows]
-        st.dataframe(compare_patients(explanations), hide_index=True, width="stretch", key=ui.key("entered_table"))
+        st.dataframe(entered_side_by_side(explanations), hide_index=True, width="stretch", key=ui.key("entered_table"))
         chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key=ui.key("entered_open"))
         if chosen is not None:
             st.switch_page(page("patient"), query_params={"id": ui.link_key(chosen)})

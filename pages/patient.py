@@ -4,31 +4,30 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.analysis import compare_with_loris, summarise_cohort
+from icilens.analysis import describe_against_loris, summarise_cohort
 from icilens.explain import (
     HOW,
     MISSING_NOTE,
-    compare_patients_inputs,
     describe_range,
     describe_similar_patients,
     explain_patient,
     find_similar_patients,
+    inputs_side_by_side,
     summarise_outcomes,
     what_if_curve,
 )
-from icilens.plots import plot_icon_array, plot_waterfall, plot_what_if_curve
-from icilens.plots.waterfall import LOG_ODDS, PROBABILITY
+from icilens.plots import LOG_ODDS, PROBABILITY, plot_icon_array, plot_waterfall, plot_what_if_curve
 from icilens.reports import build_patient_report, input_notes
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring import describe_loris_recalibration, loris_recalibration
-from icilens.ui.resources import (
+from icilens.ui import (
     active_model,
     cohort_predictions,
     patient_table,
     training_probabilities,
     training_reference,
+    what_if_inputs,
 )
-from icilens.ui.whatif import what_if_inputs
 
 
 def placing(cohort, explanation, card: dict) -> str:
@@ -128,7 +127,7 @@ with ui.guarded("explaining this patient"):
         + f" Model disagreement (the spread of the ensemble's {len(model.boosters)} models, not a confidence "
         f"interval): {explanation.low:.0%} to {explanation.high:.0%}. {placing(cohort, explanation, model.card)}"
     )
-    st.caption(compare_with_loris(model.card.get("validation", {})))
+    st.caption(describe_against_loris(model.card.get("validation", {})))
     notes = input_notes(
         patient, cohort.result.findings, int(cohort.result.source_rows.iloc[row_index]), cohort.result.mapping
     )
@@ -243,7 +242,7 @@ with ui.guarded("explaining this patient"):
                 shown.labels, shown.points, shown.base_probability, shown.probability, title=f"{shown.patient_id}"
             )
             ui.chart(column, figure, key=f"side_waterfall_{'this' if shown is explanation else 'other'}")
-        st.dataframe(compare_patients_inputs(explanation, other), hide_index=True, key=ui.key("side_by_side_inputs"))
+        st.dataframe(inputs_side_by_side(explanation, other), hide_index=True, key=ui.key("side_by_side_inputs"))
 
     st.subheader("Similar patients in the training cohort", anchor=False)
     reference, importance = training_reference()

@@ -3,12 +3,11 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.analysis import compare_with_loris
+from icilens.analysis import describe_against_loris
 from icilens.reports import patient_reports
 from icilens.schema import FEATURES
 from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
-from icilens.ui.navigation import page
-from icilens.ui.resources import active_model, cohort_predictions, patient_table
+from icilens.ui import active_model, cohort_predictions, page, patient_table
 
 ui.setup_page("Patients")
 st.title("Patients")
@@ -35,7 +34,7 @@ with ui.guarded("scoring the cohort"):
         f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the range is where a prediction "
         "would most likely lie had its missing inputs been measured (it is one value when nothing is missing)."
     )
-    st.caption(compare_with_loris(model.card.get("validation", {})) + " Select a row to open the patient.")
+    st.caption(describe_against_loris(model.card.get("validation", {})) + " Select a row to open the patient.")
     selection = st.dataframe(
         shown,
         hide_index=True,

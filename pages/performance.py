@@ -28,7 +28,7 @@ from icilens.plots import (
     plot_roc,
 )
 from icilens.scoring import describe_loris_recalibration, loris_recalibration
-from icilens.ui.resources import active_model, cohort_predictions, reference_scores, session_cached
+from icilens.ui import active_model, cohort_predictions, reference_scores, session_cached
 from icilens.vocabulary import TERTILES, Score
 
 MIN_PER_OUTCOME = 10

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icilens.cli.commands import main
+from icilens.cli import main
 from icilens.datasets import demo_path
 from icilens.schema import FEATURES
 from tests.conftest import CORPUS, ROOT

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from icilens.cli.commands import main
+from icilens.cli import main
 from icilens.datasets import demo_path
 from icilens.intake import IntakeError, read_cohort
 from icilens.scoring.chunked import predict_file

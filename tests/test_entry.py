@@ -1,6 +1,6 @@
 import pytest
 
-from icilens.cli.commands import main
+from icilens.cli import main
 from icilens.intake import read_cohort
 from icilens.intake.by_hand import append_patients, check_patient, next_entry_id, parse_patient_option
 from tests.conftest import CORPUS

@@ -4,7 +4,7 @@ import io
 
 from pypdf import PdfReader
 
-from icilens.cli.commands import main
+from icilens.cli import main
 from icilens.intake import read_cohort
 from icilens.reports.documents import build_patient_report, input_notes
 from tests.conftest import CORPUS

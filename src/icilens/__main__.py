@@ -1,5 +1,5 @@
 import sys
 
-from icilens.cli.commands import main
+from icilens.cli import main
 
 sys.exit(main())

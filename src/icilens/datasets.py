@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from icilens import BUNDLED
+from icilens.intake import read_cohort
+from icilens.model.storage import file_sha256
 
 TRAINING_FILE = "chowell_train_2015_2017.csv"
 DEMO_FILE = "chowell_test_2018.csv"
@@ -48,14 +50,12 @@ def training_path() -> Path:
 
 def provenance_of(sha256: str) -> dict | None:
     """Return the bundled cohort's provenance when a file's SHA-256 is the bundled training file's, else None."""
-    from icilens.model.storage import file_sha256
 
     return MSK_PROVENANCE if sha256 == file_sha256(training_path()) else None
 
 
 @lru_cache(maxsize=2)
 def _load(file_name: str) -> pd.DataFrame:
-    from icilens.intake import read_cohort
 
     return read_cohort(data_dir() / file_name).frame
 

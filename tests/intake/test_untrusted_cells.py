@@ -78,7 +78,7 @@ def test_a_number_too_long_to_be_a_measurement_is_refused_at_its_field_in_the_fo
 
 
 def test_the_command_line_refuses_a_ten_thousand_digit_tmb(capsys):
-    from icilens.cli.commands import main
+    from icilens.cli import main
 
     assert main(["predict", "--patient", f"cancer_type=NSCLC,tmb={'1' * 10_000}"]) == 2
     assert "a number of 10,000 digits, too long to be a measurement" in capsys.readouterr().err

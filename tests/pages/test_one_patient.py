@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from icilens.cli.commands import main
+from icilens.cli import main
 from tests.conftest import ROOT
 
 TIMEOUT = 120

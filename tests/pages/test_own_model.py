@@ -41,13 +41,13 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     assert any(d.value["score"].tolist()[0] == "Your model (out of fold)" for d in at.dataframe if "score" in d.value)
 
     # The command line judges the same model the same way: its printed row for the new model is the app's.
-    from icilens.analysis.validation import comparison_table
-    from icilens.cli.commands import main
+    from icilens.analysis.validation import judgement_table
+    from icilens.cli import main
 
     capsys.readouterr()
     assert main(["train", str(training_path()), "--out", str(tmp_path / "model.zip")]) == 0
     printed = capsys.readouterr().out
-    row = comparison_table(report).iloc[0]
+    row = judgement_table(report).iloc[0]
     assert all(str(value) in printed for value in row.to_numpy()), (row.to_dict(), printed)
 
     at.button(key="icilens_use_trained_model").click().run()

@@ -54,7 +54,7 @@ def adjust_benjamini_hochberg(p_values) -> np.ndarray:
 
 def cliffs_delta(a, b) -> tuple[float, float, float]:
     """Return Cliff's delta of a against b with a 95% CI (Hanley-McNeil variance of the AUC)."""
-    from scipy import stats
+    from scipy import stats  # SciPy costs a second at start; only the statistics need it
 
     a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
     u = stats.mannwhitneyu(a, b, alternative="two-sided").statistic
@@ -78,7 +78,7 @@ def odds_ratio(table: np.ndarray) -> tuple[float, float, float]:
 
 
 def _numeric_row(values: pd.Series, groups: pd.Series, labels: list) -> dict:
-    from scipy import stats
+    from scipy import stats  # SciPy costs a second at start; only the statistics need it
 
     samples = [values[groups == label].dropna().to_numpy(dtype="float64") for label in labels]
     row = {f"{label}": _median_iqr(sample) for label, sample in zip(labels, samples, strict=True)}
@@ -106,7 +106,7 @@ def _median_iqr(sample: np.ndarray) -> str:
 
 
 def _categorical_row(values: pd.Series, groups: pd.Series, labels: list, categories: list) -> dict:
-    from scipy import stats
+    from scipy import stats  # SciPy costs a second at start; only the statistics need it
 
     counts = pd.crosstab(values.astype(object), groups).reindex(index=categories, columns=labels, fill_value=0)
     shown = categories[-1] if len(categories) == 2 else None

@@ -32,11 +32,12 @@ SCENARIOS = MISSING_SCENARIOS
 
 def fit_logistic_baseline(train: pd.DataFrame):
     """Return a fitted scikit-learn logistic regression on the model features (imputed, one-hot)."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    # scikit-learn costs a second at start; only this baseline needs it, so it loads here
+    from sklearn.compose import ColumnTransformer  # (see above)
+    from sklearn.impute import SimpleImputer  # (see above)
+    from sklearn.linear_model import LogisticRegression  # (see above)
+    from sklearn.pipeline import make_pipeline  # (see above)
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler  # (see above)
 
     categorical = [f for f in FEATURES if FIELD_BY_NAME[f].categories]
     numeric = [f for f in FEATURES if f not in categorical]
@@ -295,7 +296,7 @@ def missing_feature_costs(frame: pd.DataFrame, report: ValidationReport) -> list
     return sentences
 
 
-def compare_with_loris(report: dict) -> str:
+def describe_against_loris(report: dict) -> str:
     """Return one sentence placing the model against LORIS in the validation recorded in a model card."""
     overall = report.get("overall", {})
     model, loris = overall.get(Score.MODEL, {}).get("roc_auc"), overall.get(Score.LORIS, {}).get("roc_auc")
@@ -364,7 +365,7 @@ def coverage_table(card: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compare_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, default_in_sample: bool = False) -> dict:
+def judge_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, default_in_sample: bool = False) -> dict:
     """Return a newly trained model beside the default model and LORIS on the same patients.
 
     new_oof are the new model's out-of-fold probabilities (each patient scored by members that never saw
@@ -420,7 +421,7 @@ def _verdict(difference) -> str:
     )
 
 
-def comparison_table(report: dict) -> pd.DataFrame:
+def judgement_table(report: dict) -> pd.DataFrame:
     """Return the comparison as a table: one row per score, each measure 'estimate [CI]'."""
     measures = {
         "roc_auc": "ROC AUC",
@@ -438,28 +439,28 @@ def comparison_table(report: dict) -> pd.DataFrame:
     )
 
 
-def format_comparison(report: dict) -> str:
+def format_judgement(report: dict) -> str:
     """Return the comparison as plain text for the command line."""
-    table = comparison_table(report).to_string(index=False)
+    table = judgement_table(report).to_string(index=False)
     return (
         f"On the same {report['patients']} patients ({report['responders']} responders; {report['bootstrap']}):\n"
         f"{table}\n{report['verdict']}"
     )
 
 
-def compare_trained(model: Model, frame: pd.DataFrame, default: Model, n_boot: int = N_BOOT) -> dict:
-    """Return compare_new_model for a model just trained on frame, against the default model on the same patients.
+def judge_trained_model(model: Model, frame: pd.DataFrame, default: Model, n_boot: int = N_BOOT) -> dict:
+    """Return judge_new_model for a model just trained on frame, against the default model on the same patients.
 
     When the patients are the default model's own training data (same SHA-256), the verdict says so.
     """
     if model.training_oof is None:
         raise ValueError(
-            "compare_trained needs a model just trained by train_model (it carries out-of-fold predictions)"
+            "judge_trained_model needs a model just trained by train_model (it carries out-of-fold predictions)"
         )
     labelled = frame[frame["response"].notna()].reset_index(drop=True)
     y = labelled["response"].astype("float64").to_numpy()
     loris = recalibrated_loris(labelled, loris_recalibration(model)).to_numpy()
     in_sample = model.card["training"].get("sha256") == default.card["training"].get("sha256")
-    return compare_new_model(
+    return judge_new_model(
         y, model.training_oof, default.predict(labelled).probability, loris, n_boot, default_in_sample=in_sample
     )

@@ -1,5 +1,9 @@
-"""The command line: validate, predict, report and train (`python -m icilens --help`)."""
+"""The command line: one module per command (validate, train, predict, report), `main` to run them.
 
-from icilens.cli.commands import build_parser, main
+A command raises `UsageError` with a message for the user; `main` prints it and exits with 2.
+"""
 
-__all__ = ["build_parser", "main"]
+from icilens.cli.common import EXIT_UNUSABLE, UsageError
+from icilens.cli.main import build_parser, main
+
+__all__ = ["EXIT_UNUSABLE", "UsageError", "build_parser", "main"]

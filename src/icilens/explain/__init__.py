@@ -15,7 +15,7 @@ _HOMES = {
     "SMALL_BATCH": "treeshap",
     "TreeExplainer": "treeshap",
     "card_draw_level": "uncertainty",
-    "compare_patients_inputs": "patient",
+    "inputs_side_by_side": "patient",
     "describe_drivers": "patient",
     "describe_range": "uncertainty",
     "describe_shift": "patient",
@@ -43,7 +43,6 @@ __all__ = [
     "PatientExplanation",
     "TreeExplainer",
     "card_draw_level",
-    "compare_patients_inputs",
     "describe_drivers",
     "describe_range",
     "describe_shift",
@@ -55,6 +54,7 @@ __all__ = [
     "find_similar_patients",
     "format_prediction",
     "format_value",
+    "inputs_side_by_side",
     "interaction_values",
     "measure_coverage",
     "pick_interacting_feature",
@@ -68,12 +68,12 @@ if TYPE_CHECKING:
     from icilens.explain.patient import (
         MISSING_NOTE,
         PatientExplanation,
-        compare_patients_inputs,
         describe_drivers,
         describe_shift,
         explain_patient,
         format_prediction,
         format_value,
+        inputs_side_by_side,
         what_if_curve,
     )
     from icilens.explain.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.explain.treeshap import to_probability_points
+from icilens.explain.uncertainty import describe_range
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
 from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import ModelCard
@@ -190,7 +191,6 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
 
 def format_prediction(explanation: PatientExplanation, card: ModelCard, explain: bool = False) -> str:
     """Return one patient's prediction as plain text: probability, range, references, and the contributions."""
-    from icilens.explain.uncertainty import describe_range
 
     tmb = {None: "unknown (TMB missing)", True: "yes", False: "no"}[explanation.tmb_high]
     loris = (
@@ -246,7 +246,7 @@ def what_if_curve(model, patient: pd.DataFrame, feature: str, points: int = 60) 
     return values, model.predict(copies).probability
 
 
-def compare_patients_inputs(first: PatientExplanation, second: PatientExplanation) -> pd.DataFrame:
+def inputs_side_by_side(first: PatientExplanation, second: PatientExplanation) -> pd.DataFrame:
     """Return two patients' inputs and contributions (probability points) side by side, largest difference first."""
     table = pd.DataFrame(
         {

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.analysis.survival import kaplan_meier_median
+from icilens.explain.patient import format_value
 from icilens.model.encoding import encode_features
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
@@ -55,7 +56,6 @@ def summarise_outcomes(patients: pd.DataFrame) -> dict:
 
 def describe_similar_patients(similar: pd.DataFrame) -> pd.DataFrame:
     """Return similar patients for display: id, distance, outcome, and every feature with its unit."""
-    from icilens.explain.patient import format_value
 
     shown = similar[["patient_id", "distance", "response", "os_months", *FEATURES]].copy()
     shown["response"] = shown["response"].map({1: "responder", 0: "non-responder"})

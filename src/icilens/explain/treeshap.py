@@ -124,7 +124,7 @@ class TreeExplainer:
 
 def interaction_values(boosters: list, x: np.ndarray) -> np.ndarray:
     """Return exact SHAP interaction values (rows x features x features, log-odds), ensemble mean."""
-    import shap
+    import shap  # shap costs seconds at start; only interaction values need it
 
     return np.mean([shap.TreeExplainer(b).shap_interaction_values(x) for b in boosters], axis=0)
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from icilens.intake import IntakeResult, build_cohort, read_table
+from icilens.intake.cohort import IntakeResult, build_cohort
+from icilens.intake.table import read_table
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
 ENTRY_PREFIX = "entered-"
@@ -130,7 +131,7 @@ def append_patients(result: IntakeResult, entered: IntakeResult, from_file: bool
     return replace(result, frame=frame, source_rows=source_rows)
 
 
-def compare_patients(explanations: list) -> pd.DataFrame:
+def entered_side_by_side(explanations: list) -> pd.DataFrame:
     """Return hand-entered patients side by side: prediction, range, references, missing inputs, main driver."""
     return pd.DataFrame(
         [

@@ -462,7 +462,7 @@ def _cell_text(value: object) -> str:
 
 def _read_parquet(data: bytes, name: str) -> RawTable:
     """Read a Parquet file as exact text: integer ids keep every digit, a stored index is a column."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # pyarrow loads only for Parquet
 
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
@@ -510,7 +510,7 @@ def readable_parquet_columns(schema, name: str) -> tuple[list[str], list[Note]]:
 
 def _unreadable_type(arrow_type) -> str | None:
     """Return why a column of this Arrow type holds no value per patient that intake can read, or None."""
-    import pyarrow as pa
+    import pyarrow as pa  # pyarrow loads only for Parquet
 
     if pa.types.is_dictionary(arrow_type):
         arrow_type = arrow_type.value_type
@@ -547,8 +547,8 @@ def parquet_text(arrow, aside: list[Note] | None = None) -> pd.DataFrame:
     A column whose values cannot be written as text (binary that is not UTF-8, a decimal Arrow cannot print)
     is left out, with a note added to aside when given.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # pyarrow loads only for Parquet
+    import pyarrow.compute as pc  # pyarrow loads only for Parquet
 
     columns = {}
     for column_name, column in zip(arrow.column_names, arrow.columns, strict=True):

@@ -12,6 +12,7 @@ Why this design:
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,15 +31,14 @@ def import_lightgbm():
     lightgbm imports scikit-learn (and SciPy) when installed, which costs over a second at every
     start of the CLI; the wrappers are unused here, so the import is hidden from it once.
     """
-    import sys
 
     if "lightgbm" not in sys.modules and "sklearn" not in sys.modules:
         sys.modules["sklearn"] = None  # type: ignore[assignment]  # makes `import sklearn` fail inside lightgbm's compat layer
         try:
-            import lightgbm
+            import lightgbm  # see the docstring: imported without scikit-learn
         finally:
             del sys.modules["sklearn"]
-    import lightgbm
+    import lightgbm  # see the docstring: imported without scikit-learn
 
     return lightgbm
 

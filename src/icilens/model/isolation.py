@@ -82,7 +82,7 @@ def _ending(returncode: int) -> str:
 
 def _probe(n_features: int):
     """Return rows that visit every branch kind: missing values, zeros, small codes, extremes, random values."""
-    import numpy as np
+    import numpy as np  # the child imports only what it needs after setting its limits
 
     rng = np.random.default_rng(0)
     rows = [
@@ -99,14 +99,14 @@ def _probe(n_features: int):
 
 def _child() -> None:
     """Entry of the child process: limits first, then LightGBM on every text from stdin."""
-    import resource
+    import resource  # the child sets its limits before anything else
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (SECONDS, SECONDS + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     request = json.loads(sys.stdin.buffer.read())
     sys.modules["sklearn"] = None  # type: ignore[assignment]  # lightgbm's optional wrappers cost a second
-    import lightgbm
+    import lightgbm  # see the docstring: imported without scikit-learn
 
     probe = _probe(request["n_features"])
     for place, text in request["texts"].items():

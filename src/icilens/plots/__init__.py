@@ -4,7 +4,7 @@ from icilens.plots.beeswarm import plot_beeswarm
 from icilens.plots.calibration import plot_calibration
 from icilens.plots.category_counts import plot_category_counts
 from icilens.plots.dependence import plot_dependence
-from icilens.plots.distribution import plot_distribution
+from icilens.plots.distribution import KINDS, plot_distribution
 from icilens.plots.gains import plot_gains
 from icilens.plots.icon_array import plot_icon_array
 from icilens.plots.importance import plot_importance
@@ -15,10 +15,13 @@ from icilens.plots.prediction_spread import plot_prediction_spread
 from icilens.plots.proportions import plot_proportions
 from icilens.plots.shap_by_group import plot_shap_by_group
 from icilens.plots.survival_curves import plot_kaplan_meier
-from icilens.plots.waterfall import plot_waterfall
+from icilens.plots.waterfall import LOG_ODDS, PROBABILITY, plot_waterfall
 from icilens.plots.what_if_curve import plot_what_if_curve
 
 __all__ = [
+    "KINDS",
+    "LOG_ODDS",
+    "PROBABILITY",
     "plot_beeswarm",
     "plot_calibration",
     "plot_category_counts",

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from icilens import DISCLAIMER, __version__
-from icilens.analysis.validation import compare_with_loris
+from icilens.analysis.groups import compare_groups, group_by_observed_response
+from icilens.analysis.summary import summarise_cohort
+from icilens.analysis.validation import describe_against_loris, summarise_scores
 from icilens.explain.patient import PatientExplanation, describe_shift, explain_patient, format_value
 from icilens.explain.uncertainty import describe_range
 from icilens.model.card import summarise_card
+from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
 from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
+from icilens.reports.export import neutralise_formulas
 from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import ABOUT_A_COLUMN, Score
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
@@ -72,8 +79,6 @@ def build_patient_report(
     """Return a one- or two-page A4 PDF for one patient: prediction, waterfall, drivers, inputs, model, disclaimer."""
     explanation = explain_patient(model, patient, scored)
     if scored is None:
-        from icilens.scoring.predictions import predict_cohort
-
         scored = predict_cohort(model, patient).iloc[0]
     row = patient.iloc[0]
     pdf = _report_document()
@@ -90,7 +95,7 @@ def build_patient_report(
 
 def _report_document():
     """Return an A4 document whose every page ends with the disclaimer and the page number."""
-    from fpdf import FPDF
+    from fpdf import FPDF  # fpdf2 is needed only when a PDF is built
 
     class Report(FPDF):
         def footer(self) -> None:
@@ -161,7 +166,7 @@ def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) 
         ),
         f"TMB >= 10 mut/Mb: {'unknown' if pd.isna(tmb) else ('yes' if tmb else 'no')}",
         f"Response rate of the training cohort: {model.card['training']['response_rate']:.0%}",
-        compare_with_loris(model.card.get("validation", {})),
+        describe_against_loris(model.card.get("validation", {})),
     ]
     pdf.cell(0, 5, _plain("   |   ".join(references)), new_x="LMARGIN", new_y="NEXT")
 
@@ -280,9 +285,6 @@ def build_cohort_report(
     title: str, summary_rows: list[tuple[str, str]], tables: dict[str, pd.DataFrame], figures: dict
 ) -> bytes:
     """Return a self-contained HTML report: headline numbers, tables and interactive charts (plotly.js inlined once)."""
-    import html
-
-    from icilens.reports.export import neutralise_formulas
 
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -312,10 +314,6 @@ def cohort_report(
     result, predictions: pd.DataFrame, label: str, model_name: str = "ICI Lens response model (bundled)"
 ) -> bytes:
     """Return the cohort report (HTML): summary, intake findings, performance and comparison when outcomes exist, SHAP."""
-    from icilens.analysis.groups import compare_groups, group_by_observed_response
-    from icilens.analysis.summary import summarise_cohort
-    from icilens.analysis.validation import summarise_scores
-    from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
 
     frame = result.frame
     summary = summarise_cohort(frame)
@@ -359,7 +357,6 @@ def patient_reports(result, model, predictions: pd.DataFrame, label: str, name_o
 
     name_of(patient id) names a patient in the file name (default: its row number only, no id).
     """
-    from functools import partial
 
     for index, patient_id in enumerate(result.frame["patient_id"].astype(str)):
         patient = result.frame.iloc[[index]]

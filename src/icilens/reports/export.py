@@ -6,6 +6,7 @@ import io
 import shutil
 import threading
 import unicodedata
+import zipfile
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,7 +46,7 @@ def _runs_as_formula(value) -> bool:
 
 def _xlsx_safe(table: pd.DataFrame) -> pd.DataFrame:
     """Return the table with control characters XLSX cannot hold replaced by U+FFFD (openpyxl refuses them)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl is needed only for XLSX
 
     out = table.copy()
     for column in out.columns:
@@ -57,8 +58,8 @@ def _xlsx_safe(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(table: pd.DataFrame, destination) -> None:
     """Write a table as CSV (full float precision) to a path or binary buffer, fast for large tables."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    import pyarrow as pa  # pyarrow loads only for Parquet
+    import pyarrow.csv as pacsv  # pyarrow loads only for Parquet
 
     arrow = pa.Table.from_pandas(neutralise_formulas(table), preserve_index=False)
     pacsv.write_csv(arrow, destination, pacsv.WriteOptions(quoting_style="needed"))
@@ -79,7 +80,7 @@ def table_to_xlsx(
     Formulas are neutralised; the header is bold and frozen; columns are as wide as their content (up to a
     limit); percent_columns hold fractions shown as percentages, so the cell keeps the exact value.
     """
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # openpyxl is needed only for XLSX
 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -126,7 +127,7 @@ def _start_image_server() -> None:
             raise ExportUnavailable(
                 "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML downloads still work."
             )
-        import kaleido
+        import kaleido  # kaleido starts a browser; only static chart export needs it
 
         kaleido.start_sync_server(silence_warnings=True)
         _image_server_started = True
@@ -141,7 +142,7 @@ def figure_to_image(figure: go.Figure, image_format: str = "png", scale: float =
     printable.update_layout(paper_bgcolor="white", plot_bgcolor="white")
     width = printable.layout.width or (printable.layout.meta or {}).get("export_width", 1100)
     height = printable.layout.height or 500
-    import kaleido
+    import kaleido  # kaleido starts a browser; only static chart export needs it
 
     options = {"format": image_format, "scale": scale, "width": width, "height": height}
     return kaleido.calc_fig_sync(printable.to_dict(), opts=options)
@@ -152,7 +153,6 @@ def zip_files(files, progress=None) -> bytes:
 
     progress, when given, is called with the fraction done after each file.
     """
-    import zipfile
 
     items = list(files)
     buffer = io.BytesIO()

@@ -8,6 +8,9 @@ written as they are made (CSV or Parquet), so memory stays flat however long the
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import ctypes
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +24,8 @@ from icilens.intake import IntakeError, IntakeResult, build_cohort, read_table
 from icilens.intake.columns import MAPPED
 from icilens.intake.findings import COLUMNS as FINDING_COLUMNS
 from icilens.intake.table import RawTable, chunk_table, parquet_text, readable_parquet_columns, with_header_row
+from icilens.reports.export import neutralise_formulas
+from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import FindingCode, Severity
 
 CHUNK_ROWS = 50_000
@@ -333,7 +338,6 @@ def _text_chunks(
 
 def _check_chunkable(name: str, sample: bytes, encoding: str | None) -> None:
     """Refuse, with the reason, a text file that chunks would read differently from the whole file."""
-    import codecs
 
     whole = "read it whole with --in-memory, or save it again as UTF-8 CSV"
     if encoding and "16" in encoding:
@@ -373,8 +377,8 @@ def _count_lines(path: Path) -> int:
 def _parquet_chunks(
     path: Path, chunk_rows: int, part: tuple[list[int], int] | None
 ) -> tuple[RawTable, int, Iterator[tuple[pd.DataFrame, int]]]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # pyarrow loads only for Parquet
+    import pyarrow.parquet as pq  # pyarrow loads only for Parquet
 
     row_groups = part[0] if part else None
     try:
@@ -419,9 +423,7 @@ class TableWriter:
 
     def write(self, table: pd.DataFrame) -> None:
         """Append one chunk's rows."""
-        import pyarrow as pa
-
-        from icilens.reports.export import neutralise_formulas
+        import pyarrow as pa  # pyarrow loads only for Parquet
 
         if self._schema is None:
             self._schema = output_schema(table.columns)
@@ -434,12 +436,12 @@ class TableWriter:
 
     def _open(self, is_csv: bool) -> Any:
         if is_csv:
-            import pyarrow.csv as pacsv
+            import pyarrow.csv as pacsv  # pyarrow loads only for Parquet
 
             return pacsv.CSVWriter(
                 str(self.path), self._schema, write_options=pacsv.WriteOptions(quoting_style="needed")
             )
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # pyarrow loads only for Parquet
 
         return pq.ParquetWriter(str(self.path), self._schema)
 
@@ -451,7 +453,7 @@ class TableWriter:
 
 def output_schema(columns) -> Any:
     """Return the Arrow schema of a predictions table: ids and missing features text, flags boolean, the rest numbers."""
-    import pyarrow as pa
+    import pyarrow as pa  # pyarrow loads only for Parquet
 
     kinds = {"patient_id": pa.string(), "missing_features": pa.string(), "tmb_high": pa.bool_()}
     return pa.schema([(name, kinds.get(name, pa.float64())) for name in columns])
@@ -477,12 +479,8 @@ class BatchSummary:
 
 def release_memory() -> None:
     """Hand freed memory back to the system after a chunk (glibc keeps it otherwise, and RSS creeps up)."""
-    try:
-        import ctypes
-
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
 
 
 def predict_file(
@@ -498,7 +496,6 @@ def predict_file(
 
     progress(patients done, data lines in the file) is called after each chunk.
     """
-    from icilens.scoring.predictions import predict_cohort
 
     cohort, results = read_chunks(path, chunk_rows, **choices)
     writer = TableWriter(destination)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.intake import IntakeError, IntakeResult
+from icilens.model.zips import model_from_zip, model_to_zip
 from icilens.scoring.chunked import (
     CHUNK_ROWS,
     FindingTally,
@@ -30,6 +31,7 @@ from icilens.scoring.chunked import (
     read_chunks,
     release_memory,
 )
+from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import FindingCode, Severity
 
 PART_ROWS = 500_000  # rows of input per partition (whole Parquet row groups)
@@ -47,7 +49,7 @@ class Partition:
 
 def list_partitions(pattern: str, part_rows: int = PART_ROWS) -> tuple[list[Partition], int]:
     """Return the partitions of the Parquet files a glob pattern names, in file and row order, and the total rows."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # pyarrow loads only for Parquet
 
     paths = sorted(glob.glob(pattern)) or ([pattern] if Path(pattern).is_file() else [])
     if not paths:
@@ -96,7 +98,6 @@ def predict_on_cluster(
     **choices: Any,
 ) -> ClusterSummary:
     """Score every partition on the cluster's workers; each writes out_dir/part-NNNNN.parquet. Return the summary."""
-    from icilens.model.zips import model_to_zip
 
     partitions, total = list_partitions(pattern, part_rows)
     out = Path(out_dir)
@@ -135,7 +136,6 @@ def score_partition(
     partition: Partition, model_zip: bytes, plan: Plan, out_dir: str, explain: bool, chunk_rows: int
 ) -> dict[str, Any]:
     """Score one partition on a worker and write its part; return counts, findings tallied and id hashes."""
-    from icilens.scoring.predictions import predict_cohort
 
     model = _model(model_zip)
     cohort, results = read_chunks(
@@ -160,7 +160,6 @@ def score_partition(
 
 @lru_cache(maxsize=2)
 def _model_from(digest: str, model_zip: bytes):
-    from icilens.model.zips import model_from_zip
 
     return model_from_zip(model_zip, "model.zip", isolate=False)  # the client read this zip in isolation already
 
@@ -195,7 +194,7 @@ def _report_repeats_across_parts(hashes: list[np.ndarray], tally: FindingTally) 
 
 def start_client(scheduler: str | None = None, workers: int = 2):
     """Return a Dask client: to the scheduler at an address, or to a local cluster of worker processes."""
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # Dask's distributed is optional and needed only on a cluster
 
     if scheduler:
         return Client(scheduler)

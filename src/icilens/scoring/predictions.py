@@ -8,7 +8,7 @@ import pandas as pd
 from icilens.datasets import load_training
 from icilens.explain.uncertainty import estimate_ranges
 from icilens.model.ensemble import Model
-from icilens.schema import FEATURES
+from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
 
 
@@ -110,7 +110,6 @@ def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, 
 
     Probabilities stay fractions (the spreadsheet shows them as percentages); SHAP columns name their feature.
     """
-    from icilens.schema import FIELD_BY_NAME
 
     labels = {
         "patient_id": "Patient",

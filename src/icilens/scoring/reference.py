@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from icilens.analysis.metrics import fit_logistic
+
 TMB_HIGH_CUTOFF = 10.0  # mut/Mb: the FDA tissue-agnostic threshold for pembrolizumab
 
 LORIS_INTERCEPT = -2.0886
@@ -71,7 +73,6 @@ def fit_loris_recalibration(frame: pd.DataFrame) -> dict:
 
     probability = 1 / (1 + exp(-(intercept + slope * linear predictor))).
     """
-    from icilens.analysis.metrics import fit_logistic
 
     lp = loris_linear_predictor(frame).to_numpy()
     y = frame["response"].astype("float64").to_numpy()

@@ -23,7 +23,7 @@ from icilens.reports import (
     table_to_xlsx,
     zip_files,
 )
-from icilens.ui.state import session_key
+from icilens.ui.state import SESSION_MODEL, current_cohort, session_key
 
 log = logging.getLogger("icilens")
 NO_BROWSER = "PNG and SVG need Chromium on the server (Debian: apt-get install chromium); HTML works without it."
@@ -108,7 +108,6 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=
 
 def model_name() -> str:
     """Return the name of the model this session uses, for exports."""
-    from icilens.ui.state import SESSION_MODEL
 
     model = st.session_state.get(SESSION_MODEL)
     return model.card["name"] if model is not None else "ICI Lens response model (bundled)"
@@ -116,7 +115,6 @@ def model_name() -> str:
 
 def export_stem(name: str) -> str:
     """Return a download's file-name stem: ICI Lens, the cohort, what it is and today's date."""
-    from icilens.ui.state import current_cohort
 
     cohort = current_cohort()
     parts = ("icilens", file_stem(cohort.label) if cohort else "", file_stem(name), dt.date.today().isoformat())

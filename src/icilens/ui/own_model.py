@@ -10,7 +10,7 @@ import threading
 
 import streamlit as st
 
-from icilens.analysis import compare_trained, comparison_table
+from icilens.analysis import judge_trained_model, judgement_table
 from icilens.datasets import provenance_of
 from icilens.model import (
     BundleError,
@@ -61,7 +61,7 @@ def _train_in_worker(job: dict, cohort: Cohort, default: Model) -> None:
         )
         model.card["name"] = f"Model trained on {cohort.label}"
         job["step"] = "comparing with the default model and LORIS on the same patients"
-        job["result"] = (model, compare_trained(model, cohort.result.frame, default))
+        job["result"] = (model, judge_trained_model(model, cohort.result.frame, default))
     except TrainingCancelled:
         job["error"] = "Training stopped: nothing was kept."
     except ValueError as exc:
@@ -112,7 +112,7 @@ def _show_result(model: Model, report: dict) -> None:
         f"Out-of-fold figures of your model beside the default model and LORIS (recalibrated) on the same "
         f"{report['patients']} patients ({report['responders']} responders); {report['bootstrap']}."
     )
-    st.dataframe(comparison_table(report), hide_index=True, key=session_key("trained_comparison"))
+    st.dataframe(judgement_table(report), hide_index=True, key=session_key("trained_comparison"))
     offer_model(model, "trained")
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from icilens import DISCLAIMER, __version__
+from icilens.analysis import missing_feature_costs
 from icilens.intake import IntakeError
 from icilens.reports import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import FAVICON, ensure_navigation, page
@@ -68,7 +69,6 @@ def template_bytes(kind: str) -> bytes:
 
 def warn_missing_features(cohort: Cohort, card: ModelCard) -> None:
     """Show, before any prediction, what the cohort's missing key features cost (from the model card)."""
-    from icilens.analysis import missing_feature_costs
 
     if cohort.entered:  # a patient entered by hand has its own range from missing inputs instead
         return

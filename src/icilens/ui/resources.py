@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from icilens.model import Model, default_model_dir, load_model
+from icilens.datasets import load_demo, load_training
+from icilens.explain import interaction_values
+from icilens.model import Model, default_model_dir, encode_features, load_model
 from icilens.scoring import build_patient_table, predict_cohort
-from icilens.ui.state import SESSION_MODEL, Cohort, session_key
+from icilens.ui.state import SESSION_MODEL, Cohort, demo_result, session_key
 from icilens.vocabulary import Score
 
 T = TypeVar("T")
@@ -26,7 +28,6 @@ def default_model() -> Model:
 @st.cache_data(show_spinner="Computing exact SHAP values for the demo cohort", max_entries=1)
 def demo_predictions() -> pd.DataFrame:
     """Return the bundled demo cohort's predictions with SHAP values, once per process (public data)."""
-    from icilens.ui.state import demo_result
 
     return predict_cohort(default_model(), demo_result()[1].frame, explain=True)
 
@@ -64,7 +65,6 @@ def validation_outcomes() -> tuple[np.ndarray, np.ndarray]:
 
     Global cache on purpose: this is the bundled public cohort, never a user's upload.
     """
-    from icilens.datasets import load_demo
 
     frame = load_demo()
     return frame["response"].astype("float64").to_numpy(), default_model().predict(frame).probability
@@ -73,7 +73,6 @@ def validation_outcomes() -> tuple[np.ndarray, np.ndarray]:
 @st.cache_data(show_spinner=False)
 def training_reference() -> tuple[pd.DataFrame, np.ndarray]:
     """Return the bundled training cohort and the model's mean |SHAP| per feature on it (public data)."""
-    from icilens.datasets import load_training
 
     frame = load_training()
     _, shap = default_model().explain(frame)
@@ -83,7 +82,6 @@ def training_reference() -> tuple[pd.DataFrame, np.ndarray]:
 @st.cache_data(show_spinner=False)
 def training_probabilities() -> np.ndarray:
     """Return the model's predicted response for each bundled training patient (public data)."""
-    from icilens.datasets import load_training
 
     return default_model().predict(load_training()).probability
 
@@ -93,8 +91,6 @@ INTERACTION_SAMPLE = 300
 
 def cohort_interactions(cohort: Cohort, rows: np.ndarray) -> np.ndarray:
     """Return SHAP interaction values for up to INTERACTION_SAMPLE of the given rows, held in this session."""
-    from icilens.explain import interaction_values
-    from icilens.model import encode_features
 
     chosen = (
         rows

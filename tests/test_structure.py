@@ -1,0 +1,109 @@
+"""The house rules, held: no import cycle, Streamlit only in the app's rooms, honest faces, reasons for late imports."""
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "src" / "icilens"
+PAGES = ROOT / "pages"
+FACES = ("analysis", "cli", "explain", "intake", "model", "plots", "reports", "scoring", "ui")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def top_level_imports(path: Path) -> list[ast.Import | ast.ImportFrom]:
+    """Return the imports a module runs when it is imported (not those in functions or under TYPE_CHECKING)."""
+    found = []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        elif (isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test)) or isinstance(node, ast.Try):
+            found += [n for n in node.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return found
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Return the modules of the package that importing path imports directly."""
+    out = set()
+    for node in top_level_imports(path):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name in MODULES}
+        elif node.module and node.module.startswith("icilens"):
+            out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in MODULES}
+    return {m for m in out if m in MODULES and m != module_name(path)}
+
+
+def test_the_package_has_no_import_cycle():
+    graph = {name: imported_modules(path) for name, path in MODULES.items()}
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for other in sorted(graph[name]):
+            if state.get(other) == 1:
+                cycle = [*trail[trail.index(other) :], other] if other in trail else [name, other]
+                pytest.fail("import cycle: " + " -> ".join(cycle))
+            if other not in state:
+                visit(other, [*trail, other])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+
+
+def _imports_streamlit(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        if any(n == "streamlit" or n.startswith("streamlit.") for n in names):
+            return True
+    return False
+
+
+def test_streamlit_is_imported_only_by_the_ui_package_and_the_pages():
+    outside = [name for name, path in MODULES.items() if not name.startswith("icilens.ui") and _imports_streamlit(path)]
+    assert outside == []
+
+
+@pytest.mark.parametrize("package", FACES)
+def test_every_name_a_face_offers_exists(package):
+    face = importlib.import_module(f"icilens.{package}")
+    assert face.__doc__ and len(face.__doc__.strip()) > 40, f"icilens.{package} says what it holds"
+    missing = [name for name in face.__all__ if not hasattr(face, name)]
+    assert missing == [], f"icilens.{package}.__all__ names what it does not have: {missing}"
+
+
+def test_pages_import_package_faces_not_their_modules():
+    deep = []
+    for path in sorted(PAGES.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("icilens."):
+                parts = node.module.split(".")
+                if len(parts) > 2 or parts[1].startswith("_"):
+                    deep.append(f"{path.name}: from {node.module} import ...")
+    assert deep == []
+
+
+def test_every_import_inside_a_function_says_why():
+    silent = []
+    for name, path in MODULES.items():
+        lines = path.read_text().split("\n")
+        for function in ast.walk(ast.parse(path.read_text())):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(function):
+                    if isinstance(node, (ast.Import, ast.ImportFrom)) and "#" not in lines[node.lineno - 1]:
+                        silent.append(f"{name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    assert sorted(set(silent)) == []
