@@ -11,17 +11,10 @@ import pytest
 from icilens.cli import main
 from icilens.datasets import demo_path
 from icilens.intake import IntakeError, read_cohort
-from icilens.scoring.chunked import (
-    FindingTally,
-    TableWriter,
-    _last_whole_line,
-    can_stream,
-    check_file,
-    predict_file,
-    read_chunks,
-    write_table,
-)
+from icilens.intake.chunks import FindingTally, _last_whole_line, can_stream, read_chunks
+from icilens.scoring.chunked import check_file, predict_file
 from icilens.scoring.predictions import predict_cohort
+from icilens.scoring.tables import TableWriter, write_table
 from icilens.vocabulary import FindingCode
 from tests.conftest import CORPUS
 
@@ -102,10 +95,10 @@ def test_generated_ids_run_on_across_chunks_as_in_the_whole_file(default_model, 
 
 
 def test_an_id_repeated_in_a_later_chunk_is_marked_and_reported(tmp_path, monkeypatch):
-    import icilens.scoring.chunked
+    import icilens.intake.chunks
 
     # Past the rows intake decides on: there the id column looked unique, so it is the id column.
-    monkeypatch.setattr(icilens.scoring.chunked, "PLAN_ROWS", 20)
+    monkeypatch.setattr(icilens.intake.chunks, "PLAN_ROWS", 20)
     raw = pd.read_csv(demo_path()).head(40)
     raw.loc[30, "SAMPLE_ID"] = raw.loc[3, "SAMPLE_ID"]
     path = tmp_path / "repeat.csv"

@@ -11,7 +11,7 @@ import pytest
 
 from icilens.intake import IntakeError, read_cohort
 from icilens.intake.by_hand import check_patient
-from icilens.scoring.chunked import read_chunks
+from icilens.intake.chunks import read_chunks
 from icilens.vocabulary import FindingCode
 
 HEADER = "Patient ID,Cancer type,TMB,TMB,Albumin (g/dL),Albumin\n"

@@ -6,12 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from icilens.intake import IntakeError, IntakeResult, read_cohort, usable
+from icilens.intake import CHUNK_ROWS, IntakeError, IntakeResult, can_stream, read_cohort, usable
 from icilens.model import Model, default_model_dir, load_model
-from icilens.scoring import (
-    CHUNK_ROWS,
-    can_stream,
-)
 
 EXIT_UNUSABLE = 2
 

@@ -13,6 +13,7 @@ table and calls `build_cohort(table, mapping, units, set_values)` again.
 """
 
 from icilens.intake.by_hand import entered_side_by_side
+from icilens.intake.chunks import CHUNK_ROWS, can_stream, read_chunks
 from icilens.intake.cohort import IntakeResult, build_cohort, canonical_dtypes, read_cohort, usable
 from icilens.intake.columns import MAPPED, SUGGESTED, UNUSED, ColumnMatch, match_header, suggest_mapping
 from icilens.intake.errors import IntakeError
@@ -30,6 +31,7 @@ from icilens.intake.review import (
 from icilens.intake.table import RawTable, read_table
 
 __all__ = [
+    "CHUNK_ROWS",
     "MAPPED",
     "NOT_USED",
     "SEVERITIES",
@@ -41,6 +43,7 @@ __all__ = [
     "RawTable",
     "accept_all",
     "build_cohort",
+    "can_stream",
     "canonical_dtypes",
     "check_bytes",
     "describe_option",
@@ -48,6 +51,7 @@ __all__ = [
     "field_options",
     "mapping_table",
     "match_header",
+    "read_chunks",
     "read_cohort",
     "read_edits",
     "read_table",

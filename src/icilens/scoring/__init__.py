@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING
 from icilens.face import lazy_face
 
 _HOMES = {
-    "CHUNK_ROWS": "chunked",
     "build_patient_table": "predictions",
-    "can_stream": "chunked",
     "check_file": "chunked",
     "compute_loris": "reference",
     "describe_loris_recalibration": "reference",
@@ -23,12 +21,10 @@ _HOMES = {
     "readable_predictions": "predictions",
     "recalibrated_loris": "reference",
     "start_client": "cluster",
-    "write_table": "chunked",
+    "write_table": "tables",
 }
 __all__ = [
-    "CHUNK_ROWS",
     "build_patient_table",
-    "can_stream",
     "check_file",
     "compute_loris",
     "describe_loris_recalibration",
@@ -47,7 +43,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_face(__name__, _HOMES)
 
 if TYPE_CHECKING:
-    from icilens.scoring.chunked import CHUNK_ROWS, can_stream, check_file, predict_file, write_table
+    from icilens.scoring.chunked import check_file, predict_file
     from icilens.scoring.cluster import list_partitions, predict_on_cluster, start_client
     from icilens.scoring.predictions import (
         build_patient_table,
@@ -62,3 +58,4 @@ if TYPE_CHECKING:
         fit_loris_recalibration,
         recalibrated_loris,
     )
+    from icilens.scoring.tables import write_table

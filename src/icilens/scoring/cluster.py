@@ -21,17 +21,11 @@ import numpy as np
 import pandas as pd
 
 from icilens.intake import IntakeError, IntakeResult
+from icilens.intake.chunks import CHUNK_ROWS, FindingTally, Plan, decide_plan, read_chunks
 from icilens.model.zips import model_from_zip, model_to_zip
-from icilens.scoring.chunked import (
-    CHUNK_ROWS,
-    FindingTally,
-    Plan,
-    TableWriter,
-    decide_plan,
-    read_chunks,
-    release_memory,
-)
+from icilens.scoring.chunked import release_memory
 from icilens.scoring.predictions import predict_cohort
+from icilens.scoring.tables import TableWriter
 from icilens.vocabulary import FindingCode, Severity
 
 PART_ROWS = 500_000  # rows of input per partition (whole Parquet row groups)
