@@ -28,14 +28,13 @@ from icilens.intake.values import (
     numeric_codes,
     read_number,
 )
+from icilens.intake.vocabularies import CATEGORY_LOOKALIKES, NUMERIC_LOOKALIKES
 from icilens.intake.words import find_phrase, header_codings, header_words
 from icilens.schema import (
-    CATEGORY_LOOKALIKES,
     FIELD_BY_NAME,
     FIELDS,
     IDENTIFIER,
     NUMERIC,
-    NUMERIC_LOOKALIKES,
     TIME,
     Field,
 )

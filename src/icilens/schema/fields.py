@@ -1,26 +1,26 @@
-"""The data dictionary: every canonical field ICI Lens understands.
+"""The fields of the data dictionary: every canonical column ICI Lens understands, as typed Python.
 
-Each `Field` carries what intake needs to recognise it in someone else's export: the concept
-words that name it, the look-alikes that must never be taken for it, the units it arrives in
-and the value codes it is written with. Intake reads all of that from here; the model, the
-pages and the exports speak only the canonical names.
+Each `Field` carries the concept words that name it, the look-alikes never taken for it, the units it arrives
+in and the value codes it is written with; the feature groups the model and its card speak of follow.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-
-from icilens.vocabulary import FieldKind, FieldRole
-
-SCHEMA_VERSION = "1.1"
-
-NUMERIC, BINARY, CATEGORY = FieldKind.NUMERIC, FieldKind.BINARY, FieldKind.CATEGORY
-TIME, EVENT, IDENTIFIER = FieldKind.TIME, FieldKind.EVENT, FieldKind.IDENTIFIER
-FEATURE, OUTCOME, ID, SOURCE = FieldRole.FEATURE, FieldRole.OUTCOME, FieldRole.ID, FieldRole.SOURCE
-
-NO_YES = ("no", "yes")
+from icilens.schema.types import (
+    BINARY,
+    CATEGORY,
+    EVENT,
+    FEATURE,
+    ID,
+    IDENTIFIER,
+    NO_YES,
+    NUMERIC,
+    OUTCOME,
+    SOURCE,
+    TIME,
+    Field,
+    Unit,
+)
 
 CANCER_TYPES = (
     "Bladder",
@@ -40,97 +40,12 @@ CANCER_TYPES = (
     "Sarcoma",
     "SCLC",
 )
+
+
 OTHER_CANCER = "Other"
+
+
 DRUG_CLASSES = ("PD-1/PD-L1", "Combination", "CTLA-4")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit a field arrives in: its header spellings and the factor to the canonical unit."""
-
-    name: str
-    factor: float  # canonical value = value * factor
-    aliases: tuple[str, ...] = ()  # how headers write it ("g/L", "g per l", ...)
-    typical: tuple[float, float] | None = None  # where a cohort's reference quantile lies in this unit
-
-
-def clinical_unit(unit: str) -> str:
-    """Return a unit spelled as clinicians write it: powers as superscripts, micro as µ."""
-    for plain, written in (("^2", "²"), ("^3", "³"), ("^9", "⁹"), ("uL", "µL"), ("ul", "µL")):
-        unit = unit.replace(plain, written)
-    return unit
-
-
-@dataclass(frozen=True)
-class Field:
-    """One canonical column: meaning, unit, range, and how other people's exports write it."""
-
-    name: str
-    label: str
-    unit: str
-    kind: FieldKind
-    role: FieldRole
-    description: str
-    concepts: tuple[str, ...] = ()  # phrases that name the field in a header
-    near: tuple[str, ...] = ()  # phrases for a related measure: suggested, never mapped by themselves
-    lookalikes: tuple[str, ...] = ()  # words naming something else: a header with them is never this field
-    qualifiers: tuple[str, ...] = ()  # words that may accompany the concept without changing it
-    categories: tuple[str, ...] = ()
-    codes: tuple[tuple[str, str], ...] = ()  # exact value spelling -> category
-    keywords: tuple[tuple[str, str], ...] = ()  # word stem found in free text -> category
-    number_codes: tuple[tuple[str, str], ...] = ()  # numeric codes of the bundled MSK data -> category
-    combined_label: str = ""  # the category of a value that names several (two drugs: a combination)
-    fallback: str = ""  # the category of a readable value outside the known ones ("" = set missing)
-    number_codes_are_a_guess: bool = False  # the MSK codes are a convention others may not share: warn
-    unclear_words: tuple[str, ...] = ()  # word stems that make a free-text value ambiguous ("metastasis" of ...)
-    low: float | None = None
-    high: float | None = None
-    units: tuple[Unit, ...] = ()  # the first is the canonical unit
-    unit_quantile: float = 0.5  # the column quantile compared with each unit's typical range
-    derived_from: str = ""
-    short_label: str = ""  # for crowded axes (interaction matrix); the label when empty
-
-    @property
-    def short(self) -> str:
-        """Return the short label for crowded charts, or the label."""
-        return self.short_label or self.label
-
-    @property
-    def display_unit(self) -> str:
-        """Return the unit as clinicians write it (10³/µL, kg/m²), for labels; `unit` stays the plain spelling."""
-        return clinical_unit(self.unit)
-
-    @property
-    def indicator(self) -> bool:
-        """Return whether the field is stored as 1/0 (nullable Int8), not as labels: events and yes/no outcomes,
-        which metrics count and survival curves read as numbers."""
-        return self.kind == FieldKind.EVENT or (self.kind == FieldKind.BINARY and self.role == FieldRole.OUTCOME)
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        """Return (low, high) of the plausible range; raises ValueError for a field without one."""
-        if self.low is None or self.high is None:
-            raise ValueError(f"{self.name} has no plausible range (it is not numeric)")
-        return float(self.low), float(self.high)
-
-    @property
-    def plausible_range(self) -> str:
-        """Return the plausible range as text, or '' for non-numeric fields."""
-        if self.low is None:
-            return ""
-        return f"{self.low:g} to {self.high:g}"
-
-    @property
-    def conversions(self) -> tuple[str, ...]:
-        """Return, in words, the conversions intake applies to this field."""
-        notes = [f"{u.name}: multiplied by {u.factor:g}" for u in self.units[1:]]
-        if self.number_codes:
-            notes.append(
-                "codes " + ", ".join(f"{code} = {label}" for code, label in self.number_codes) + " (MSK coding)"
-            )
-        if self.derived_from:
-            notes.append(f"derived from {self.derived_from} when absent")
-        return tuple(notes)
 
 
 def _yes_no_codes(yes: tuple[str, ...] = (), no: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
@@ -230,6 +145,7 @@ _DRUG_KEYWORDS = tuple(
     for drug in ("ipilimumab", "yervoy", "ipi", "tremelimumab", "imjudo", "treme", "ctla4", "ctla 4", "antictla4")
 )
 
+
 _CANCER_CODES = (
     ("nsclc", "NSCLC"),
     ("luad", "NSCLC"),
@@ -268,6 +184,8 @@ _CANCER_CODES = (
     ("kidney", "Renal"),
     ("head and neck", "Head & Neck"),
 )
+
+
 # Word stems in free text. Longer stems are tried first and consume their words, so "non small cell"
 # wins over "small cell" and "non melanoma" keeps "melanoma" from matching.
 _CANCER_KEYWORDS = (
@@ -338,6 +256,7 @@ _CANCER_KEYWORDS = (
     ("mama", "Breast"),
 )
 
+
 _RESPONSE_CODES = (
     tuple(
         (v, "yes")
@@ -406,6 +325,7 @@ _RESPONSE_CODES = (
     + tuple((v, "not evaluable") for v in ("ne", "not evaluable", "nae", "inevaluable", "not assessed", "nv"))
 )
 
+
 _EVENT_CODES = tuple(
     (v, "yes")
     for v in (
@@ -453,6 +373,7 @@ _EVENT_CODES = tuple(
     )
 )
 
+
 _STAGE_IV = (
     "iv",
     "4",
@@ -473,6 +394,8 @@ _STAGE_IV = (
     "metastasiert",
     "metastatique",
 )
+
+
 _STAGE_EARLY = (
     "i",
     "ii",
@@ -503,6 +426,7 @@ _STAGE_EARLY = (
     "m0",
 )
 
+
 # Words that show a survival header names the event, a date or a summary, not the time itself.
 _SURVIVAL_LOOKALIKES = (
     "status",
@@ -517,78 +441,6 @@ _SURVIVAL_LOOKALIKES = (
     "median",
 )
 
-# Words that show a numeric header names a derived or administrative column, never the measurement.
-NUMERIC_LOOKALIKES = (
-    "date",
-    "dt",
-    "datum",
-    "fecha",
-    "percentile",
-    "pctl",
-    "quantile",
-    "quartile",
-    "tertile",
-    "rank",
-    "z score",
-    "zscore",
-    "log",
-    "log2",
-    "log10",
-    "ln",
-    "change",
-    "delta",
-    "diff",
-    "slope",
-    "cutoff",
-    "threshold",
-    "group",
-    "category",
-    "cat",
-    "binary",
-    "bin",
-    "flag",
-    "high",
-    "low",
-    "normal",
-    "abnormal",
-    "method",
-    "assay",
-    "platform",
-    "unit",
-    "units",
-    "comment",
-    "note",
-    "notes",
-    "source",
-    "reference",
-    "ref",
-    "range",
-    "lln",
-    "uln",
-    "missing",
-    "ci",
-    "lower",
-    "upper",
-    "sd",
-    "se",
-    "tested",
-    "available",
-    "done",
-)
-# Words that show a categorical header names something else about the same subject.
-CATEGORY_LOOKALIKES = (
-    "date",
-    "dt",
-    "datum",
-    "fecha",
-    "year",
-    "comment",
-    "note",
-    "notes",
-    "source",
-    "missing",
-    "available",
-)
 
 FIELDS: tuple[Field, ...] = (
     Field(
@@ -1823,15 +1675,29 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 
+
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+
+
 FEATURES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == FEATURE)
+
+
 OUTCOMES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == OUTCOME)
+
+
 CANONICAL_COLUMNS: tuple[str, ...] = ("patient_id", *FEATURES, *OUTCOMES)
+
 
 # Feature groups that hospitals often lack together; used to explain missingness.
 GENOMIC_EXTRAS = ("fcna", "hed", "hla_loh", "msi", "pdl1_tps")
+
+
 BLOOD_VALUES = ("albumin", "nlr", "platelets", "hgb")
+
+
 LORIS_FEATURES = ("tmb", "prior_systemic_therapy", "albumin", "nlr", "age", "cancer_type")
+
+
 # Realistic gaps in a hospital's data, each named by what is left: the features set missing to test them.
 MISSING_SCENARIOS = {
     "all features": (),
@@ -1840,16 +1706,6 @@ MISSING_SCENARIOS = {
     "no blood values": BLOOD_VALUES,
     "no TMB": ("tmb",),
 }
-
-_BRACKETS = re.compile(r"[\(\[\{].*?[\)\]\}]")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalise_name(text: object) -> str:
-    """Return a value reduced to lowercase ASCII words: 'PDL1_TPS(%)' -> 'pdl1 tps'."""
-    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    lowered = _BRACKETS.sub(" ", plain.lower().replace("&", " and "))
-    return " ".join(_NON_ALNUM.sub(" ", lowered).split())
 
 
 def describe_fields() -> list[dict[str, str]]:

@@ -1,0 +1,71 @@
+"""The data dictionary: the types of a field (`types`) and every canonical field ICI Lens understands (`fields`).
+
+Intake reads from here how other people's exports name and write each field; the model, the pages and the
+exports speak only the canonical names.
+"""
+
+from icilens.schema.fields import (
+    BLOOD_VALUES,
+    CANCER_TYPES,
+    CANONICAL_COLUMNS,
+    DRUG_CLASSES,
+    FEATURES,
+    FIELD_BY_NAME,
+    FIELDS,
+    GENOMIC_EXTRAS,
+    LORIS_FEATURES,
+    MISSING_SCENARIOS,
+    OTHER_CANCER,
+    OUTCOMES,
+    describe_fields,
+)
+from icilens.schema.types import (
+    BINARY,
+    CATEGORY,
+    EVENT,
+    FEATURE,
+    ID,
+    IDENTIFIER,
+    NO_YES,
+    NUMERIC,
+    OUTCOME,
+    SCHEMA_VERSION,
+    SOURCE,
+    TIME,
+    Field,
+    Unit,
+    clinical_unit,
+    normalise_name,
+)
+
+__all__ = [
+    "BINARY",
+    "BLOOD_VALUES",
+    "CANCER_TYPES",
+    "CANONICAL_COLUMNS",
+    "CATEGORY",
+    "DRUG_CLASSES",
+    "EVENT",
+    "FEATURE",
+    "FEATURES",
+    "FIELDS",
+    "FIELD_BY_NAME",
+    "GENOMIC_EXTRAS",
+    "ID",
+    "IDENTIFIER",
+    "LORIS_FEATURES",
+    "MISSING_SCENARIOS",
+    "NO_YES",
+    "NUMERIC",
+    "OTHER_CANCER",
+    "OUTCOME",
+    "OUTCOMES",
+    "SCHEMA_VERSION",
+    "SOURCE",
+    "TIME",
+    "Field",
+    "Unit",
+    "clinical_unit",
+    "describe_fields",
+    "normalise_name",
+]
