@@ -3,13 +3,16 @@
 Stages, each its own module, in the order they run:
 
 1. `source`: read the bytes, bounded (`read_source`).
-2. `table`: find the table: format, sheet, header row, metadata lines (`read_table`).
-3. `columns`: understand each column from its header words and its values (`match_columns`).
+2. `formats`: tell the format from the first bytes and read the table: `text` (CSV, TSV), `workbook` (XLSX),
+   `parquet`; each gives a `table.RawTable` of text cells under one header row.
+3. `columns`: understand each column from its header words and its values (`match_columns`); `repeats`
+   weighs two columns that claim one field.
 4. `values`: convert values to canonical units and categories.
 5. `identity`: settle patient ids (`settle_ids`).
 
-`cohort.read_cohort(data, name)` runs them all. A page that lets the user fix the mapping keeps the
-table and calls `build_cohort(table, mapping, units, set_values)` again.
+`cohort.read_cohort(data, name)` runs them all; a page that lets the user fix the mapping keeps the table
+and calls `build_cohort(table, mapping, units, set_values)` again. `chunks` reads a file too large for memory
+by the decisions made on its first rows; `by_hand` reads patients entered in a form.
 """
 
 from icilens.intake.by_hand import entered_side_by_side
@@ -18,6 +21,7 @@ from icilens.intake.cohort import IntakeResult, build_cohort, canonical_dtypes, 
 from icilens.intake.columns import MAPPED, SUGGESTED, UNUSED, ColumnMatch, match_header, suggest_mapping
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import SEVERITIES
+from icilens.intake.formats import read_table
 from icilens.intake.limits import check_bytes
 from icilens.intake.review import (
     NOT_USED,
@@ -28,7 +32,7 @@ from icilens.intake.review import (
     read_edits,
     unit_options,
 )
-from icilens.intake.table import RawTable, read_table
+from icilens.intake.table import RawTable
 
 __all__ = [
     "CHUNK_ROWS",

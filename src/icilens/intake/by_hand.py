@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from icilens.intake.cohort import IntakeResult, build_cohort
-from icilens.intake.table import read_table
+from icilens.intake.formats import read_table
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
 ENTRY_PREFIX = "entered-"

@@ -20,14 +20,10 @@ from icilens.intake.cohort import IntakeResult, build_cohort
 from icilens.intake.columns import MAPPED
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import COLUMNS as FINDING_COLUMNS
-from icilens.intake.table import (
-    RawTable,
-    chunk_table,
-    parquet_text,
-    read_table,
-    readable_parquet_columns,
-    with_header_row,
-)
+from icilens.intake.formats import read_table
+from icilens.intake.parquet import parquet_text, readable_parquet_columns
+from icilens.intake.table import RawTable, chunk_table
+from icilens.intake.text import with_header_row
 from icilens.vocabulary import FindingCode, Severity
 
 CHUNK_ROWS = 50_000

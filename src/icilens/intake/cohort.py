@@ -18,10 +18,11 @@ from icilens.intake.columns import (
 )
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, SEVERITIES, WARNING, Findings
+from icilens.intake.formats import read_table
 from icilens.intake.identity import describe_id_choice, settle_ids
 from icilens.intake.repeats import report_repeated_columns
 from icilens.intake.source import read_source
-from icilens.intake.table import RawTable, read_table
+from icilens.intake.table import RawTable
 from icilens.intake.values import (
     choose_unit,
     convert_units,

@@ -13,6 +13,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+import pandas as pd
+
+from icilens.intake.columns import count_known_headers
+from icilens.intake.errors import IntakeError
+from icilens.intake.findings import WARNING
+from icilens.intake.limits import check_shape, current_limits
+from icilens.intake.table import HEADER_SEARCH_ROWS, Note, RawTable, find_header, finish_table, first_items, first_line
+
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
 _RELATION = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
@@ -125,3 +133,152 @@ def formulas_without_values(xml: bytes) -> list[str]:
             reference = dict(_ATTRIBUTE.findall(match.group(1).decode())).get("r", "?")
             missing.append(reference)
     return missing
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise IntakeError(
+            f"{name} looks like an Excel workbook but is damaged. Open and save it again in Excel."
+        ) from exc
+    limit = current_limits().max_unpacked_bytes
+    if unpacked > limit:
+        raise IntakeError(
+            f"{name} unpacks to {unpacked / 1e6:.0f} MB, more than the {limit / 1e6:.0f} MB allowed; "
+            "it was refused as a possible zip bomb. Save the cohort as CSV and upload that."
+        )
+
+
+def read_xlsx_table(data: bytes, name: str, sheet: str | None) -> RawTable:
+    _check_zip(data, name)
+    try:
+        infos = inspect_workbook(data)
+    except Exception as exc:
+        raise IntakeError(f"{name} could not be opened as an Excel workbook. Save it again as .xlsx or CSV.") from exc
+    notes: list[Note] = []
+    candidates = _sheet_candidates(infos, name, sheet, notes)
+    if len(candidates) == 1:
+        chosen = candidates[0]
+    else:  # only the first rows of each, to find the sheet that holds the cohort
+        heads = {info.name: _read_sheet(data, name, info.name, nrows=HEADER_SEARCH_ROWS) for info in candidates}
+        chosen = next(info for info in candidates if info.name == _pick_sheet(heads))
+    grid = _read_sheet(data, name, chosen.name)
+    if grid.dropna(how="all").empty:
+        raise IntakeError(f"Sheet {chosen.name!r} of {name} is empty. Choose the sheet that holds the cohort.")
+    xml = sheet_xml(data, chosen.part)
+    notes += _fill_merged(grid, xml) + _formula_notes(xml)
+    grid = grid.map(_cell_text)
+    rows = grid.head(HEADER_SEARCH_ROWS).values.tolist()
+    header_index = find_header(rows)
+    header = [str(c) for c in grid.iloc[header_index]]
+    cells = grid.iloc[header_index + 1 :].copy()
+    cells.columns = header
+    table = finish_table(cells, name, "xlsx", header_index + 1)
+    table.sheet, table.sheets = chosen.name, tuple(info.name for info in infos if info.visible and not info.chart)
+    table.notes = [Note(f"read sheet {chosen.name!r}", "choose another sheet if the cohort is elsewhere"), *notes]
+    return table
+
+
+def _sheet_candidates(infos: list[SheetInfo], name: str, sheet: str | None, notes: list[Note]) -> list[SheetInfo]:
+    """Return the sheets that may hold the cohort: the one asked for, else the visible worksheets within limits."""
+    if sheet is not None:
+        info = next((i for i in infos if i.name == sheet), None)
+        if info is None:
+            raise IntakeError(
+                f"{name} has no sheet named {sheet!r}; its sheets are {', '.join(i.name for i in infos)}."
+            )
+        if info.chart:
+            raise IntakeError(f"Sheet {sheet!r} of {name} is a chart, not a table. Choose the sheet with the cohort.")
+        check_shape(info.rows, info.columns, name, sheet)
+        return [info]
+    skipped = [i.name for i in infos if not i.visible or i.chart]
+    if skipped:
+        notes.append(Note(f"hidden or chart sheets not read: {', '.join(skipped)}", "name one to read it instead"))
+    candidates, refusals = [], []
+    for info in infos:
+        if info.visible and not info.chart:
+            try:
+                check_shape(info.rows, info.columns, name, info.name)
+                candidates.append(info)
+            except IntakeError as refusal:
+                refusals.append(refusal)
+                notes.append(Note(f"sheet {info.name!r} not read", str(refusal), WARNING))
+    if not candidates:
+        if refusals:
+            raise refusals[0]
+        raise IntakeError(f"{name} has no visible worksheet. Unhide the sheet with the cohort or export it as CSV.")
+    return candidates
+
+
+def _read_sheet(data: bytes, name: str, sheet: str, nrows: int | None = None) -> pd.DataFrame:
+    try:
+        return pd.read_excel(
+            io.BytesIO(data), sheet_name=sheet, header=None, dtype=object, engine="openpyxl", nrows=nrows
+        )
+    except Exception as exc:
+        raise IntakeError(
+            f"Sheet {sheet!r} of {name} could not be read ({first_line(exc)}). Save the workbook again or export CSV."
+        ) from exc
+
+
+def _fill_merged(grid: pd.DataFrame, xml: bytes) -> list[Note]:
+    """Give every cell of a merged range the range's value (Excel keeps it in the first cell only)."""
+    filled = []
+    for r0, c0, r1, c1 in merged_ranges(xml):
+        if r0 >= len(grid) or c0 >= len(grid.columns) or (r0, c0) == (r1, c1):
+            continue
+        value = grid.iat[r0, c0]
+        grid.iloc[r0 : r1 + 1, c0 : c1 + 1] = value
+        filled.append(f"{_reference(r0, c0)}:{_reference(r1, c1)}")
+    if not filled:
+        return []
+    return [
+        Note(
+            f"merged cells filled with their value: {first_items(filled, 10)}",
+            "each patient row in a merged range gets the value shown; check them",
+            WARNING,
+        )
+    ]
+
+
+def _formula_notes(xml: bytes) -> list[Note]:
+    missing = formulas_without_values(xml)
+    if not missing:
+        return []
+    shown = first_items(missing, 10)
+    return [
+        Note(
+            f"{len(missing)} formula cells saved without their value ({shown}): they read as empty",
+            "open and save the file in Excel (so the values are stored), or export the values as CSV",
+            WARNING,
+        )
+    ]
+
+
+def _reference(row: int, column: int) -> str:
+    letters = ""
+    column += 1
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return f"{letters}{row + 1}"
+
+
+def _pick_sheet(frames: dict[str, pd.DataFrame]) -> str:
+    """Return the sheet whose header names the most known fields."""
+
+    def known(frame: pd.DataFrame) -> int:
+        rows = frame.head(HEADER_SEARCH_ROWS).astype(str).values.tolist()
+        return max((count_known_headers(r) for r in rows), default=0)
+
+    return max(frames, key=lambda s: (known(frames[s]), -list(frames).index(s)))
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
