@@ -4,7 +4,7 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.analysis import missingness_table, summarise_cohort
-from icilens.datasets import DEMO_LABEL
+from icilens.datasets import DEMO_DESCRIPTION
 from icilens.intake import (
     NOT_USED,
     SEVERITIES,
@@ -19,7 +19,7 @@ from icilens.plots import plot_category_counts, plot_missingness
 from icilens.reports import cohort_report
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring import predict_cohort
-from icilens.ui import active_model, page
+from icilens.ui import active_model, page_named
 
 COUNTED = (("error", "error"), ("warning", "warning"), ("info", "note"))
 
@@ -41,9 +41,9 @@ with ui.guarded("loading the cohort"):
         ui.load_demo_cohort()
         st.rerun()
     demo_column.caption(
-        f"{DEMO_LABEL}: real, de-identified patients from Chowell et al., Nature Biotechnology 2022 (GPL-3.0)."
+        f"{DEMO_DESCRIPTION}: real, de-identified patients from Chowell et al., Nature Biotechnology 2022 (GPL-3.0)."
     )
-    demo_column.page_link(page("one_patient"), label="Or enter one patient by hand", icon=":material/person_add:")
+    demo_column.page_link(page_named("one_patient"), label="Or enter one patient by hand", icon=":material/person_add:")
     upload = upload_column.file_uploader(
         "Or upload your cohort: one row per patient (CSV, TSV, XLSX or Parquet)",
         type=["csv", "tsv", "txt", "xlsx", "parquet"],
@@ -236,4 +236,4 @@ with ui.guarded("showing the cohort"):
         icon=":material/description:",
         help="Summary, intake findings, performance and comparison when outcomes exist, and the global SHAP charts",
     )
-    st.page_link(page("patients"), label="Next: predictions for every patient", icon=":material/arrow_forward:")
+    st.page_link(page_named("patients"), label="Next: predictions for every patient", icon=":material/arrow_forward:")

@@ -14,6 +14,7 @@ from icilens.analysis import (
 from icilens.plots import KINDS, plot_distribution, plot_proportions, plot_shap_by_group
 from icilens.schema import FIELD_BY_NAME
 from icilens.ui import cohort_predictions, session_cached
+from icilens.vocabulary import Column
 
 OBSERVED, PREDICTED = "Observed response", "Predicted response"
 GROUP_FIELDS = ("cancer_type", "drug_class", "sex", "stage", "msi", "prior_systemic_therapy")
@@ -45,7 +46,7 @@ with ui.guarded("comparing groups"):
     if grouping == OBSERVED:
         groups = group_by_observed_response(frame)
     elif grouping == PREDICTED:
-        groups = group_by_prediction(predictions["response_probability"], threshold)
+        groups = group_by_prediction(predictions[Column.PROBABILITY], threshold)
     else:
         field = next(f for f in GROUP_FIELDS if FIELD_BY_NAME[f].label == grouping)
         groups = group_by_field(frame, field)

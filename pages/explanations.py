@@ -11,14 +11,15 @@ from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
 from icilens.reports import figure_to_image
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.ui import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions, page
+from icilens.ui import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions, page_named
+from icilens.vocabulary import shap_column
 
 AUTO = "(automatic)"
 
 
 def open_clicked(patient_id: str) -> None:
     """Open the patient whose point was clicked, by its private link key."""
-    st.switch_page(page("patient"), query_params={"id": ui.link_key(patient_id)})
+    st.switch_page(page_named("patient"), query_params={"id": ui.link_key(patient_id)})
 
 
 ui.setup_page("Explanations")
@@ -35,7 +36,7 @@ with ui.guarded("explaining the cohort"):
         np.arange(len(frame)) if scope == "Whole cohort" else np.flatnonzero((frame["cancer_type"] == scope).to_numpy())
     )
     subset = frame.iloc[rows]
-    shap = predictions[[f"shap_{f}" for f in FEATURES]].to_numpy()[rows]
+    shap = predictions[[shap_column(f) for f in FEATURES]].to_numpy()[rows]
     labels = [FIELD_BY_NAME[f].label for f in FEATURES]
     st.caption(
         f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response. "

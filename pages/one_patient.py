@@ -5,7 +5,7 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.explain import explain_patient
 from icilens.intake import entered_side_by_side
-from icilens.ui import active_model, cohort_predictions, page, show_patient_form
+from icilens.ui import active_model, cohort_predictions, page_named, show_patient_form
 
 ui.setup_page("One patient")
 st.title("One patient")
@@ -30,4 +30,4 @@ if cohort is not None and cohort.entered_ids:
         st.dataframe(entered_side_by_side(explanations), hide_index=True, width="stretch", key=ui.key("entered_table"))
         chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key=ui.key("entered_open"))
         if chosen is not None:
-            st.switch_page(page("patient"), query_params={"id": ui.link_key(chosen)})
+            st.switch_page(page_named("patient"), query_params={"id": ui.link_key(chosen)})

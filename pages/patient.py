@@ -28,6 +28,7 @@ from icilens.ui import (
     training_reference,
     what_if_inputs,
 )
+from icilens.vocabulary import TMB_HIGH_LABEL, Column
 
 
 def placing(cohort, explanation, card: dict) -> str:
@@ -104,7 +105,7 @@ with ui.guarded("explaining this patient"):
         f"{explanation.probability:.0%}",
         help="Calibrated probability of objective response (RECIST CR or PR)",
     )
-    loris = scored["loris_probability"]
+    loris = scored[Column.LORIS_PROBABILITY]
     metrics[1].metric(
         "LORIS (recalibrated)",
         "n/a" if pd.isna(loris) else f"{loris:.0%}",
@@ -115,9 +116,9 @@ with ui.guarded("explaining this patient"):
             else f"The published raw score is {scored['loris_score']:.2f}, not a probability."
         ),
     )
-    tmb_high = scored["tmb_high"]
+    tmb_high = scored[Column.TMB_HIGH]
     metrics[2].metric(
-        "TMB ≥ 10 mut/Mb",
+        TMB_HIGH_LABEL,
         "unknown" if pd.isna(tmb_high) else ("yes" if tmb_high else "no"),
         help="FDA tissue-agnostic threshold for pembrolizumab",
     )

@@ -7,7 +7,8 @@ from icilens.analysis import describe_against_loris
 from icilens.reports import patient_reports
 from icilens.schema import FEATURES
 from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
-from icilens.ui import active_model, cohort_predictions, page, patient_table
+from icilens.ui import active_model, cohort_predictions, page_named, patient_table
+from icilens.vocabulary import Column
 
 ui.setup_page("Patients")
 st.title("Patients")
@@ -47,16 +48,16 @@ with ui.guarded("scoring the cohort"):
             "patient_id",
             "probability",
             "flag",
-            "range_low",
-            "range_high",
+            Column.RANGE_LOW,
+            Column.RANGE_HIGH,
             "loris",
-            "tmb_high",
+            Column.TMB_HIGH,
             "observed",
             "cancer_type",
             "missing",
             "rank",
             "percentile",
-            "loris_score",
+            Column.LORIS_SCORE,
         ),
         column_config={
             "patient_id": st.column_config.TextColumn("Patient"),
@@ -64,12 +65,12 @@ with ui.guarded("scoring the cohort"):
             "probability": st.column_config.ProgressColumn(
                 "Predicted response", format="%.0f%%", min_value=0, max_value=100
             ),
-            "range_low": st.column_config.NumberColumn(
+            Column.RANGE_LOW: st.column_config.NumberColumn(
                 "Range low",
                 format="%.0f%%",
                 help="Lowest likely prediction had the missing inputs been measured (coverage on the Model page)",
             ),
-            "range_high": st.column_config.NumberColumn(
+            Column.RANGE_HIGH: st.column_config.NumberColumn(
                 "Range high",
                 format="%.0f%%",
                 help="Highest likely prediction had the missing inputs been measured (coverage on the Model page)",
@@ -82,12 +83,12 @@ with ui.guarded("scoring the cohort"):
                 help=f"Pan-cancer LORIS (Chang et al. 2024), {describe_loris_recalibration(loris_recalibration(model))} "
                 "(the published score is not a probability)",
             ),
-            "loris_score": st.column_config.NumberColumn(
+            Column.LORIS_SCORE: st.column_config.NumberColumn(
                 "LORIS raw score",
                 format="%.2f",
                 help="The published LORIS score (0-1), fitted with balanced classes: not a chance of response",
             ),
-            "tmb_high": st.column_config.TextColumn("TMB ≥ 10"),
+            Column.TMB_HIGH: st.column_config.TextColumn("TMB ≥ 10"),
             "flag": st.column_config.TextColumn(
                 f"≥ {threshold:.0%}", help="Predicted response at or above the session's decision threshold"
             ),
@@ -114,4 +115,4 @@ with ui.guarded("scoring the cohort"):
     if chosen:
         # A fresh table next time: the old selection must not reopen this patient on return.
         st.session_state[ui.key("patients_table_round")] = st.session_state.get(ui.key("patients_table_round"), 0) + 1
-        st.switch_page(page("patient"), query_params={"id": ui.link_key(shown.iloc[chosen[0]]["patient_id"])})
+        st.switch_page(page_named("patient"), query_params={"id": ui.link_key(shown.iloc[chosen[0]]["patient_id"])})

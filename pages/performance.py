@@ -29,7 +29,7 @@ from icilens.plots import (
 )
 from icilens.scoring import describe_loris_recalibration, loris_recalibration
 from icilens.ui import active_model, cohort_predictions, reference_scores, session_cached
-from icilens.vocabulary import TERTILES, Score
+from icilens.vocabulary import TERTILES, TMB_HIGH_CUTOFF, TMB_HIGH_LABEL, Column, Score
 
 MIN_PER_OUTCOME = 10
 OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
@@ -110,7 +110,7 @@ def _survival_chart(column, months, events, groups, covariate, title, unit) -> N
 with ui.guarded("assessing performance"):
     frame = cohort.result.frame
     scores = reference_scores(cohort)
-    raw_loris = cohort_predictions(cohort)["loris_score"].to_numpy(dtype="float64")
+    raw_loris = cohort_predictions(cohort)[Column.LORIS_SCORE].to_numpy(dtype="float64")
     probability = scores[Score.MODEL]
     y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)
     known = ~np.isnan(y)
@@ -177,7 +177,9 @@ with ui.guarded("assessing performance"):
             Score.LORIS: confusion_at(yk, known_scores[Score.LORIS], threshold)
             if Score.LORIS in known_scores
             else None,
-            "TMB ≥ 10 mut/Mb": confusion_at(yk, known_scores[Score.TMB], 10.0) if Score.TMB in known_scores else None,
+            TMB_HIGH_LABEL: confusion_at(yk, known_scores[Score.TMB], TMB_HIGH_CUTOFF)
+            if Score.TMB in known_scores
+            else None,
         }
         rows = {name: result for name, result in rows.items() if result is not None}
         right.dataframe(

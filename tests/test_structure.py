@@ -84,6 +84,9 @@ def test_every_name_a_face_offers_exists(package):
     assert face.__doc__ and len(face.__doc__.strip()) > 40, f"icilens.{package} says what it holds"
     missing = [name for name in face.__all__ if not hasattr(face, name)]
     assert missing == [], f"icilens.{package}.__all__ names what it does not have: {missing}"
+    # a face name equal to a module's name is replaced by the module once that module is imported
+    modules = {p.stem for p in (PACKAGE / package).glob("*.py")}
+    assert sorted(set(face.__all__) & modules) == []
 
 
 def test_pages_import_package_faces_not_their_modules():

@@ -14,7 +14,8 @@ from icilens.model.storage import file_sha256
 
 TRAINING_FILE = "chowell_train_2015_2017.csv"
 DEMO_FILE = "chowell_test_2018.csv"
-DEMO_LABEL = "MSK, treated in 2018, 515 patients"
+DEMO_LABEL = "MSK demo cohort, treated in 2018"  # the demo's name wherever a cohort is named
+DEMO_DESCRIPTION = "MSK, treated in 2018, 515 patients"  # what the button that opens it says
 
 # Where and when the bundled patients were treated: the model card's data sources.
 MSK_PROVENANCE = {

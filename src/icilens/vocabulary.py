@@ -10,6 +10,32 @@ from enum import StrEnum
 from typing import Any, Required, TypedDict
 
 
+class Column:
+    """The columns of the prediction table, as `predict` writes them and scripts read them."""
+
+    PATIENT_ID = "patient_id"
+    PROBABILITY = "response_probability"
+    RANGE_LOW = "range_low"  # where the probability would most likely lie had the missing inputs been measured
+    RANGE_HIGH = "range_high"
+    PROBABILITY_LOW = "probability_low"  # model disagreement: 10th-90th percentile of the members
+    PROBABILITY_HIGH = "probability_high"
+    LORIS_SCORE = "loris_score"
+    LORIS_PROBABILITY = "loris_probability"
+    TMB_HIGH = "tmb_high"
+    MISSING = "missing_features"
+    MODEL_OUTPUT = "model_output"  # log-odds, with --explain
+    SHAP_BASE = "shap_base"
+
+
+def shap_column(feature: str) -> str:
+    """Return the prediction table's column holding a feature's SHAP value ('shap_tmb')."""
+    return f"shap_{feature}"
+
+
+TMB_HIGH_CUTOFF = 10.0  # mut/Mb: the FDA tissue-agnostic threshold for pembrolizumab
+TMB_HIGH_LABEL = "TMB ≥ 10 mut/Mb"
+
+
 class Score(StrEnum):
     """A score shown beside the others on the same patients; the value is its display label."""
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from icilens.analysis.metrics import Z95
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.vocabulary import TERTILES, Group, outcome_of_group
+from icilens.vocabulary import TERTILES, Group, outcome_of_group, shap_column
 
 
 def group_by_observed_response(frame: pd.DataFrame) -> pd.Series:
@@ -192,7 +192,7 @@ def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) ->
 
 def mean_shap_by_group(shap: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """Return the mean SHAP value (log-odds) of each feature per group: features as rows, groups as columns."""
-    columns = [f"shap_{f}" for f in FEATURES]
+    columns = [shap_column(f) for f in FEATURES]
     means = shap[columns].groupby(pd.Series(groups, index=shap.index).to_numpy()).mean().T
     means.index = [FIELD_BY_NAME[f].label for f in FEATURES]
     return means

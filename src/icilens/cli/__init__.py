@@ -4,6 +4,6 @@ A command raises `UsageError` with a message for the user; `main` prints it and 
 """
 
 from icilens.cli.common import EXIT_UNUSABLE, UsageError
-from icilens.cli.main import build_parser, main
+from icilens.cli.program import build_parser, main
 
 __all__ = ["EXIT_UNUSABLE", "UsageError", "build_parser", "main"]

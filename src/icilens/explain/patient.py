@@ -11,7 +11,7 @@ from icilens.explain.treeshap import to_probability_points
 from icilens.explain.uncertainty import describe_range
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
 from icilens.scoring.predictions import predict_cohort
-from icilens.vocabulary import ModelCard
+from icilens.vocabulary import Column, ModelCard, shap_column
 
 RARE_TYPE_PATIENTS = 30
 
@@ -164,21 +164,21 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         raise ValueError("explain_patient takes a frame with exactly one patient")
     if scored is None:
         scored = predict_cohort(model, patient, explain=True).iloc[0]
-    shap = scored[[f"shap_{f}" for f in FEATURES]].to_numpy(dtype="float64")
-    base_raw = float(scored["shap_base"])
+    shap = scored[[shap_column(f) for f in FEATURES]].to_numpy(dtype="float64")
+    base_raw = float(scored[Column.SHAP_BASE])
     base_p, points, final_p = to_probability_points(shap, base_raw, model.calibrate)
     row = patient.iloc[0]
     return PatientExplanation(
         patient_id=str(row["patient_id"]),
         probability=float(final_p),
-        low=float(scored["probability_low"]),
-        high=float(scored["probability_high"]),
-        range_low=float(scored["range_low"]),
-        range_high=float(scored["range_high"]),
+        low=float(scored[Column.PROBABILITY_LOW]),
+        high=float(scored[Column.PROBABILITY_HIGH]),
+        range_low=float(scored[Column.RANGE_LOW]),
+        range_high=float(scored[Column.RANGE_HIGH]),
         missing=[name for name in FEATURES if pd.isna(row[name])],
-        loris=float(scored["loris_probability"]),
-        loris_score=float(scored["loris_score"]),
-        tmb_high=None if pd.isna(scored["tmb_high"]) else bool(scored["tmb_high"]),
+        loris=float(scored[Column.LORIS_PROBABILITY]),
+        loris_score=float(scored[Column.LORIS_SCORE]),
+        tmb_high=None if pd.isna(scored[Column.TMB_HIGH]) else bool(scored[Column.TMB_HIGH]),
         base_raw=base_raw,
         shap=shap,
         base_probability=base_p,

@@ -18,6 +18,7 @@ import pandas as pd
 from icilens.intake.cohort import IntakeResult, build_cohort
 from icilens.intake.formats import read_table
 from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.vocabulary import TMB_HIGH_LABEL
 
 ENTRY_PREFIX = "entered-"
 FORM_GROUPS = {
@@ -140,7 +141,7 @@ def entered_side_by_side(explanations: list) -> pd.DataFrame:
                 "predicted response (%)": round(e.probability * 100, 1),
                 "range if measured (%)": f"{e.range_low:.0%} to {e.range_high:.0%}",
                 "LORIS, recalibrated (%)": None if pd.isna(e.loris) else round(e.loris * 100, 1),
-                "TMB >= 10": {None: "unknown", True: "yes", False: "no"}[e.tmb_high],
+                TMB_HIGH_LABEL: {None: "unknown", True: "yes", False: "no"}[e.tmb_high],
                 "missing inputs": len(e.missing),
                 "main driver": e.drivers[0] if e.drivers else "",
             }

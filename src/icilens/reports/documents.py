@@ -21,7 +21,7 @@ from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
 from icilens.reports.export import neutralise_formulas
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.predictions import predict_cohort
-from icilens.vocabulary import ABOUT_A_COLUMN, Score
+from icilens.vocabulary import ABOUT_A_COLUMN, Column, Score, shap_column
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
 _PLAIN = {
@@ -155,8 +155,8 @@ def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) 
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    loris = scored["loris_probability"]
-    tmb = scored["tmb_high"]
+    loris = scored[Column.LORIS_PROBABILITY]
+    tmb = scored[Column.TMB_HIGH]
     references = [
         "LORIS (Chang et al. 2024), recalibrated to a response probability: "
         + (
@@ -244,7 +244,7 @@ def _inputs(pdf, row, notes: dict[str, str], explanation: PatientExplanation) ->
 
 
 def _missing_count(scored: pd.Series) -> int:
-    names = scored.get("missing_features")
+    names = scored.get(Column.MISSING)
     return len(names.split(";")) if isinstance(names, str) and names else 0
 
 
@@ -329,15 +329,15 @@ def cohort_report(
             else f"{summary.responders} of {summary.with_response} ({summary.response_rate:.0%})",
         ),
     ]
-    shap = predictions[[f"shap_{f}" for f in FEATURES]].to_numpy()
+    shap = predictions[[shap_column(f) for f in FEATURES]].to_numpy()
     labels = [FIELD_BY_NAME[f].label for f in FEATURES]
     tables = {"Intake findings": result.findings}
     if result.has_response:
         known = frame["response"].notna().to_numpy()
         y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)[known]
         scores = {
-            Score.MODEL: predictions["response_probability"].to_numpy()[known],
-            Score.LORIS: predictions["loris_probability"].to_numpy(dtype="float64")[known],
+            Score.MODEL: predictions[Column.PROBABILITY].to_numpy()[known],
+            Score.LORIS: predictions[Column.LORIS_PROBABILITY].to_numpy(dtype="float64")[known],
             Score.TMB: frame["tmb"].to_numpy(dtype="float64", na_value=np.nan)[known],
         }
         tables["Performance on this cohort"] = summarise_scores(y, scores)[0]

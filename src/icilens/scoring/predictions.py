@@ -10,6 +10,7 @@ from icilens.explain.uncertainty import estimate_ranges
 from icilens.model.ensemble import Model
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
+from icilens.vocabulary import TMB_HIGH_LABEL, Column, shap_column
 
 
 def predict_cohort(
@@ -28,22 +29,22 @@ def predict_cohort(
     table = pd.DataFrame(
         {
             "patient_id": frame["patient_id"].astype(str).to_numpy(),
-            "response_probability": prediction.probability,
-            "range_low": range_low,
-            "range_high": range_high,
-            "probability_low": prediction.low,
-            "probability_high": prediction.high,
-            "loris_score": compute_loris(frame).to_numpy(),
-            "loris_probability": recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
-            "tmb_high": flag_tmb_high(frame).to_numpy(),
-            "missing_features": [";".join(names) for names in prediction.missing],
+            Column.PROBABILITY: prediction.probability,
+            Column.RANGE_LOW: range_low,
+            Column.RANGE_HIGH: range_high,
+            Column.PROBABILITY_LOW: prediction.low,
+            Column.PROBABILITY_HIGH: prediction.high,
+            Column.LORIS_SCORE: compute_loris(frame).to_numpy(),
+            Column.LORIS_PROBABILITY: recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
+            Column.TMB_HIGH: flag_tmb_high(frame).to_numpy(),
+            Column.MISSING: [";".join(names) for names in prediction.missing],
         }
     )
     if explain:
         base, shap = model.explain(frame, progress)
-        table["model_output"] = prediction.model_output
-        table["shap_base"] = base
-        shap_columns = pd.DataFrame(shap, columns=[f"shap_{f}" for f in FEATURES])
+        table[Column.MODEL_OUTPUT] = prediction.model_output
+        table[Column.SHAP_BASE] = base
+        shap_columns = pd.DataFrame(shap, columns=[shap_column(f) for f in FEATURES])
         table = pd.concat([table, shap_columns], axis=1)
     return table
 
@@ -63,21 +64,24 @@ def rank_patients(probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
     """Return the Patients table: one row per patient with probability, rank, references and missing data."""
-    rank, percentile = rank_patients(predictions["response_probability"].to_numpy())
-    missing = predictions["missing_features"].fillna("")
+    rank, percentile = rank_patients(predictions[Column.PROBABILITY].to_numpy())
+    missing = predictions[Column.MISSING].fillna("")
     response = frame["response"].map({1: "responder", 0: "non-responder"}).astype(object)
     return pd.DataFrame(
         {
             "patient_id": predictions["patient_id"],
             "cancer_type": frame["cancer_type"].astype(object).fillna("missing").to_numpy(),
-            "probability": predictions["response_probability"] * 100,
-            "range_low": predictions["range_low"] * 100,
-            "range_high": predictions["range_high"] * 100,
+            "probability": predictions[Column.PROBABILITY] * 100,
+            Column.RANGE_LOW: predictions[Column.RANGE_LOW] * 100,
+            Column.RANGE_HIGH: predictions[Column.RANGE_HIGH] * 100,
             "rank": rank,
             "percentile": percentile,
-            "loris": predictions["loris_probability"] * 100,
-            "loris_score": predictions["loris_score"],
-            "tmb_high": predictions["tmb_high"].map({True: "yes", False: "no"}).astype(object).fillna("unknown"),
+            "loris": predictions[Column.LORIS_PROBABILITY] * 100,
+            Column.LORIS_SCORE: predictions[Column.LORIS_SCORE],
+            Column.TMB_HIGH: predictions[Column.TMB_HIGH]
+            .map({True: "yes", False: "no"})
+            .astype(object)
+            .fillna("unknown"),
             "missing": missing.map(lambda names: len(names.split(";")) if names else 0),
             "observed": response.fillna("unknown").to_numpy(),
         }
@@ -102,7 +106,13 @@ def filter_patients(
     return table[keep]
 
 
-PERCENT_COLUMNS = ("response_probability", "range_low", "range_high", "probability_low", "probability_high")
+PERCENT_COLUMNS = (
+    Column.PROBABILITY,
+    Column.RANGE_LOW,
+    Column.RANGE_HIGH,
+    Column.PROBABILITY_LOW,
+    Column.PROBABILITY_HIGH,
+)
 
 
 def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -113,22 +123,22 @@ def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, 
 
     labels = {
         "patient_id": "Patient",
-        "response_probability": "Predicted response",
-        "range_low": "Range if measured, low",
-        "range_high": "Range if measured, high",
-        "probability_low": "Model disagreement, low",
-        "probability_high": "Model disagreement, high",
-        "loris_score": "LORIS, published score (not a probability)",
-        "loris_probability": "LORIS (recalibrated)",
-        "tmb_high": "TMB >= 10 mut/Mb",
-        "missing_features": "Missing inputs",
-        "model_output": "Model output (log-odds, before calibration)",
-        "shap_base": "SHAP base value (log-odds)",
-        **{f"shap_{f}": f"SHAP: {FIELD_BY_NAME[f].label} (log-odds)" for f in FEATURES},
+        Column.PROBABILITY: "Predicted response",
+        Column.RANGE_LOW: "Range if measured, low",
+        Column.RANGE_HIGH: "Range if measured, high",
+        Column.PROBABILITY_LOW: "Model disagreement, low",
+        Column.PROBABILITY_HIGH: "Model disagreement, high",
+        Column.LORIS_SCORE: "LORIS, published score (not a probability)",
+        Column.LORIS_PROBABILITY: "LORIS (recalibrated)",
+        Column.TMB_HIGH: TMB_HIGH_LABEL,
+        Column.MISSING: "Missing inputs",
+        Column.MODEL_OUTPUT: "Model output (log-odds, before calibration)",
+        Column.SHAP_BASE: "SHAP base value (log-odds)",
+        **{shap_column(f): f"SHAP: {FIELD_BY_NAME[f].label} (log-odds)" for f in FEATURES},
     }
     readable = table.rename(columns=labels)
-    readable["Missing inputs"] = table["missing_features"].map(
+    readable["Missing inputs"] = table[Column.MISSING].map(
         lambda names: ", ".join(FIELD_BY_NAME[n].label for n in names.split(";")) if names else "none"
     )
-    readable["TMB >= 10 mut/Mb"] = table["tmb_high"].map({True: "yes", False: "no"}).astype(object).fillna("unknown")
+    readable[TMB_HIGH_LABEL] = table[Column.TMB_HIGH].map({True: "yes", False: "no"}).astype(object).fillna("unknown")
     return readable, (*(labels[c] for c in PERCENT_COLUMNS), "LORIS (recalibrated)")

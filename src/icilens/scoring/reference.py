@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.analysis.metrics import fit_logistic
-
-TMB_HIGH_CUTOFF = 10.0  # mut/Mb: the FDA tissue-agnostic threshold for pembrolizumab
+from icilens.vocabulary import TMB_HIGH_CUTOFF
 
 LORIS_INTERCEPT = -2.0886
 LORIS_TERMS = {  # coefficient, cap applied to the value before weighting

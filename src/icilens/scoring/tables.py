@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from icilens.reports.export import neutralise_formulas
+from icilens.vocabulary import Column
 
 OUTPUT_FORMATS = (".csv", ".parquet")
 
@@ -56,7 +57,7 @@ def output_schema(columns) -> Any:
     """Return the Arrow schema of a predictions table: ids and missing features text, flags boolean, the rest numbers."""
     import pyarrow as pa  # pyarrow loads only for Parquet
 
-    kinds = {"patient_id": pa.string(), "missing_features": pa.string(), "tmb_high": pa.bool_()}
+    kinds = {"patient_id": pa.string(), Column.MISSING: pa.string(), Column.TMB_HIGH: pa.bool_()}
     return pa.schema([(name, kinds.get(name, pa.float64())) for name in columns])
 
 

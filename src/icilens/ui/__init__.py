@@ -1,7 +1,7 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
 from icilens.ui.downloads import bulk_download, chart, export_stem, file_stem, guard_download, table_downloads
-from icilens.ui.navigation import page
+from icilens.ui.navigation import page_named
 from icilens.ui.own_model import show_own_model
 from icilens.ui.page import (
     DEFAULT_THRESHOLD,
@@ -62,7 +62,7 @@ __all__ = [
     "load_uploaded_cohort",
     "open_patient",
     "open_picked_patient",
-    "page",
+    "page_named",
     "patient_file_stem",
     "patient_for_key",
     "patient_not_found",

@@ -27,7 +27,7 @@ PAGES = (
 _registered = False
 
 
-def page(name: str) -> st.Page:
+def page_named(name: str) -> st.Page:
     """Return the st.Page of pages/<name>.py (the Cohort page is the default)."""
     for file_name, title in PAGES:
         if file_name == name:
@@ -38,7 +38,7 @@ def page(name: str) -> st.Page:
 def build_navigation():
     """Return the navigation object for the app's pages."""
     global _registered
-    navigation = st.navigation([page(name) for name, _ in PAGES])
+    navigation = st.navigation([page_named(name) for name, _ in PAGES])
     _registered = True
     return navigation
 

@@ -15,7 +15,7 @@ from icilens import DISCLAIMER, __version__
 from icilens.analysis import missing_feature_costs
 from icilens.intake import IntakeError
 from icilens.reports import build_template_csv, build_template_xlsx
-from icilens.ui.navigation import FAVICON, ensure_navigation, page
+from icilens.ui.navigation import FAVICON, ensure_navigation, page_named
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
 from icilens.ui.state import SESSION_MODEL, Cohort, current_cohort, load_demo_cohort, session_key
 from icilens.vocabulary import ModelCard
@@ -86,7 +86,7 @@ def require_cohort() -> Cohort:
     if left.button("Open the demo cohort", type="primary", key=session_key("gate_demo")):
         load_demo_cohort()
         st.rerun()
-    right.page_link(page("cohort"), label="Go to the Cohort page", icon=":material/upload_file:")
+    right.page_link(page_named("cohort"), label="Go to the Cohort page", icon=":material/upload_file:")
     st.stop()
 
 

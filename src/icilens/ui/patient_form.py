@@ -6,7 +6,7 @@ import streamlit as st
 
 from icilens.intake.by_hand import FORM_GROUPS, REQUIRED, check_patient, next_entry_id
 from icilens.schema import FIELD_BY_NAME, clinical_unit
-from icilens.ui.navigation import page
+from icilens.ui.navigation import page_named
 from icilens.ui.privacy import link_key
 from icilens.ui.state import add_entered_patient, current_cohort, session_key
 
@@ -114,4 +114,4 @@ def _submit(into_loaded: bool) -> None:
         st.rerun()
     add_entered_patient(check.result, into_loaded)
     st.session_state.pop(_PROBLEMS, None)
-    st.switch_page(page("patient"), query_params={"id": link_key(patient_id)})
+    st.switch_page(page_named("patient"), query_params={"id": link_key(patient_id)})

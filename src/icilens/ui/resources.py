@@ -14,7 +14,7 @@ from icilens.explain import interaction_values
 from icilens.model import Model, default_model_dir, encode_features, load_model
 from icilens.scoring import build_patient_table, predict_cohort
 from icilens.ui.state import SESSION_MODEL, Cohort, demo_result, session_key
-from icilens.vocabulary import Score
+from icilens.vocabulary import Column, Score
 
 T = TypeVar("T")
 
@@ -124,7 +124,7 @@ def reference_scores(cohort: Cohort) -> dict[str, np.ndarray]:
     """Return the model's, LORIS's and TMB's scores for the cohort, in cohort order."""
     predictions = cohort_predictions(cohort)
     return {
-        Score.MODEL: predictions["response_probability"].to_numpy(),
-        Score.LORIS: predictions["loris_probability"].to_numpy(dtype="float64"),
+        Score.MODEL: predictions[Column.PROBABILITY].to_numpy(),
+        Score.LORIS: predictions[Column.LORIS_PROBABILITY].to_numpy(dtype="float64"),
         Score.TMB: cohort.result.frame["tmb"].to_numpy(dtype="float64", na_value=np.nan),
     }

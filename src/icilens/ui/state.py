@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from icilens.datasets import demo_path
+from icilens.datasets import DEMO_LABEL, demo_path
 from icilens.intake import IntakeResult, build_cohort, check_bytes, read_table
 from icilens.intake.by_hand import append_patients
 
@@ -65,9 +65,6 @@ class Choices:
 def current_cohort() -> Cohort | None:
     """Return the cohort loaded in this session, or None."""
     return st.session_state.get(_KEY)
-
-
-DEMO_LABEL = "MSK demo cohort, treated in 2018"
 
 
 @st.cache_resource(show_spinner=False)
