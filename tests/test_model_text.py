@@ -207,3 +207,18 @@ def test_random_mutations_load_as_working_models_or_are_refused_never_crash(caps
         print(f"\nfuzz of 400 mutations: {outcomes}")
     assert sum(outcomes.values()) == 400
     assert outcomes["refused by the check"] > 0 and outcomes["loaded"] > 0
+
+
+@pytest.mark.parametrize(
+    "case", ["num_leaves edited, sizes kept", "split feature out of range", "huge max_feature_idx"]
+)
+def test_predict_with_a_model_that_used_to_abort_exits_2_with_the_reason(case, tmp_path, capsys):
+    from icilens.cli import main
+    from tests.conftest import CORPUS
+
+    model = tmp_path / "hostile.zip"
+    model.write_bytes(_zip(HOSTILE[case][0]))
+    cohort = str(CORPUS / "01_clean_human_headers.csv")
+    assert main(["predict", cohort, "--out", str(tmp_path / "out.csv"), "--model", str(model)]) == 2
+    assert "hostile.zip/model_00.txt" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()
