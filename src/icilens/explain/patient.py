@@ -29,7 +29,7 @@ def format_value(field: str, value) -> str:
     return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
 
 
-def label_value(field: str, value) -> str:
+def field_and_value(field: str, value) -> str:
     """Return 'Label = value unit' for chart bars and sentences."""
     return f"{FIELD_BY_NAME[field].label} = {format_value(field, value)}"
 
@@ -50,7 +50,7 @@ def describe_drivers(row: pd.Series, points: np.ndarray, top: int = 3) -> list[s
         field = FEATURES[index]
         direction = "raised" if size > 0 else "lowered"
         sentences.append(
-            f"{label_value(field, row[field])} {direction} the predicted chance of response by {abs(size):.0f} "
+            f"{field_and_value(field, row[field])} {direction} the predicted chance of response by {abs(size):.0f} "
             f"percentage point{'s' if round(abs(size)) != 1 else ''}."
         )
     return sentences or ["No single feature moved this prediction by more than half a percentage point."]
@@ -100,7 +100,7 @@ def review_inputs(row: pd.Series, points: np.ndarray, card: ModelCard) -> list[I
                     "range",
                     field,
                     (
-                        f"{label_value(field, value)} lies outside the central 98% of training patients "
+                        f"{field_and_value(field, value)} lies outside the central 98% of training patients "
                         f"({format_value(field, bounds[0])} to {format_value(field, bounds[1])}): the model treats it like the "
                         "most extreme training values and cannot extrapolate further."
                     ),
@@ -183,7 +183,7 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         shap=shap,
         base_probability=base_p,
         points=points,
-        labels=[label_value(f, row[f]) for f in FEATURES],
+        labels=[field_and_value(f, row[f]) for f in FEATURES],
         drivers=describe_drivers(row, points),
         notes=review_inputs(row, points, model.card),
     )

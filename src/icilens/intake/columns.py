@@ -22,9 +22,9 @@ from rapidfuzz import fuzz, process
 from icilens.intake.values import (
     AMBIGUOUS,
     MISSING_TOKENS,
+    category_of_cell,
     choose_unit,
     complete_codes,
-    label_value,
     numeric_codes,
     read_number,
 )
@@ -322,7 +322,7 @@ def profile_column(
         codes = complete_codes(spec, codes, pd.Series(distinct, dtype="str"))
     elif spec.number_codes and numeric_codes(pd.Series(distinct, dtype="str")) <= dict(spec.number_codes).keys():
         codes = dict(spec.number_codes)
-    labels = [label_value(spec, value, codes) for value in distinct]
+    labels = [category_of_cell(spec, value, codes) for value in distinct]
     readable = sum(label is not None and label != AMBIGUOUS for label in labels)
     share = readable / len(labels)
     if readable == 0 or (share < 0.5 and not spec.fallback):

@@ -306,7 +306,7 @@ def _keyword_labels(spec: Field, words: list[str]) -> list[str]:
     return labels
 
 
-def label_value(spec: Field, value: str, header_codes: dict[str, str] | None = None) -> str | None:
+def category_of_cell(spec: Field, value: str, header_codes: dict[str, str] | None = None) -> str | None:
     """Return the category a cell names, None when unreadable, AMBIGUOUS when it names several."""
     key = value.strip().removesuffix(".0")
     if header_codes and key in header_codes:
@@ -343,7 +343,7 @@ def complete_codes(spec: Field, codes: dict[str, str], present: pd.Series) -> di
     if len(spec.categories) != 2 or len(codes) != 1:
         return codes
     (code, text), others = next(iter(codes.items())), numeric_codes(present) - set(codes)
-    named = label_value(spec, text)
+    named = category_of_cell(spec, text)
     if named not in spec.categories or len(others) != 1:
         return codes
     other_label = next(c for c in spec.categories if c != named)
@@ -378,7 +378,7 @@ def parse_categories(
     stripped = cells.str.strip()
     missing = is_missing(stripped)
     distinct = stripped[~missing].unique()
-    labels_by_value = {value: label_value(spec, value, codes) for value in distinct}
+    labels_by_value = {value: category_of_cell(spec, value, codes) for value in distinct}
     labels = stripped.map(labels_by_value).where(~missing, None)
     _report_unreadable(spec, labels, cells, rows, column, findings)
     usable = labels.notna() & ~labels.isin([AMBIGUOUS, NOT_EVALUABLE])
