@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "src" / "icilens"
 PAGES = ROOT / "pages"
-FACES = ("analysis", "cli", "explain", "intake", "model", "plots", "reports", "scoring", "ui")
+FACES = ("analysis", "cli", "explain", "intake", "model", "plots", "reports", "scoring", "transcriptome", "ui")
 
 
 def module_name(path: Path) -> str:
