@@ -54,8 +54,9 @@ class PrivateDownloads:
             return
         manager = Runtime.instance().media_file_mgr
         storage = manager._storage
-        if not hasattr(storage, "_files_by_id"):  # a Streamlit without the in-memory store: say so, serve nothing
+        if not hasattr(storage, "_files_by_id"):  # a Streamlit without the in-memory store: say so once
             log.warning("downloads cannot be made private: Streamlit's media store was not found")
+            self.installed = True
             return
         keep, build = storage.load_and_get_id, manager.execute_deferred
 
@@ -87,7 +88,8 @@ class PrivateDownloads:
                 self._drop(old)
             owner = self.owners.get(file_id)
         if owner is not None:
-            return secrets.compare_digest(owner[0], cookie)
+            # as bytes: a crafted cookie may hold characters compare_digest refuses in a str
+            return secrets.compare_digest(owner[0].encode(), cookie.encode())
         return not _is_download(file_id)  # a download nobody owns (expired, or built elsewhere) is no one's
 
     def finish(self, name: str) -> None:
