@@ -72,7 +72,9 @@ def _deconvolve(values: pd.DataFrame, signature: pd.DataFrame, scaling: np.ndarr
     scale = np.linalg.norm(a, 2)
     rows = []
     for sample in values.columns:
-        estimate = bounded_least_squares(a / scale, values.loc[genes, sample].to_numpy(dtype="float64") / scale)
+        b = values.loc[genes, sample].to_numpy(dtype="float64")
+        measured = np.isfinite(b)  # a gene not measured in this sample leaves the fit, as quanTIseq drops it
+        estimate = bounded_least_squares(a[measured] / scale, b[measured] / scale)
         total = estimate.sum()
         corrected = estimate / scaling
         corrected = corrected / corrected.sum() * total if corrected.sum() > 0 else corrected

@@ -1,0 +1,217 @@
+"""Rebuild the bundled reference ICB transcriptome cohorts from bhklab/ClinSets' SummarizedExperiment files.
+
+    python scripts/build_reference_cohorts.py CLINSETS_DIR
+
+CLINSETS_DIR is a checkout of https://github.com/bhklab/ClinSets at commit SOURCE_COMMIT (its `data/` and
+`data/sex/` folders). Needs the PyPI package `rdata` (build time only: `pip install rdata==1.1.0`); R is not needed.
+
+Writes, under src/icilens/bundled/reference_cohorts/:
+- descriptors.csv: one row per patient of every open cohort: cohort, ids, cancer type, drug class, RECIST,
+  response (1 = CR/PR, 0 = SD/PD, empty when RECIST is missing or not a RECIST category), TMB and the
+  transcriptome descriptors (signatures and quanTIseq cell fractions) computed by the package.
+- cohorts.csv: per cohort: source files, study, accession, n, responders, drug class, cancer type, genes, scale.
+- demo_expression.csv.gz: the TPM of the genes the descriptors read, for the RNA demo cohort (Gide 2019).
+- demo_clinical.csv: that cohort's patient ids, cancer type, drug class and RECIST response.
+
+IMvigor210 (Mariathasan 2018) and Kim 2018 (gastric) are kept for external validation and never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts"
+SOURCE_REPOSITORY = "bhklab/ClinSets"
+SOURCE_COMMIT = "b26e9c2824de95c9b1988bb9b13e421cff556f71"
+HELD_OUT = ("Mariathasan", "Kim")  # external validation: never bundled, never trained on
+DEMO_COHORT = "Gide"
+RESPONDER = {"CR": 1, "PR": 1, "SD": 0, "PD": 0}
+LOG2_OFFSET = 0.001  # ClinSets stores log2(TPM + 0.001)
+DRUG_CLASS = {"PD-(L)1": "PD-1/PD-L1", "CTLA4": "CTLA-4", "IO+combo": "PD-1 + CTLA-4", "IO+chemo": "ICI + chemotherapy"}
+
+# Study, year and accession as the ClinSets/ORCESTRA curation records them; "see source" where the
+# accession is not stated in the source files and was not verified here.
+STUDIES = {
+    "Gide": ("Gide T.N. et al., Cancer Cell 2019", "ENA PRJEB23709"),
+    "Hugo": ("Hugo W. et al., Cell 2016", "GEO GSE78220"),
+    "Hwang": ("Hwang S. et al., Sci Rep 2020", "GEO (GSM ids in source)"),
+    "Jerby_Arnon": ("Jerby-Arnon L. et al., Cell 2018", "see source"),
+    "Jung": ("Jung H. et al., Nat Commun 2019", "GEO GSE135222"),
+    "Limagne2": ("Limagne E. et al., 2022", "see source"),
+    "Liu": ("Liu D. et al., Nat Med 2019", "dbGaP phs000452"),
+    "Miao1": ("Miao D. et al., Science 2018", "dbGaP phs001493"),
+    "Nathanson": ("Nathanson T. et al., Cancer Immunol Res 2017", "see source"),
+    "Padron": ("Padron L.J. et al., Nat Med 2022", "see source"),
+    "Ravi": ("Ravi A. et al., Nat Genet 2023", "see source"),
+    "Riaz": ("Riaz N. et al., Cell 2017", "GEO GSE91061"),
+    "Roh": ("Roh W. et al., Sci Transl Med 2017", "see source"),
+    "Shiuan": ("Shiuan E. et al., 2021", "see source"),
+    "Snyder": ("Snyder A. et al., PLoS Med 2017", "see source"),
+    "Thibaudin": ("Thibaudin M. et al., 2023", "see source"),
+    "VanDenEnde": ("van den Ende T. et al., Clin Cancer Res 2021", "GEO (GSM ids in source)"),
+    "Van_Allen": ("Van Allen E.M. et al., Science 2015", "dbGaP phs000452"),
+    "Zhao": ("Zhao J. et al., Nat Med 2019", "see source"),
+}
+NAME = re.compile(r"^ICB_(?P<study>.+?)__(?P<cancer>[^_]+(?:_[^_]+)?)__(?P<drug>[^_]+)(?:__(?P<sex>[FM]))?\.rda$")
+
+
+def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (patients x clinical columns as text, genes x patients log2(TPM + 0.001)) of one .rda file."""
+    import rdata
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rdata warns that Bioconductor classes come back as plain objects
+        experiment = next(iter(rdata.read_rda(str(path)).values()))
+    columns = experiment.colData.listData
+    clinical = pd.DataFrame(
+        {str(k): np.ma.filled(v.astype(object), None) if np.ma.isMaskedArray(v) else v for k, v in columns.items()},
+        index=[str(x) for x in experiment.colData.rownames],
+    )
+    expression = next(iter(experiment.assays.data.listData.values()))
+    expression.index = [str(g) for g in expression.index]
+    return clinical, expression
+
+
+def parse_name(path: Path) -> dict[str, str] | None:
+    """Return the study, cancer and drug class a ClinSets file name encodes, or None for another file."""
+    match = NAME.match(path.name)
+    return match.groupdict() if match else None
+
+
+def recist_response(value: object) -> float:
+    """Return 1 for CR/PR, 0 for SD/PD, NaN for anything else (missing, mixed, 'only scanned at baseline')."""
+    text = str(value).strip().rstrip("*").upper() if value is not None else ""
+    return float(RESPONDER[text]) if text in RESPONDER else np.nan
+
+
+def number(value: object) -> float:
+    """Return value as a finite float, else NaN (rdata gives R's logical NA as True)."""
+    if isinstance(value, (bool, np.bool_)):
+        return np.nan
+    try:
+        result = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.nan
+    return result if np.isfinite(result) else np.nan
+
+
+def load_study(study: str, files: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Return (clinical, expression, source paths) of one study, its files' patients deduplicated by id."""
+    clinical_parts, expression_parts, used = [], [], []
+    seen: set[str] = set()
+    for path in sorted(files, key=lambda p: ("sex" in p.parts, p.name)):  # whole-cohort files first
+        clinical, expression = read_file(path)
+        new = [pid for pid in clinical.index if str(clinical.loc[pid, "patientid"]) not in seen]
+        if not new:
+            continue
+        meta = parse_name(path) or {}
+        clinical = clinical.loc[new].assign(drug_class=DRUG_CLASS.get(meta.get("drug", ""), meta.get("drug", "")))
+        seen.update(str(x) for x in clinical["patientid"])
+        clinical_parts.append(clinical)
+        expression_parts.append(expression[new])
+        used.append(str(path.relative_to(path.parents[2 if "sex" in path.parts else 1])))
+    clinical = pd.concat(clinical_parts)
+    expression = pd.concat(expression_parts, axis=1, join="inner")
+    return clinical, expression, used
+
+
+def describe(study: str, clinical: pd.DataFrame, expression: pd.DataFrame) -> pd.DataFrame:
+    """Return the descriptor rows of one study's patients."""
+    from icilens.transcriptome import compute_descriptors
+
+    tpm = (2.0**expression - LOG2_OFFSET).clip(lower=0)
+    tpm = tpm.groupby(level=0).max()  # ClinSets keeps one row per gene already; this only guards it
+    descriptors = compute_descriptors(tpm).values
+    rows = pd.DataFrame(
+        {
+            "cohort": study,
+            "patient": clinical["patientid"].astype(str).to_numpy(),
+            "sample": clinical.index,
+            "cancer_type": clinical["cancer_type"].astype(str).to_numpy(),
+            "drug_class": clinical["drug_class"].to_numpy(),
+            "recist": clinical["recist"].map(lambda v: None if v in (True, None) else str(v).strip()).to_numpy(),
+            "response": clinical["recist"].map(recist_response).to_numpy(),
+            "study_response": clinical["response"].map(lambda v: {"R": 1.0, "NR": 0.0}.get(str(v), np.nan)).to_numpy(),
+            "tmb_per_mb": clinical.get("TMB_perMb", pd.Series(np.nan, index=clinical.index)).map(number).to_numpy(),
+        },
+        index=clinical.index,
+    )
+    return pd.concat([rows, descriptors], axis=1).reset_index(drop=True)
+
+
+def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
+    study, files = item
+    clinical, expression, used = load_study(study, files)
+    rows = describe(study, clinical, expression)
+    citation, accession = STUDIES.get(study, ("see source", "see source"))
+    summary = {
+        "cohort": study,
+        "study": citation,
+        "accession": accession,
+        "source": f"{SOURCE_REPOSITORY}@{SOURCE_COMMIT}: " + "; ".join(used),
+        "cancer_type": "; ".join(sorted(rows["cancer_type"].unique())),
+        "drug_class": "; ".join(sorted(rows["drug_class"].unique())),
+        "patients": len(rows),
+        "with_recist": int(rows["response"].notna().sum()),
+        "responders": int((rows["response"] == 1).sum()),
+        "genes": expression.shape[0],
+        "scale": "log2(TPM + 0.001) in the source; TPM in the demo",
+        "terms": "Processed data redistributed by ClinSets (MIT); raw data under the original study's access terms",
+    }
+    demo = None
+    if study == DEMO_COHORT:
+        demo = (2.0**expression - LOG2_OFFSET).clip(lower=0)
+    return rows, summary, demo
+
+
+def descriptor_genes() -> list[str]:
+    from icilens.transcriptome import load_signatures, til10_signature
+
+    genes = {g for s in load_signatures().values() for g in s.genes}
+    genes |= set(til10_signature(tumour=False)[0].index)
+    return sorted(genes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("clinsets", type=Path, help="a checkout of bhklab/ClinSets (its data/ folder is read)")
+    args = parser.parse_args(argv)
+    files: dict[str, list[Path]] = {}
+    for path in sorted(args.clinsets.glob("data/**/*.rda")):
+        meta = parse_name(path)
+        if meta is None or meta["study"].startswith(HELD_OUT):
+            continue
+        files.setdefault(meta["study"], []).append(path)
+    if not files:
+        print(f"no ClinSets ICB files under {args.clinsets}/data", file=sys.stderr)
+        return 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows, summaries = [], []
+    with ProcessPoolExecutor(2) as pool:
+        for study_rows, summary, demo in pool.map(build_study, files.items()):
+            rows.append(study_rows)
+            summaries.append(summary)
+            print(f"{summary['cohort']}: {summary['patients']} patients, {summary['with_recist']} with RECIST")
+            if demo is not None:
+                keep = demo.reindex([g for g in descriptor_genes() if g in demo.index])
+                keep.round(4).to_csv(OUT / "demo_expression.csv.gz", index_label="gene")
+                clinical = study_rows[["patient", "sample", "cancer_type", "drug_class", "recist"]]
+                clinical.to_csv(OUT / "demo_clinical.csv", index=False)
+    table = pd.concat(rows, ignore_index=True)
+    table.to_csv(OUT / "descriptors.csv", index=False, float_format="%.6g")
+    pd.DataFrame(summaries).to_csv(OUT / "cohorts.csv", index=False)
+    print(f"{len(table)} patients in {len(summaries)} cohorts written to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
