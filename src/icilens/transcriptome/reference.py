@@ -1,0 +1,64 @@
+"""The bundled reference ICB transcriptome cohorts, and descriptors put on one scale across cohorts.
+
+Descriptors computed on different RNA-seq pipelines are not on one scale, so the transcriptome model reads
+each descriptor as its percentile within the patient's own cohort (`rank_within_cohort`). A cohort needs
+MIN_COHORT_SAMPLES patients for that; a smaller one, down to a single patient, is placed against the pooled
+reference cohorts instead (`rank_against_reference`), which the signatures' fixed units allow (log2 TPM),
+and the result says which was used.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from icilens import BUNDLED
+from icilens.transcriptome.descriptors import FRACTION_PREFIX, SIGNATURE_PREFIX
+from icilens.transcriptome.signatures import MIN_COHORT_SAMPLES
+
+REFERENCE = BUNDLED / "reference_cohorts"
+
+
+@lru_cache(maxsize=1)
+def load_reference_cohorts() -> pd.DataFrame:
+    """Return one row per reference patient: cohort, ids, cancer type, drug class, RECIST response, descriptors."""
+    table = pd.read_csv(REFERENCE / "descriptors.csv", dtype={"patient": str, "sample": str, "recist": str})
+    return table
+
+
+@lru_cache(maxsize=1)
+def describe_reference_cohorts() -> pd.DataFrame:
+    """Return one row per reference cohort: source, study, accession, patients, responders, genes, scale."""
+    return pd.read_csv(REFERENCE / "cohorts.csv")
+
+
+def descriptor_columns(table: pd.DataFrame) -> list[str]:
+    """Return the descriptor columns of a table, signatures first, in table order."""
+    return [c for c in table.columns if c.startswith((SIGNATURE_PREFIX, FRACTION_PREFIX))]
+
+
+def rank_within_cohort(values: pd.DataFrame, cohorts: pd.Series | None = None) -> pd.DataFrame:
+    """Return each value's percentile (0 to 1, ties averaged) among the non-missing values of its cohort.
+
+    A cohort with fewer than MIN_COHORT_SAMPLES values in a column gets missing ranks in that column.
+    """
+    groups = cohorts if cohorts is not None else pd.Series("cohort", index=values.index)
+    ranked = values.groupby(groups.to_numpy(), group_keys=False).rank(pct=True, method="average")
+    counts = values.notna().groupby(groups.to_numpy()).transform("sum")
+    return ranked.where(counts >= MIN_COHORT_SAMPLES)
+
+
+def rank_against_reference(values: pd.DataFrame) -> pd.DataFrame:
+    """Return each value's percentile among the reference patients' values of the same descriptor."""
+    reference = load_reference_cohorts()
+    ranked = pd.DataFrame(np.nan, index=values.index, columns=values.columns)
+    for column in values.columns:
+        pool = np.sort(reference[column].dropna().to_numpy()) if column in reference else np.array([])
+        if pool.size == 0:
+            continue
+        below = np.searchsorted(pool, values[column].to_numpy(), side="left")
+        at_or_below = np.searchsorted(pool, values[column].to_numpy(), side="right")
+        ranked[column] = np.where(values[column].notna(), (below + at_or_below) / 2 / pool.size, np.nan)
+    return ranked

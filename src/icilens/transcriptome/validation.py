@@ -1,0 +1,55 @@
+"""Leave-one-cohort-out validation: each cohort scored by candidates trained on the other cohorts only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icilens.analysis.metrics import bootstrap_ci, roc_auc
+from icilens.transcriptome.reference import rank_within_cohort
+from icilens.transcriptome.response import MODEL_DESCRIPTORS, Candidate
+
+# Published leave-one-cohort-out ROC AUCs of COMPASS (Shen et al. 2025; mims-harvard/COMPASS), for comparison.
+COMPASS_PUBLISHED = {"Gide": 0.81, "Hugo": 0.58, "Liu": 0.73, "Riaz": 0.78, "Miao1": 0.33, "Van_Allen": 0.91}
+UNTRAINED = {"CYT": "signature_cyt", "IFN-gamma 6": "signature_ifng6", "GEP": "signature_gep", "TMB": "tmb_per_mb"}
+MIN_SCORED = 10  # fewer scored patients than this give no AUC
+
+
+def with_ranks(table: pd.DataFrame) -> pd.DataFrame:
+    """Return table with `rank_<descriptor>` columns: each descriptor's and TMB's percentile within its cohort."""
+    ranks = rank_within_cohort(table[[*MODEL_DESCRIPTORS, "tmb_per_mb"]], table["cohort"])
+    return table.assign(**ranks.add_prefix("rank_"))
+
+
+def auc_with_interval(y: np.ndarray, scores: np.ndarray) -> tuple[float, float, float] | None:
+    """Return (AUC, low, high) with a 1,000-draw bootstrap 95% CI, or None when too few patients are scored."""
+    keep = np.isfinite(scores)
+    if keep.sum() < MIN_SCORED or len(np.unique(y[keep])) < 2:
+        return None
+    return bootstrap_ci(roc_auc, y[keep], scores[keep], n_boot=1000, seed=0)
+
+
+def leave_one_cohort_out(table: pd.DataFrame, candidates: dict[str, Candidate]) -> pd.DataFrame:
+    """Return one row per cohort: n, responders, the untrained single scores' and each candidate's AUC with CI,
+    and COMPASS's published AUC where there is one. table holds `rank_` columns (see with_ranks)."""
+    rows = []
+    for cohort in table["cohort"].unique():
+        held = (table["cohort"] == cohort).to_numpy()
+        y = table.loc[held, "response"].to_numpy(dtype=int)
+        row: dict[str, object] = {"cohort": cohort, "n": int(held.sum()), "responders": int(y.sum())}
+        for label, column in UNTRAINED.items():
+            row[label] = auc_with_interval(y, table.loc[held, column].to_numpy(dtype=float))
+        for label, fit in candidates.items():
+            row[label] = auc_with_interval(y, np.asarray(fit(table.loc[~held], table.loc[held]), dtype=float))
+        row["COMPASS (published)"] = COMPASS_PUBLISHED.get(str(cohort))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def out_of_fold_predictions(table: pd.DataFrame, candidate: Candidate) -> np.ndarray:
+    """Return every patient's prediction by the candidate trained without the patient's cohort."""
+    predictions = np.full(len(table), np.nan)
+    for cohort in table["cohort"].unique():
+        held = (table["cohort"] == cohort).to_numpy()
+        predictions[held] = candidate(table.loc[~held], table.loc[held])
+    return predictions

@@ -1,0 +1,113 @@
+"""The bundled reference cohorts, the percentile scales and the transcriptome model built on them."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from icilens.transcriptome.reference import (
+    describe_reference_cohorts,
+    load_reference_cohorts,
+    rank_against_reference,
+    rank_within_cohort,
+)
+from icilens.transcriptome.response import SIGNATURES, validation_cohorts
+from icilens.transcriptome.signature_model import (
+    MIN_SIGNATURES,
+    SignatureModel,
+    explain_response,
+    load_signature_model,
+    predict_response,
+    save_signature_model,
+)
+
+REFERENCE = load_reference_cohorts()
+
+
+def test_the_held_out_cohorts_are_not_bundled_and_labels_follow_recist():
+    assert not REFERENCE["cohort"].str.contains("Mariathasan|Kim", case=False).any()
+    assert set(REFERENCE["response"].dropna().unique()) == {0.0, 1.0}
+    responders = REFERENCE.loc[REFERENCE["response"] == 1, "recist"].str.upper().str.rstrip("*").str.strip()
+    assert set(responders) <= {"CR", "PR"}
+    stable = REFERENCE[REFERENCE["recist"].str.strip().eq("SD").fillna(False)]
+    assert (stable["response"] == 0).all()  # stable disease is counted as no response
+    assert not REFERENCE[["cohort", "patient"]].duplicated().any()
+
+
+def test_the_cohort_table_agrees_with_the_patients():
+    cohorts = describe_reference_cohorts().set_index("cohort")
+    counted = REFERENCE.groupby("cohort").agg(patients=("patient", "size"), responders=("response", "sum"))
+    assert (cohorts.loc[counted.index, "patients"] == counted["patients"]).all()
+    assert (cohorts.loc[counted.index, "responders"] == counted["responders"]).all()
+    assert cohorts["source"].str.contains("bhklab/ClinSets@b26e9c2").all()
+
+
+def test_validation_keeps_recist_cohorts_whose_signatures_were_measured():
+    table = validation_cohorts(REFERENCE)
+    assert {"Gide", "Hugo", "Liu", "Riaz", "Van_Allen", "Miao1"} <= set(table["cohort"])
+    assert "Jerby_Arnon" not in set(table["cohort"])  # a targeted panel without the signatures' genes
+    assert table["response"].notna().all() and table.groupby("cohort")["response"].nunique().eq(2).all()
+
+
+def test_percentiles_are_within_each_cohort_and_missing_for_a_cohort_too_small_to_rank():
+    values = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0] * 3 + [5.0, 6.0]})
+    cohorts = pd.Series(["a"] * 12 + ["b"] * 2)
+    ranks = rank_within_cohort(values, cohorts)["x"]
+    assert ranks.iloc[:12].between(0, 1).all() and ranks.iloc[3] > ranks.iloc[0]
+    assert ranks.iloc[12:].isna().all()
+
+
+def test_a_single_patient_is_placed_against_the_pooled_reference():
+    gep = REFERENCE["signature_gep"].dropna()
+    one = pd.DataFrame({"signature_gep": [gep.max() + 1, gep.min() - 1, gep.median()]})
+    ranked = rank_against_reference(one)["signature_gep"]
+    assert ranked.iloc[0] == 1.0 and ranked.iloc[1] == 0.0 and ranked.iloc[2] == pytest.approx(0.5, abs=0.01)
+
+
+def patients(*rows):
+    return pd.DataFrame([dict(zip([f"rank_{s}" for s in SIGNATURES], row, strict=True)) for row in rows])
+
+
+def test_the_explanation_is_exact_and_the_range_holds_the_prediction():
+    model = SignatureModel(intercept=-0.5, slope=1.3)
+    table = patients((0.9, 0.8, 0.7, 0.95, 0.6), (0.1, np.nan, 0.3, 0.2, np.nan))
+    predicted = predict_response(model, table)
+    shares = explain_response(model, table)
+    logit = np.log(predicted["probability"] / (1 - predicted["probability"]))
+    np.testing.assert_allclose(shares.sum(axis=1, skipna=True), logit - model.intercept)
+    assert predicted.loc[0, "low"] == pytest.approx(predicted.loc[0, "probability"])  # nothing missing
+    assert predicted.loc[1, "low"] < predicted.loc[1, "probability"] < predicted.loc[1, "high"]
+    assert shares.loc[1].isna().sum() == 2  # a signature not measured is never a driver
+
+
+def test_fewer_than_three_signatures_give_no_prediction():
+    model = SignatureModel(intercept=0.0, slope=1.0)
+    table = patients((0.9, 0.9, np.nan, np.nan, np.nan))
+    assert MIN_SIGNATURES == 3
+    assert predict_response(model, table)[["probability", "low", "high"]].isna().all(axis=None)
+
+
+def test_the_bundled_model_and_its_card_report_every_validation_cohort(tmp_path):
+    model = load_signature_model()
+    assert model.slope > 0
+    table = model.card["validation"]["table"]
+    assert len(table) == len(validation_cohorts(REFERENCE)["cohort"].unique())
+    for row in table:
+        auc, low, high = row["ICI Lens transcriptome model"]
+        assert low <= auc <= high and row["n"] >= 10
+    assert any("No trained model beat it" in sentence for sentence in model.card["verdict"])
+    save_signature_model(model, tmp_path / "m.json")
+    assert load_signature_model(tmp_path / "m.json") == model
+
+
+def test_a_file_of_another_kind_or_with_unknown_signatures_is_refused(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"kind": "lightgbm", "intercept": 0, "slope": 1, "signatures": ["signature_gep"]}))
+    with pytest.raises(ValueError, match="not a transcriptome model"):
+        load_signature_model(path)
+    path.write_text(
+        json.dumps({"kind": "calibrated mean signature percentile", "intercept": 0, "slope": 1, "signatures": ["x"]})
+    )
+    with pytest.raises(ValueError, match="does not compute"):
+        load_signature_model(path)
