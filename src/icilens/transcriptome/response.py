@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
+from icilens.analysis.metrics import roc_auc
+
 SIGNATURES = ["signature_cyt", "signature_ifng6", "signature_immune18", "signature_gep", "signature_tls"]
 FRACTIONS = [
     "fraction_T.cells.CD8",
@@ -101,14 +103,12 @@ def tuned_lightgbm_on_ranks(columns: list[str]) -> Candidate:
 
 
 def _inner_auc(train: pd.DataFrame, candidate: Candidate) -> float:
-    from sklearn.metrics import roc_auc_score
-
     aucs = []
     for cohort in train["cohort"].unique():
         held = (train["cohort"] == cohort).to_numpy()
         y = train.loc[held, "response"].to_numpy()
         if len(np.unique(y)) == 2:
-            aucs.append(roc_auc_score(y, candidate(train.loc[~held], train.loc[held])))
+            aucs.append(roc_auc(y, candidate(train.loc[~held], train.loc[held])))
     return float(np.mean(aucs))
 
 
