@@ -1,6 +1,6 @@
 """Rebuild the bundled reference ICB transcriptome cohorts from bhklab/ClinSets' SummarizedExperiment files.
 
-    python scripts/build_reference_cohorts.py CLINSETS_DIR
+    python scripts/build_reference_cohorts.py CLINSETS_DIR [--signaturesets SIGNATURESETS_DIR]
 
 CLINSETS_DIR is a checkout of https://github.com/bhklab/ClinSets at commit SOURCE_COMMIT (its `data/` and
 `data/sex/` folders). Needs the PyPI package `rdata` (build time only: `pip install rdata==1.1.0`); R is not needed.
@@ -10,8 +10,12 @@ Writes, under src/icilens/bundled/reference_cohorts/:
   response (1 = CR/PR, 0 = SD/PD, empty when RECIST is missing or not a RECIST category), TMB and the
   transcriptome descriptors (signatures and quanTIseq cell fractions) computed by the package.
 - cohorts.csv: per cohort: source files, study, accession, n, responders, drug class, cancer type, genes, scale.
-- demo_expression.csv.gz: the TPM of the genes the descriptors read, for the RNA demo cohort (Gide 2019).
+- demo_expression.csv.gz: the TPM of every gene expressed in the RNA demo cohort (Gide 2019), to 3 digits.
 - demo_clinical.csv: that cohort's patient ids, cancer type, drug class and RECIST response.
+
+and src/icilens/bundled/genes/gene_ids.csv: for every gene a descriptor reads, its Ensembl gene ids (the
+GENCODE annotation of the ClinSets files), its Entrez id (bhklab/SignatureSets' data-raw tables, when that
+checkout is given) and the previous symbols named in PREVIOUS_SYMBOLS.
 
 IMvigor210 (Mariathasan 2018) and Kim 2018 (gastric) are kept for external validation and never read.
 """
@@ -61,11 +65,21 @@ STUDIES = {
     "Van_Allen": ("Van Allen E.M. et al., Science 2015", "dbGaP phs000452"),
     "Zhao": ("Zhao J. et al., Nat Med 2019", "see source"),
 }
+GENES_OUT = ROOT / "src" / "icilens" / "bundled" / "genes"
+SIGNATURESETS_COMMIT = "ed57eb0555e6ea91fada846bbec10b8409ca198f"
+# Previous symbols of descriptor genes, each as the source that renames it records it.
+PREVIOUS_SYMBOLS = {
+    "GRK3": ("ADRBK2", "icbi-lab/quanTIseq test/Output_testfiles (HGNC 2017 mapping)"),
+    "SQOR": ("SQRDL", "icbi-lab/quanTIseq test/Output_testfiles (HGNC 2017 mapping)"),
+    "TOGARAM2": ("FAM179A", "icbi-lab/quanTIseq test/Output_testfiles (HGNC 2017 mapping)"),
+    "TSPOAP1": ("BZRAP1", "icbi-lab/quanTIseq test/Output_testfiles (HGNC 2017 mapping)"),
+    "NRDE2": ("C14orf102", "olapuentesantana/easier_manuscript R/compute.Tcell_inflamed.R"),
+}
 NAME = re.compile(r"^ICB_(?P<study>.+?)__(?P<cancer>[^_]+(?:_[^_]+)?)__(?P<drug>[^_]+)(?:__(?P<sex>[FM]))?\.rda$")
 
 
-def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (patients x clinical columns as text, genes x patients log2(TPM + 0.001)) of one .rda file."""
+def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return (patients x clinical columns, genes x patients log2(TPM + 0.001), gene annotation) of one .rda file."""
     import rdata
 
     with warnings.catch_warnings():
@@ -78,7 +92,11 @@ def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     expression = next(iter(experiment.assays.data.listData.values()))
     expression.index = [str(g) for g in expression.index]
-    return clinical, expression
+    annotation = experiment.elementMetadata.listData
+    genes = pd.DataFrame(
+        {k: np.asarray(annotation[k]).astype(str) for k in ("gene_name", "gene_id_no_ver") if k in annotation}
+    )
+    return clinical, expression, genes
 
 
 def parse_name(path: Path) -> dict[str, str] | None:
@@ -104,12 +122,13 @@ def number(value: object) -> float:
     return result if np.isfinite(result) else np.nan
 
 
-def load_study(study: str, files: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Return (clinical, expression, source paths) of one study, its files' patients deduplicated by id."""
-    clinical_parts, expression_parts, used = [], [], []
+def load_study(study: str, files: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame, list[str], pd.DataFrame]:
+    """Return (clinical, expression, source paths, gene annotation) of one study, patients deduplicated by id."""
+    clinical_parts, expression_parts, used, annotations = [], [], [], []
     seen: set[str] = set()
     for path in sorted(files, key=lambda p: ("sex" in p.parts, p.name)):  # whole-cohort files first
-        clinical, expression = read_file(path)
+        clinical, expression, genes = read_file(path)
+        annotations.append(genes)
         new = [pid for pid in clinical.index if str(clinical.loc[pid, "patientid"]) not in seen]
         if not new:
             continue
@@ -121,14 +140,16 @@ def load_study(study: str, files: list[Path]) -> tuple[pd.DataFrame, pd.DataFram
         used.append(str(path.relative_to(path.parents[2 if "sex" in path.parts else 1])))
     clinical = pd.concat(clinical_parts)
     expression = pd.concat(expression_parts, axis=1, join="inner")
-    return clinical, expression, used
+    return clinical, expression, used, pd.concat(annotations).drop_duplicates()
 
 
 def describe(study: str, clinical: pd.DataFrame, expression: pd.DataFrame) -> pd.DataFrame:
     """Return the descriptor rows of one study's patients."""
     from icilens.transcriptome import compute_descriptors
+    from icilens.transcriptome.scale import decide_scale, to_tpm
 
-    tpm = (2.0**expression - LOG2_OFFSET).clip(lower=0)
+    # the app's own path: the scale told from the values, then TPM over the sample's genes
+    tpm = to_tpm(expression, decide_scale(expression))
     tpm = tpm.groupby(level=0).max()  # ClinSets keeps one row per gene already; this only guards it
     descriptors = compute_descriptors(tpm).values
     rows = pd.DataFrame(
@@ -148,9 +169,9 @@ def describe(study: str, clinical: pd.DataFrame, expression: pd.DataFrame) -> pd
     return pd.concat([rows, descriptors], axis=1).reset_index(drop=True)
 
 
-def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.DataFrame | None]:
+def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.DataFrame | None, pd.DataFrame]:
     study, files = item
-    clinical, expression, used = load_study(study, files)
+    clinical, expression, used, genes = load_study(study, files)
     rows = describe(study, clinical, expression)
     citation, accession = STUDIES.get(study, ("see source", "see source"))
     summary = {
@@ -170,7 +191,36 @@ def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.Da
     demo = None
     if study == DEMO_COHORT:
         demo = (2.0**expression - LOG2_OFFSET).clip(lower=0)
-    return rows, summary, demo
+    return rows, summary, demo, genes
+
+
+def write_gene_ids(annotations: list[pd.DataFrame], signaturesets: Path | None) -> None:
+    """Write bundled/genes/gene_ids.csv: symbol, Ensembl ids, Entrez id, previous symbols of descriptor genes."""
+    wanted = descriptor_genes()
+    ensembl = pd.concat(annotations).drop_duplicates()
+    ensembl = (
+        ensembl[ensembl["gene_name"].isin(wanted)]
+        .groupby("gene_name")["gene_id_no_ver"]
+        .agg(lambda ids: "|".join(sorted(set(ids))))
+    )
+    entrez = pd.Series(dtype=str)
+    if signaturesets is not None:
+        tables = [pd.read_csv(p, encoding="latin-1") for p in sorted(signaturesets.glob("data-raw/**/*.csv"))]
+        pairs = pd.concat(
+            [t[["gene_name", "entrez_id"]] for t in tables if {"gene_name", "entrez_id"} <= set(t.columns)]
+        )
+        pairs = pairs.dropna().drop_duplicates("gene_name")
+        entrez = pairs.set_index("gene_name")["entrez_id"].astype(int).astype(str)
+    table = pd.DataFrame({"symbol": wanted})
+    table["ensembl"] = table["symbol"].map(ensembl).fillna("")
+    table["entrez"] = table["symbol"].map(entrez).fillna("")
+    table["previous_symbols"] = table["symbol"].map(lambda g: PREVIOUS_SYMBOLS.get(g, ("", ""))[0])
+    table["previous_symbol_source"] = table["symbol"].map(lambda g: PREVIOUS_SYMBOLS.get(g, ("", ""))[1])
+    GENES_OUT.mkdir(parents=True, exist_ok=True)
+    table.to_csv(GENES_OUT / "gene_ids.csv", index=False)
+    print(
+        f"{len(table)} descriptor genes: {(table['ensembl'] != '').sum()} with Ensembl ids, {(table['entrez'] != '').sum()} with Entrez ids"
+    )
 
 
 def descriptor_genes() -> list[str]:
@@ -184,6 +234,9 @@ def descriptor_genes() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clinsets", type=Path, help="a checkout of bhklab/ClinSets (its data/ folder is read)")
+    parser.add_argument(
+        "--signaturesets", type=Path, help=f"a checkout of bhklab/SignatureSets at {SIGNATURESETS_COMMIT}"
+    )
     args = parser.parse_args(argv)
     files: dict[str, list[Path]] = {}
     for path in sorted(args.clinsets.glob("data/**/*.rda")):
@@ -195,17 +248,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no ClinSets ICB files under {args.clinsets}/data", file=sys.stderr)
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    rows, summaries = [], []
+    rows, summaries, annotations = [], [], []
     with ProcessPoolExecutor(2) as pool:
-        for study_rows, summary, demo in pool.map(build_study, files.items()):
+        for study_rows, summary, demo, genes in pool.map(build_study, files.items()):
+            annotations.append(genes)
             rows.append(study_rows)
             summaries.append(summary)
             print(f"{summary['cohort']}: {summary['patients']} patients, {summary['with_recist']} with RECIST")
             if demo is not None:
-                keep = demo.reindex([g for g in descriptor_genes() if g in demo.index])
-                keep.round(4).to_csv(OUT / "demo_expression.csv.gz", index_label="gene")
+                # the whole transcriptome, so quanTIseq's totals are right; 3 significant digits keep it small
+                demo = demo[(demo > 0).any(axis=1)]
+                demo.to_csv(
+                    OUT / "demo_expression.csv.gz",
+                    index_label="gene",
+                    float_format="%.3g",
+                    compression={"method": "gzip", "mtime": 0, "compresslevel": 9},
+                )
                 clinical = study_rows[["patient", "sample", "cancer_type", "drug_class", "recist"]]
                 clinical.to_csv(OUT / "demo_clinical.csv", index=False)
+    write_gene_ids(annotations, args.signaturesets)
     table = pd.concat(rows, ignore_index=True)
     table.to_csv(OUT / "descriptors.csv", index=False, float_format="%.6g")
     pd.DataFrame(summaries).to_csv(OUT / "cohorts.csv", index=False)

@@ -136,6 +136,16 @@ class FindingCode(StrEnum):
     DUPLICATE_ID = "duplicate_id"
     COLUMNS_DISAGREE = "columns_disagree"  # two columns hold the same field and their values differ
     COLUMN_SET_ASIDE = "column_set_aside"  # a column whose type holds no readable value per patient (Parquet)
+    # Expression matrices
+    EXPRESSION_READ = "expression_read"  # format, orientation, samples
+    GENES_MAPPED = "genes_mapped"  # identifier kind, previous symbols read as current ones
+    GENES_MANGLED = "genes_mangled"  # gene symbols Excel turned into dates
+    GENES_REPEATED = "genes_repeated"  # several rows for one gene, one kept by the stated rule
+    SCALE_DECIDED = "scale_decided"  # counts, TPM, FPKM, log2, and what converting them costs
+    SAMPLE_EMPTY = "sample_empty"  # all missing or all zero: left out
+    SAMPLE_UNLINKED = "sample_unlinked"  # a sample that matches no patient of the cohort
+    NO_EXPRESSION = "no_expression"  # a patient of the cohort without an expression sample
+    DESCRIPTOR_MISSING = "descriptor_missing"  # a descriptor left missing, with the reason
 
 
 # Findings about how a column was read, not about what happened to one patient's value.

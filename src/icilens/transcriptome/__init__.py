@@ -17,7 +17,7 @@ _HOMES = {
     "FRACTION_PREFIX": "descriptors",
     "MIN_COHORT_SAMPLES": "signatures",
     "MIN_COVERAGE": "signatures",
-    "MIN_TRANSCRIPTOME_GENES": "descriptors",
+    "MIN_TRANSCRIPTOME_GENES": "scale",
     "SIGNATURE_PREFIX": "descriptors",
     "Signature": "signatures",
     "SignatureModel": "signature_model",
@@ -81,7 +81,6 @@ if TYPE_CHECKING:
     from icilens.transcriptome.descriptors import (
         CELL_LABELS,
         FRACTION_PREFIX,
-        MIN_TRANSCRIPTOME_GENES,
         SIGNATURE_PREFIX,
         Descriptors,
         compute_descriptors,
@@ -96,6 +95,7 @@ if TYPE_CHECKING:
         rank_within_cohort,
     )
     from icilens.transcriptome.response import validation_cohorts
+    from icilens.transcriptome.scale import MIN_TRANSCRIPTOME_GENES
     from icilens.transcriptome.signature_model import (
         SignatureModel,
         explain_response,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.transcriptome.quantiseq import OTHER, estimate_cell_fractions, til10_signature
+from icilens.transcriptome.scale import MIN_TRANSCRIPTOME_GENES  # quanTIseq's totals need a whole transcriptome
 from icilens.transcriptome.signatures import (
     MIN_COHORT_SAMPLES,
     MIN_COVERAGE,
@@ -18,9 +19,6 @@ from icilens.transcriptome.signatures import (
 
 FRACTION_PREFIX = "fraction_"
 SIGNATURE_PREFIX = "signature_"
-# quanTIseq rescales each sample to a million TPM over the genes it was given; on a targeted panel that
-# total is a different quantity, so fractions need a whole transcriptome.
-MIN_TRANSCRIPTOME_GENES = 10_000
 CELL_LABELS = {
     "B.cells": "B cells",
     "Macrophages.M1": "M1 macrophages",
@@ -54,12 +52,13 @@ def describe_descriptor(name: str) -> str:
     return signature.short if signature else name
 
 
-def compute_descriptors(tpm: pd.DataFrame) -> Descriptors:
+def compute_descriptors(tpm: pd.DataFrame, genes_measured: pd.Series | None = None) -> Descriptors:
     """Return every descriptor of the samples in tpm (genes x samples, HGNC symbols, linear TPM).
 
     A signature is missing for a sample whose coverage is below MIN_COVERAGE; the chemokine signature for
     fewer than MIN_COHORT_SAMPLES samples; cell fractions when fewer than MIN_TRANSCRIPTOME_GENES genes were
-    measured or the TIL10 coverage is below MIN_COVERAGE.
+    measured or the TIL10 coverage is below MIN_COVERAGE. genes_measured, per sample, counts the genes of the
+    whole file when tpm holds only the descriptor genes and a row with the rest of each sample's total.
     """
     signature_values = score_signatures(tpm).add_prefix(SIGNATURE_PREFIX)
     signature_coverage = measure_signature_coverage(tpm).add_prefix(SIGNATURE_PREFIX)
@@ -75,7 +74,8 @@ def compute_descriptors(tpm: pd.DataFrame) -> Descriptors:
         reasons.loc[reasons[chemokine] == "", chemokine] = (
             f"a cohort score: needs {MIN_COHORT_SAMPLES} samples scored together, got {tpm.shape[1]}"
         )
-    fractions, fraction_coverage, fraction_reasons = _fractions(tpm)
+    measured = genes_measured if genes_measured is not None else np.isfinite(tpm.astype("float64")).sum(axis=0)
+    fractions, fraction_coverage, fraction_reasons = _fractions(tpm, measured.reindex(tpm.columns))
     return Descriptors(
         values=pd.concat([signature_values, fractions], axis=1),
         coverage=pd.concat([signature_coverage, fraction_coverage], axis=1),
@@ -83,11 +83,10 @@ def compute_descriptors(tpm: pd.DataFrame) -> Descriptors:
     )
 
 
-def _fractions(tpm: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _fractions(tpm: pd.DataFrame, measured: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     signature, _ = til10_signature(tumour=True)
     columns = [FRACTION_PREFIX + c for c in [*signature.columns, OTHER]]
     finite = np.isfinite(tpm.astype("float64"))
-    measured = finite.sum(axis=0)
     til10 = finite.reindex(signature.index, fill_value=False).mean(axis=0)
     coverage = pd.DataFrame({c: til10 for c in columns}, index=tpm.columns)
     reasons = pd.DataFrame("", index=tpm.columns, columns=columns)
