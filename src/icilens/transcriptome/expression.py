@@ -8,6 +8,7 @@ plus one row holding the rest of each sample's total (quanTIseq divides by the t
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import os
@@ -62,6 +63,7 @@ def read_expression(data: bytes, name: str = "expression") -> ExpressionIntake:
     findings = Findings()
     frame = _read_frame(data, name, findings)
     values, orientation, labels_column = _orient(frame, name)
+    _report_unreadable(frame, findings)
     findings.add(
         None,
         "",
@@ -165,7 +167,7 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     _check_cells(sheets[0].columns, sheets[0].rows, name)
     frame = pd.read_excel(io.BytesIO(data), sheet_name=sheets[0].name, engine="openpyxl")
     # Excel stores a date cell as a datetime; a gene label that became one is shown as Excel displays it
-    return frame.map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, pd.Timestamp) else v) if len(frame) else frame
+    return frame.map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v) if len(frame) else frame
 
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
@@ -213,8 +215,8 @@ def _orient(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str, str]:
     """Return (genes x samples numeric values indexed by the raw gene labels, orientation, label column)."""
     if frame.empty or frame.shape[1] < 2:
         raise IntakeError(f"{name} has no table of numbers under a header. Export genes and samples as a table.")
-    numeric_share = {c: _numeric(frame[c]).notna().mean() for c in frame.columns}
-    labels = [c for c in frame.columns if numeric_share[c] < 0.5 or _entrez_column(frame[c])]
+    text_share = {c: (frame[c].notna() & _numeric(frame[c]).isna()).mean() for c in frame.columns}
+    labels = [c for c in frame.columns if text_share[c] >= 0.5 or _entrez_column(frame[c])]
     numbers = [c for c in frame.columns if c not in labels]
     row_hits = {c: count_gene_like(pd.Index(frame[c].astype(str))) for c in labels}
     best_label = max(row_hits, key=lambda c: row_hits[c], default=None)
@@ -242,6 +244,24 @@ def _orient(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str, str]:
         else [f"row {i + 2}" for i in range(len(frame))]
     )
     return values, "genes as columns (samples as rows), turned", "header row"
+
+
+def _report_unreadable(frame: pd.DataFrame, findings: Findings) -> None:
+    """Name, per column of numbers, the cells that are not numbers (read as missing)."""
+    for column in frame.columns:
+        cells = frame[column]
+        unreadable = cells.notna() & _numeric(cells).isna()
+        if 0 < unreadable.sum() < 0.5 * len(cells):
+            first = cells[unreadable].iloc[0]
+            findings.add(
+                None,
+                str(column),
+                first,
+                f"{int(unreadable.sum())} cell(s) are not numbers, such as {first!r}",
+                "Read as missing",
+                WARNING,
+                FindingCode.CELL_UNREADABLE,
+            )
 
 
 def _drop_empty_samples(values: pd.DataFrame, findings: Findings) -> pd.DataFrame:
