@@ -13,6 +13,7 @@ from icilens.cli.common import (
     output_problem,
     progress_bar,
     reads_in_chunks,
+    transcriptome_of,
     write_output,
 )
 from icilens.explain import explain_patient, format_prediction
@@ -26,6 +27,7 @@ from icilens.scoring import (
     start_client,
     write_table,
 )
+from icilens.transcriptome.prediction import add_transcriptome_columns
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         return _predict_one(args)
     if args.cohort is None or args.out is None:
         raise UsageError("predict needs a cohort file and --out, or one patient with --patient 'tmb=12.5,...'.")
+    if args.expression and (args.dask or args.scheduler or args.chunk_rows):
+        raise UsageError("--expression reads the cohort in memory: leave out --dask, --scheduler and --chunk-rows.")
     if args.dask or args.scheduler:
         return _predict_on_cluster(args)
     if Path(args.out).suffix.lower() not in (".csv", ".parquet"):
@@ -44,10 +48,16 @@ def run(args: argparse.Namespace) -> int:
         in_chunks = reads_in_chunks(args)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if in_chunks:
+    if in_chunks and not args.expression:
         return _predict_in_chunks(args)
     result, model = cohort_and_model(args)
     table = predict_cohort(model, result.frame, explain=args.explain)
+    expression = transcriptome_of(args, result)
+    if expression is not None:
+        intake, transcriptome = expression
+        table = add_transcriptome_columns(table, transcriptome.table, args.explain)
+        for line in [*intake.findings["problem"], *transcriptome.findings["problem"]]:
+            print(f"expression: {line}")
     write_output(args.out, lambda: write_table(table, args.out))
     print(f"{len(table)} predictions written to {args.out}")
     return 0

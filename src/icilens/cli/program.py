@@ -20,6 +20,15 @@ def _intake_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _expression_option(command: argparse.ArgumentParser, extra: str = "") -> None:
+    command.add_argument(
+        "--expression",
+        metavar="FILE",
+        help="the tumours' RNA-seq: genes x samples (or samples x genes) as CSV, TSV, GEO series matrix, GCT, XLSX "
+        "or Parquet; samples are linked to patients by id" + (f"; {extra}" if extra else ""),
+    )
+
+
 def _size_options(command: argparse.ArgumentParser) -> None:
     size = command.add_mutually_exclusive_group()
     size.add_argument(
@@ -52,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _intake_options(validate)
     validate.add_argument("--json", action="store_true", help="print the result as JSON (also when unusable)")
     validate.add_argument("--model", help="also check a model folder or zip before it is used")
+    _expression_option(validate)
     _size_options(validate)
     validate.set_defaults(command="validate")
 
@@ -63,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--validate", metavar="COHORT", help="labelled cohort to evaluate the model on once, after training"
     )
+    _expression_option(train, "also fit the transcriptome model on the cohort's RECIST labels and write it beside")
     train.set_defaults(command="train")
 
     predict = commands.add_parser("predict", help="predict response for every patient of a cohort")
@@ -78,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="one patient instead of a file, e.g. 'cancer_type=NSCLC,tmb=12.5,albumin=39 g/L' (a unit after a space)",
     )
     predict.add_argument("--model", help="model folder or zip (default: the bundled model)")
+    _expression_option(predict)
     predict.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     predict.add_argument(
         "--explain",
@@ -99,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, help="PDF file to write")
     report.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     report.add_argument("--model", help="model folder or zip (default: the bundled model)")
+    _expression_option(report)
     _intake_options(report)
     report.set_defaults(command="report")
     return parser

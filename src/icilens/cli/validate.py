@@ -15,6 +15,7 @@ from icilens.cli.common import (
     intake_choices,
     progress_bar,
     reads_in_chunks,
+    transcriptome_of,
 )
 from icilens.intake import IntakeError, read_cohort, usable
 from icilens.model import load_model
@@ -47,11 +48,47 @@ def run(args: argparse.Namespace) -> int:
     reasons = (
         [] if ok else [f"{result.table.name}: no model feature has a usable value; fix the findings and try again."]
     )
+    expression = _expression_payload(args, result)
     if args.json:
-        print(json.dumps(_validation_payload(result, ok, reasons), indent=2))
+        payload = _validation_payload(result, ok, reasons)
+        if expression is not None:
+            payload["expression"] = expression
+        print(json.dumps(payload, indent=2, default=str))
     else:
         _print_validation(result)
+        if expression is not None:
+            _print_expression(expression)
     return 0 if ok else fail(reasons[0])
+
+
+def _expression_payload(args: argparse.Namespace, result) -> dict | None:
+    """Return the expression intake as data when --expression is given; an unusable file is a usage error."""
+    try:
+        expression = transcriptome_of(args, result)
+    except UsageError as exc:
+        if args.json:
+            print(json.dumps({"file": args.cohort, "usable": False, "reasons": [f"expression: {exc}"]}, indent=2))
+        raise
+    if expression is None:
+        return None
+    from icilens.transcriptome.prediction import summarise_transcriptome  # only with --expression
+
+    return summarise_transcriptome(*expression)
+
+
+def _print_expression(summary: dict) -> None:
+    print(
+        f"expression {summary['file']}: {summary['samples']} samples, {summary['orientation']}, "
+        f"{summary['gene_ids']}, {summary['scale']} ({summary['scale_evidence']})"
+    )
+    print(
+        f"{summary['samples_linked']} samples linked by {summary['linked_by']}; "
+        f"{summary['with_prediction']} patients with a transcriptome prediction (percentiles {summary['percentiles']})"
+    )
+    for finding in summary["findings"]:
+        print(
+            f"  {finding['severity']}: {finding['problem']}" + (f" ({finding['action']})" if finding["action"] else "")
+        )
 
 
 def _validate_in_chunks(args: argparse.Namespace) -> int:

@@ -53,11 +53,16 @@ class TableWriter:
             self._writer.close()
 
 
+# The transcriptome's text columns (with --expression): which sample, how percentiles were taken, why missing.
+TEXT_COLUMNS = ("expression_sample", "transcriptome_percentiles", "transcriptome_missing_reason")
+
+
 def output_schema(columns) -> Any:
     """Return the Arrow schema of a predictions table: ids and missing features text, flags boolean, the rest numbers."""
     import pyarrow as pa  # pyarrow loads only for Parquet
 
     kinds = {"patient_id": pa.string(), Column.MISSING: pa.string(), Column.TMB_HIGH: pa.bool_()}
+    kinds |= {name: pa.string() for name in TEXT_COLUMNS}
     return pa.schema([(name, kinds.get(name, pa.float64())) for name in columns])
 
 

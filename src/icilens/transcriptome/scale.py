@@ -19,7 +19,7 @@ MIN_TRANSCRIPTOME_GENES = 10_000
 
 COUNTS = "raw counts"
 TPM = "TPM"
-FPKM = "FPKM or RPKM"
+FPKM = "FPKM, RPKM or TPM of part of the genes"
 LOG2_LINEAR = "log2 of TPM or FPKM"
 LOG2_COUNTS = "log2 of counts"
 ZSCORE = "per-gene centred values (z-scores)"
