@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pandas as pd
+
 from icilens.cli import main
 from icilens.transcriptome import load_reference_cohorts, load_signatures
 from tests.conftest import ROOT

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from icilens.intake import CHUNK_ROWS, IntakeError, IntakeResult, can_stream, read_cohort, usable
 from icilens.model import Model, default_model_dir, load_model
 
@@ -141,19 +139,11 @@ def read_expression_option(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
-def cohort_id_columns(result: IntakeResult) -> dict[str, pd.Series]:
-    """Return every source column of the cohort as text, row by row with its patients: where sample ids may be."""
-    cells = result.table.cells.set_axis(result.table.source_rows.to_numpy())
-    rows = result.source_rows.to_numpy()
-    return {str(c): cells[c].reindex(rows).fillna("").astype(str).reset_index(drop=True) for c in cells.columns}
-
-
 def transcriptome_of(args: argparse.Namespace, result: IntakeResult):
     """Return (expression intake, the cohort's transcriptome predictions) with --expression, else None."""
     intake = read_expression_option(args)
     if intake is None:
         return None
-    from icilens.transcriptome.prediction import predict_transcriptome  # only with --expression
+    from icilens.transcriptome.prediction import predict_for_cohort  # only with --expression
 
-    ids = result.frame["patient_id"].astype(str).reset_index(drop=True)
-    return intake, predict_transcriptome(intake, ids, cohort_id_columns(result))
+    return intake, predict_for_cohort(intake, result)

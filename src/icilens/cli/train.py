@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 def _train_transcriptome(args: argparse.Namespace, result) -> None:
     """Refit the transcriptome model on the cohort's expression and responses; write it beside the model."""
     from icilens.transcriptome.prediction import train_on_cohort  # only with --expression
-    from icilens.transcriptome.signature_model import save_signature_model
+    from icilens.transcriptome.signature_model import save_signature_model  # likewise
 
     _, transcriptome = transcriptome_of(args, result)
     try:

@@ -125,6 +125,26 @@ def predict_transcriptome(
     return TranscriptomePredictions(rows, findings.frame(), links, WITHIN if within else AGAINST_REFERENCE)
 
 
+def predict_for_cohort(
+    intake: ExpressionIntake, result, model: SignatureModel | None = None
+) -> TranscriptomePredictions:
+    """Return the transcriptome predictions of a cohort's intake result (icilens.intake.IntakeResult): samples
+    linked by patient id or by whichever of the file's columns holds the sample ids."""
+    ids = result.frame["patient_id"].astype(str).reset_index(drop=True)
+    return predict_transcriptome(intake, ids, id_columns_of(result), model)
+
+
+def id_columns_of(result) -> dict[str, pd.Series]:
+    """Return every source column of a cohort's file as text, row by row with its patients (where sample ids
+    or a mapping column may be); patients entered by hand have none."""
+    table = getattr(result, "table", None)
+    if table is None or table.cells.empty:
+        return {}
+    cells = table.cells.set_axis(table.source_rows.to_numpy())
+    rows = result.source_rows.to_numpy()
+    return {str(c): cells[c].reindex(rows).fillna("").astype(str).reset_index(drop=True) for c in cells.columns}
+
+
 def _reason(measured: int, reasons: dict[str, str]) -> str:
     if measured >= MIN_SIGNATURES:
         return ""

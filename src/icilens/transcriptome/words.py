@@ -1,0 +1,104 @@
+"""A patient's transcriptome prediction in words: what each signature did, and each descriptor's level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from icilens.transcriptome.descriptors import describe_descriptor
+from icilens.transcriptome.prediction import (
+    AGAINST_REFERENCE,
+    PERCENTILES,
+    PROBABILITY,
+    descriptor_column,
+    shap_transcriptome_column,
+)
+from icilens.transcriptome.signature_model import SignatureModel
+
+MIN_POINTS = 0.5  # a signature that moved the prediction by less than this is not called a driver
+
+
+def ordinal(number: int) -> str:
+    """Return 1st, 2nd, 3rd, 4th, 11th, 22nd ..."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def describe_level(percentile: float) -> str:
+    """Return a percentile (0 to 1) in words: "in the top decile", "high", "middling", "low", "in the bottom decile"."""
+    if pd.isna(percentile):
+        return "not measured"
+    if percentile >= 0.9:
+        return "in the top decile"
+    if percentile >= 2 / 3:
+        return "high"
+    if percentile > 1 / 3:
+        return "middling"
+    if percentile > 0.1:
+        return "low"
+    return "in the bottom decile"
+
+
+def signature_points(row: pd.Series, model: SignatureModel) -> pd.Series:
+    """Return each measured signature's move of the probability, in percentage points, from the average
+    patient's probability to this one; shares of the log-odds, scaled to add up to the whole move."""
+    shares = pd.Series({s: row.get(shap_transcriptome_column(s), np.nan) for s in model.signatures}, dtype="float64")
+    probability = row.get(PROBABILITY, np.nan)
+    if pd.isna(probability) or shares.notna().sum() == 0:
+        return shares * np.nan
+    base = 1.0 / (1.0 + np.exp(-model.intercept))
+    total = shares.sum(skipna=True)
+    move = (probability - base) * 100
+    # log-odds shares turned into points by the average slope of the logistic curve between base and here
+    return shares * (move / total) if abs(total) > 1e-12 else shares * 0.0
+
+
+def base_probability(model: SignatureModel) -> float:
+    """Return the transcriptome model's probability for a patient at the middle of every signature."""
+    return float(1.0 / (1.0 + np.exp(-model.intercept)))
+
+
+def where_percentiles(row: pd.Series) -> str:
+    """Return where the patient's percentiles were taken, as the end of a phrase: "of this cohort"."""
+    return "of the reference cohorts" if row.get(PERCENTILES) == AGAINST_REFERENCE else "of this cohort"
+
+
+def describe_transcriptome_drivers(row: pd.Series, model: SignatureModel, top: int = 3) -> list[str]:
+    """Return up to top sentences, largest move first, naming measured signatures only."""
+    points = signature_points(row, model).dropna()
+    points = points[points.abs() >= MIN_POINTS].sort_values(key=np.abs, ascending=False)
+    sentences = []
+    for signature, value in points.head(top).items():
+        percentile = row.get("percentile_" + descriptor_column(signature).removeprefix("descriptor_"), np.nan)
+        direction = "raised" if value > 0 else "lowered"
+        sentences.append(
+            f"{describe_descriptor(signature)} {describe_level(percentile)} {where_percentiles(row)} {direction} the "
+            f"transcriptome prediction by {abs(value):.0f} percentage point{'' if round(abs(value)) == 1 else 's'}"
+        )
+    return sentences
+
+
+def waterfall_labels(row: pd.Series, model: SignatureModel) -> list[str]:
+    """Return the waterfall's bar labels: each signature with its level ("GEP: high")."""
+    labels = []
+    for signature in model.signatures:
+        percentile = row.get("percentile_" + descriptor_column(signature).removeprefix("descriptor_"), np.nan)
+        labels.append(f"{describe_descriptor(signature)}: {describe_level(percentile)}")
+    return labels
+
+
+def descriptor_table(row: pd.Series, descriptors: list[str]) -> pd.DataFrame:
+    """Return one row per descriptor: its label, value, level among the percentiles' cohort, or why missing."""
+    rows = []
+    for name in descriptors:
+        value = row.get(descriptor_column(name), np.nan)
+        percentile = row.get("percentile_" + descriptor_column(name).removeprefix("descriptor_"), np.nan)
+        fraction = name.startswith("fraction_")
+        shown = "not computed" if pd.isna(value) else (f"{value:.1%}" if fraction else f"{value:.2f}")
+        level = (
+            ""
+            if pd.isna(percentile)
+            else f"{describe_level(percentile)} ({ordinal(round(percentile * 100))} percentile)"
+        )
+        rows.append({"descriptor": describe_descriptor(name), "value": shown, "level": level})
+    return pd.DataFrame(rows)
