@@ -4,7 +4,7 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.analysis import missingness_table, summarise_cohort
-from icilens.datasets import DEMO_DESCRIPTION
+from icilens.datasets import DEMO_DESCRIPTION, RNA_DEMO_DESCRIPTION
 from icilens.intake import (
     NOT_USED,
     SEVERITIES,
@@ -43,6 +43,9 @@ with ui.guarded("loading the cohort"):
     demo_column.caption(
         f"{DEMO_DESCRIPTION}: real, de-identified patients from Chowell et al., Nature Biotechnology 2022 (GPL-3.0)."
     )
+    if demo_column.button(f"Open the RNA demo: {RNA_DEMO_DESCRIPTION}", key=ui.key("open_rna_demo"), width="stretch"):
+        ui.load_rna_demo_cohort()
+        st.rerun()
     demo_column.page_link(page_named("one_patient"), label="Or enter one patient by hand", icon=":material/person_add:")
     upload = upload_column.file_uploader(
         "Or upload your cohort: one row per patient (CSV, TSV, XLSX or Parquet)",
@@ -220,6 +223,9 @@ with ui.guarded("showing the cohort"):
             column_order=("severity", "row", "column", "value", "problem", "action"),
         )
         ui.table_downloads(st, result.findings, "findings", "intake_findings")
+
+    if not cohort.entered:
+        ui.show_expression_section(cohort)
 
     st.download_button(
         "Cohort report (HTML)",

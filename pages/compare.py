@@ -96,6 +96,7 @@ with ui.guarded("comparing groups"):
         key=ui.key("compare_stats"),
     )
     ui.table_downloads(st, table, "compare_table", "group_comparison")
+    ui.show_descriptor_comparison(cohort, groups, (grouping, scope, threshold))
 
     st.subheader("One feature", anchor=False)
     pick, kind_column = st.columns(2)

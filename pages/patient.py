@@ -184,6 +184,8 @@ with ui.guarded("explaining this patient"):
         st.markdown("**What drives this prediction**")
         st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
 
+    ui.show_patient_transcriptome(cohort, patient_id, ui.patient_file_stem(patient_id))
+
     if explanation.notes:  # one list per kind, not a box per input
         st.subheader("About this patient's inputs", anchor=False)
         missing = [note.text for note in explanation.notes if note.kind == "missing"]

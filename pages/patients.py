@@ -7,6 +7,8 @@ from icilens.analysis import describe_against_loris
 from icilens.reports import patient_reports
 from icilens.schema import FEATURES
 from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
+from icilens.transcriptome.prediction import PROBABILITY as TRANSCRIPTOME
+from icilens.transcriptome.prediction import add_transcriptome_columns
 from icilens.ui import active_model, cohort_predictions, page_named, patient_table
 from icilens.vocabulary import Column
 
@@ -19,6 +21,10 @@ with ui.guarded("scoring the cohort"):
     model = active_model()
     ui.warn_missing_features(cohort, model.card)
     table = patient_table(cohort)
+    transcriptome = ui.cohort_transcriptome(cohort)
+    if transcriptome is not None:
+        by_patient = transcriptome.table.drop_duplicates("patient_id").set_index("patient_id")
+        table = table.assign(transcriptome=table["patient_id"].map(by_patient[TRANSCRIPTOME]).astype("float64") * 100)
     types = sorted(table["cancer_type"].unique())
     search, kinds = st.columns(2)
     query = search.text_input("Search patient id", key=ui.key("patient_query"))
@@ -48,6 +54,7 @@ with ui.guarded("scoring the cohort"):
             "patient_id",
             "probability",
             "flag",
+            "transcriptome",
             Column.RANGE_LOW,
             Column.RANGE_HIGH,
             "loris",
@@ -64,6 +71,12 @@ with ui.guarded("scoring the cohort"):
             "cancer_type": st.column_config.TextColumn("Cancer type"),
             "probability": st.column_config.ProgressColumn(
                 "Predicted response", format="%.0f%%", min_value=0, max_value=100
+            ),
+            "transcriptome": st.column_config.NumberColumn(
+                "Transcriptome",
+                format="%.0f%%",
+                help="Predicted response from the tumour's RNA-seq (Tumour RNA-seq on the Cohort page); empty without "
+                "an expression sample",
             ),
             Column.RANGE_LOW: st.column_config.NumberColumn(
                 "Range low",
@@ -100,6 +113,8 @@ with ui.guarded("scoring the cohort"):
         "Download every prediction with its model disagreement, the references, missing features and SHAP values (log-odds)."
     )
     predictions = cohort_predictions(cohort)
+    if transcriptome is not None:
+        predictions = add_transcriptome_columns(predictions, transcriptome.table, explain=True)
     readable, percent = readable_predictions(predictions)
     ui.table_downloads(st, predictions, "predictions", "predictions_with_shap", readable, percent)
     ui.bulk_download(

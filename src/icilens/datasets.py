@@ -17,6 +17,16 @@ DEMO_FILE = "chowell_test_2018.csv"
 DEMO_LABEL = "MSK demo cohort, treated in 2018"  # the demo's name wherever a cohort is named
 DEMO_DESCRIPTION = "MSK, treated in 2018, 515 patients"  # what the button that opens it says
 
+RNA_DEMO_LABEL = "RNA demo: Gide et al. 2019, melanoma, anti-PD-1"
+RNA_DEMO_DESCRIPTION = "41 melanoma patients with tumour RNA-seq (Gide et al. 2019)"
+RNA_DEMO_DIR = BUNDLED / "reference_cohorts"
+
+
+def rna_demo_paths() -> tuple[Path, Path]:
+    """Return (clinical file, expression file) of the RNA demo: patients of Gide et al. 2019 with tumour RNA-seq."""
+    return RNA_DEMO_DIR / "demo_clinical.csv", RNA_DEMO_DIR / "demo_expression.csv.gz"
+
+
 # Where and when the bundled patients were treated: the model card's data sources.
 MSK_PROVENANCE = {
     "study": (

@@ -190,6 +190,33 @@ def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) ->
     return table[order].sort_values(["q", "p"], na_position="last", kind="stable").reset_index(drop=True)
 
 
+def compare_measures(values: pd.DataFrame, groups: pd.Series, names: dict[str, str]) -> pd.DataFrame:
+    """Return one row per numeric column of values (named by names): per-group median [IQR], missing,
+    Mann-Whitney U (or Kruskal-Wallis), Cliff's delta with 95% CI, p and Benjamini-Hochberg q; sorted by q.
+
+    The measures need not be cohort fields: Compare uses it for the transcriptome's descriptors."""
+    groups = pd.Series(groups, index=values.index).astype(object)
+    labels = sorted(pd.unique(groups.dropna()), key=lambda g: (outcome_of_group(g) == Group.NON_RESPONDER, str(g)))
+    if len(labels) < 2:
+        raise ValueError(f"comparing needs at least two groups with patients; found {len(labels)}")
+    rows = []
+    for column in values.columns:
+        row = {"feature": names.get(column, column), "field": column}
+        for label in labels:
+            members = groups == label
+            row[f"n {label}"] = int(members.sum())
+            row[f"missing {label}"] = int((members & values[column].isna()).sum())
+        rows.append(row | _numeric_row(values[column], groups, labels))
+    table = pd.DataFrame(rows)
+    for column in ("effect", "estimate", "ci_low", "ci_high"):
+        if column not in table:
+            table[column] = np.nan
+    table["q"] = adjust_benjamini_hochberg(table["p"])
+    order = ["feature", "field", *labels, "effect", "estimate", "ci_low", "ci_high", "p", "q", "test"]
+    order += [f"n {g}" for g in labels] + [f"missing {g}" for g in labels]
+    return table[order].sort_values(["q", "p"], na_position="last", kind="stable").reset_index(drop=True)
+
+
 def mean_shap_by_group(shap: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """Return the mean SHAP value (log-odds) of each feature per group: features as rows, groups as columns."""
     columns = [shap_column(f) for f in FEATURES]

@@ -115,6 +115,18 @@ PERCENT_COLUMNS = (
 )
 
 
+# With tumour RNA-seq (icilens.transcriptome.prediction writes these columns).
+TRANSCRIPTOME_LABELS = {
+    "expression_sample": "Expression sample",
+    "transcriptome_probability": "Transcriptome: predicted response",
+    "transcriptome_range_low": "Transcriptome: range if measured, low",
+    "transcriptome_range_high": "Transcriptome: range if measured, high",
+    "transcriptome_percentiles": "Transcriptome: percentiles taken",
+    "transcriptome_missing_reason": "Transcriptome: why missing",
+}
+TRANSCRIPTOME_PERCENT = ("transcriptome_probability", "transcriptome_range_low", "transcriptome_range_high")
+
+
 def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Return predictions with plain column labels for a spreadsheet, and the labels of the percent columns.
 
@@ -135,10 +147,13 @@ def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, 
         Column.MODEL_OUTPUT: "Model output (log-odds, before calibration)",
         Column.SHAP_BASE: "SHAP base value (log-odds)",
         **{shap_column(f): f"SHAP: {FIELD_BY_NAME[f].label} (log-odds)" for f in FEATURES},
+        **TRANSCRIPTOME_LABELS,
     }
     readable = table.rename(columns=labels)
     readable["Missing inputs"] = table[Column.MISSING].map(
         lambda names: ", ".join(FIELD_BY_NAME[n].label for n in names.split(";")) if names else "none"
     )
     readable[TMB_HIGH_LABEL] = table[Column.TMB_HIGH].map({True: "yes", False: "no"}).astype(object).fillna("unknown")
-    return readable, (*(labels[c] for c in PERCENT_COLUMNS), "LORIS (recalibrated)")
+    percent = [*(labels[c] for c in PERCENT_COLUMNS), "LORIS (recalibrated)"]
+    percent += [TRANSCRIPTOME_LABELS[c] for c in TRANSCRIPTOME_PERCENT if c in table]
+    return readable, tuple(percent)

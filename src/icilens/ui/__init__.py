@@ -33,8 +33,22 @@ from icilens.ui.resources import (
     training_reference,
     validation_outcomes,
 )
-from icilens.ui.state import clear_cohort, current_cohort, load_demo_cohort, load_uploaded_cohort, remap_cohort
+from icilens.ui.state import (
+    clear_cohort,
+    current_cohort,
+    load_demo_cohort,
+    load_rna_demo_cohort,
+    load_uploaded_cohort,
+    remap_cohort,
+)
 from icilens.ui.state import session_key as key
+from icilens.ui.transcriptome import (
+    cohort_transcriptome,
+    show_descriptor_comparison,
+    show_expression_section,
+    show_patient_transcriptome,
+    transcriptome_model,
+)
 from icilens.ui.whatif import what_if_inputs
 
 __all__ = [
@@ -48,6 +62,7 @@ __all__ = [
     "clear_cohort",
     "cohort_interactions",
     "cohort_predictions",
+    "cohort_transcriptome",
     "current_cohort",
     "decision_threshold",
     "default_model",
@@ -59,6 +74,7 @@ __all__ = [
     "key",
     "link_key",
     "load_demo_cohort",
+    "load_rna_demo_cohort",
     "load_uploaded_cohort",
     "open_patient",
     "open_picked_patient",
@@ -72,12 +88,16 @@ __all__ = [
     "require_cohort",
     "session_cached",
     "setup_page",
+    "show_descriptor_comparison",
+    "show_expression_section",
     "show_own_model",
     "show_patient_form",
+    "show_patient_transcriptome",
     "table_downloads",
     "template_bytes",
     "training_probabilities",
     "training_reference",
+    "transcriptome_model",
     "validation_outcomes",
     "warn_missing_features",
     "what_if_inputs",

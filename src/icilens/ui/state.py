@@ -6,9 +6,10 @@ from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
-from icilens.datasets import DEMO_LABEL, demo_path
+from icilens.datasets import DEMO_LABEL, RNA_DEMO_LABEL, demo_path, rna_demo_paths
 from icilens.intake import IntakeResult, build_cohort, check_bytes, read_table
 from icilens.intake.by_hand import append_patients
+from icilens.transcriptome.expression import ExpressionIntake, read_expression
 
 PREFIX = "icilens_"  # every key this app puts in the session, widgets included, starts with it
 
@@ -22,9 +23,12 @@ _KEY = session_key("cohort")
 SESSION_MODEL = session_key("session_model")  # a model trained or uploaded in this session, when the user chose it
 SESSION_MODELS = session_key("session_models")  # {name: model} trained or uploaded in this session
 UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD = session_key("upload"), session_key("upload_seen"), session_key("model_upload")
+EXPRESSION_UPLOAD, EXPRESSION_SEEN = session_key("expression_upload"), session_key("expression_seen")
 IDS_IN_NAMES = session_key("ids_in_file_names")
 # What a new cohort keeps: the session's models and settings, and the uploaders (their files belong to the browser).
-KEPT = frozenset({SESSION_MODEL, SESSION_MODELS, UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD, IDS_IN_NAMES})
+KEPT = frozenset(
+    {SESSION_MODEL, SESSION_MODELS, UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD, IDS_IN_NAMES, EXPRESSION_UPLOAD, EXPRESSION_SEEN}
+)
 ENTERED_LABEL = "Patients entered by hand"
 
 
@@ -39,6 +43,7 @@ class Cohort:
     choices: Choices = field(default_factory=lambda: Choices())
     entered: bool = False  # patients entered by hand, no file behind them
     added: IntakeResult | None = None  # patients entered by hand and added to a file's cohort
+    expression: ExpressionIntake | None = None  # the tumours' RNA-seq, read by expression intake
 
     @property
     def is_public(self) -> bool:
@@ -83,6 +88,43 @@ def load_demo_cohort() -> Cohort:
     return cohort
 
 
+@st.cache_resource(show_spinner=False)
+def rna_demo() -> tuple[bytes, IntakeResult, ExpressionIntake]:
+    """Return the RNA demo's clinical bytes, intake result and expression intake, once per process (public data)."""
+    clinical, expression = rna_demo_paths()
+    data = clinical.read_bytes()
+    return (
+        data,
+        build_cohort(read_table(data, clinical.name)),
+        read_expression(expression.read_bytes(), expression.name),
+    )
+
+
+def load_rna_demo_cohort() -> Cohort:
+    """Load the RNA demo (clinical table and tumour RNA-seq) into the session and return it."""
+    data, result, expression = rna_demo()
+    clear_cohort()
+    cohort = Cohort(result=result, label=RNA_DEMO_LABEL, is_demo=False, data=data, expression=expression)
+    st.session_state[_KEY] = cohort
+    return cohort
+
+
+def attach_expression(upload) -> Cohort:
+    """Read an uploaded expression matrix and attach it to the session's cohort; raises IntakeError when unusable.
+
+    Its size is checked before its bytes are copied; a matrix that fails leaves the cohort without expression.
+    """
+    cohort = current_cohort()
+    if cohort is None:
+        raise RuntimeError("attach_expression needs a loaded cohort")
+    check_bytes(upload.size, upload.name)
+    updated = replace(cohort, expression=None)
+    st.session_state[_KEY] = updated
+    updated = replace(updated, expression=read_expression(upload.getvalue(), upload.name))
+    st.session_state[_KEY] = updated
+    return updated
+
+
 def load_uploaded_cohort(upload, sheet: str | None = None) -> Cohort:
     """Load an uploaded file (Streamlit's UploadedFile) into the session and return it; raises IntakeError when unusable.
 
@@ -115,6 +157,9 @@ def remap_cohort(
     if cohort.entered:
         raise RuntimeError("patients entered by hand have no file to re-read")
     rebuilt = _store(cohort.data, table.name, sheet or table.sheet, merged, cohort.label, cohort.is_demo)
+    if cohort.expression is not None:  # the tumours' RNA-seq stays with the re-read cohort
+        rebuilt = replace(rebuilt, expression=cohort.expression)
+        st.session_state[_KEY] = rebuilt
     if cohort.added is not None:  # the patients entered by hand stay in the cohort
         rebuilt = replace(rebuilt, result=append_patients(rebuilt.result, cohort.added, from_file=True))
         rebuilt.added = cohort.added
@@ -129,7 +174,7 @@ def add_entered_patient(entered: IntakeResult, into_loaded: bool) -> Cohort:
     entered by hand (replacing a file's cohort, if one was loaded).
     """
     cohort = current_cohort()
-    if into_loaded and cohort is not None and not cohort.entered:
+    if into_loaded and cohort is not None and not cohort.entered:  # its expression, if any, stays
         added = entered if cohort.added is None else append_patients(cohort.added, entered, from_file=False)
         updated = replace(cohort, result=append_patients(cohort.result, entered, from_file=True), added=added)
     elif cohort is not None and cohort.entered:

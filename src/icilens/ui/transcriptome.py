@@ -1,0 +1,202 @@
+"""The tumour transcriptome on the pages: the expression upload, a patient's prediction, descriptors compared."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from icilens.analysis import compare_measures
+from icilens.intake import IntakeError
+from icilens.plots import KINDS, plot_distribution, plot_waterfall
+from icilens.transcriptome import describe_descriptor, load_signature_model
+from icilens.transcriptome.prediction import (
+    HIGH,
+    LOW,
+    PROBABILITY,
+    REASON,
+    TranscriptomePredictions,
+    descriptor_column,
+    predict_for_cohort,
+)
+from icilens.transcriptome.words import (
+    base_probability,
+    describe_transcriptome_drivers,
+    descriptor_table,
+    signature_points,
+    waterfall_labels,
+    where_percentiles,
+)
+from icilens.ui.downloads import chart, table_downloads
+from icilens.ui.page import escape_markdown
+from icilens.ui.resources import session_cached
+from icilens.ui.state import EXPRESSION_SEEN, EXPRESSION_UPLOAD, Cohort, attach_expression, session_key
+
+DESCRIPTORS = [
+    "signature_cyt",
+    "signature_ifng6",
+    "signature_immune18",
+    "signature_gep",
+    "signature_chemokine12",
+    "signature_tls",
+    "fraction_T.cells.CD8",
+    "fraction_T.cells.CD4",
+    "fraction_Tregs",
+    "fraction_B.cells",
+    "fraction_NK.cells",
+    "fraction_Macrophages.M1",
+    "fraction_Macrophages.M2",
+    "fraction_Monocytes",
+    "fraction_Neutrophils",
+    "fraction_Dendritic.cells",
+    "fraction_Other",
+]
+
+
+@st.cache_resource(show_spinner=False)
+def transcriptome_model():
+    """Return the bundled transcriptome model, loaded once per server (nothing may mutate it)."""
+    return load_signature_model()
+
+
+def cohort_transcriptome(cohort: Cohort) -> TranscriptomePredictions | None:
+    """Return the cohort's transcriptome predictions, computed once per cohort and expression in this session."""
+    if cohort.expression is None:
+        return None
+    expression = cohort.expression
+    return session_cached(
+        "transcriptome",
+        cohort,
+        lambda: predict_for_cohort(expression, cohort.result, transcriptome_model()),
+        id(expression),
+    )
+
+
+def show_expression_section(cohort: Cohort) -> None:
+    """Show the expression uploader and, once read, what expression intake decided and found."""
+    st.subheader("Tumour RNA-seq (optional)", anchor=False)
+    upload = st.file_uploader(
+        "Expression matrix: genes and samples, in TPM, FPKM, counts or log2 (CSV, TSV, GEO series matrix, GCT, "
+        "XLSX, Parquet, or gzip of them)",
+        type=["csv", "tsv", "txt", "gct", "xlsx", "parquet", "gz"],
+        key=EXPRESSION_UPLOAD,
+    )
+    if upload is not None and upload.file_id != st.session_state.get(EXPRESSION_SEEN):
+        st.session_state[EXPRESSION_SEEN] = upload.file_id
+        try:
+            attach_expression(upload)
+        except IntakeError as refusal:
+            st.error(f"The expression matrix was not used. {escape_markdown(str(refusal))}", icon=":material/error:")
+            return
+        st.rerun()
+    if cohort.expression is None:
+        st.caption(
+            "Samples are linked to patients by id (patient ids, or any column of the cohort file that holds the "
+            "sample ids). Each patient then gets a transcriptome prediction beside the clinical one."
+        )
+        return
+    expression = cohort.expression
+    transcriptome = cohort_transcriptome(cohort)
+    linked = len(transcriptome.links.patient_of) if transcriptome and transcriptome.links else 0
+    with_prediction = int(transcriptome.table[PROBABILITY].notna().sum()) if transcriptome else 0
+    st.markdown(
+        f"**{escape_markdown(expression.name)}**: {len(expression.samples)} samples, {expression.orientation}, "
+        f"genes named by {expression.gene_kind}, values read as {expression.scale.kind} "
+        f"({escape_markdown(expression.scale.evidence)}). {linked} samples linked to patients; "
+        f"{with_prediction} patients have a transcriptome prediction, with signature percentiles "
+        f"{transcriptome.percentiles if transcriptome else 'not computed'}."
+    )
+    findings = pd.concat([expression.findings, transcriptome.findings if transcriptome else None], ignore_index=True)
+    readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
+    st.dataframe(
+        readable, hide_index=True, width="stretch", column_order=("severity", "column", "value", "problem", "action")
+    )
+
+
+def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> None:
+    """Show a patient's transcriptome prediction: probability, range, waterfall over signatures, descriptors."""
+    transcriptome = cohort_transcriptome(cohort)
+    if transcriptome is None:
+        return
+    rows = transcriptome.table[transcriptome.table["patient_id"] == patient_id]
+    st.subheader("Tumour transcriptome", anchor=False)
+    if rows.empty or pd.isna(rows.iloc[0][PROBABILITY]):
+        reason = "no expression sample" if rows.empty else rows.iloc[0][REASON]
+        st.info(f"No transcriptome prediction for this patient: {escape_markdown(reason)}.")
+        return
+    row = rows.iloc[0]
+    model = transcriptome_model()
+    probability, low, high = row[PROBABILITY], row[LOW], row[HIGH]
+    spread = (
+        "All five signatures were measured."
+        if round(low * 100) == round(high * 100)
+        else f"Had the missing signatures been measured, it would lie between {low:.0%} and {high:.0%}."
+    )
+    st.markdown(
+        f"Predicted response from the tumour's RNA: **{probability:.0%}** (about {round(probability * 100)} of 100 "
+        f"patients like this one respond). {spread} Signature percentiles are taken {where_percentiles(row)}."
+    )
+    st.caption(
+        "The transcriptome model is the calibrated mean percentile of five immune signatures; across ten reference "
+        "cohorts left out one at a time it did no better than the best single signature. Read it as a ranking more "
+        "than as a chance: details on the Model page."
+    )
+    points = signature_points(row, model)
+    measured = points.notna().to_numpy()
+    labels = [label for label, keep in zip(waterfall_labels(row, model), measured, strict=True) if keep]
+    figure = plot_waterfall(
+        labels,
+        (points[measured] / 100).to_numpy(),
+        base_probability(model),
+        probability,
+        title="Why this transcriptome prediction",
+    )
+    chart(st, figure, key="transcriptome_waterfall", name=f"{stem}_transcriptome_waterfall")
+    drivers = describe_transcriptome_drivers(row, model)
+    if drivers:
+        st.markdown("\n".join(f"- {sentence}" for sentence in drivers))
+    st.dataframe(descriptor_table(row, DESCRIPTORS), hide_index=True, width="stretch")
+
+
+def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) -> None:
+    """Show responders against non-responders (or the chosen groups) on every transcriptome descriptor."""
+    transcriptome = cohort_transcriptome(cohort)
+    if transcriptome is None:
+        return
+    table = transcriptome.table
+    columns = [descriptor_column(name) for name in DESCRIPTORS if descriptor_column(name) in table]
+    values = table[columns].set_axis(groups.index)
+    present = values.notna().any(axis=0)
+    if not present.any():
+        return
+    st.subheader("Tumour transcriptome, descriptor by descriptor", anchor=False)
+    names = {descriptor_column(n): describe_descriptor(n) for n in DESCRIPTORS}
+    compared = session_cached(
+        "compare_descriptors", cohort, lambda: compare_measures(values.loc[:, present], groups, names), *key
+    )
+    st.caption(
+        "Patients with expression only. Median [IQR]; Mann-Whitney U; Cliff's delta (first group against second) "
+        "with 95% CI; Benjamini-Hochberg q-values over the descriptors; sorted by q."
+    )
+    st.dataframe(
+        compared.drop(columns=["field"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "p": st.column_config.NumberColumn(format="%.2g"),
+            "q": st.column_config.NumberColumn(format="%.2g"),
+            "estimate": st.column_config.NumberColumn(format="%.2f"),
+            "ci_low": st.column_config.NumberColumn("CI low", format="%.2f"),
+            "ci_high": st.column_config.NumberColumn("CI high", format="%.2f"),
+        },
+    )
+    table_downloads(st, compared, "compare_descriptors_table", "descriptor_comparison")
+    pick, kind_column = st.columns(2)
+    fields = compared["field"].tolist()
+    column = (
+        pick.selectbox(
+            "Descriptor", fields, key=session_key("compare_descriptor"), format_func=lambda c: names.get(c, c)
+        )
+        or fields[0]
+    )
+    kind = kind_column.segmented_control("Chart", KINDS, default="box", key=session_key("compare_descriptor_kind"))
+    chart(st, plot_distribution(values[column], groups, names[column], kind or "box"), key="compare_descriptor_plot")

@@ -1,0 +1,87 @@
+"""The tumour transcriptome through the pages: the RNA demo, an uploaded matrix, Patients, Patient, Compare, Model."""
+
+import gzip
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 180
+BUNDLED = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts"
+
+
+def _no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def _open_rna_demo() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.button(key="icilens_open_rna_demo").click().run()
+    _no_errors(at)
+    return at
+
+
+def test_the_rna_demo_opens_with_its_expression_read_and_linked():
+    at = _open_rna_demo()
+    assert {m.label: m.value for m in at.metric}["Patients"] == "41"
+    summary = next(m.value.replace("\\", "") for m in at.markdown if "demo\\_expression" in m.value)
+    assert "41 samples, genes as rows" in summary and "41 patients have a transcriptome prediction" in summary
+    assert "within this cohort" in summary
+
+
+def test_patients_show_the_transcriptome_beside_the_clinical_prediction():
+    at = _open_rna_demo()
+    at.switch_page("pages/patients.py").run()
+    _no_errors(at)
+    table = at.dataframe[0].value
+    assert table["transcriptome"].between(0, 100).all() and table["transcriptome"].nunique() > 10
+
+
+def test_a_patient_page_explains_the_transcriptome_prediction_in_words():
+    at = _open_rna_demo()
+    at.switch_page("pages/patient.py").run()
+    _no_errors(at)
+    assert any(s.value == "Tumour transcriptome" for s in at.subheader)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Predicted response from the tumour's RNA" in text
+    assert "percentile" not in text.lower() or "of this cohort" in text
+    descriptors = next(d.value for d in at.dataframe if "descriptor" in d.value.columns)
+    assert "CD8 T cells fraction" in descriptors["descriptor"].tolist()
+    assert "GEP" in descriptors["descriptor"].tolist()
+
+
+def test_compare_tests_every_descriptor_between_responders_and_non_responders():
+    at = _open_rna_demo()
+    at.switch_page("pages/compare.py").run()
+    _no_errors(at)
+    assert any(s.value.startswith("Tumour transcriptome") for s in at.subheader)
+    compared = next(d.value for d in at.dataframe if "Cliff's delta" in set(d.value.get("effect", [])))
+    features = compared["feature"].tolist()
+    if "GEP" not in features:  # the clinical table came first; the descriptors' table is the one with GEP
+        compared = [d.value for d in at.dataframe if "GEP" in d.value.get("feature", pd.Series()).tolist()][0]
+    assert {"responder", "non-responder"} <= set(compared.columns)
+    assert compared["q"].between(0, 1).all()
+
+
+def test_an_expression_matrix_that_cannot_be_used_is_refused_and_the_cohort_stays():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.button(key="icilens_open_demo").click().run()
+    bad = b"probe,s1,s2\np1,1,2\np2,3,4\n"
+    at.file_uploader(key="icilens_expression_upload").upload("probes.csv", bad, "text/csv").run()
+    _no_errors(at)
+    assert any("no gene identifiers recognised" in e.value for e in at.error)
+    assert {m.label: m.value for m in at.metric}["Patients"] == "515"
+
+
+def test_an_uploaded_matrix_links_to_the_cohort_file_by_its_sample_column():
+    clinical = pd.read_csv(BUNDLED / "demo_clinical.csv")
+    cohort = clinical.assign(patient=[f"P{i:03d}" for i in range(len(clinical))])  # sample ids only in 'sample'
+    expression = gzip.decompress((BUNDLED / "demo_expression.csv.gz").read_bytes())
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.file_uploader(key="icilens_upload").upload("cohort.csv", cohort.to_csv(index=False).encode(), "text/csv").run()
+    at.file_uploader(key="icilens_expression_upload").upload("rna.csv", expression, "text/csv").run()
+    _no_errors(at)
+    summary = next(m.value.replace("\\", "") for m in at.markdown if "rna\\.csv" in m.value)
+    assert "41 samples linked to patients" in summary
