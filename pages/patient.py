@@ -135,7 +135,15 @@ with ui.guarded("explaining this patient"):
     st.download_button(
         "Patient report (PDF)",
         ui.guard_download(
-            "the patient report", lambda: build_patient_report(model, patient, scored, notes, cohort.label)
+            "the patient report",
+            lambda: build_patient_report(
+                model,
+                patient,
+                scored,
+                notes,
+                cohort.label,
+                transcriptome=ui.patient_transcriptome_row(cohort, patient_id),
+            ),
         ),
         f"{ui.export_stem(ui.patient_file_stem(patient_id))}.pdf",
         "application/pdf",

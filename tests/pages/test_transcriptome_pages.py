@@ -46,7 +46,8 @@ def test_a_patient_page_explains_the_transcriptome_prediction_in_words():
     assert any(s.value == "Tumour transcriptome" for s in at.subheader)
     text = " ".join(m.value for m in at.markdown)
     assert "Predicted response from the tumour's RNA" in text
-    assert "percentile" not in text.lower() or "of this cohort" in text
+    assert "percentiles are taken within this cohort" in text
+    assert "for this cohort," in text or "of this cohort," in text  # a driver names a signature and its level
     descriptors = next(d.value for d in at.dataframe if "descriptor" in d.value.columns)
     assert "CD8 T cells fraction" in descriptors["descriptor"].tolist()
     assert "GEP" in descriptors["descriptor"].tolist()
@@ -85,3 +86,14 @@ def test_an_uploaded_matrix_links_to_the_cohort_file_by_its_sample_column():
     _no_errors(at)
     summary = next(m.value.replace("\\", "") for m in at.markdown if "rna\\.csv" in m.value)
     assert "41 samples linked to patients" in summary
+
+
+def test_the_model_page_shows_the_transcriptome_card_cohort_by_cohort():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/model.py").run()
+    _no_errors(at)
+    assert any(s.value == "The transcriptome model" for s in at.subheader)
+    table = next(d.value for d in at.dataframe if "patients (responders)" in d.value.columns)
+    assert len(table) == 11 and table.iloc[-1]["cohort"] == "mean"
+    assert table["ICI Lens transcriptome model"].str.match(r"0\.\d\d").all()
+    assert any("No trained model beat it" in m.value for m in at.markdown)

@@ -86,3 +86,14 @@ def test_train_refits_the_transcriptome_model_beside_the_clinical_one(tmp_path):
     card = json.loads((out / "transcriptome_model.json").read_text())
     assert card["kind"] == "calibrated mean signature percentile" and card["slope"] > 0
     assert card["card"]["training"]["patients"] == 82
+
+
+def test_the_patient_report_carries_the_transcriptome_prediction(tmp_path):
+    import pypdf
+
+    out = tmp_path / "r.pdf"
+    args = ["report", str(CLINICAL), "--patient", "ERR2208941", "--expression", str(EXPRESSION), "--out", str(out)]
+    assert main(args) == 0
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert "Tumour transcriptome (RNA-seq)" in text and "Predicted response from the tumour's RNA" in text
+    assert "percentage points" in text

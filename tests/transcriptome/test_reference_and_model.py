@@ -111,3 +111,49 @@ def test_a_file_of_another_kind_or_with_unknown_signatures_is_refused(tmp_path):
     )
     with pytest.raises(ValueError, match="does not compute"):
         load_signature_model(path)
+
+
+def test_the_words_name_measured_signatures_and_their_points_add_up_to_the_move():
+    from icilens.transcriptome.prediction import PERCENTILES, PROBABILITY, shap_transcriptome_column
+    from icilens.transcriptome.words import (
+        base_probability,
+        describe_level,
+        describe_transcriptome_drivers,
+        ordinal,
+        signature_points,
+    )
+
+    model = SignatureModel(intercept=-0.5, slope=1.3)
+    table = patients((0.95, np.nan, 0.7, 0.9, 0.05))
+    predicted = predict_response(model, table)
+    shares = explain_response(model, table)
+    row = pd.Series(
+        {PROBABILITY: predicted.loc[0, "probability"], PERCENTILES: "within this cohort"}
+        | {shap_transcriptome_column(s): shares.loc[0, s] for s in SIGNATURES}
+        | {"percentile_" + s.removeprefix("signature_"): table.loc[0, f"rank_{s}"] for s in SIGNATURES}
+    )
+    points = signature_points(row, model)
+    assert points.sum() == pytest.approx((row[PROBABILITY] - base_probability(model)) * 100)
+    assert np.isnan(points["signature_ifng6"])  # not measured: never a driver
+    sentences = describe_transcriptome_drivers(row, model)
+    assert sentences and not any("IFN-gamma" in s for s in sentences)
+    assert any(s.startswith("CYT, in the top decile of this cohort, raised") for s in sentences)
+    assert any("TLS, in the bottom decile of this cohort, lowered" in s for s in sentences)
+    assert [describe_level(p) for p in (0.95, 0.7, 0.5, 0.2, 0.05)] == [
+        "in the top decile",
+        "high",
+        "middling",
+        "low",
+        "in the bottom decile",
+    ]
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 92)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "92nd",
+    ]

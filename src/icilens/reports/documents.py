@@ -75,8 +75,12 @@ def build_patient_report(
     notes: dict[str, str] | None = None,
     cohort_label: str = "",
     today: dt.date | None = None,
+    transcriptome: pd.Series | None = None,
 ) -> bytes:
-    """Return a one- or two-page A4 PDF for one patient: prediction, waterfall, drivers, inputs, model, disclaimer."""
+    """Return a one- or two-page A4 PDF for one patient: prediction, waterfall, drivers, inputs, model, disclaimer.
+
+    transcriptome, a row of icilens.transcriptome's predictions, adds the tumour transcriptome's prediction.
+    """
     explanation = explain_patient(model, patient, scored)
     if scored is None:
         scored = predict_cohort(model, patient).iloc[0]
@@ -88,6 +92,8 @@ def build_patient_report(
     _prediction(pdf, explanation, scored, model)
     _waterfall(pdf, explanation)
     _drivers(pdf, explanation)
+    if transcriptome is not None:
+        _transcriptome(pdf, transcriptome)
     _inputs(pdf, row, notes or {}, explanation)
     _model(pdf, model)
     return bytes(pdf.output())
@@ -222,6 +228,48 @@ def _drivers(pdf, explanation: PatientExplanation) -> None:
     for note in explanation.notes:
         if note.kind != "missing":
             pdf.multi_cell(0, 5, _plain(f"! {note.text}"), new_x="LMARGIN", new_y="NEXT")
+
+
+def _transcriptome(pdf, row: pd.Series) -> None:
+    from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
+    from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON
+    from icilens.transcriptome.words import describe_transcriptome_drivers, signature_points, waterfall_labels
+
+    _section(pdf, "Tumour transcriptome (RNA-seq)")
+    probability = row.get(PROBABILITY)
+    if probability is None or pd.isna(probability):
+        pdf.multi_cell(
+            0,
+            5,
+            _plain(f"No transcriptome prediction: {row.get(REASON) or 'no expression sample'}."),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        return
+    model = load_signature_model()
+    low, high = row[LOW], row[HIGH]
+    spread = (
+        "All five signatures were measured."
+        if round(low * 100) == round(high * 100)
+        else f"Had the missing signatures been measured: {low:.0%} to {high:.0%}."
+    )
+    pdf.multi_cell(
+        0,
+        5,
+        _plain(
+            f"Predicted response from the tumour's RNA: {probability:.0%} (about {round(probability * 100)} of 100 "
+            f"patients like this one respond). {spread} The model averages five immune signatures; across ten public "
+            "cohorts it did no better than the best single signature, so read it as a ranking more than a chance."
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    points = signature_points(row, model)
+    for label, value in zip(waterfall_labels(row, model), points, strict=True):
+        if not pd.isna(value):
+            pdf.cell(0, 4.6, _plain(f"  {label}: {value:+.1f} percentage points"), new_x="LMARGIN", new_y="NEXT")
+    for sentence in describe_transcriptome_drivers(row, model):
+        pdf.multi_cell(0, 5, _plain(f"- {sentence}"), new_x="LMARGIN", new_y="NEXT")
 
 
 def _inputs(pdf, row, notes: dict[str, str], explanation: PatientExplanation) -> None:

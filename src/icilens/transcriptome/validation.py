@@ -53,3 +53,36 @@ def out_of_fold_predictions(table: pd.DataFrame, candidate: Candidate) -> np.nda
         held = (table["cohort"] == cohort).to_numpy()
         predictions[held] = candidate(table.loc[~held], table.loc[held])
     return predictions
+
+
+SHOWN = ("ICI Lens transcriptome model", "CYT", "IFN-gamma 6", "GEP", "TMB", "COMPASS (published)")
+
+
+def validation_table(card: dict) -> pd.DataFrame:
+    """Return the card's leave-one-cohort-out table for reading: one row per cohort, "AUC (low to high)" cells,
+    blank where a score could not be computed, and a last row of means."""
+    rows = card.get("validation", {}).get("table", [])
+    if not rows:
+        return pd.DataFrame()
+    shown = []
+    for row in rows:
+        cells = {
+            "cohort": str(row["cohort"]).replace("_", " "),
+            "patients (responders)": f"{row['n']} ({row['responders']})",
+        }
+        for column in SHOWN:
+            value = row.get(column)
+            if isinstance(value, list):
+                cells[column] = f"{value[0]:.2f} ({value[1]:.2f} to {value[2]:.2f})"
+            else:
+                cells[column] = "" if value is None else f"{value:.2f}"
+        shown.append(cells)
+    means = {
+        "cohort": "mean",
+        "patients (responders)": f"{sum(r['n'] for r in rows)} ({sum(r['responders'] for r in rows)})",
+    }
+    for column in SHOWN:
+        values = [r[column][0] if isinstance(r.get(column), list) else r.get(column) for r in rows]
+        values = [v for v in values if v is not None]
+        means[column] = f"{np.mean(values):.2f} ({len(values)} cohorts)" if values else ""
+    return pd.DataFrame([*shown, means])

@@ -59,8 +59,14 @@ def base_probability(model: SignatureModel) -> float:
 
 
 def where_percentiles(row: pd.Series) -> str:
-    """Return where the patient's percentiles were taken, as the end of a phrase: "of this cohort"."""
-    return "of the reference cohorts" if row.get(PERCENTILES) == AGAINST_REFERENCE else "of this cohort"
+    """Return the group the patient's percentiles place it in: "this cohort" or "the reference cohorts"."""
+    return "the reference cohorts" if row.get(PERCENTILES) == AGAINST_REFERENCE else "this cohort"
+
+
+def describe_position(percentile: float, where: str) -> str:
+    """Return a level with its group: "in the top decile of this cohort", "high for this cohort"."""
+    level = describe_level(percentile)
+    return f"{level} of {where}" if "decile" in level else f"{level} for {where}"
 
 
 def describe_transcriptome_drivers(row: pd.Series, model: SignatureModel, top: int = 3) -> list[str]:
@@ -72,18 +78,18 @@ def describe_transcriptome_drivers(row: pd.Series, model: SignatureModel, top: i
         percentile = row.get("percentile_" + descriptor_column(signature).removeprefix("descriptor_"), np.nan)
         direction = "raised" if value > 0 else "lowered"
         sentences.append(
-            f"{describe_descriptor(signature)} {describe_level(percentile)} {where_percentiles(row)} {direction} the "
-            f"transcriptome prediction by {abs(value):.0f} percentage point{'' if round(abs(value)) == 1 else 's'}"
+            f"{describe_descriptor(signature)}, {describe_position(percentile, where_percentiles(row))}, {direction} "
+            f"the transcriptome prediction by {abs(value):.0f} percentage point{'' if round(abs(value)) == 1 else 's'}"
         )
     return sentences
 
 
 def waterfall_labels(row: pd.Series, model: SignatureModel) -> list[str]:
-    """Return the waterfall's bar labels: each signature with its level ("GEP: high")."""
+    """Return the waterfall's bar labels: each signature with its level ("GEP (high)")."""
     labels = []
     for signature in model.signatures:
         percentile = row.get("percentile_" + descriptor_column(signature).removeprefix("descriptor_"), np.nan)
-        labels.append(f"{describe_descriptor(signature)}: {describe_level(percentile)}")
+        labels.append(f"{describe_descriptor(signature)} ({describe_level(percentile)})")
     return labels
 
 

@@ -44,9 +44,11 @@ from icilens.ui.state import (
 from icilens.ui.state import session_key as key
 from icilens.ui.transcriptome import (
     cohort_transcriptome,
+    patient_transcriptome_row,
     show_descriptor_comparison,
     show_expression_section,
     show_patient_transcriptome,
+    show_transcriptome_card,
     transcriptome_model,
 )
 from icilens.ui.whatif import what_if_inputs
@@ -83,6 +85,7 @@ __all__ = [
     "patient_for_key",
     "patient_not_found",
     "patient_table",
+    "patient_transcriptome_row",
     "reference_scores",
     "remap_cohort",
     "require_cohort",
@@ -93,6 +96,7 @@ __all__ = [
     "show_own_model",
     "show_patient_form",
     "show_patient_transcriptome",
+    "show_transcriptome_card",
     "table_downloads",
     "template_bytes",
     "training_probabilities",

@@ -18,6 +18,7 @@ from icilens.transcriptome.prediction import (
     descriptor_column,
     predict_for_cohort,
 )
+from icilens.transcriptome.validation import validation_table
 from icilens.transcriptome.words import (
     base_probability,
     describe_transcriptome_drivers,
@@ -69,6 +70,15 @@ def cohort_transcriptome(cohort: Cohort) -> TranscriptomePredictions | None:
         lambda: predict_for_cohort(expression, cohort.result, transcriptome_model()),
         id(expression),
     )
+
+
+def patient_transcriptome_row(cohort: Cohort, patient_id: str) -> pd.Series | None:
+    """Return the patient's row of the transcriptome predictions, or None without expression."""
+    transcriptome = cohort_transcriptome(cohort)
+    if transcriptome is None:
+        return None
+    rows = transcriptome.table[transcriptome.table["patient_id"] == patient_id]
+    return None if rows.empty else rows.iloc[0]
 
 
 def show_expression_section(cohort: Cohort) -> None:
@@ -133,7 +143,7 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
     )
     st.markdown(
         f"Predicted response from the tumour's RNA: **{probability:.0%}** (about {round(probability * 100)} of 100 "
-        f"patients like this one respond). {spread} Signature percentiles are taken {where_percentiles(row)}."
+        f"patients like this one respond). {spread} Signature percentiles are taken within {where_percentiles(row)}."
     )
     st.caption(
         "The transcriptome model is the calibrated mean percentile of five immune signatures; across ten reference "
@@ -200,3 +210,28 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
     )
     kind = kind_column.segmented_control("Chart", KINDS, default="box", key=session_key("compare_descriptor_kind"))
     chart(st, plot_distribution(values[column], groups, names[column], kind or "box"), key="compare_descriptor_plot")
+
+
+def show_transcriptome_card() -> None:
+    """Show the transcriptome model's card: what it is, how it was validated cohort by cohort, and its verdict."""
+    model = transcriptome_model()
+    card = model.card
+    st.subheader("The transcriptome model", anchor=False)
+    st.markdown(f"**Intended use.** {escape_markdown(card['intended_use'])}")
+    training = card["training"]
+    st.markdown(
+        f"**What it is.** {escape_markdown(card['inputs'])}, averaged and turned into a probability by a logistic "
+        f"fit on {training['patients']} patients ({training['responders']} responders) of "
+        f"{len(training['cohorts'])} public cohorts ({escape_markdown(training['label'])})."
+    )
+    st.markdown(
+        "**Validation, leaving one cohort out at a time.**\n"
+        + "\n".join(f"- {escape_markdown(s)}" for s in card["verdict"])
+    )
+    st.dataframe(validation_table(card), hide_index=True, width="stretch")
+    st.caption(
+        "ROC AUC (bootstrap 95% CI) on each cohort, the model fitted on the others; CYT, IFN-gamma 6, GEP and TMB "
+        "are single scores, untrained. COMPASS figures are those its authors published, on their versions of the "
+        "cohorts. Sources and the full comparison with trained candidates: README and benchmarks/transcriptome_loco.py."
+    )
+    st.markdown("**Limits.**\n" + "\n".join(f"- {escape_markdown(limit)}" for limit in card["limitations"]))
