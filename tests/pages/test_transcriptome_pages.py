@@ -58,10 +58,9 @@ def test_compare_tests_every_descriptor_between_responders_and_non_responders():
     at.switch_page("pages/compare.py").run()
     _no_errors(at)
     assert any(s.value.startswith("Tumour transcriptome") for s in at.subheader)
-    compared = next(d.value for d in at.dataframe if "Cliff's delta" in set(d.value.get("effect", [])))
-    features = compared["feature"].tolist()
-    if "GEP" not in features:  # the clinical table came first; the descriptors' table is the one with GEP
-        compared = [d.value for d in at.dataframe if "GEP" in d.value.get("feature", pd.Series()).tolist()][0]
+    # the clinical features' table comes first; the descriptors' table is the one that lists GEP
+    compared = next(d.value for d in at.dataframe if "GEP" in d.value.get("feature", pd.Series()).tolist())
+    assert len(compared) == 17 and set(compared["effect"]) == {"Cliff's delta"}
     assert {"responder", "non-responder"} <= set(compared.columns)
     assert compared["q"].between(0, 1).all()
 
