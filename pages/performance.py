@@ -193,4 +193,5 @@ with ui.guarded("assessing performance"):
             hide_index=True,
             key=ui.key("confusion_table"),
         )
+    ui.show_transcriptome_performance(cohort)
     _survival_section(frame, probability, threshold)

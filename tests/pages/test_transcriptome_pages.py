@@ -96,3 +96,13 @@ def test_the_model_page_shows_the_transcriptome_card_cohort_by_cohort():
     assert len(table) == 11 and table.iloc[-1]["cohort"] == "mean"
     assert table["ICI Lens transcriptome model"].str.match(r"0\.\d\d").all()
     assert any("No trained model beat it" in m.value for m in at.markdown)
+
+
+def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signatures():
+    at = _open_rna_demo()
+    at.switch_page("pages/performance.py").run()
+    _no_errors(at)
+    table = next(d.value for d in at.dataframe if "ROC AUC" in d.value.columns)
+    assert table["score"].tolist() == ["ICI Lens transcriptome model", "CYT", "IFN-gamma 6", "GEP"]
+    assert (table["patients"] == 41).all() and (table["responders"] == 19).all()
+    assert table["ROC AUC"].str.match(r"0\.\d\d \(0\.\d\d to [01]\.\d\d\)").all()

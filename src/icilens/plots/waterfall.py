@@ -24,11 +24,13 @@ def plot_waterfall(
     max_display: int = 10,
     title: str = "Why this prediction",
     calibrated: float | None = None,
+    note: str | None = None,
 ) -> go.Figure:
     """Return a horizontal waterfall from base to final; the largest max_display features get their own bar.
 
     In probability scale, base, final and contributions are on the 0-1 scale and shown in percent. In log-odds,
     calibrated (0-1) is the probability that calibration makes of the final raw output, named in the title.
+    note replaces the subtitle that says how the bars were made.
     """
     contributions = np.asarray(contributions, dtype="float64")
     if len(labels) != len(contributions):
@@ -76,7 +78,7 @@ def plot_waterfall(
         f"{title}: {base_text} → {final_text}"
         + (f" (raw score; {calibrated:.0%} after calibration)" if scale == LOG_ODDS and calibrated is not None else ""),
         height=max(440, 34 * (len(values) + 2) + 180),
-        subtitle=NOTE[scale],
+        subtitle=note or NOTE[scale],
     )
     figure.update_layout(margin={"t": 115})
     return figure

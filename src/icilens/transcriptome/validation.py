@@ -11,6 +11,7 @@ from icilens.transcriptome.response import MODEL_DESCRIPTORS, Candidate
 
 # Published leave-one-cohort-out ROC AUCs of COMPASS (Shen et al. 2025; mims-harvard/COMPASS), for comparison.
 COMPASS_PUBLISHED = {"Gide": 0.81, "Hugo": 0.58, "Liu": 0.73, "Riaz": 0.78, "Miao1": 0.33, "Van_Allen": 0.91}
+PROBABILITY_COLUMN = "transcriptome_probability"
 UNTRAINED = {"CYT": "signature_cyt", "IFN-gamma 6": "signature_ifng6", "GEP": "signature_gep", "TMB": "tmb_per_mb"}
 MIN_SCORED = 10  # fewer scored patients than this give no AUC
 
@@ -86,3 +87,29 @@ def validation_table(card: dict) -> pd.DataFrame:
         values = [v for v in values if v is not None]
         means[column] = f"{np.mean(values):.2f} ({len(values)} cohorts)" if values else ""
     return pd.DataFrame([*shown, means])
+
+
+def score_table(predictions: pd.DataFrame, observed: pd.Series) -> pd.DataFrame:
+    """Return, on one cohort's patients with a transcriptome prediction and an observed response (1 or 0), the
+    transcriptome model's ROC AUC (95% CI) beside CYT, IFN-gamma 6 and GEP alone; empty when too few."""
+    keep = predictions[PROBABILITY_COLUMN].notna().to_numpy() & observed.notna().to_numpy()
+    y = observed[keep].to_numpy(dtype=int)
+    scores = {
+        "ICI Lens transcriptome model": PROBABILITY_COLUMN,
+        "CYT": "descriptor_cyt",
+        "IFN-gamma 6": "descriptor_ifng6",
+        "GEP": "descriptor_gep",
+    }
+    rows = []
+    for label, column in scores.items():
+        result = auc_with_interval(y, predictions.loc[keep, column].to_numpy(dtype=float))
+        if result is not None:
+            rows.append(
+                {
+                    "score": label,
+                    "patients": int(keep.sum()),
+                    "responders": int(y.sum()),
+                    "ROC AUC": f"{result[0]:.2f} ({result[1]:.2f} to {result[2]:.2f})",
+                }
+            )
+    return pd.DataFrame(rows)

@@ -49,6 +49,7 @@ from icilens.ui.transcriptome import (
     show_expression_section,
     show_patient_transcriptome,
     show_transcriptome_card,
+    show_transcriptome_performance,
     transcriptome_model,
 )
 from icilens.ui.whatif import what_if_inputs
@@ -97,6 +98,7 @@ __all__ = [
     "show_patient_form",
     "show_patient_transcriptome",
     "show_transcriptome_card",
+    "show_transcriptome_performance",
     "table_downloads",
     "template_bytes",
     "training_probabilities",

@@ -18,7 +18,7 @@ from icilens.transcriptome.prediction import (
     descriptor_column,
     predict_for_cohort,
 )
-from icilens.transcriptome.validation import validation_table
+from icilens.transcriptome.validation import score_table, validation_table
 from icilens.transcriptome.words import (
     base_probability,
     describe_transcriptome_drivers,
@@ -159,6 +159,8 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
         base_probability(model),
         probability,
         title="Why this transcriptome prediction",
+        note="Percentage points: each signature's exact share of the log-odds, scaled to add up<br>to the "
+        "prediction. Signatures not measured have no bar.",
     )
     chart(st, figure, key="transcriptome_waterfall", name=f"{stem}_transcriptome_waterfall")
     drivers = describe_transcriptome_drivers(row, model)
@@ -235,3 +237,22 @@ def show_transcriptome_card() -> None:
         "cohorts. Sources and the full comparison with trained candidates: README and benchmarks/transcriptome_loco.py."
     )
     st.markdown("**Limits.**\n" + "\n".join(f"- {escape_markdown(limit)}" for limit in card["limitations"]))
+
+
+def show_transcriptome_performance(cohort: Cohort) -> None:
+    """Show, on the cohort's patients with expression and an observed response, the transcriptome model's
+    ROC AUC beside CYT, IFN-gamma 6 and GEP alone."""
+    transcriptome = cohort_transcriptome(cohort)
+    if transcriptome is None or not cohort.result.has_response:
+        return
+    observed = cohort.result.frame["response"].reset_index(drop=True)
+    table = transcriptome.table.reset_index(drop=True)
+    compared = session_cached("transcriptome_performance", cohort, lambda: score_table(table, observed))
+    if compared.empty:
+        return
+    st.subheader("Tumour transcriptome on this cohort", anchor=False)
+    st.dataframe(compared, hide_index=True, width="stretch")
+    st.caption(
+        "ROC AUC with a bootstrap 95% CI, on the patients with both an expression sample and an observed response. "
+        "The single signatures are untrained; the transcriptome model was fitted on the reference cohorts."
+    )
