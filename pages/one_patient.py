@@ -31,3 +31,5 @@ if cohort is not None and cohort.entered_ids:
         chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key=ui.key("entered_open"))
         if chosen is not None:
             st.switch_page(page_named("patient"), query_params={"id": ui.link_key(chosen)})
+    with ui.guarded("reading the patient's tumour RNA-seq"):
+        ui.show_patient_expression_upload(cohort)

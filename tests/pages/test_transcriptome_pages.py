@@ -106,3 +106,30 @@ def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signat
     assert table["score"].tolist() == ["ICI Lens transcriptome model", "CYT", "IFN-gamma 6", "GEP"]
     assert (table["patients"] == 41).all() and (table["responders"] == 19).all()
     assert table["ROC AUC"].str.match(r"0\.\d\d \(0\.\d\d to [01]\.\d\d\)").all()
+
+
+def test_one_entered_patient_gets_a_transcriptome_prediction_from_one_sample():
+    from tests.pages.test_one_patient import VALUES, _form, _submit
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/one_patient.py").run()
+    _form(at, VALUES, {"albumin": "g/L", "hgb": "mmol/L"}, cancer="Melanoma")
+    _submit(at)
+    at.switch_page("pages/one_patient.py").run()
+    _no_errors(at)
+    one = pd.read_csv(BUNDLED / "demo_expression.csv.gz", index_col=0).iloc[:, [3]]
+    at.file_uploader(key="icilens_patient_expression_upload").upload("tumour.csv", one.to_csv().encode(), "text/csv")
+    at.run()
+    _no_errors(at)
+    two = pd.read_csv(BUNDLED / "demo_expression.csv.gz", index_col=0).iloc[:, [3, 4]]
+    at.switch_page("pages/patient.py").run()
+    _no_errors(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "Predicted response from the tumour's RNA" in text and "within the reference cohorts" in text
+    descriptors = next(d.value for d in at.dataframe if "descriptor" in d.value.columns)
+    chemokine = descriptors.set_index("descriptor").loc["Chemokine 12", "value"]
+    assert chemokine == "not computed"  # a cohort score: one sample has no cohort
+    at.switch_page("pages/one_patient.py").run()
+    at.file_uploader(key="icilens_patient_expression_upload").upload("two.csv", two.to_csv().encode(), "text/csv")
+    at.run()
+    assert any("has 2 samples; here it takes one patient's sample" in e.value for e in at.error)

@@ -12,7 +12,7 @@ import datetime as dt
 import gzip
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -372,3 +372,33 @@ def _resolve_repeats(kept: pd.DataFrame, findings: Findings) -> pd.DataFrame:
     order = kept.mean(axis=1).to_numpy().argsort()[::-1]
     ranked = kept.iloc[order]
     return ranked[~ranked.index.duplicated(keep="first")]
+
+
+def name_single_sample(intake: ExpressionIntake, sample: str) -> ExpressionIntake:
+    """Return a one-sample intake with its sample renamed (to the patient it belongs to); refuses several samples."""
+    if len(intake.samples) != 1:
+        raise IntakeError(
+            f"{intake.name} has {len(intake.samples)} samples; here it takes one patient's sample. Upload a whole "
+            "cohort's matrix on the Cohort page instead."
+        )
+    return replace(
+        intake, tpm=intake.tpm.set_axis([sample], axis=1), genes_measured=intake.genes_measured.set_axis([sample])
+    )
+
+
+def combine_expression(first: ExpressionIntake | None, second: ExpressionIntake) -> ExpressionIntake:
+    """Return both intakes as one (the second's samples replace the first's of the same name), for patients
+    whose samples arrive one by one; genes measured in only one of them are missing in the other's samples."""
+    if first is None:
+        return second
+    kept = [s for s in first.samples if s not in set(second.samples)]
+    tpm = pd.concat([first.tpm[kept], second.tpm], axis=1)
+    measured = pd.concat([first.genes_measured[kept], second.genes_measured])
+    findings = pd.concat([first.findings, second.findings], ignore_index=True)
+    name = f"{first.name} + {second.name}" if first.name != second.name else first.name
+    scale = (
+        second.scale
+        if first.scale.kind == second.scale.kind
+        else replace(second.scale, evidence="per sample, as uploaded")
+    )
+    return ExpressionIntake(tpm, measured, findings, name, second.orientation, second.gene_kind, scale)

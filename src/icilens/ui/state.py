@@ -9,7 +9,12 @@ import streamlit as st
 from icilens.datasets import DEMO_LABEL, RNA_DEMO_LABEL, demo_path, rna_demo_paths
 from icilens.intake import IntakeResult, build_cohort, check_bytes, read_table
 from icilens.intake.by_hand import append_patients
-from icilens.transcriptome.expression import ExpressionIntake, read_expression
+from icilens.transcriptome.expression import (
+    ExpressionIntake,
+    combine_expression,
+    name_single_sample,
+    read_expression,
+)
 
 PREFIX = "icilens_"  # every key this app puts in the session, widgets included, starts with it
 
@@ -24,10 +29,21 @@ SESSION_MODEL = session_key("session_model")  # a model trained or uploaded in t
 SESSION_MODELS = session_key("session_models")  # {name: model} trained or uploaded in this session
 UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD = session_key("upload"), session_key("upload_seen"), session_key("model_upload")
 EXPRESSION_UPLOAD, EXPRESSION_SEEN = session_key("expression_upload"), session_key("expression_seen")
+PATIENT_EXPRESSION_SEEN = session_key("patient_expression_seen")
 IDS_IN_NAMES = session_key("ids_in_file_names")
 # What a new cohort keeps: the session's models and settings, and the uploaders (their files belong to the browser).
 KEPT = frozenset(
-    {SESSION_MODEL, SESSION_MODELS, UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD, IDS_IN_NAMES, EXPRESSION_UPLOAD, EXPRESSION_SEEN}
+    {
+        SESSION_MODEL,
+        SESSION_MODELS,
+        UPLOAD,
+        UPLOAD_SEEN,
+        MODEL_UPLOAD,
+        IDS_IN_NAMES,
+        EXPRESSION_UPLOAD,
+        EXPRESSION_SEEN,
+        PATIENT_EXPRESSION_SEEN,
+    }
 )
 ENTERED_LABEL = "Patients entered by hand"
 
@@ -121,6 +137,18 @@ def attach_expression(upload) -> Cohort:
     updated = replace(cohort, expression=None)
     st.session_state[_KEY] = updated
     updated = replace(updated, expression=read_expression(upload.getvalue(), upload.name))
+    st.session_state[_KEY] = updated
+    return updated
+
+
+def attach_patient_expression(upload, patient_id: str) -> Cohort:
+    """Read one patient's expression sample and attach it, named by the patient id, to the session's cohort."""
+    cohort = current_cohort()
+    if cohort is None:
+        raise RuntimeError("attach_patient_expression needs a loaded cohort")
+    check_bytes(upload.size, upload.name)
+    sample = name_single_sample(read_expression(upload.getvalue(), upload.name), patient_id)
+    updated = replace(cohort, expression=combine_expression(cohort.expression, sample))
     st.session_state[_KEY] = updated
     return updated
 

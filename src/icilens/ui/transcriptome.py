@@ -30,7 +30,15 @@ from icilens.transcriptome.words import (
 from icilens.ui.downloads import chart, table_downloads
 from icilens.ui.page import escape_markdown
 from icilens.ui.resources import session_cached
-from icilens.ui.state import EXPRESSION_SEEN, EXPRESSION_UPLOAD, Cohort, attach_expression, session_key
+from icilens.ui.state import (
+    EXPRESSION_SEEN,
+    EXPRESSION_UPLOAD,
+    PATIENT_EXPRESSION_SEEN,
+    Cohort,
+    attach_expression,
+    attach_patient_expression,
+    session_key,
+)
 
 DESCRIPTORS = [
     "signature_cyt",
@@ -255,4 +263,28 @@ def show_transcriptome_performance(cohort: Cohort) -> None:
     st.caption(
         "ROC AUC with a bootstrap 95% CI, on the patients with both an expression sample and an observed response. "
         "The single signatures are untrained; the transcriptome model was fitted on the reference cohorts."
+    )
+
+
+def show_patient_expression_upload(cohort: Cohort) -> None:
+    """Let the user add one entered patient's tumour RNA-seq (a one-sample file) on the One patient page."""
+    st.subheader("Tumour RNA-seq of an entered patient (optional)", anchor=False)
+    patient = st.selectbox("Patient", cohort.entered_ids, key=session_key("patient_expression_for"))
+    upload = st.file_uploader(
+        "One sample's expression: genes and values (TPM, FPKM, counts or log2), as CSV, TSV, XLSX or Parquet",
+        type=["csv", "tsv", "txt", "gct", "xlsx", "parquet", "gz"],
+        key=session_key("patient_expression_upload"),
+    )
+    if upload is not None and patient and (upload.file_id, patient) != st.session_state.get(PATIENT_EXPRESSION_SEEN):
+        st.session_state[PATIENT_EXPRESSION_SEEN] = (upload.file_id, patient)
+        try:
+            attach_patient_expression(upload, patient)
+        except IntakeError as refusal:
+            st.error(f"The sample was not used. {escape_markdown(str(refusal))}", icon=":material/error:")
+            return
+        st.rerun()
+    st.caption(
+        "One sample cannot be ranked within its own cohort, so its signatures are placed against the pooled "
+        "reference cohorts (which assumes TPM from a similar pipeline), and the chemokine signature, which needs "
+        "a cohort, is left out. The prediction and its explanation open on the Patient page."
     )
