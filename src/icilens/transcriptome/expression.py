@@ -82,11 +82,12 @@ def read_expression(data: bytes, name: str = "expression") -> ExpressionIntake:
     except ScaleError as refusal:
         raise IntakeError(f"{name}: {refusal}") from None
     _report_scale(scale, findings)
-    measured = np.isfinite(values).sum()
+    measured = pd.Series(np.isfinite(values.to_numpy(dtype="float64", copy=False)).sum(axis=0), index=values.columns)
+    del values  # the TPM copy is all that is needed from here
     kept = tpm_all[mapping.symbols.notna().to_numpy()]
     kept.index = mapping.symbols.dropna().to_numpy()
     kept = _resolve_repeats(kept, findings)
-    other = tpm_all.sum() - kept.sum()
+    other = pd.Series(np.nansum(tpm_all.to_numpy(), axis=0), index=tpm_all.columns) - kept.sum()
     tpm = pd.concat([kept, other.to_frame(OTHER_GENES).T])
     return ExpressionIntake(tpm, measured, findings.frame(), name, orientation, mapping.kind, scale)
 
@@ -117,18 +118,19 @@ def _read_frame(data: bytes, name: str, findings: Findings) -> pd.DataFrame:
         return _read_parquet(data, name)
     if b"\x00" in data[:4096]:
         raise IntakeError(f"{name} is not a text table, an .xlsx workbook or a Parquet file. Export CSV, TSV or XLSX.")
-    text = data.decode("utf-8-sig", errors="replace")
-    lines = text.splitlines()
+    # Read as bytes throughout: a decoded copy of a large matrix would cost several times its size.
+    data = data.removeprefix(b"\xef\xbb\xbf")
     skip, rows = 0, None
-    if lines and lines[0].startswith("#1."):  # GCT: version line, then "genes samples", then Name Description ...
+    if data.startswith(b"#1."):  # GCT: version line, then "genes samples", then Name Description ...
         skip = 2
         findings.add(None, "", "", f"{name} is a GCT file", "", INFO, FindingCode.EXPRESSION_READ)
-    elif any(line.startswith(GEO_BEGIN) for line in lines[:500]) or text.lstrip().startswith("!"):
-        begin = next((i for i, line in enumerate(lines) if line.startswith(GEO_BEGIN)), None)
-        if begin is None:
+    elif data.lstrip().startswith(b"!") or GEO_BEGIN.encode() in data[:1_000_000]:
+        begin = data.find(GEO_BEGIN.encode())
+        if begin < 0:
             raise IntakeError(f"{name} is a GEO series matrix without its data table; download the full series matrix.")
-        end = next((i for i, line in enumerate(lines) if line.startswith(GEO_END)), len(lines))
-        skip, rows = begin + 1, end - begin - 2
+        end = data.find(GEO_END.encode(), begin)
+        skip = data.count(b"\n", 0, begin) + 1
+        rows = data.count(b"\n", begin, end if end >= 0 else len(data)) - 2
         findings.add(
             None,
             "",
@@ -138,12 +140,15 @@ def _read_frame(data: bytes, name: str, findings: Findings) -> pd.DataFrame:
             INFO,
             FindingCode.EXPRESSION_READ,
         )
-    header = lines[skip] if len(lines) > skip else ""
+    header = _line(data, skip).decode("utf-8", errors="replace")
     delimiter = max(["\t", ",", ";"], key=header.count)
-    _check_cells(header.count(delimiter) + 1, (rows if rows is not None else len(lines) - skip) - 1, name)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    _check_cells(header.count(delimiter) + 1, (rows if rows is not None else lines - skip) - 1, name)
     try:
         return pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
+            encoding="utf-8",
+            encoding_errors="replace",
             sep=delimiter,
             skiprows=skip,
             nrows=rows,
@@ -155,6 +160,17 @@ def _read_frame(data: bytes, name: str, findings: Findings) -> pd.DataFrame:
         raise IntakeError(
             f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Export it as CSV or TSV."
         ) from None
+
+
+def _line(data: bytes, index: int) -> bytes:
+    """Return line index (0-based) of data without copying the rest."""
+    start = 0
+    for _ in range(index):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return b""
+    end = data.find(b"\n", start)
+    return data[start : end if end >= 0 else len(data)].rstrip(b"\r")
 
 
 def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
@@ -201,6 +217,17 @@ def _numeric(column: pd.Series) -> pd.Series:
     return pd.to_numeric(column, errors="coerce")
 
 
+def _numbers(frame: pd.DataFrame, columns: list) -> pd.DataFrame:
+    """Return the columns as floats, converting only those not already numeric (no copy of a float matrix)."""
+    values = frame[columns]
+    text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        values = values.copy()
+        for column in text:
+            values[column] = _numeric(frame[column])
+    return values
+
+
 def _entrez_column(column: pd.Series) -> bool:
     """Return whether a column of whole numbers is Entrez gene ids rather than a sample's values."""
     numbers = _numeric(column).dropna()
@@ -215,7 +242,10 @@ def _orient(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str, str]:
     """Return (genes x samples numeric values indexed by the raw gene labels, orientation, label column)."""
     if frame.empty or frame.shape[1] < 2:
         raise IntakeError(f"{name} has no table of numbers under a header. Export genes and samples as a table.")
-    text_share = {c: (frame[c].notna() & _numeric(frame[c]).isna()).mean() for c in frame.columns}
+    text_share = {
+        c: 0.0 if pd.api.types.is_numeric_dtype(frame[c]) else (frame[c].notna() & _numeric(frame[c]).isna()).mean()
+        for c in frame.columns
+    }
     labels = [c for c in frame.columns if text_share[c] >= 0.5 or _entrez_column(frame[c])]
     numbers = [c for c in frame.columns if c not in labels]
     row_hits = {c: count_gene_like(pd.Index(frame[c].astype(str))) for c in labels}
@@ -229,14 +259,14 @@ def _orient(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str, str]:
             "gene ids in the first column or the header row."
         )
     if rows_score >= columns_score and best_label is not None:
-        values = frame[numbers].apply(_numeric)
+        values = _numbers(frame, numbers)
         raw = frame[best_label]
         integers = _numeric(raw).notna().all() and _entrez_column(raw)
         values.index = pd.Index((raw.astype("int64") if integers else raw).astype(str).str.strip())
         values.columns = [str(c).strip() for c in numbers]
         return values, "genes as rows", str(best_label)
     sample_column = labels[0] if labels else None
-    values = frame[numbers].apply(_numeric).T
+    values = _numbers(frame, numbers).T
     values.index = pd.Index([str(c).strip() for c in numbers])
     values.columns = (
         frame[sample_column].astype(str).str.strip().to_numpy()
@@ -250,6 +280,8 @@ def _report_unreadable(frame: pd.DataFrame, findings: Findings) -> None:
     """Name, per column of numbers, the cells that are not numbers (read as missing)."""
     for column in frame.columns:
         cells = frame[column]
+        if pd.api.types.is_numeric_dtype(cells):
+            continue
         unreadable = cells.notna() & _numeric(cells).isna()
         if 0 < unreadable.sum() < 0.5 * len(cells):
             first = cells[unreadable].iloc[0]

@@ -38,10 +38,33 @@ class ScaleError(ValueError):
     """The scale cannot be told or cannot give TPM; the message says what was seen and what to upload."""
 
 
+BLOCK = 512  # samples per block: the statistics below never copy more than this many samples at once
+CHECKED_GENES = 500  # genes checked for whole numbers (counts) in every sample
+
+
+def _per_sample(values: pd.DataFrame, statistic) -> np.ndarray:
+    """Return statistic(block) for blocks of samples (genes x samples numpy), joined along the samples."""
+    array = values.to_numpy(dtype="float64", copy=False)
+    return np.concatenate([statistic(array[:, i : i + BLOCK]) for i in range(0, array.shape[1], BLOCK)])
+
+
+def _finite_max(block: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(block), block, -np.inf).max(axis=0)
+
+
+def _finite_min(block: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(block), block, np.inf).min(axis=0)
+
+
+def _finite_sum(block: np.ndarray) -> np.ndarray:
+    return np.where(np.isfinite(block), block, 0.0).sum(axis=0)
+
+
 def decide_scale(values: pd.DataFrame) -> Scale:
     """Return the scale of genes x samples values; raise ScaleError when samples disagree or it cannot be told."""
-    finite = values.where(np.isfinite(values))
-    per_sample = pd.DataFrame({"max": finite.max(), "min": finite.min()})
+    per_sample = pd.DataFrame(
+        {"max": _per_sample(values, _finite_max), "min": _per_sample(values, _finite_min)}, index=values.columns
+    )
     logged = per_sample["max"] <= LOG_MAX
     linear = per_sample["max"] >= LINEAR_MIN_MAX
     if logged.any() and linear.any():
@@ -63,13 +86,18 @@ def decide_scale(values: pd.DataFrame) -> Scale:
                 f"negative values ({lowest:g} the lowest) in linear expression, where none can be: samples "
                 f"{_names(per_sample.index[per_sample['min'] < 0])}. Check the export; upload TPM or raw counts."
             )
-        return _linear_kind(finite)
-    return _log_kind(finite, lowest)
+        return _linear_kind(values)
+    return _log_kind(values, lowest)
+
+
+def _whole(sample: np.ndarray) -> bool:
+    sample = sample[np.isfinite(sample)]
+    return bool(np.allclose(sample, np.round(sample), atol=1e-3))
 
 
 def _linear_kind(values: pd.DataFrame) -> Scale:
-    whole = bool(np.allclose(values.fillna(0).to_numpy()[:2000], np.round(values.fillna(0).to_numpy()[:2000])))
-    totals = values.sum()
+    whole = _whole(values.to_numpy(dtype="float64", copy=False)[:CHECKED_GENES])
+    totals = pd.Series(_per_sample(values, _finite_sum))
     if whole and float(totals.median()) > 2 * MILLION:
         return Scale(COUNTS, evidence=f"whole numbers, a median of {totals.median():,.0f} per sample")
     near_million = ((totals - MILLION).abs() / MILLION < 0.05).mean()
@@ -79,8 +107,9 @@ def _linear_kind(values: pd.DataFrame) -> Scale:
 
 
 def _log_kind(values: pd.DataFrame, lowest: float) -> Scale:
-    centred = values.mean(axis=1).abs().median() < 0.25 and (values < 0).mean().mean() > 0.3
-    if centred:
+    gene_means = values.mean(axis=1)
+    negative = float(_per_sample(values, lambda b: (b < 0).mean(axis=0)).mean())
+    if gene_means.abs().median() < 0.25 and negative > 0.3:
         return Scale(ZSCORE, evidence="each gene averages about 0 across samples, with many negative values")
     if lowest < 0:
         # log2(x + offset) floors at log2(offset): ClinSets writes log2(TPM + 0.001), whose floor is -9.97
@@ -90,11 +119,9 @@ def _log_kind(values: pd.DataFrame, lowest: float) -> Scale:
             offset=offset,
             evidence=f"largest value at most {LOG_MAX:g}, floor {lowest:.2f} = log2({offset:g})",
         )
-    unlogged = 2.0**values - 1
-    whole = bool(
-        np.allclose(unlogged.fillna(0).to_numpy()[:2000], np.round(unlogged.fillna(0).to_numpy()[:2000]), atol=1e-3)
-    )
-    if whole and float(unlogged.sum().median()) > 2 * MILLION:
+    sample = 2.0 ** values.to_numpy(dtype="float64", copy=False)[:CHECKED_GENES] - 1
+    totals = _per_sample(values, lambda b: _finite_sum(2.0**b - 1))
+    if _whole(sample) and float(np.median(totals)) > 2 * MILLION:
         return Scale(LOG2_COUNTS, offset=1.0, evidence="log2(x + 1) of whole numbers")
     return Scale(LOG2_LINEAR, offset=1.0, evidence=f"largest value at most {LOG_MAX:g}, no value below 0: log2(x + 1)")
 
@@ -104,18 +131,25 @@ def to_tpm(values: pd.DataFrame, scale: Scale) -> pd.DataFrame:
 
     FPKM and RPKM become TPM exactly by that rescaling. Counts become counts per million: without gene lengths
     each gene is off by its own constant factor, the same in every sample (said in the intake's findings).
-    A targeted panel (fewer than MIN_TRANSCRIPTOME_GENES genes) is only unlogged, not rescaled.
+    A targeted panel (fewer than MIN_TRANSCRIPTOME_GENES genes) is only unlogged, not rescaled. One copy of
+    the matrix is made, and worked on in place.
     """
     if scale.kind == ZSCORE:
         raise ScaleError(
             "per-gene centred values (z-scores) cannot be turned back into expression: each gene's level is gone, "
             "and the signatures and cell fractions need it. Upload TPM, raw counts or log2 of either."
         )
-    linear = values if scale.kind in (COUNTS, TPM, FPKM) else (2.0**values - scale.offset).clip(lower=0)
-    if values.shape[0] < MIN_TRANSCRIPTOME_GENES:
-        return linear
-    totals = linear.sum()
-    return linear.div(totals.where(totals > 0), axis=1) * MILLION
+    array = values.to_numpy(dtype="float64", copy=True)
+    if scale.kind not in (COUNTS, TPM, FPKM):
+        np.exp2(array, out=array)
+        array -= scale.offset
+        np.clip(array, 0, None, out=array)
+    if values.shape[0] >= MIN_TRANSCRIPTOME_GENES:
+        for i in range(0, array.shape[1], BLOCK):
+            block = array[:, i : i + BLOCK]
+            totals = _finite_sum(block)
+            block *= np.divide(MILLION, totals, out=np.full_like(totals, np.nan), where=totals > 0)
+    return pd.DataFrame(array, index=values.index, columns=values.columns)
 
 
 def _names(index: pd.Index, most: int = 5) -> str:
