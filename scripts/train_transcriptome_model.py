@@ -54,16 +54,25 @@ def verdict(result: pd.DataFrame) -> list[str]:
     for label in COMPARED:
         pairs = [(m[0], s[0]) for m, s in zip(result[MODEL_LABEL], result[label], strict=True) if m and s]
         better = sum(m > s for m, s in pairs)
+        ours, theirs = np.mean([m for m, _ in pairs]), np.mean([s for _, s in pairs])
+        average = (
+            "the same on average"
+            if abs(ours - theirs) < 0.005
+            else ("higher" if ours > theirs else "lower") + " on average"
+        )
         sentences.append(
-            f"Against {label} alone: higher in {better} of {len(pairs)} cohorts, mean "
-            f"{np.mean([m for m, _ in pairs]):.3f} against {np.mean([s for _, s in pairs]):.3f}."
+            f"Against {label} alone: higher in {better} of {len(pairs)} cohorts; mean {ours:.3f} against "
+            f"{theirs:.3f}, {average}."
         )
     trained = [c for c in result.columns if c.startswith(("logistic", "LightGBM"))]
     best = max(trained, key=lambda c: np.mean([v[0] for v in result[c].dropna()]))
+    best_mean = np.mean([v[0] for v in result[best].dropna()])
+    ours = np.mean([a for a, _, _ in model])
+    outcome = "matched it" if abs(best_mean - ours) < 0.005 else ("beat it" if best_mean > ours else "stayed below it")
     sentences.append(
-        f"No trained model beat it: the best, {best}, reached a mean of "
-        f"{np.mean([v[0] for v in result[best].dropna()]):.3f}. Trained models learn what separates responders "
-        "in the training cohorts, and that did not carry to the cohort left out."
+        f"No trained model did better: the best, {best}, {outcome} with a mean of {best_mean:.3f}; the others "
+        "stayed below. Trained models learn what separates responders in the training cohorts, and that did not "
+        "carry to the cohort left out."
     )
     return sentences
 

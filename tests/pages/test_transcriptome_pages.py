@@ -95,7 +95,7 @@ def test_the_model_page_shows_the_transcriptome_card_cohort_by_cohort():
     table = next(d.value for d in at.dataframe if "patients (responders)" in d.value.columns)
     assert len(table) == 11 and table.iloc[-1]["cohort"] == "mean"
     assert table["ICI Lens transcriptome model"].str.match(r"0\.\d\d").all()
-    assert any("No trained model beat it" in m.value for m in at.markdown)
+    assert any("No trained model did better" in m.value for m in at.markdown)
 
 
 def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signatures():

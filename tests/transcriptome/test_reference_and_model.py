@@ -96,7 +96,7 @@ def test_the_bundled_model_and_its_card_report_every_validation_cohort(tmp_path)
     for row in table:
         auc, low, high = row["ICI Lens transcriptome model"]
         assert low <= auc <= high and row["n"] >= 10
-    assert any("No trained model beat it" in sentence for sentence in model.card["verdict"])
+    assert any("No trained model did better" in sentence for sentence in model.card["verdict"])
     save_signature_model(model, tmp_path / "m.json")
     assert load_signature_model(tmp_path / "m.json") == model
 
