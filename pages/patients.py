@@ -7,8 +7,7 @@ from icilens.analysis import describe_against_loris
 from icilens.reports import patient_reports
 from icilens.schema import FEATURES
 from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
-from icilens.transcriptome.prediction import PROBABILITY as TRANSCRIPTOME
-from icilens.transcriptome.prediction import add_transcriptome_columns
+from icilens.transcriptome import add_transcriptome_columns
 from icilens.ui import active_model, cohort_predictions, page_named, patient_table
 from icilens.vocabulary import Column
 
@@ -24,7 +23,9 @@ with ui.guarded("scoring the cohort"):
     transcriptome = ui.cohort_transcriptome(cohort)
     if transcriptome is not None:
         by_patient = transcriptome.table.drop_duplicates("patient_id").set_index("patient_id")
-        table = table.assign(transcriptome=table["patient_id"].map(by_patient[TRANSCRIPTOME]).astype("float64") * 100)
+        table = table.assign(
+            transcriptome=table["patient_id"].map(by_patient[Column.TRANSCRIPTOME_PROBABILITY]).astype("float64") * 100
+        )
     types = sorted(table["cancer_type"].unique())
     search, kinds = st.columns(2)
     query = search.text_input("Search patient id", key=ui.key("patient_query"))

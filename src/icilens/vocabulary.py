@@ -25,6 +25,10 @@ class Column:
     MISSING = "missing_features"
     MODEL_OUTPUT = "model_output"  # log-odds, with --explain
     SHAP_BASE = "shap_base"
+    # With tumour RNA-seq (icilens.transcriptome): the transcriptome model's prediction and its range
+    TRANSCRIPTOME_PROBABILITY = "transcriptome_probability"
+    TRANSCRIPTOME_RANGE_LOW = "transcriptome_range_low"
+    TRANSCRIPTOME_RANGE_HIGH = "transcriptome_range_high"
 
 
 def shap_column(feature: str) -> str:

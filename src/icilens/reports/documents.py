@@ -232,8 +232,12 @@ def _drivers(pdf, explanation: PatientExplanation) -> None:
 
 def _transcriptome(pdf, row: pd.Series) -> None:
     from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
-    from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON
-    from icilens.transcriptome.words import describe_transcriptome_drivers, signature_points, waterfall_labels
+    from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON  # likewise
+    from icilens.transcriptome.words import (  # likewise
+        describe_transcriptome_drivers,
+        signature_points,
+        waterfall_labels,
+    )
 
     _section(pdf, "Tumour transcriptome (RNA-seq)")
     probability = row.get(PROBABILITY)

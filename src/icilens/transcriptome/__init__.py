@@ -4,7 +4,8 @@ Immune cell fractions by the quanTIseq method with its TIL10 signature (`quantis
 gene signatures scored by their authors' rules (`signatures`), both together with coverage and reasons
 (`descriptors`); the bundled reference cohorts and percentile scales (`reference`); the candidate response
 models (`response`), the shipped transcriptome model (`signature_model`) and leave-one-cohort-out validation
-(`validation`).
+(`validation`); expression intake (`expression` with `genes`, `scale`, `linking`), a cohort's predictions
+(`prediction`) and their words (`words`).
 """
 
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from icilens.face import lazy_face
 _HOMES = {
     "CELL_LABELS": "descriptors",
     "Descriptors": "descriptors",
+    "ExpressionIntake": "expression",
     "FRACTION_PREFIX": "descriptors",
     "MIN_COHORT_SAMPLES": "signatures",
     "MIN_COVERAGE": "signatures",
@@ -21,6 +23,8 @@ _HOMES = {
     "SIGNATURE_PREFIX": "descriptors",
     "Signature": "signatures",
     "SignatureModel": "signature_model",
+    "TranscriptomePredictions": "prediction",
+    "add_transcriptome_columns": "prediction",
     "bounded_least_squares": "quantiseq",
     "compute_descriptors": "descriptors",
     "describe_descriptor": "descriptors",
@@ -34,9 +38,12 @@ _HOMES = {
     "load_signature_model": "signature_model",
     "load_signatures": "signatures",
     "measure_signature_coverage": "signatures",
+    "predict_for_cohort": "prediction",
     "predict_response": "signature_model",
+    "predict_transcriptome": "prediction",
     "rank_against_reference": "reference",
     "rank_within_cohort": "reference",
+    "read_expression": "expression",
     "save_signature_model": "signature_model",
     "score_signatures": "signatures",
     "til10_signature": "quantiseq",
@@ -51,8 +58,11 @@ __all__ = [
     "MIN_TRANSCRIPTOME_GENES",
     "SIGNATURE_PREFIX",
     "Descriptors",
+    "ExpressionIntake",
     "Signature",
     "SignatureModel",
+    "TranscriptomePredictions",
+    "add_transcriptome_columns",
     "bounded_least_squares",
     "compute_descriptors",
     "describe_descriptor",
@@ -66,9 +76,12 @@ __all__ = [
     "load_signature_model",
     "load_signatures",
     "measure_signature_coverage",
+    "predict_for_cohort",
     "predict_response",
+    "predict_transcriptome",
     "rank_against_reference",
     "rank_within_cohort",
+    "read_expression",
     "save_signature_model",
     "score_signatures",
     "til10_signature",
@@ -85,6 +98,13 @@ if TYPE_CHECKING:
         Descriptors,
         compute_descriptors,
         describe_descriptor,
+    )
+    from icilens.transcriptome.expression import ExpressionIntake, read_expression
+    from icilens.transcriptome.prediction import (
+        TranscriptomePredictions,
+        add_transcriptome_columns,
+        predict_for_cohort,
+        predict_transcriptome,
     )
     from icilens.transcriptome.quantiseq import bounded_least_squares, estimate_cell_fractions, til10_signature
     from icilens.transcriptome.reference import (

@@ -27,11 +27,11 @@ from icilens.transcriptome.signature_model import (
     predict_response,
 )
 from icilens.transcriptome.signatures import MIN_COHORT_SAMPLES
-from icilens.vocabulary import FindingCode
+from icilens.vocabulary import Column, FindingCode
 
-PROBABILITY = "transcriptome_probability"
-LOW = "transcriptome_range_low"
-HIGH = "transcriptome_range_high"
+PROBABILITY = Column.TRANSCRIPTOME_PROBABILITY
+LOW = Column.TRANSCRIPTOME_RANGE_LOW
+HIGH = Column.TRANSCRIPTOME_RANGE_HIGH
 PERCENTILES = "transcriptome_percentiles"
 SAMPLE = "expression_sample"
 REASON = "transcriptome_missing_reason"
