@@ -133,3 +133,23 @@ def test_one_entered_patient_gets_a_transcriptome_prediction_from_one_sample():
     at.file_uploader(key="icilens_patient_expression_upload").upload("two.csv", two.to_csv().encode(), "text/csv")
     at.run()
     assert any("has 2 samples; here it takes one patient's sample" in e.value for e in at.error)
+
+
+def test_the_transcriptome_model_refits_on_the_cohort_only_when_chosen_and_can_go_back():
+    at = _open_rna_demo()
+    at.switch_page("pages/model.py").run()
+    _no_errors(at)
+    keep = at.button(key="icilens_transcriptome_keep")
+    assert keep.proto.type == "primary"  # keeping the validated model is the emphasised action
+    assert any("Refitted on 41 patients of this cohort (19 responders)" in m.value for m in at.markdown)
+    at.button(key="icilens_transcriptome_use").click().run()
+    _no_errors(at)
+    assert at.session_state["icilens_transcriptome_model"].card["training"]["patients"] == 41
+    at.switch_page("pages/patients.py").run()
+    refitted = at.dataframe[0].value["transcriptome"]
+    at.switch_page("pages/model.py").run()
+    at.button(key="icilens_transcriptome_bundled").click().run()
+    at.switch_page("pages/patients.py").run()
+    bundled = at.dataframe[0].value["transcriptome"]
+    assert not refitted.equals(bundled)
+    assert refitted.corr(bundled, method="spearman") > 0.999  # the same ranking: only the probabilities move

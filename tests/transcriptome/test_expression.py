@@ -212,3 +212,15 @@ def test_a_cell_that_is_not_a_number_is_named_and_read_as_missing():
     unreadable = intake.findings[intake.findings["code"] == "cell_unreadable"]
     assert unreadable["column"].tolist() == [SAMPLES[1]] and "n/a (QC)" in unreadable.iloc[0]["problem"]
     assert np.isnan(intake.tpm.loc["GZMA", SAMPLES[1]])
+
+
+def test_samples_that_match_no_patient_are_each_named_and_no_patient_gets_a_prediction():
+    from icilens.transcriptome import predict_transcriptome
+
+    intake = read_expression(csv_bytes(small(), index_label="gene"), "rna.csv")
+    patients = pd.Series([f"MSK-{i}" for i in range(5)])
+    result = predict_transcriptome(intake, patients)
+    unlinked = result.findings[result.findings["code"] == "sample_unlinked"]
+    assert sorted(unlinked["value"]) == sorted(SAMPLES)
+    assert result.table["transcriptome_probability"].isna().all() and len(result.table) == 5
+    assert (result.table["transcriptome_missing_reason"] == "no expression sample").all()

@@ -76,10 +76,12 @@ def build_patient_report(
     cohort_label: str = "",
     today: dt.date | None = None,
     transcriptome: pd.Series | None = None,
+    transcriptome_model=None,
 ) -> bytes:
     """Return a one- or two-page A4 PDF for one patient: prediction, waterfall, drivers, inputs, model, disclaimer.
 
-    transcriptome, a row of icilens.transcriptome's predictions, adds the tumour transcriptome's prediction.
+    transcriptome, a row of icilens.transcriptome's predictions, adds the tumour transcriptome's prediction, made
+    by transcriptome_model (the bundled one by default).
     """
     explanation = explain_patient(model, patient, scored)
     if scored is None:
@@ -93,7 +95,7 @@ def build_patient_report(
     _waterfall(pdf, explanation)
     _drivers(pdf, explanation)
     if transcriptome is not None:
-        _transcriptome(pdf, transcriptome)
+        _transcriptome(pdf, transcriptome, transcriptome_model)
     _inputs(pdf, row, notes or {}, explanation)
     _model(pdf, model)
     return bytes(pdf.output())
@@ -230,7 +232,7 @@ def _drivers(pdf, explanation: PatientExplanation) -> None:
             pdf.multi_cell(0, 5, _plain(f"! {note.text}"), new_x="LMARGIN", new_y="NEXT")
 
 
-def _transcriptome(pdf, row: pd.Series) -> None:
+def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
     from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON  # likewise
     from icilens.transcriptome.words import (  # likewise
@@ -250,7 +252,7 @@ def _transcriptome(pdf, row: pd.Series) -> None:
             new_y="NEXT",
         )
         return
-    model = load_signature_model()
+    model = model or load_signature_model()
     low, high = row[LOW], row[HIGH]
     spread = (
         "All five signatures were measured."

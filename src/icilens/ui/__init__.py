@@ -43,6 +43,7 @@ from icilens.ui.state import (
 )
 from icilens.ui.state import session_key as key
 from icilens.ui.transcriptome import (
+    active_transcriptome_model,
     cohort_transcriptome,
     patient_transcriptome_row,
     show_descriptor_comparison,
@@ -51,6 +52,7 @@ from icilens.ui.transcriptome import (
     show_patient_transcriptome,
     show_transcriptome_card,
     show_transcriptome_performance,
+    show_transcriptome_refit,
     transcriptome_model,
 )
 from icilens.ui.whatif import what_if_inputs
@@ -61,6 +63,7 @@ __all__ = [
     "LAST_PATIENT",
     "THRESHOLD",
     "active_model",
+    "active_transcriptome_model",
     "bulk_download",
     "chart",
     "clear_cohort",
@@ -101,6 +104,7 @@ __all__ = [
     "show_patient_transcriptome",
     "show_transcriptome_card",
     "show_transcriptome_performance",
+    "show_transcriptome_refit",
     "table_downloads",
     "template_bytes",
     "training_probabilities",

@@ -26,6 +26,7 @@ def session_key(name: str) -> str:
 
 _KEY = session_key("cohort")
 SESSION_MODEL = session_key("session_model")  # a model trained or uploaded in this session, when the user chose it
+TRANSCRIPTOME_MODEL = session_key("transcriptome_model")  # a transcriptome model refitted in this session, when chosen
 SESSION_MODELS = session_key("session_models")  # {name: model} trained or uploaded in this session
 UPLOAD, UPLOAD_SEEN, MODEL_UPLOAD = session_key("upload"), session_key("upload_seen"), session_key("model_upload")
 EXPRESSION_UPLOAD, EXPRESSION_SEEN = session_key("expression_upload"), session_key("expression_seen")
@@ -35,6 +36,7 @@ IDS_IN_NAMES = session_key("ids_in_file_names")
 KEPT = frozenset(
     {
         SESSION_MODEL,
+        TRANSCRIPTOME_MODEL,
         SESSION_MODELS,
         UPLOAD,
         UPLOAD_SEEN,

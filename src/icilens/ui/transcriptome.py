@@ -17,6 +17,7 @@ from icilens.transcriptome.prediction import (
     TranscriptomePredictions,
     descriptor_column,
     predict_for_cohort,
+    train_on_cohort,
 )
 from icilens.transcriptome.validation import score_table, validation_table
 from icilens.transcriptome.words import (
@@ -34,6 +35,7 @@ from icilens.ui.state import (
     EXPRESSION_SEEN,
     EXPRESSION_UPLOAD,
     PATIENT_EXPRESSION_SEEN,
+    TRANSCRIPTOME_MODEL,
     Cohort,
     attach_expression,
     attach_patient_expression,
@@ -67,16 +69,23 @@ def transcriptome_model():
     return load_signature_model()
 
 
+def active_transcriptome_model():
+    """Return the transcriptome model this session uses: one refitted here and chosen, else the bundled one."""
+    return st.session_state.get(TRANSCRIPTOME_MODEL) or transcriptome_model()
+
+
 def cohort_transcriptome(cohort: Cohort) -> TranscriptomePredictions | None:
-    """Return the cohort's transcriptome predictions, computed once per cohort and expression in this session."""
+    """Return the cohort's transcriptome predictions, computed once per cohort, expression and transcriptome
+    model in this session."""
     if cohort.expression is None:
         return None
-    expression = cohort.expression
+    expression, model = cohort.expression, active_transcriptome_model()
     return session_cached(
         "transcriptome",
         cohort,
-        lambda: predict_for_cohort(expression, cohort.result, transcriptome_model()),
+        lambda: predict_for_cohort(expression, cohort.result, model),
         id(expression),
+        id(model),
     )
 
 
@@ -116,6 +125,12 @@ def show_expression_section(cohort: Cohort) -> None:
     transcriptome = cohort_transcriptome(cohort)
     linked = len(transcriptome.links.patient_of) if transcriptome and transcriptome.links else 0
     with_prediction = int(transcriptome.table[PROBABILITY].notna().sum()) if transcriptome else 0
+    if linked == 0:
+        st.warning(
+            f"None of the {len(expression.samples)} samples matched a patient of this cohort, by patient id or by "
+            "any column of the file. Check that the sample names are the ids the cohort file uses.",
+            icon=":material/link_off:",
+        )
     st.markdown(
         f"**{escape_markdown(expression.name)}**: {len(expression.samples)} samples, {expression.orientation}, "
         f"genes named by {expression.gene_kind}, values read as {expression.scale.kind} "
@@ -142,7 +157,7 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
         st.info(f"No transcriptome prediction for this patient: {escape_markdown(reason)}.")
         return
     row = rows.iloc[0]
-    model = transcriptome_model()
+    model = active_transcriptome_model()
     probability, low, high = row[PROBABILITY], row[LOW], row[HIGH]
     spread = (
         "All five signatures were measured."
@@ -245,6 +260,48 @@ def show_transcriptome_card() -> None:
         "cohorts. Sources and the full comparison with trained candidates: README and benchmarks/transcriptome_loco.py."
     )
     st.markdown("**Limits.**\n" + "\n".join(f"- {escape_markdown(limit)}" for limit in card["limitations"]))
+
+
+def show_transcriptome_refit(cohort: Cohort | None) -> None:
+    """Offer to refit the transcriptome model on the session's cohort (expression and observed responses), show
+    it beside the bundled one on the same patients, and let the user choose; keeping the bundled one comes first."""
+    if cohort is None or cohort.expression is None or not cohort.result.has_response:
+        return
+    st.subheader("Refit the transcriptome model on this cohort", anchor=False)
+    bundled = transcriptome_model()
+    current = st.session_state.get(TRANSCRIPTOME_MODEL)
+    if current is not None:
+        st.info(f"This session uses {escape_markdown(current.card['name'])}.", icon=":material/info:")
+        if st.button("Go back to the bundled transcriptome model", key=session_key("transcriptome_bundled")):
+            del st.session_state[TRANSCRIPTOME_MODEL]
+            st.rerun()
+        return
+    observed = cohort.result.frame["response"].reset_index(drop=True)
+    predictions = predict_for_cohort(cohort.expression, cohort.result, bundled)
+    try:
+        refitted = session_cached(
+            "transcriptome_refit",
+            cohort,
+            lambda: train_on_cohort(predictions, observed, cohort.label),
+            id(cohort.expression),
+        )
+    except ValueError as refusal:
+        st.info(f"The transcriptome model cannot be refitted here: {escape_markdown(str(refusal))}.")
+        return
+    st.markdown(
+        f"Refitted on {refitted.card['training']['patients']} patients of this cohort "
+        f"({refitted.card['training']['responders']} responders): slope {refitted.slope:.2f} per unit of mean "
+        f"percentile against {bundled.slope:.2f} in the bundled model. It ranks this cohort's patients exactly as "
+        "the bundled model does (the same mean percentile), so its ROC AUC here is the same; only the probabilities "
+        "move, fitted and judged on the same patients. Validate it on another cohort before relying on them."
+    )
+    keep, use = st.columns(2)
+    keep.button(
+        "Keep the bundled transcriptome model", type="primary", key=session_key("transcriptome_keep"), width="stretch"
+    )
+    if use.button("Use the refitted model for this session", key=session_key("transcriptome_use"), width="stretch"):
+        st.session_state[TRANSCRIPTOME_MODEL] = refitted
+        st.rerun()
 
 
 def show_transcriptome_performance(cohort: Cohort) -> None:
