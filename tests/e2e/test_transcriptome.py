@@ -1,0 +1,44 @@
+"""The tumour's RNA-seq in a real browser: a hostile matrix refused in words, a real one linked and explained."""
+
+import gzip
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+BUNDLED = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts"
+
+
+def _open(page, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+
+
+def test_a_hostile_matrix_is_refused_then_a_real_one_is_linked_and_explained(server, page):
+    page.goto(server.url)
+    page.get_by_role("button", name="Open the demo cohort").wait_for()
+    clinical = (BUNDLED / "demo_clinical.csv").read_bytes()
+    page.locator("input[type=file]").first.set_input_files(
+        files=[{"name": "cohort.csv", "mimeType": "text/csv", "buffer": clinical}]
+    )
+    expect(page.get_by_test_id("stMetric").filter(has_text="Patients").get_by_test_id("stMetricValue")).to_have_text(
+        "41", timeout=60_000
+    )
+    mixed = "gene,A,B\nGZMA,12.5,3.1\nPRF1,800,2.2\nCD8A,400,1.5\n".encode()  # B log2, A linear
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Expression matrix")
+    uploader.locator("input[type=file]").set_input_files(
+        files=[{"name": "mixed.csv", "mimeType": "text/csv", "buffer": mixed}]
+    )
+    expect(page.get_by_text("The expression matrix was not used.", exact=False)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("the samples are on different scales", exact=False)).to_be_visible()
+
+    real = gzip.decompress((BUNDLED / "demo_expression.csv.gz").read_bytes())
+    uploader.locator("input[type=file]").set_input_files(
+        files=[{"name": "rna.csv", "mimeType": "text/csv", "buffer": real}]
+    )
+    expect(page.get_by_text("41 samples linked to patients", exact=False)).to_be_visible(timeout=60_000)
+    _open(page, "Patient")
+    expect(page.get_by_text("Predicted response from the tumour's RNA", exact=False)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Why this transcriptome prediction", exact=False).first).to_be_visible()
+    assert server.process.poll() is None
