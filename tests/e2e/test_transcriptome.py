@@ -25,7 +25,7 @@ def test_a_hostile_matrix_is_refused_then_a_real_one_is_linked_and_explained(ser
     expect(page.get_by_test_id("stMetric").filter(has_text="Patients").get_by_test_id("stMetricValue")).to_have_text(
         "41", timeout=60_000
     )
-    mixed = "gene,A,B\nGZMA,12.5,3.1\nPRF1,800,2.2\nCD8A,400,1.5\n".encode()  # B log2, A linear
+    mixed = b"gene,A,B\nGZMA,12.5,3.1\nPRF1,800,2.2\nCD8A,400,1.5\n"  # B log2, A linear
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Expression matrix")
     uploader.locator("input[type=file]").set_input_files(
         files=[{"name": "mixed.csv", "mimeType": "text/csv", "buffer": mixed}]
