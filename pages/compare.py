@@ -86,13 +86,7 @@ with ui.guarded("comparing groups"):
             "test",
             *[c for c in table.columns if c.startswith(("n ", "missing "))],
         ],
-        column_config={
-            "p": st.column_config.NumberColumn(format="%.2g"),
-            "q": st.column_config.NumberColumn(format="%.2g"),
-            "estimate": st.column_config.NumberColumn(format="%.2f"),
-            "ci_low": st.column_config.NumberColumn("CI low", format="%.2f"),
-            "ci_high": st.column_config.NumberColumn("CI high", format="%.2f"),
-        },
+        column_config=ui.statistics_columns(),
         key=ui.key("compare_stats"),
     )
     ui.table_downloads(st, table, "compare_table", "group_comparison")

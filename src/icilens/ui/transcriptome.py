@@ -29,7 +29,7 @@ from icilens.transcriptome.words import (
     where_percentiles,
 )
 from icilens.ui.downloads import chart, table_downloads
-from icilens.ui.page import escape_markdown
+from icilens.ui.page import escape_markdown, statistics_columns
 from icilens.ui.resources import session_cached
 from icilens.ui.state import (
     EXPRESSION_SEEN,
@@ -216,13 +216,7 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
         compared.drop(columns=["field"]),
         hide_index=True,
         width="stretch",
-        column_config={
-            "p": st.column_config.NumberColumn(format="%.2g"),
-            "q": st.column_config.NumberColumn(format="%.2g"),
-            "estimate": st.column_config.NumberColumn(format="%.2f"),
-            "ci_low": st.column_config.NumberColumn("CI low", format="%.2f"),
-            "ci_high": st.column_config.NumberColumn("CI high", format="%.2f"),
-        },
+        column_config=statistics_columns(),
     )
     table_downloads(st, compared, "compare_descriptors_table", "descriptor_comparison")
     pick, kind_column = st.columns(2)
