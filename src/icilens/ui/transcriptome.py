@@ -8,7 +8,7 @@ import streamlit as st
 from icilens.analysis import compare_measures
 from icilens.intake import IntakeError
 from icilens.plots import KINDS, plot_distribution, plot_waterfall
-from icilens.transcriptome import describe_descriptor, load_signature_model
+from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
 from icilens.transcriptome.prediction import (
     HIGH,
     LOW,
@@ -137,6 +137,11 @@ def show_expression_section(cohort: Cohort) -> None:
         f"({escape_markdown(expression.scale.evidence)}). {linked} samples linked to patients; "
         f"{with_prediction} patients have a transcriptome prediction, with signature percentiles "
         f"{transcriptome.percentiles if transcriptome else 'not computed'}."
+    )
+    st.caption(
+        f"Percentiles within the cohort need {MIN_COHORT_SAMPLES} samples or more: fewer cannot place a tumour "
+        "among its peers, so they are taken against the pooled reference cohorts, which assumes TPM from a "
+        "similar pipeline; the chemokine signature, a cohort's principal component, then stays missing."
     )
     findings = pd.concat([expression.findings, transcriptome.findings if transcriptome else None], ignore_index=True)
     readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
