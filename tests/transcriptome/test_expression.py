@@ -224,3 +224,20 @@ def test_samples_that_match_no_patient_are_each_named_and_no_patient_gets_a_pred
     assert sorted(unlinked["value"]) == sorted(SAMPLES)
     assert result.table["transcriptome_probability"].isna().all() and len(result.table) == 5
     assert (result.table["transcriptome_missing_reason"] == "no expression sample").all()
+
+
+def test_a_crafted_wide_file_is_refused_before_it_is_parsed():
+    header = "gene," + ",".join(f"s{i}" for i in range(150_000))
+    with pytest.raises(IntakeError, match="150,001 columns; an expression matrix has at most 100,000"):
+        read_expression((header + "\nGZMA," + ",".join(["1"] * 150_000)).encode(), "wide.csv")
+
+
+def test_a_workbook_sheet_over_the_sheet_cell_limit_is_refused(monkeypatch):
+    monkeypatch.setenv("ICILENS_MAX_SHEET_CELLS", "100")
+    book = openpyxl.Workbook()
+    for row in range(20):
+        book.active.append([f"G{row}", *range(10)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(IntakeError, match="up to 100 cells"):
+        read_expression(buffer.getvalue(), "big.xlsx")

@@ -26,6 +26,9 @@ from icilens.vocabulary import FindingCode
 
 OTHER_GENES = "(all other genes)"
 MAX_CELLS = 40_000_000  # ICILENS_MAX_EXPRESSION_CELLS: genes x samples read into memory (about 320 MB)
+# A table this wide is neither samples (a cohort) nor genes (a transcriptome) as columns; pandas would build
+# one object per column, so a crafted one-row file of millions of columns is refused before parsing.
+MAX_COLUMNS = 100_000
 MIN_GENES_RECOGNISED = 2
 GEO_BEGIN, GEO_END = "!series_matrix_table_begin", "!series_matrix_table_end"
 
@@ -180,7 +183,7 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     sheets = [s for s in inspect_workbook(data) if s.visible and not s.chart]
     if not sheets:
         raise IntakeError(f"{name} has no visible sheet with cells. Save the matrix on the first sheet.")
-    _check_cells(sheets[0].columns, sheets[0].rows, name)
+    _check_cells(sheets[0].columns, sheets[0].rows, name, current_limits().max_sheet_cells)
     frame = pd.read_excel(io.BytesIO(data), sheet_name=sheets[0].name, engine="openpyxl")
     # Excel stores a date cell as a datetime; a gene label that became one is shown as Excel displays it
     return frame.map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v) if len(frame) else frame
@@ -204,7 +207,18 @@ def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
     return frame
 
 
-def _check_cells(columns: int, rows: int, name: str) -> None:
+def _check_cells(columns: int, rows: int, name: str, sheet_cells: int | None = None) -> None:
+    if columns > MAX_COLUMNS:
+        raise IntakeError(
+            f"{name} has {columns:,} columns; an expression matrix has at most {MAX_COLUMNS:,} (genes or samples). "
+            "Check the delimiter, or split the file."
+        )
+    if sheet_cells is not None and columns * rows > sheet_cells:
+        raise IntakeError(
+            f"{name} declares {rows:,} rows x {columns:,} columns on its first sheet; a workbook sheet is read only "
+            f"up to {sheet_cells:,} cells (ICILENS_MAX_SHEET_CELLS), as its cells are slow to parse. Save the sheet "
+            "as CSV and upload that."
+        )
     limit = max_cells()
     if columns * rows > limit:
         raise IntakeError(
