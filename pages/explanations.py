@@ -102,6 +102,8 @@ with ui.guarded("explaining the cohort"):
             hide_index=True,
         )
 
+    ui.show_transcriptome_explanations(cohort, open_clicked)
+
     st.subheader("All charts of this page", anchor=False)
     ui.bulk_download(
         st,

@@ -153,3 +153,11 @@ def test_the_transcriptome_model_refits_on_the_cohort_only_when_chosen_and_can_g
     bundled = at.dataframe[0].value["transcriptome"]
     assert not refitted.equals(bundled)
     assert refitted.corr(bundled, method="spearman") > 0.999  # the same ranking: only the probabilities move
+
+
+def test_explanations_show_each_signatures_share_across_the_cohort():
+    at = _open_rna_demo()
+    at.switch_page("pages/explanations.py").run()
+    _no_errors(at)
+    assert any(s.value == "Tumour transcriptome" for s in at.subheader)
+    assert any("shares of one patient add up" in c.value for c in at.caption)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from icilens.analysis import compare_measures
 from icilens.intake import IntakeError
-from icilens.plots import KINDS, plot_distribution, plot_waterfall
+from icilens.plots import KINDS, plot_beeswarm, plot_distribution, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
 from icilens.transcriptome.prediction import (
     HIGH,
@@ -17,6 +17,7 @@ from icilens.transcriptome.prediction import (
     TranscriptomePredictions,
     descriptor_column,
     predict_for_cohort,
+    shap_transcriptome_column,
     train_on_cohort,
 )
 from icilens.transcriptome.validation import score_table, validation_table
@@ -343,4 +344,31 @@ def show_patient_expression_upload(cohort: Cohort) -> None:
         "One sample cannot be ranked within its own cohort, so its signatures are placed against the pooled "
         "reference cohorts (which assumes TPM from a similar pipeline), and the chemokine signature, which needs "
         "a cohort, is left out. The prediction and its explanation open on the Patient page."
+    )
+
+
+def show_transcriptome_explanations(cohort: Cohort, on_point=None) -> None:
+    """Show, across the cohort's patients with a transcriptome prediction, each signature's share of the
+    log-odds, coloured by the signature's percentile (a beeswarm; a click opens the patient)."""
+    transcriptome = cohort_transcriptome(cohort)
+    if transcriptome is None:
+        return
+    table = transcriptome.table[transcriptome.table[PROBABILITY].notna()]
+    if table.empty:
+        return
+    model = active_transcriptome_model()
+    shares = table[[shap_transcriptome_column(s) for s in model.signatures]].to_numpy()
+    percentiles = [f"percentile_{descriptor_column(s).removeprefix('descriptor_')}" for s in model.signatures]
+    st.subheader("Tumour transcriptome", anchor=False)
+    figure = plot_beeswarm(
+        shares,
+        table[["patient_id", *percentiles]].reset_index(drop=True),
+        percentiles,
+        [describe_descriptor(s) for s in model.signatures],
+        title="Each signature's share of the transcriptome prediction (log-odds), per patient",
+    )
+    chart(st, figure, key="transcriptome_beeswarm", on_point=on_point)
+    st.caption(
+        "Colour is the signature's percentile (high red, low blue); a signature not measured for a patient has no "
+        "point. The shares of one patient add up to the transcriptome log-odds minus the model's intercept."
     )
