@@ -14,6 +14,7 @@ from icilens.explain import (
     find_similar_patients,
     inputs_side_by_side,
     summarise_outcomes,
+    waterfall_bars,
     what_if_curve,
 )
 from icilens.plots import LOG_ODDS, PROBABILITY, plot_icon_array, plot_waterfall, plot_what_if_curve
@@ -165,14 +166,13 @@ with ui.guarded("explaining this patient"):
         format_func=lambda s: "Probability points" if s == PROBABILITY else "Log-odds",
     )
     scale = scale or PROBABILITY
+    labels, bars = waterfall_bars(explanation, log_odds=scale == LOG_ODDS)
     if scale == PROBABILITY:
-        figure = plot_waterfall(
-            explanation.labels, explanation.points, explanation.base_probability, explanation.probability
-        )
+        figure = plot_waterfall(labels, bars, explanation.base_probability, explanation.probability)
     else:
         figure = plot_waterfall(
-            explanation.labels,
-            explanation.shap,
+            labels,
+            bars,
             explanation.base_raw,
             explanation.base_raw + explanation.shap.sum(),
             scale=LOG_ODDS,

@@ -69,3 +69,31 @@ def test_what_if_curve_sweeps_one_feature_and_passes_through_the_patient(default
     assert probabilities[-1] > probabilities[0]  # more TMB, more response: the model's monotone prior
     with pytest.raises(ValueError, match="numeric feature"):
         what_if_curve(default_model, patient, "sex")
+
+
+def test_a_missing_input_is_never_a_driver_nor_a_bar_of_its_own(default_model, demo_frame):
+    from icilens.explain.patient import waterfall_bars
+
+    missing = ["prior_systemic_therapy", "platelets", "drug_class", "albumin", "nlr"]
+    patient = drop_features(demo_frame.iloc[[7]], missing)
+    explanation = explain_patient(default_model, patient)
+    assert not any("= missing" in sentence for sentence in explanation.drivers)
+    labels, bars = waterfall_bars(explanation)
+    assert not any("= missing" in label for label in labels)
+    gone = len(explanation.missing)  # the five removed, and any the patient lacked already
+    assert gone >= 5 and labels[-1] == f"{gone} missing inputs together"
+    assert len(labels) == len(FEATURES) - gone + 1
+    assert bars.sum() == pytest.approx(explanation.points.sum(), abs=1e-12)  # still adds up to the prediction
+    _, log_odds = waterfall_bars(explanation, log_odds=True)
+    assert log_odds.sum() == pytest.approx(explanation.shap.sum(), abs=1e-12)
+    together = [s for s in explanation.drivers if "missing inputs together" in s]
+    assert len(together) <= 1  # said once, when it moved the prediction by half a point or more
+
+
+def test_with_nothing_missing_the_bars_are_the_inputs(default_model, demo_frame):
+    from icilens.explain.patient import waterfall_bars
+
+    complete = demo_frame.dropna(subset=list(FEATURES)).iloc[[0]]
+    explanation = explain_patient(default_model, complete)
+    labels, bars = waterfall_bars(explanation)
+    assert labels == explanation.labels and np.array_equal(bars, explanation.points)

@@ -32,6 +32,7 @@ _HOMES = {
     "pick_interacting_feature": "treeshap",
     "rank_interaction_pairs": "treeshap",
     "summarise_outcomes": "similarity",
+    "waterfall_bars": "patient",
     "what_if_curve": "patient",
 }
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "pick_interacting_feature",
     "rank_interaction_pairs",
     "summarise_outcomes",
+    "waterfall_bars",
     "what_if_curve",
 ]
 __getattr__, __dir__ = lazy_face(__name__, _HOMES)
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
         format_prediction,
         format_value,
         inputs_side_by_side,
+        waterfall_bars,
         what_if_curve,
     )
     from icilens.explain.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes

@@ -42,10 +42,13 @@ def describe_drivers(row: pd.Series, points: np.ndarray, top: int = 3) -> list[s
     points = np.asarray(points, dtype="float64")
     if points.shape != (len(FEATURES),):
         raise ValueError(f"describe_drivers needs one contribution per feature ({len(FEATURES)}), got {points.shape}")
+    # Only measured inputs are drivers: a missing value is not a reason, and what the missing inputs did
+    # together is said once, beside the range that says how far measuring them could move the prediction.
+    measured = np.array([not pd.isna(row.get(field)) for field in FEATURES])
     sentences = []
-    for index in np.argsort(-np.abs(points))[:top]:
+    for index in np.argsort(-np.abs(np.where(measured, points, 0.0)))[:top]:
         size = points[index] * 100
-        if abs(size) < 0.5:
+        if not measured[index] or abs(size) < 0.5:
             break
         field = FEATURES[index]
         direction = "raised" if size > 0 else "lowered"
@@ -53,7 +56,16 @@ def describe_drivers(row: pd.Series, points: np.ndarray, top: int = 3) -> list[s
             f"{field_and_value(field, row[field])} {direction} the predicted chance of response by {abs(size):.0f} "
             f"percentage point{'s' if round(abs(size)) != 1 else ''}."
         )
-    return sentences or ["No single feature moved this prediction by more than half a percentage point."]
+    if not sentences:
+        sentences = ["No measured input moved this prediction by more than half a percentage point."]
+    together = float(points[~measured].sum()) * 100
+    if (~measured).any() and abs(together) >= 0.5:
+        sentences.append(
+            f"The {int((~measured).sum())} missing inputs together {'raised' if together > 0 else 'lowered'} it by "
+            f"{abs(together):.0f} percentage point{'s' if round(abs(together)) != 1 else ''}: what the model assumes "
+            "without them, not a finding about the patient."
+        )
+    return sentences
 
 
 @dataclass(frozen=True)
@@ -187,6 +199,21 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         drivers=describe_drivers(row, points),
         notes=review_inputs(row, points, model.card),
     )
+
+
+def waterfall_bars(explanation: PatientExplanation, log_odds: bool = False) -> tuple[list[str], np.ndarray]:
+    """Return the waterfall's bars: one per measured input, and one for all missing inputs together.
+
+    The bars still add up exactly to the prediction (probability points, or log-odds with log_odds=True).
+    """
+    values = explanation.shap if log_odds else explanation.points
+    missing = np.array([field in set(explanation.missing) for field in FEATURES])
+    labels = [label for label, gone in zip(explanation.labels, missing, strict=True) if not gone]
+    bars = list(values[~missing])
+    if missing.any():
+        labels.append(f"{int(missing.sum())} missing inputs together")
+        bars.append(float(values[missing].sum()))
+    return labels, np.asarray(bars, dtype="float64")
 
 
 def format_prediction(explanation: PatientExplanation, card: ModelCard, explain: bool = False) -> str:

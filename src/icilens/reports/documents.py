@@ -13,7 +13,7 @@ from icilens import DISCLAIMER, __version__
 from icilens.analysis.groups import compare_groups, group_by_observed_response
 from icilens.analysis.summary import summarise_cohort
 from icilens.analysis.validation import describe_against_loris, summarise_scores
-from icilens.explain.patient import PatientExplanation, describe_shift, explain_patient, format_value
+from icilens.explain.patient import PatientExplanation, describe_shift, explain_patient, format_value, waterfall_bars
 from icilens.explain.uncertainty import describe_range
 from icilens.model.card import summarise_card
 from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
@@ -184,10 +184,11 @@ def _waterfall(pdf, explanation: PatientExplanation, max_display: int = 10) -> N
         pdf,
         f"Why: from the average patient ({explanation.base_probability:.1%}) to this patient ({explanation.probability:.1%})",
     )
-    points = explanation.points * 100
+    labels, values = waterfall_bars(explanation)
+    points = values * 100
     order = np.argsort(-np.abs(points))
     shown, rest = order[:max_display], order[max_display:]
-    bars = [(explanation.labels[i], points[i]) for i in shown]
+    bars = [(labels[i], points[i]) for i in shown]
     if len(rest):
         bars.append((f"{len(rest)} other features", float(points[rest].sum())))
     label_width, left = 75, pdf.l_margin
