@@ -6,6 +6,7 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.analysis import (
     compare_groups,
+    format_comparison,
     group_by_field,
     group_by_observed_response,
     group_by_prediction,
@@ -60,17 +61,20 @@ with ui.guarded("comparing groups"):
             "so there is nothing to compare. Choose another grouping, threshold or cancer type."
         )
         st.stop()
-    st.caption(" · ".join(f"{name}: {count} patients" for name, count in sizes.items()))
-
     table = session_cached("compare_table", cohort, lambda: compare_groups(frame, groups), grouping, scope, threshold)
+    labels = [c for c in table.columns if c in set(groups.dropna().unique())]
+    # The caption lists the groups in the table's order, which is the order the effects compare them in.
+    st.caption(" · ".join(f"{name}: {int(sizes[name])} patients" for name in labels))
     st.subheader("Feature by feature", anchor=False)
     st.caption(
-        "Median [IQR] or n (%); Mann-Whitney U or Fisher's exact / chi-square; Cliff's delta (first group "
-        "against second, -1 to 1) or odds ratio with 95% CI; Benjamini-Hochberg q-values; sorted by q."
+        f"Median [IQR] or n (%); Mann-Whitney U or Fisher's exact / chi-square; Cliff's delta ({labels[0]} against "
+        f"{labels[1]}, -1 to 1) or odds ratio with 95% CI; Benjamini-Hochberg q-values; sorted by q."
+        if len(labels) == 2
+        else "Median [IQR] or n (%); Kruskal-Wallis or chi-square with Cramér's V; Benjamini-Hochberg q-values; "
+        "sorted by q."
     )
-    labels = [c for c in table.columns if c in set(groups.dropna().unique())]
     st.dataframe(
-        table.drop(columns=["field"]),
+        format_comparison(table).drop(columns=["field"]),
         hide_index=True,
         # On a laptop the verdict must be on screen: q-value and effect right after the feature.
         column_order=[
@@ -86,7 +90,7 @@ with ui.guarded("comparing groups"):
             "test",
             *[c for c in table.columns if c.startswith(("n ", "missing "))],
         ],
-        column_config=ui.statistics_columns(),
+        column_config={"ci_low": "CI low", "ci_high": "CI high"},
         key=ui.key("compare_stats"),
     )
     ui.table_downloads(st, table, "compare_table", "group_comparison")

@@ -277,7 +277,8 @@ with ui.guarded("explaining this patient"):
         describe_similar_patients(similar),
         hide_index=True,
         column_config={
-            "distance": st.column_config.NumberColumn(format="%.3f"),
+            "patient_id": st.column_config.TextColumn("Patient"),
+            "distance": st.column_config.NumberColumn("Distance", format="%.3f"),
             "os_months": st.column_config.NumberColumn("OS (months)", format="%.1f"),
         },
     )

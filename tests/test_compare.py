@@ -7,6 +7,7 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.multitest import multipletests
 
+from icilens.analysis import compare_measures
 from icilens.analysis import groups as compare
 
 
@@ -73,3 +74,37 @@ def test_grouping_by_cancer_type_keeps_nine_largest_and_merges_the_rest(demo_fra
     largest = demo_frame["cancer_type"].astype(object).value_counts().index[: MOST_GROUPS - 1]
     assert set(sizes.index) - {OTHER_GROUP} == set(largest)
     assert sizes.sum() == demo_frame["cancer_type"].notna().sum()
+
+
+def test_the_reading_table_has_one_format_per_column_and_no_none():
+    from icilens.analysis import format_comparison, format_p
+
+    assert [format_p(v) for v in (1.4e-7, 0.0000031, 0.000012, 0.0123, 0.5, float("nan"))] == [
+        "<0.001",
+        "<0.001",
+        "<0.001",
+        "0.012",
+        "0.500",
+        "",
+    ]
+    table = pd.DataFrame(
+        {
+            "p": [1e-9, 0.2],
+            "q": [2e-9, 0.2],
+            "estimate": [0.4, np.nan],
+            "ci_low": [0.1, np.nan],
+            "ci_high": [0.6, np.nan],
+            "feature": ["a", "b"],
+        }
+    )
+    shown = format_comparison(table)
+    assert shown.loc[1, ["estimate", "ci_low", "ci_high"]].tolist() == ["", "", ""]
+    assert shown.loc[0, "estimate"] == "0.40" and shown.loc[0, "q"] == "<0.001"
+
+
+def test_medians_of_one_measure_share_their_decimals_across_groups():
+    frame = pd.DataFrame({"albumin": [4.0, 4.0, 4.2, 3.8, 3.8, 3.5, 4.1, 3.8]})
+    groups = pd.Series(["responder"] * 4 + ["non-responder"] * 4)
+    table = compare_measures(frame, groups, {"albumin": "Serum albumin"})
+    assert table.loc[0, "responder"] == "4.00 [3.95, 4.05]"
+    assert table.loc[0, "non-responder"] == "3.80 [3.72, 3.88]"

@@ -51,3 +51,11 @@ def test_numbers_at_risk_and_too_few_events():
     assert survival.numbers_at_risk([1, 2, 3, np.nan], [0, 2, 5]) == [3, 2, 0]
     with pytest.raises(ValueError, match="at least 5 events"):
         survival.cox_hazard_ratio([1, 2, 3], [1, 0, 0], [0, 1, 0])
+
+
+def test_kaplan_meier_ticks_fall_on_months_a_reader_counts_in():
+    from icilens.plots.survival_curves import month_ticks
+
+    assert month_ticks(17.8).tolist() == [0, 3, 6, 9, 12, 15, 18]  # not 0, 4, 7, 11, 14, 18
+    assert month_ticks(40).tolist() == [0, 12, 24, 36]
+    assert month_ticks(5.2).tolist() == [0, 1, 2, 3, 4, 5]

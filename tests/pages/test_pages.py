@@ -189,8 +189,13 @@ def test_compare_page_on_the_demo():
     at = _with_demo("pages/compare.py")
     assert at.selectbox(key="icilens_compare_by").value == "Observed response"
     stats = at.dataframe[0].value
-    assert stats.iloc[0]["q"] <= stats.iloc[-1]["q"] or stats["q"].isna().iloc[-1]
+    assert stats.iloc[0]["q"] == "<0.001"  # sorted by q; written as a journal writes it
+    assert stats["q"].str.fullmatch(r"<0\.001|[01]\.\d{3}|").all()  # one format, no None, nan or 1.4e-7
+    assert not stats.isin(["None", "nan", "<NA>"]).any().any()
     assert {"n responder", "n non-responder", "test", "estimate", "q"} <= set(stats.columns)
+    order = next(c.value for c in at.caption if "patients" in c.value and " · " in c.value)
+    assert order.index("responder:") < order.index("non-responder:")  # the table's order, responders first
+    assert any("Cliff's delta (responder against non-responder" in c.value for c in at.caption)
     at.selectbox(key="icilens_compare_by").set_value("Predicted response").run()
     _no_errors(at)
     assert any("predicted responder" in c.value for c in at.caption)

@@ -81,7 +81,8 @@ def _numeric_row(values: pd.Series, groups: pd.Series, labels: list) -> dict:
     from scipy import stats  # SciPy costs a second at start; only the statistics need it
 
     samples = [values[groups == label].dropna().to_numpy(dtype="float64") for label in labels]
-    row = {f"{label}": _median_iqr(sample) for label, sample in zip(labels, samples, strict=True)}
+    decimals = _decimals(values.dropna().to_numpy(dtype="float64"))
+    row = {f"{label}": _median_iqr(sample, decimals) for label, sample in zip(labels, samples, strict=True)}
     if any(len(sample) < 2 for sample in samples):
         return row | {"test": "too few values", "p": np.nan}
     if len(labels) == 2:
@@ -98,11 +99,38 @@ def _numeric_row(values: pd.Series, groups: pd.Series, labels: list) -> dict:
     return row | {"test": "Kruskal-Wallis", "p": stats.kruskal(*samples).pvalue}
 
 
-def _median_iqr(sample: np.ndarray) -> str:
+def _decimals(values: np.ndarray) -> int:
+    """Return the decimals that show three significant digits of a measure's typical value, the same for
+    every group (so 4.0 [3.8, 4.2] stands beside 3.8 [3.5, 4.1], never 4 [3.8, 4.2])."""
+    typical = float(np.median(np.abs(values))) if len(values) else 0.0
+    if typical == 0.0:
+        return 2
+    return int(min(4, max(0, 2 - np.floor(np.log10(typical)))))
+
+
+def _median_iqr(sample: np.ndarray, decimals: int = 2) -> str:
     if len(sample) == 0:
         return "no values"
     q1, median, q3 = np.percentile(sample, [25, 50, 75])
-    return f"{median:.3g} [{q1:.3g}, {q3:.3g}]"
+    return f"{median:.{decimals}f} [{q1:.{decimals}f}, {q3:.{decimals}f}]"
+
+
+def format_p(value: float) -> str:
+    """Return a p- or q-value as a journal prints it: "<0.001", or three decimals; "" when there is none."""
+    if value is None or pd.isna(value):
+        return ""
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def format_comparison(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a comparison table for reading: p and q as journals print them, effects and CIs to two decimals,
+    empty cells (never None or nan) where a test gives no value. Downloads keep the numbers."""
+    shown = table.copy()
+    for column in ("p", "q"):
+        shown[column] = table[column].map(format_p)
+    for column in ("estimate", "ci_low", "ci_high"):
+        shown[column] = table[column].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    return shown.fillna("")
 
 
 def _categorical_row(values: pd.Series, groups: pd.Series, labels: list, categories: list) -> dict:

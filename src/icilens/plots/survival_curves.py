@@ -10,6 +10,14 @@ from plotly.subplots import make_subplots
 from icilens.analysis.survival import kaplan_meier, numbers_at_risk
 from icilens.plots.style import finish, group_colours
 
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 36, 60)
+
+
+def month_ticks(horizon: float, most: int = 7) -> np.ndarray:
+    """Return ticks at a step a reader counts in (1, 2, 3, 6, 12 ... months) from 0 to the horizon, at most most."""
+    step = next((s for s in MONTH_STEPS if horizon / s <= most - 1), MONTH_STEPS[-1])
+    return np.arange(0, horizon + step / 2, step, dtype="float64") if horizon > 0 else np.array([0.0])
+
 
 def plot_kaplan_meier(months, events, groups, title: str, outcome: str = "survival") -> go.Figure:
     """Return step curves of Kaplan-Meier survival per group and a numbers-at-risk table below."""
@@ -20,7 +28,7 @@ def plot_kaplan_meier(months, events, groups, title: str, outcome: str = "surviv
     if not labels:
         raise ValueError("plot_kaplan_meier needs at least one group")
     horizon = float(np.nanpercentile(months, 95))
-    ticks = np.linspace(0, horizon, 6).round(0)
+    ticks = month_ticks(horizon)
     figure = make_subplots(rows=2, cols=1, row_heights=[0.78, 0.22], shared_xaxes=True, vertical_spacing=0.08)
     for row_index, (name, colour) in enumerate(zip(labels, group_colours(labels), strict=True)):
         # Only patients with a known time and event count: the legend's n is the at-risk table's first number.

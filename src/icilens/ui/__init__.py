@@ -15,7 +15,6 @@ from icilens.ui.page import (
     patient_not_found,
     require_cohort,
     setup_page,
-    statistics_columns,
     template_bytes,
     warn_missing_features,
 )
@@ -108,7 +107,6 @@ __all__ = [
     "show_transcriptome_explanations",
     "show_transcriptome_performance",
     "show_transcriptome_refit",
-    "statistics_columns",
     "table_downloads",
     "template_bytes",
     "training_probabilities",

@@ -180,15 +180,3 @@ def open_picked_patient(widget_key: str) -> None:
     chosen = st.session_state.get(session_key(widget_key))
     if chosen is not None:
         open_patient(chosen)
-
-
-def statistics_columns() -> dict:
-    """Return the column configuration of a group comparison's statistics: p and q to two significant digits,
-    the effect and its CI to two decimals."""
-    return {
-        "p": st.column_config.NumberColumn(format="%.2g"),
-        "q": st.column_config.NumberColumn(format="%.2g"),
-        "estimate": st.column_config.NumberColumn(format="%.2f"),
-        "ci_low": st.column_config.NumberColumn("CI low", format="%.2f"),
-        "ci_high": st.column_config.NumberColumn("CI high", format="%.2f"),
-    }

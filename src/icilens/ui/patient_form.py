@@ -29,6 +29,14 @@ def _field_help(name: str) -> str:
     return f"{spec.description}{plausible}"
 
 
+def _placeholder(spec) -> str:
+    """Return the range a field's value should lie in, with its unit unless the unit repeats the range."""
+    if not spec.plausible_range:
+        return ""
+    unit = "" if any(ch.isdigit() for ch in spec.display_unit) else spec.display_unit
+    return f"{spec.plausible_range} {unit}".strip()
+
+
 def _field_input(column, name: str, problem: str | None) -> None:
     """Draw one field: a choice for categories, text for numbers (so intake, not the widget, judges them)."""
     spec = FIELD_BY_NAME[name]
@@ -47,7 +55,7 @@ def _field_input(column, name: str, problem: str | None) -> None:
         value.text_input(
             label + shown_unit,
             key=_value_key(name),
-            placeholder=f"{spec.plausible_range} {spec.display_unit}".strip() if spec.plausible_range else "",
+            placeholder=_placeholder(spec),
             help=_field_help(name),
         )
         if unit is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from icilens.analysis import compare_measures
+from icilens.analysis import compare_measures, format_comparison
 from icilens.intake import IntakeError
 from icilens.plots import KINDS, plot_beeswarm, plot_distribution, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
@@ -30,7 +30,7 @@ from icilens.transcriptome.words import (
     where_percentiles,
 )
 from icilens.ui.downloads import chart, table_downloads
-from icilens.ui.page import escape_markdown, statistics_columns
+from icilens.ui.page import escape_markdown
 from icilens.ui.resources import session_cached
 from icilens.ui.state import (
     EXPRESSION_SEEN,
@@ -214,15 +214,16 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
     compared = session_cached(
         "compare_descriptors", cohort, lambda: compare_measures(values.loc[:, present], groups, names), *key
     )
+    labels = [c for c in compared.columns if c in set(groups.dropna().unique())]
     st.caption(
-        "Patients with expression only. Median [IQR]; Mann-Whitney U; Cliff's delta (first group against second) "
+        f"Patients with expression only. Median [IQR]; Mann-Whitney U; Cliff's delta ({' against '.join(labels[:2])}) "
         "with 95% CI; Benjamini-Hochberg q-values over the descriptors; sorted by q."
     )
     st.dataframe(
-        compared.drop(columns=["field"]),
+        format_comparison(compared).drop(columns=["field"]),
         hide_index=True,
         width="stretch",
-        column_config=statistics_columns(),
+        column_config={"ci_low": "CI low", "ci_high": "CI high"},
     )
     table_downloads(st, compared, "compare_descriptors_table", "descriptor_comparison")
     pick, kind_column = st.columns(2)
