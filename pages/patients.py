@@ -3,7 +3,7 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.analysis import describe_against_loris
+from icilens.analysis import describe_against_loris, describe_calibration
 from icilens.reports import patient_reports
 from icilens.schema import FEATURES
 from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
@@ -39,8 +39,8 @@ with ui.guarded("scoring the cohort"):
     shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
     shown = shown.assign(flag=(shown["probability"] >= threshold * 100).map({True: "yes", False: "no"}))
     st.caption(
-        f"{len(shown)} of {len(table)} patients. Probabilities are calibrated; the range is where a prediction "
-        "would most likely lie had its missing inputs been measured (it is one value when nothing is missing)."
+        f"{len(shown)} of {len(table)} patients. {describe_calibration(model.card)} The range is where a "
+        "prediction would most likely lie had its missing inputs been measured."
     )
     st.caption(describe_against_loris(model.card.get("validation", {})) + " Select a row to open the patient.")
     selection = st.dataframe(
@@ -56,8 +56,7 @@ with ui.guarded("scoring the cohort"):
             "probability",
             "flag",
             "transcriptome",
-            Column.RANGE_LOW,
-            Column.RANGE_HIGH,
+            "range",
             "loris",
             Column.TMB_HIGH,
             "observed",
@@ -79,23 +78,19 @@ with ui.guarded("scoring the cohort"):
                 help="Predicted response from the tumour's RNA-seq (Tumour RNA-seq on the Cohort page); empty without "
                 "an expression sample",
             ),
-            Column.RANGE_LOW: st.column_config.NumberColumn(
-                "Range low",
-                format="%.0f%%",
-                help="Lowest likely prediction had the missing inputs been measured (coverage on the Model page)",
-            ),
-            Column.RANGE_HIGH: st.column_config.NumberColumn(
-                "Range high",
-                format="%.0f%%",
-                help="Highest likely prediction had the missing inputs been measured (coverage on the Model page)",
+            "range": st.column_config.TextColumn(
+                "Range if measured",
+                help="Where the prediction would most likely lie had the missing inputs been measured (coverage on "
+                "the Model page); one value, with the reason, when nothing is missing or it moves less than half a "
+                "point",
             ),
             "rank": st.column_config.NumberColumn("Rank", help="1 = highest predicted probability"),
             "percentile": st.column_config.NumberColumn("Percentile", format="%.0f"),
             "loris": st.column_config.NumberColumn(
-                "LORIS (recalibrated)",
+                "LORIS",
                 format="%.0f%%",
-                help=f"Pan-cancer LORIS (Chang et al. 2024), {describe_loris_recalibration(loris_recalibration(model))} "
-                "(the published score is not a probability)",
+                help=f"Pan-cancer LORIS (Chang et al. 2024), recalibrated: "
+                f"{describe_loris_recalibration(loris_recalibration(model))} (the published score is not a probability)",
             ),
             Column.LORIS_SCORE: st.column_config.NumberColumn(
                 "LORIS raw score",

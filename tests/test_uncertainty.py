@@ -85,3 +85,20 @@ def test_ranges_equal_predicting_every_filled_copy(default_model, demo_frame):
     np.testing.assert_allclose(low, np.where(incomplete, np.minimum(lows, point), point), rtol=0, atol=1e-12)
     np.testing.assert_allclose(high, np.where(incomplete, np.maximum(highs, point), point), rtol=0, atol=1e-12)
     assert incomplete.sum() > 50 and (high - low > 0.01).sum() > 20
+
+
+def test_a_range_cell_says_why_it_is_one_value():
+    from icilens.explain.uncertainty import describe_range_cell
+
+    assert describe_range_cell(0.79, 0.79, 0.79, 0) == "79% (nothing missing)"
+    assert describe_range_cell(0.792, 0.789, 0.794, 1) == "79% (the missing inputs change it by less than 0.5 points)"
+    assert describe_range_cell(0.79, 0.72, 0.86, 2) == "72% to 86%"
+
+
+def test_the_calibration_sentence_reads_the_cards_slope():
+    from icilens.analysis import describe_calibration
+
+    card = {"validation": {"patients": 515, "calibration_ci": {"slope": [1.33, 1.03, 1.69]}}}
+    sentence = describe_calibration(card)
+    assert "less spread than observed" in sentence and "1.33, 95% CI 1.03 to 1.69" in sentence
+    assert "calibrated" not in describe_calibration({"validation": {"calibration_ci": {"slope": [1.0, 0.8, 1.2]}}})

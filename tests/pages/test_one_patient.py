@@ -74,8 +74,10 @@ def test_a_second_patient_joins_the_first_and_both_are_compared():
     at.switch_page("pages/one_patient.py").run()
     assert not at.exception
     compared = at.dataframe[0].value
-    assert compared["patient"].tolist() == ["entered-1", "entered-2"]
-    assert compared["predicted response (%)"].nunique() == 2
+    assert compared["Patient"].tolist() == ["entered-1", "entered-2"]
+    assert compared["Predicted response"].nunique() == 2
+    assert compared["Predicted response"].str.fullmatch(r"\d{1,3}%").all()  # whole percents, as on the Patient page
+    assert not compared.isin(["None", "nan"]).any().any() and compared["LORIS (recalibrated)"].notna().all()
 
 
 def test_a_patient_added_to_the_demo_cohort_keeps_the_demo():

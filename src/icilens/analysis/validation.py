@@ -332,6 +332,24 @@ def feature_availability(card: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("measured in training", kind="stable").reset_index(drop=True)
 
 
+def describe_calibration(card: dict) -> str:
+    """Return, in one sentence, how well the probabilities held on patients the model did not see."""
+    slope = card.get("validation", {}).get("calibration_ci", {}).get("slope")
+    if not slope:
+        return "Probabilities come from a model calibrated on its training patients; it has no validation record."
+    estimate, low, high = slope
+    if low <= 1 <= high:
+        how = "as spread as observed"
+    elif estimate > 1:
+        how = "less spread than observed: the true chances lie further from the average"
+    else:
+        how = "more spread than observed: the true chances lie closer to the average"
+    return (
+        f"Probabilities are {how} (calibration slope {estimate:.2f}, 95% CI {low:.2f} to {high:.2f}, on "
+        f"{card['validation'].get('patients', 'the')} validation patients)."
+    )
+
+
 def calibration_ci_text(calibration_ci: dict) -> str:
     """Return the calibration measures with their CIs as one line of text."""
     names = {"slope": "slope", "intercept": "intercept", "brier": "Brier", "expected_calibration_error": "ECE"}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from icilens.explain.uncertainty import describe_range_cell
 from icilens.intake.cohort import IntakeResult, build_cohort
 from icilens.intake.formats import read_table
 from icilens.schema import FEATURES, FIELD_BY_NAME
@@ -137,13 +138,14 @@ def entered_side_by_side(explanations: list) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "patient": e.patient_id,
-                "predicted response (%)": round(e.probability * 100, 1),
-                "range if measured (%)": f"{e.range_low:.0%} to {e.range_high:.0%}",
-                "LORIS, recalibrated (%)": None if pd.isna(e.loris) else round(e.loris * 100, 1),
+                "Patient": e.patient_id,
+                # whole percents, as the Patient page shows the same numbers
+                "Predicted response": f"{e.probability:.0%}",
+                "Range if measured": describe_range_cell(e.probability, e.range_low, e.range_high, len(e.missing)),
+                "LORIS (recalibrated)": "n/a" if pd.isna(e.loris) else f"{e.loris:.0%}",
                 TMB_HIGH_LABEL: {None: "unknown", True: "yes", False: "no"}[e.tmb_high],
-                "missing inputs": len(e.missing),
-                "main driver": e.drivers[0] if e.drivers else "",
+                "Missing inputs": len(e.missing),
+                "Main driver": e.drivers[0] if e.drivers else "",
             }
             for e in explanations
         ]

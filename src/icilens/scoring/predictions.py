@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.datasets import load_training
-from icilens.explain.uncertainty import estimate_ranges
+from icilens.explain.uncertainty import describe_range_cell, estimate_ranges
 from icilens.model.ensemble import Model
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
@@ -74,6 +74,16 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
             "probability": predictions[Column.PROBABILITY] * 100,
             Column.RANGE_LOW: predictions[Column.RANGE_LOW] * 100,
             Column.RANGE_HIGH: predictions[Column.RANGE_HIGH] * 100,
+            "range": [
+                describe_range_cell(p, low, high, len(names.split(";")) if names else 0)
+                for p, low, high, names in zip(
+                    predictions[Column.PROBABILITY],
+                    predictions[Column.RANGE_LOW],
+                    predictions[Column.RANGE_HIGH],
+                    missing,
+                    strict=True,
+                )
+            ],
             "rank": rank,
             "percentile": percentile,
             "loris": predictions[Column.LORIS_PROBABILITY] * 100,
