@@ -79,7 +79,7 @@ def test_open_a_patient_from_the_table_and_switch_to_log_odds(server, page):
 def test_compare_page_shows_statistics_and_charts(server, page):
     page.goto(f"{server.url}/compare")
     page.get_by_role("button", name=DEMO_BUTTON).click()
-    expect(page.get_by_text("non-responder: 388 patients · responder: 127 patients")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("responder: 127 patients · non-responder: 388 patients")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("What drives the model in each group").first).to_be_visible()
     assert "Traceback" not in page.content()
 
