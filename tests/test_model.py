@@ -89,3 +89,19 @@ def test_training_is_deterministic(tmp_path):
 def test_training_refuses_too_few_labelled_patients(demo_frame):
     with pytest.raises(ValueError, match="at least 50 patients"):
         train_model(demo_frame.head(20), "0" * 64)
+
+
+def test_training_progress_moves_inside_the_settings_search_and_stops_when_asked(demo_frame):
+    from icilens.model import TrainingCancelled
+
+    seen: list[tuple[float, str]] = []
+    with pytest.raises(TrainingCancelled, match="settings 1 of"):
+        train_model(
+            demo_frame,
+            "0" * 64,
+            progress=lambda done, step: seen.append((done, step)),
+            should_stop=lambda: len(seen) >= 4,
+        )
+    fractions = [done for done, _ in seen]
+    assert seen[0][1].startswith("settings 1 of") and seen[1][1].endswith("25 boosting rounds")
+    assert fractions == sorted(set(fractions))  # it moves forward at every report, before the first grid point ends

@@ -50,7 +50,15 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     row = judgement_table(report).iloc[0]
     assert all(str(value) in printed for value in row.to_numpy()), (row.to_dict(), printed)
 
+    # On its own training patients the default is in-sample, so the new model cannot be judged better: keeping
+    # the default is the primary action, and using the new model asks again with the verdict.
+    assert report["judged"] in {"no better", "worse"}
+    assert at.button(key="icilens_keep_default_model").proto.type == "primary"
+    assert at.button(key="icilens_use_trained_model").proto.type != "primary"
     at.button(key="icilens_use_trained_model").click().run()
+    assert "icilens_session_model" not in at.session_state
+    assert any(report["verdict"] in w.value and "all the same?" in w.value for w in at.warning)
+    at.button(key="icilens_confirm_trained_model").click().run()
     assert not at.exception
     assert at.session_state["icilens_session_model"] is model
     assert any("Model trained on chowell_train_2015_2017.csv" in c.value.replace("\\", "") for c in at.sidebar.caption)

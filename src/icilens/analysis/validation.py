@@ -416,6 +416,7 @@ def judge_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, defaul
         report["auc_difference_vs_loris"] = [
             round(v, 4) for v in paired_difference_ci(roc_auc, y, new_oof, loris_p, n_boot=n_boot)
         ]
+    report["judged"] = _judged(report["auc_difference_vs_default"])
     report["verdict"] = _verdict(report["auc_difference_vs_default"])
     if default_in_sample:
         report["verdict"] += (
@@ -425,17 +426,17 @@ def judge_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, defaul
     return report
 
 
+def _judged(difference) -> str:
+    """Return 'better', 'no better' or 'worse': where the ROC AUC difference's 95% CI lies against 0."""
+    _, low, high = difference
+    return "no better" if low <= 0 <= high else "better" if low > 0 else "worse"
+
+
 def _verdict(difference) -> str:
     estimate, low, high = difference
-    if low <= 0 <= high:
-        judged = "no better than the default on these patients"
-    elif low > 0:
-        judged = "better than the default on these patients"
-    else:
-        judged = "worse than the default on these patients"
     return (
-        f"Your model is {judged}: its out-of-fold ROC AUC minus the default's is {estimate:+.3f} "
-        f"(95% CI {low:+.3f} to {high:+.3f})."
+        f"Your model is {_judged(difference)} than the default on these patients: its out-of-fold ROC AUC minus "
+        f"the default's is {estimate:+.3f} (95% CI {low:+.3f} to {high:+.3f})."
     )
 
 

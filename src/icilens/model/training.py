@@ -67,6 +67,7 @@ SEARCH_GRID = [
 
 
 MAX_ROUNDS = 1500
+ROUNDS_WINDOW = 100  # early stopping: rounds without improvement before a grid point stops
 
 
 def _augment(matrix: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -112,9 +113,8 @@ def _search(x, y, patient, n_patients: int, progress=None, should_stop=None) -> 
     folds = _patient_folds(patient, n_patients, seed=SEED)
     results = []
     for index, grid_point in enumerate(SEARCH_GRID):
-        _call_progress(
-            progress, should_stop, 0.5 * index / len(SEARCH_GRID), f"settings {index + 1} of {len(SEARCH_GRID)}"
-        )
+        step = f"settings {index + 1} of {len(SEARCH_GRID)}"
+        _call_progress(progress, should_stop, 0.5 * index / len(SEARCH_GRID), step)
         params = {**_params_for(grid_point), "metric": "auc"}
         history = lgb.cv(
             params,
@@ -122,12 +122,33 @@ def _search(x, y, patient, n_patients: int, progress=None, should_stop=None) -> 
             num_boost_round=MAX_ROUNDS,
             folds=folds,
             stratified=False,
-            callbacks=[lgb.early_stopping(100, verbose=False)],
+            callbacks=[
+                lgb.early_stopping(ROUNDS_WINDOW, verbose=False),
+                _report_rounds(progress, should_stop, index, step),
+            ],
         )
         aucs = history["valid auc-mean"]
         results.append({**grid_point, "rounds": len(aucs), "cv_auc": round(float(aucs[-1]), 4)})
     best = max(results, key=lambda r: (r["cv_auc"], -r["num_leaves"]))
     return {**_params_for(best), "num_boost_round": best["rounds"]}, results
+
+
+def _report_rounds(progress, should_stop, index: int, step: str):
+    """Return a LightGBM callback that reports progress within one grid point every 25 boosting rounds.
+
+    Early stopping decides how many rounds a grid point takes, so the bar moves by rounds done over rounds
+    done plus the stopping window: it always moves and never overshoots the grid point's share.
+    """
+
+    def report(env) -> None:
+        rounds = env.iteration + 1
+        if rounds % 25:
+            return
+        within = rounds / (rounds + ROUNDS_WINDOW)
+        done = 0.5 * (index + within) / len(SEARCH_GRID)
+        _call_progress(progress, should_stop, done, f"{step}, {rounds} boosting rounds")
+
+    return report
 
 
 def _params_for(grid_point: dict) -> dict:

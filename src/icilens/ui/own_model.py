@@ -28,6 +28,7 @@ from icilens.ui.state import MODEL_UPLOAD, SESSION_MODEL, SESSION_MODELS, Cohort
 
 _JOB = session_key("training_job")
 _CHECKED_UPLOAD = session_key("checked_model_upload")
+_CONFIRM_USE = session_key("confirm_trained_model_use")
 MIN_PATIENTS, MIN_RESPONDERS = 150, 40
 WHY_MINIMUM = (
     f"at least {MIN_PATIENTS} patients with an observed response, {MIN_RESPONDERS} of them responders (and as many "
@@ -74,6 +75,7 @@ def _train_in_worker(job: dict, cohort: Cohort, default: Model) -> None:
 
 def start_training(cohort: Cohort) -> None:
     """Start training on the cohort in a worker thread, so the page and other users stay responsive."""
+    st.session_state.pop(_CONFIRM_USE, None)
     job = {"running": True, "done": 0.0, "step": "starting", "cancel": threading.Event(), "cohort": cohort}
     st.session_state[_JOB] = job
     threading.Thread(target=_train_in_worker, args=(job, cohort, default_model()), daemon=True).start()
@@ -113,17 +115,54 @@ def _show_result(model: Model, report: dict) -> None:
         f"{report['patients']} patients ({report['responders']} responders); {report['bootstrap']}."
     )
     st.dataframe(judgement_table(report), hide_index=True, key=session_key("trained_comparison"))
-    offer_model(model, "trained")
+    if report.get("judged") == "better":
+        offer_model(model, "trained")
+    else:
+        _offer_with_caution(model, report["verdict"])
+
+
+def _offer_with_caution(model: Model, verdict: str) -> None:
+    """Offer a model the verdict does not favour: keeping the default is the primary action, using it asks twice."""
+    keep, use, download = st.columns(3)
+    if keep.button(
+        "Keep the default model",
+        key=session_key("keep_default_model"),
+        type="primary",
+        help="Closes this trained model; download it first to keep a copy.",
+    ):
+        st.session_state.pop(_JOB, None)
+        st.session_state.pop(_CONFIRM_USE, None)
+        st.rerun(scope="app")
+    if use.button("Use this model anyway", key=session_key("use_trained_model")):
+        st.session_state[_CONFIRM_USE] = True
+    _download_button(download, model, "trained")
+    if st.session_state.get(_CONFIRM_USE):
+        st.warning(f"{verdict} Use it for this session all the same?")
+        yes, no = st.columns(2)
+        if yes.button("Yes, use it for this session", key=session_key("confirm_trained_model")):
+            st.session_state.pop(_CONFIRM_USE, None)
+            _use_model(model)
+        if no.button("No, keep the default", key=session_key("cancel_trained_model")):
+            st.session_state.pop(_CONFIRM_USE, None)
+            st.rerun(scope="app")
 
 
 def offer_model(model: Model, origin: str) -> None:
     """Offer to use a model for this session and to download it as a zip."""
     use, download = st.columns(2)
     if use.button("Use this model for this session", key=session_key(f"use_{origin}_model"), type="primary"):
-        st.session_state.setdefault(SESSION_MODELS, {})[model.card["name"]] = model
-        st.session_state[SESSION_MODEL] = model
-        st.rerun(scope="app")
-    download.download_button(
+        _use_model(model)
+    _download_button(download, model, origin)
+
+
+def _use_model(model: Model) -> None:
+    st.session_state.setdefault(SESSION_MODELS, {})[model.card["name"]] = model
+    st.session_state[SESSION_MODEL] = model
+    st.rerun(scope="app")
+
+
+def _download_button(column, model: Model, origin: str) -> None:
+    column.download_button(
         "Download the model (zip)",
         guard_download("the model zip", lambda: model_to_zip(model)),
         f"{export_stem('model')}.zip",
