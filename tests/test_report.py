@@ -2,6 +2,8 @@
 
 import io
 
+import pypdfium2 as pdfium
+import pytest
 from pypdf import PdfReader
 
 from icilens.cli import main
@@ -15,7 +17,7 @@ def _text(pdf: bytes) -> tuple[int, str, tuple[float, float]]:
     box = reader.pages[0].mediabox
     return (
         len(reader.pages),
-        " ".join(page.extract_text() for page in reader.pages),
+        " ".join(" ".join(page.extract_text().split()) for page in reader.pages),  # lines joined as read
         (float(box.width), float(box.height)),
     )
 
@@ -32,13 +34,13 @@ def test_report_carries_id_probability_references_and_disclaimer(default_model, 
         "About",
         "of 100 patients",
         "LORIS",
-        "TMB >= 10",
+        "TMB ≥ 10",
         "Tumour mutational burden = 32.5 mut/Mb",
         "Research use only",
         "not a medical device",
-        "Discrimination (515 validation patients)",
-        "Uncertainty: Range had the missing inputs been measured",
-        "Next validation needed",
+        "How well it ranks patients it had not seen",
+        "from 515 patients it did not see",
+        "Before clinical use",
     ):
         assert expected in text, expected
 
@@ -96,3 +98,31 @@ def test_cohort_report_has_no_empty_markers(default_model):
     body = re.sub(r"<script.*?</script>", "", text, flags=re.S)
     for marker in ("&lt;NA&gt;", ">None<", ">nan<", ">NaN<", "'-<"):
         assert marker not in body, marker
+
+
+MARGIN = 10 / 25.4 * 72 - 1  # the report's 10 mm margins in points, less a point for glyph overhang
+CODE_WORDS = ("exp(", "ensemble.files", "draw level", ".csv", "_", ">=", "None", "nan", "TreeSHAP", "log-odds")
+
+
+@pytest.mark.parametrize("row", [4, 290])
+def test_every_character_of_the_report_lies_inside_the_page_margins(default_model, demo_frame, row):
+    patient = demo_frame.iloc[[row]].copy()
+    patient["platelets"] = None  # a missing input, as in most real patients
+    pdf = build_patient_report(default_model, patient, cohort_label="A cohort whose name is long enough to wrap " * 3)
+    document = pdfium.PdfDocument(pdf)
+    for page in document:
+        width, _ = page.get_size()
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            left, _, right, _ = text.get_charbox(index)
+            if right > left:  # spaces and line ends have no box
+                assert left >= MARGIN and right <= width - MARGIN, (index, text.get_text_range(index, 1))
+
+
+def test_the_report_reads_as_plain_words_for_a_tumour_board(default_model, demo_frame):
+    patient = demo_frame.iloc[[290]].copy()
+    patient["platelets"] = None
+    _, text, _ = _text(build_patient_report(default_model, patient, cohort_label="MSK demo"))
+    for word in CODE_WORDS:
+        assert word not in text, word
+    assert "Platelets = missing" not in text  # a missing input is never a bar or a driver

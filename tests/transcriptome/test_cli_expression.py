@@ -94,6 +94,6 @@ def test_the_patient_report_carries_the_transcriptome_prediction(tmp_path):
     out = tmp_path / "r.pdf"
     args = ["report", str(CLINICAL), "--patient", "ERR2208941", "--expression", str(EXPRESSION), "--out", str(out)]
     assert main(args) == 0
-    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(out).pages)
     assert "Tumour transcriptome (RNA-seq)" in text and "Predicted response from the tumour's RNA" in text
     assert "percentage points" in text

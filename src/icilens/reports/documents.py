@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from functools import partial
+from functools import cache, partial
+from importlib.resources import as_file, files
 
 import numpy as np
 import pandas as pd
@@ -12,10 +13,9 @@ import pandas as pd
 from icilens import DISCLAIMER, __version__
 from icilens.analysis.groups import compare_groups, group_by_observed_response
 from icilens.analysis.summary import summarise_cohort
-from icilens.analysis.validation import describe_against_loris, summarise_scores
-from icilens.explain.patient import PatientExplanation, describe_shift, explain_patient, format_value, waterfall_bars
+from icilens.analysis.validation import describe_calibration, summarise_scores
+from icilens.explain.patient import PatientExplanation, explain_patient, format_value, waterfall_bars
 from icilens.explain.uncertainty import describe_range
-from icilens.model.card import summarise_card
 from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
 from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
 from icilens.reports.export import neutralise_formulas
@@ -24,28 +24,34 @@ from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import ABOUT_A_COLUMN, Column, Score, shap_column
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
-_PLAIN = {
-    "≥": ">=",
-    "⁹": "^9",
-    "≤": "<=",
-    "→": "->",
-    "·": "-",
-    "–": "-",
-    "—": "-",
-    "×": "x",
-    "’": "'",
-    "“": '"',
-    "”": '"',
-    "^2": "2",
-}
+FONTS = files("icilens") / "bundled" / "fonts"
+FONT = "DejaVu"
+
+
+@cache
+def _printable_characters() -> frozenset[int]:
+    """Return the code points the bundled font can draw (read once: it is the font's, not a patient's)."""
+    from fontTools.ttLib import TTFont  # fpdf2's own dependency, needed only when a PDF is built
+
+    with as_file(FONTS / "DejaVuSans.ttf") as path:
+        return frozenset(TTFont(path).getBestCmap())
 
 
 def _plain(text: object) -> str:
-    """Return text the PDF core fonts can print (Latin-1), spelling out the few symbols ICI Lens uses."""
-    value = str(text)
-    for symbol, spelled in _PLAIN.items():
-        value = value.replace(symbol, spelled)
-    return value.encode("latin-1", "replace").decode("latin-1")
+    """Return text the report's font can draw: a character it has no glyph for becomes '?'."""
+    drawable = _printable_characters()
+    return "".join(c if ord(c) in drawable or c in "\n\t" else "?" for c in str(text))
+
+
+def _fit(pdf, text: object, width: float) -> str:
+    """Return the text, shortened with an ellipsis where needed, so that it fits a cell of this width."""
+    value = _plain(text)
+    room = width - 2 * pdf.c_margin
+    if pdf.get_string_width(value) <= room:
+        return value
+    while value and pdf.get_string_width(value + "…") > room:
+        value = value[:-1]
+    return value.rstrip() + "…"
 
 
 def input_notes(
@@ -96,8 +102,8 @@ def build_patient_report(
     _drivers(pdf, explanation)
     if transcriptome is not None:
         _transcriptome(pdf, transcriptome, transcriptome_model)
-    _inputs(pdf, row, notes or {}, explanation)
-    _model(pdf, model)
+    _inputs(pdf, row, notes or {})
+    _about_the_model(pdf, model)
     return bytes(pdf.output())
 
 
@@ -108,30 +114,33 @@ def _report_document():
     class Report(FPDF):
         def footer(self) -> None:
             self.set_y(-13)
-            self.set_font("Helvetica", "I", 7.5)
+            self.set_font(FONT, "", 7.5)
             self.set_text_color(*GREY)
-            self.cell(0, 4, _plain(f"{DISCLAIMER}  Page {self.page_no()} of {{nb}}."), align="C")
+            self.multi_cell(0, 3.5, _plain(f"{DISCLAIMER}  Page {self.page_no()} of {{nb}}."), align="C")
 
     document = Report(format="A4")
+    for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
+        with as_file(FONTS / name) as path:
+            document.add_font(FONT, style, str(path))
     document.set_auto_page_break(auto=True, margin=18)
     return document
 
 
 def _section(pdf, title: str) -> None:
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(*BLUE)
     pdf.cell(0, 7, _plain(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    pdf.set_font("Helvetica", "", 9.5)
+    pdf.set_font(FONT, "", 9.5)
 
 
 def _header(pdf, explanation: PatientExplanation, row, cohort_label: str, today: dt.date) -> None:
-    pdf.set_font("Helvetica", "B", 17)
-    pdf.cell(0, 9, _plain(f"ICI Lens - patient {explanation.patient_id}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9.5)
+    pdf.set_font(FONT, "B", 17)
+    pdf.cell(0, 9, _fit(pdf, f"ICI Lens – patient {explanation.patient_id}", pdf.epw), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9.5)
     cancer = format_value("cancer_type", row["cancer_type"])
-    pdf.cell(
+    pdf.multi_cell(
         0,
         5,
         _plain(
@@ -141,15 +150,15 @@ def _header(pdf, explanation: PatientExplanation, row, cohort_label: str, today:
         new_y="NEXT",
     )
     pdf.set_fill_color(255, 244, 214)
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(FONT, "B", 9)
     pdf.multi_cell(0, 5, _plain(DISCLAIMER), fill=True, new_x="LMARGIN", new_y="NEXT")
 
 
 def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) -> None:
     _section(pdf, "Prediction of objective response (RECIST CR or PR)")
-    pdf.set_font("Helvetica", "B", 22)
+    pdf.set_font(FONT, "B", 22)
     pdf.cell(40, 11, f"{explanation.probability:.0%}")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "", 10)
     frequency = round(explanation.probability * 100)
     pdf.multi_cell(
         0,
@@ -172,17 +181,18 @@ def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) 
             if pd.isna(loris)
             else f"{loris:.0%} (raw score {scored['loris_score']:.2f})"
         ),
-        f"TMB >= 10 mut/Mb: {'unknown' if pd.isna(tmb) else ('yes' if tmb else 'no')}",
+        f"TMB ≥ 10 mut/Mb: {'unknown' if pd.isna(tmb) else ('yes' if tmb else 'no')}",
         f"Response rate of the training cohort: {model.card['training']['response_rate']:.0%}",
-        describe_against_loris(model.card.get("validation", {})),
     ]
-    pdf.cell(0, 5, _plain("   |   ".join(references)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 8.5)
+    for reference in references:
+        pdf.multi_cell(0, 4.4, _plain(reference), new_x="LMARGIN", new_y="NEXT")
 
 
 def _waterfall(pdf, explanation: PatientExplanation, max_display: int = 10) -> None:
     _section(
         pdf,
-        f"Why: from the average patient ({explanation.base_probability:.1%}) to this patient ({explanation.probability:.1%})",
+        f"Why: from the average patient ({explanation.base_probability:.0%}) to this patient ({explanation.probability:.0%})",
     )
     labels, values = waterfall_bars(explanation)
     points = values * 100
@@ -198,16 +208,16 @@ def _waterfall(pdf, explanation: PatientExplanation, max_display: int = 10) -> N
     scale = chart_width / max(high - low, 1e-9)
     y = pdf.get_y() + 1
     running = explanation.base_probability * 100
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(FONT, "", 8)
     for label, value in bars:
         start, end = running, running + value
         x0, x1 = chart_left + (min(start, end) - low) * scale, chart_left + (max(start, end) - low) * scale
         pdf.set_xy(left, y)
-        pdf.cell(label_width - 2, 4.6, _plain(label)[:48], align="R")
+        pdf.cell(label_width - 2, 4.6, _fit(pdf, label, label_width - 2), align="R")
         pdf.set_fill_color(*(RAISE if value >= 0 else LOWER))
         pdf.rect(x0, y + 0.6, max(x1 - x0, 0.3), 3.4, style="F")
         pdf.set_xy(x1 + 1, y)
-        pdf.cell(14, 4.6, f"{value:+.1f}")
+        pdf.cell(14, 4.6, f"{value:+.1f}" if round(value, 1) else "0.0")
         running, y = end, y + 4.8
     pdf.set_xy(left, y + 1)
     pdf.set_text_color(*GREY)
@@ -215,8 +225,8 @@ def _waterfall(pdf, explanation: PatientExplanation, max_display: int = 10) -> N
         0,
         4,
         _plain(
-            "Bars in percentage points: exact TreeSHAP log-odds contributions scaled by the slope of the "
-            "calibrated probability curve between base and prediction, so they add up exactly."
+            "Bars in percentage points: how far each measured input moved this patient's predicted chance away "
+            "from the average patient's (SHAP values, scaled so that they add up exactly to the difference)."
         ),
         new_x="LMARGIN",
         new_y="NEXT",
@@ -274,28 +284,28 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     points = signature_points(row, model)
     for label, value in zip(waterfall_labels(row, model), points, strict=True):
         if not pd.isna(value):
-            pdf.cell(0, 4.6, _plain(f"  {label}: {value:+.1f} percentage points"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4.6, _plain(f"  {label}: {value:+.1f} percentage points"), new_x="LMARGIN", new_y="NEXT")
     for sentence in describe_transcriptome_drivers(row, model):
         pdf.multi_cell(0, 5, _plain(f"- {sentence}"), new_x="LMARGIN", new_y="NEXT")
 
 
-def _inputs(pdf, row, notes: dict[str, str], explanation: PatientExplanation) -> None:
+def _inputs(pdf, row, notes: dict[str, str]) -> None:
     _section(pdf, "Inputs")
-    pdf.set_font("Helvetica", "", 8.5)
-    widths = (62, 38, 90)
-    pdf.set_font("Helvetica", "B", 8.5)
+    pdf.set_font(FONT, "", 8.5)
+    widths = (70, 34, 86)
+    pdf.set_font(FONT, "B", 8.5)
     for width, title in zip(widths, ("Feature", "Value", "Note"), strict=True):
         pdf.cell(width, 5, title, border="B")
     pdf.ln()
-    pdf.set_font("Helvetica", "", 8.5)
-    for index, field in enumerate(FEATURES):
+    pdf.set_font(FONT, "", 8.5)
+    for field in FEATURES:
         value = row[field]
         note = notes.get(field, "")
         if pd.isna(value):
-            note = f"missing: {describe_shift(explanation.points[index])}"
-        pdf.cell(widths[0], 4.6, _plain(FIELD_BY_NAME[field].label))
-        pdf.cell(widths[1], 4.6, _plain(format_value(field, value)))
-        pdf.cell(widths[2], 4.6, _plain(note)[:70], new_x="LMARGIN", new_y="NEXT")
+            note = "not measured: part of the range on page 1"
+        pdf.cell(widths[0], 4.6, _fit(pdf, FIELD_BY_NAME[field].label, widths[0]))
+        pdf.cell(widths[1], 4.6, _fit(pdf, format_value(field, value), widths[1]))
+        pdf.cell(widths[2], 4.6, _fit(pdf, note, widths[2]), new_x="LMARGIN", new_y="NEXT")
 
 
 def _missing_count(scored: pd.Series) -> int:
@@ -303,26 +313,77 @@ def _missing_count(scored: pd.Series) -> int:
     return len(names.split(";")) if isinstance(names, str) and names else 0
 
 
-def _model(pdf, model) -> None:
-    _section(pdf, "Model card in brief (TRIPOD+AI items)")
-    card = model.card
-    pdf.set_font("Helvetica", "", 8)
+def _about_the_model(pdf, model) -> None:
+    _section(pdf, "About the model, in brief")
+    pdf.set_font(FONT, "", 8.5)
+    for item, text in describe_model_plainly(model.card):
+        pdf.set_font(FONT, "B", 8.5)
+        pdf.write(4.4, _plain(f"{item}. "))
+        pdf.set_font(FONT, "", 8.5)
+        pdf.write(4.4, _plain(text))
+        pdf.ln(5.2)
+    pdf.set_text_color(*GREY)
     pdf.multi_cell(
         0,
         4.2,
         _plain(
-            f"{card['name']}; ICI Lens {__version__}; LightGBM {card.get('lightgbm_version', 'unknown')}; training "
-            f"data SHA-256 {str(card['training'].get('sha256', 'not recorded'))[:12]}..."
+            f"{model.card['name']}, ICI Lens {__version__}. The full model card, with its methods, is on the Model "
+            "page of ICI Lens."
         ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    for item, text in summarise_card(card):
-        pdf.multi_cell(0, 4.2, _plain(f"{item}: {_first_sentences(text)}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+
+
+def describe_model_plainly(card: dict) -> list[tuple[str, str]]:
+    """Return what a tumour board needs to know of a model card, as (topic, plain sentences): no formula, no files."""
+    training, sources = card["training"], card.get("data_sources", {})
+    who = str(sources.get("training", "")).partition(": ")[2] or "patients of the cohort it was trained on"
+    centre = f" at {sources['centre']}" if "centre" in sources else ""
+    learned = (
+        f"{training['patients']} {who}{centre}; {training['response_rate']:.0%} had an objective response."
+        if training.get("patients")
+        else "Not recorded: the model came without a description of its training patients."
+    )
+    return [
+        ("What it estimates", card["intended_use"]),
+        ("What it learned from", learned),
+        ("How well it ranks patients it had not seen", _ranking_in_words(card.get("validation") or {})),
+        ("How far to read the percentage as a chance", describe_calibration(card)),
+        (
+            "Missing inputs",
+            "A missing value is never read as normal or as zero: the model follows what it learned for patients "
+            "without that value, and the range on page 1 shows where the prediction could move had it been measured.",
+        ),
+        ("Limits", _first_sentences(" ".join(card.get("limitations", ["Not recorded."])), most=3)),
+        ("Before clinical use", card.get("next_validation", "Validation at the user's own centre.")),
+    ]
+
+
+def _ranking_in_words(validation: dict) -> str:
+    overall = validation.get("overall", {})
+    model, loris = overall.get(Score.MODEL, {}).get("roc_auc"), overall.get(Score.LORIS, {}).get("roc_auc")
+    if not model:
+        return "It has no validation on patients it did not see: judge it on the Model page before relying on it."
+    sentence = (
+        f"Given one responder and one non-responder from {validation['patients']} patients it did not see, it gave "
+        f"the responder the higher chance {model[0]:.0%} of the time (ROC AUC {model[0]:.2f}, 95% CI {model[1]:.2f} "
+        f"to {model[2]:.2f}; 50% is a coin toss)."
+    )
+    difference = validation.get("auc_difference_vs_loris")
+    if loris and difference:
+        verdict = (
+            "a difference within what chance allows"
+            if difference[1] <= 0 <= difference[2]
+            else ("better than LORIS" if difference[1] > 0 else "worse than LORIS")
+        )
+        sentence += f" LORIS, a published score, did so {loris[0]:.0%} of the time: {verdict}."
+    return sentence
 
 
 def _first_sentences(text: str, most: int = 2) -> str:
-    """Return the first sentences of a card item: the report stays short, the Model page has them all."""
+    """Return the first sentences of a text: the report stays short, the Model page has them all."""
     sentences = text.split(". ")
     return text if len(sentences) <= most else ". ".join(sentences[:most]) + "."
 
