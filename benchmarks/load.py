@@ -1,7 +1,7 @@
 """Load: N concurrent sessions drive the demo journey over Streamlit's own WebSocket protocol, no browser.
 
 Each session connects to `/_stcore/stream` like the web client, runs the Cohort page, clicks "Open the
-demo cohort", then opens the Patients page and the Patient page. A step's time is from the message that
+demo cohort", then opens the Patients, Patient and Compare pages. A step's time is from the message that
 starts the run to the server's "script finished": server-side time, since no browser shares the cores.
 Prints p50/p95 per step for 1, 5 and 20 sessions, then the server's CPU seconds and resident memory.
 """
@@ -19,7 +19,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 DEMO = "Open the demo cohort"
-STEPS = ("cohort page", "open demo", "patients page", "patient page")
+STEPS = ("cohort page", "open demo", "patients page", "patient page", "compare page")
 
 
 class Session:
@@ -76,6 +76,7 @@ async def journey(url: str, times: dict[str, list[float]], errors: list[str]) ->
             times["open demo"].append(await session.run(clicked=DEMO))
             times["patients page"].append(await session.run(page="patients"))
             times["patient page"].append(await session.run(page="patient"))
+            times["compare page"].append(await session.run(page="compare"))
     except Exception as exc:  # a benchmark reports failures and goes on
         errors.append(f"{type(exc).__name__}: {exc}")
 

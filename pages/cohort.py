@@ -20,6 +20,7 @@ from icilens.reports import cohort_report
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring import predict_cohort
 from icilens.ui import active_model, page_named
+from icilens.vocabulary import NOT_AVAILABLE
 
 COUNTED = (("error", "error"), ("warning", "warning"), ("info", "note"))
 
@@ -122,7 +123,7 @@ with ui.guarded("showing the cohort"):
         left, right = st.columns(2)
         ui.chart(left, plot_missingness(result.frame), key="missingness_chart")
         ui.chart(right, plot_category_counts(result.frame["cancer_type"], "Cancer types"), key="cancer_chart")
-        st.dataframe(missingness_table(result.frame), hide_index=True)
+        st.dataframe(missingness_table(result.frame), hide_index=True, placeholder=NOT_AVAILABLE)
         st.caption(
             f"{summary.complete_patients} patients have all {len(FEATURES)} features. Overall survival known for "
             f"{summary.with_os}, progression-free survival for {summary.with_pfs}."
@@ -219,6 +220,7 @@ with ui.guarded("showing the cohort"):
         st.dataframe(
             readable,
             hide_index=True,
+            placeholder=NOT_AVAILABLE,
             width="stretch",
             column_order=("severity", "row", "column", "value", "problem", "action"),
         )

@@ -15,7 +15,7 @@ from icilens.analysis import (
 from icilens.plots import KINDS, plot_distribution, plot_proportions, plot_shap_by_group
 from icilens.schema import FIELD_BY_NAME
 from icilens.ui import cohort_predictions, session_cached
-from icilens.vocabulary import Column
+from icilens.vocabulary import NOT_AVAILABLE, Column
 
 OBSERVED, PREDICTED = "Observed response", "Predicted response"
 GROUP_FIELDS = ("cancer_type", "drug_class", "sex", "stage", "msi", "prior_systemic_therapy")
@@ -76,6 +76,7 @@ with ui.guarded("comparing groups"):
     st.dataframe(
         format_comparison(table).drop(columns=["field"]),
         hide_index=True,
+        placeholder=NOT_AVAILABLE,
         # On a laptop the verdict must be on screen: q-value and effect right after the feature.
         column_order=[
             "feature",

@@ -12,7 +12,7 @@ from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_
 from icilens.reports import figure_to_image
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.ui import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions, page_named
-from icilens.vocabulary import shap_column
+from icilens.vocabulary import NOT_AVAILABLE, shap_column
 
 AUTO = "(automatic)"
 
@@ -100,6 +100,7 @@ with ui.guarded("explaining the cohort"):
                 "mean |interaction|": [round(v, 4) for _, _, v in pairs],
             },
             hide_index=True,
+            placeholder=NOT_AVAILABLE,
         )
 
     ui.show_transcriptome_explanations(cohort, open_clicked)

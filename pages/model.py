@@ -13,9 +13,10 @@ from icilens.analysis import (
     net_benefit_table,
     validation_tables,
 )
-from icilens.model import summarise_card
+from icilens.model import describe_range_method, summarise_card
 from icilens.plots import plot_calibration
 from icilens.ui import active_model, default_model, show_own_model, validation_outcomes
+from icilens.vocabulary import NOT_AVAILABLE
 
 
 def card_in_brief(card: dict) -> str:
@@ -32,13 +33,13 @@ def show_uncertainty(card: dict) -> None:
         return
     st.markdown(
         "Each prediction with missing inputs comes with a range: where the prediction would most likely lie had "
-        f"those inputs been measured. Method: {uncertainty['method']} ({uncertainty['draw_level']:.0%}, chosen on "
-        f"the training patients to hold the prediction at least {uncertainty['target_coverage']:.0%} of the time). "
+        f"those inputs been measured. Method: {describe_range_method(uncertainty)} (a share chosen on the training "
+        f"patients to hold the prediction at least {uncertainty['target_coverage']:.0%} of the time). "
         "Coverage is measured by removing inputs patients do have and checking whether the prediction with the "
         "true values falls inside the range made without them. The range does not include the model's own error, "
         "which calibration and discrimination above describe."
     )
-    st.dataframe(coverage_table(card), hide_index=True, key=ui.key("range_coverage"))
+    st.dataframe(coverage_table(card), hide_index=True, placeholder=NOT_AVAILABLE, key=ui.key("range_coverage"))
 
 
 ui.setup_page("Model")
@@ -69,7 +70,9 @@ with ui.guarded("showing the model card"):
             "(PD-L1 above all) moves a prediction little even at an extreme value, because the model learned little "
             "from it; a missing value is never read as 0."
         )
-        st.dataframe(feature_availability(card), hide_index=True, key=ui.key("feature_availability"))
+        st.dataframe(
+            feature_availability(card), hide_index=True, placeholder=NOT_AVAILABLE, key=ui.key("feature_availability")
+        )
 
         st.subheader("How it predicts")
         st.markdown(
@@ -84,7 +87,9 @@ with ui.guarded("showing the model card"):
     else:  # a model of this session: what its card records, item by item
         st.subheader("This session's model", anchor=False)
         st.markdown(card_in_brief(card))
-        st.dataframe(feature_availability(card), hide_index=True, key=ui.key("feature_availability"))
+        st.dataframe(
+            feature_availability(card), hide_index=True, placeholder=NOT_AVAILABLE, key=ui.key("feature_availability")
+        )
 
     validation = card.get("validation")
     if validation is None:
@@ -94,7 +99,7 @@ with ui.guarded("showing the model card"):
         st.subheader(
             f"Validation on {validation['patients']} patients treated in 2018 ({validation['responders']} responders)"
         )
-        st.dataframe(tables["overall"], hide_index=True)
+        st.dataframe(tables["overall"], hide_index=True, placeholder=NOT_AVAILABLE)
         difference = validation.get("auc_difference_vs_loris")
         if difference:
             st.markdown(
@@ -122,11 +127,11 @@ with ui.guarded("showing the model card"):
                 "**Clinical utility** (net benefit of treating the patients whose predicted response is at least "
                 "the threshold, against treating everyone; 95% bootstrap CIs)"
             )
-            st.dataframe(net_benefit_table(validation["net_benefit"]), hide_index=True)
+            st.dataframe(net_benefit_table(validation["net_benefit"]), hide_index=True, placeholder=NOT_AVAILABLE)
         st.markdown("**When features are missing** (ROC AUC on the 2018 patients with feature groups removed)")
-        st.dataframe(tables["scenarios"], hide_index=True)
+        st.dataframe(tables["scenarios"], hide_index=True, placeholder=NOT_AVAILABLE)
         st.markdown("**Per cancer type** (types with at least 40 patients in 2018)")
-        st.dataframe(tables["per_cancer_type"], hide_index=True)
+        st.dataframe(tables["per_cancer_type"], hide_index=True, placeholder=NOT_AVAILABLE)
 
     show_uncertainty(card)
 

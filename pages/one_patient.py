@@ -6,6 +6,7 @@ from icilens import DISCLAIMER, ui
 from icilens.explain import explain_patient
 from icilens.intake import entered_side_by_side
 from icilens.ui import active_model, cohort_predictions, page_named, show_patient_form
+from icilens.vocabulary import NOT_AVAILABLE
 
 ui.setup_page("One patient")
 st.title("One patient")
@@ -27,7 +28,13 @@ if cohort is not None and cohort.entered_ids:
         ids = predictions["patient_id"]
         rows = [int((ids == pid).to_numpy().argmax()) for pid in cohort.entered_ids]
         explanations = [explain_patient(model, cohort.result.frame.iloc[[row]], predictions.iloc[row]) for row in rows]
-        st.dataframe(entered_side_by_side(explanations), hide_index=True, width="stretch", key=ui.key("entered_table"))
+        st.dataframe(
+            entered_side_by_side(explanations),
+            hide_index=True,
+            placeholder=NOT_AVAILABLE,
+            width="stretch",
+            key=ui.key("entered_table"),
+        )
         chosen = st.selectbox("Open a patient", cohort.entered_ids, index=None, key=ui.key("entered_open"))
         if chosen is not None:
             st.switch_page(page_named("patient"), query_params={"id": ui.link_key(chosen)})

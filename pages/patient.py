@@ -29,7 +29,7 @@ from icilens.ui import (
     training_reference,
     what_if_inputs,
 )
-from icilens.vocabulary import TMB_HIGH_LABEL, Column
+from icilens.vocabulary import NOT_AVAILABLE, TMB_HIGH_LABEL, Column
 
 
 def placing(cohort, explanation, card: dict) -> str:
@@ -253,7 +253,12 @@ with ui.guarded("explaining this patient"):
                 shown.labels, shown.points, shown.base_probability, shown.probability, title=f"{shown.patient_id}"
             )
             ui.chart(column, figure, key=f"side_waterfall_{'this' if shown is explanation else 'other'}")
-        st.dataframe(inputs_side_by_side(explanation, other), hide_index=True, key=ui.key("side_by_side_inputs"))
+        st.dataframe(
+            inputs_side_by_side(explanation, other),
+            hide_index=True,
+            placeholder=NOT_AVAILABLE,
+            key=ui.key("side_by_side_inputs"),
+        )
 
     st.subheader("Similar patients in the training cohort", anchor=False)
     reference, importance = training_reference()
@@ -276,6 +281,7 @@ with ui.guarded("explaining this patient"):
     st.dataframe(
         describe_similar_patients(similar),
         hide_index=True,
+        placeholder=NOT_AVAILABLE,
         column_config={
             "patient_id": st.column_config.TextColumn("Patient"),
             "distance": st.column_config.NumberColumn("Distance", format="%.3f"),

@@ -9,7 +9,7 @@ from icilens.schema import FEATURES
 from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
 from icilens.transcriptome import add_transcriptome_columns
 from icilens.ui import active_model, cohort_predictions, page_named, patient_table
-from icilens.vocabulary import Column
+from icilens.vocabulary import NOT_AVAILABLE, Column
 
 ui.setup_page("Patients")
 st.title("Patients")
@@ -46,6 +46,7 @@ with ui.guarded("scoring the cohort"):
     selection = st.dataframe(
         shown,
         hide_index=True,
+        placeholder=NOT_AVAILABLE,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",

@@ -9,6 +9,7 @@ from icilens.analysis import (
     calibration_slope_intercept,
     confusion_at,
     cox_hazard_ratio,
+    describe_p,
     expected_calibration_error,
     group_by_prediction,
     group_by_tertile,
@@ -29,7 +30,7 @@ from icilens.plots import (
 )
 from icilens.scoring import describe_loris_recalibration, loris_recalibration
 from icilens.ui import active_model, cohort_predictions, reference_scores, session_cached
-from icilens.vocabulary import TERTILES, TMB_HIGH_CUTOFF, TMB_HIGH_LABEL, Column, Score
+from icilens.vocabulary import NOT_AVAILABLE, TERTILES, TMB_HIGH_CUTOFF, TMB_HIGH_LABEL, Column, Score
 
 MIN_PER_OUTCOME = 10
 OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
@@ -102,8 +103,8 @@ def _survival_chart(column, months, events, groups, covariate, title, unit) -> N
         column.info(f"Tests could not run: {ui.escape_markdown(str(exc))}.")
         return
     column.markdown(
-        f"Log-rank p = **{p:.2g}** (chi-square {chi2:.1f}). Cox hazard ratio {unit}: "
-        f"**{ratio.hazard_ratio:.2f}** (95% CI {ratio.low:.2f} to {ratio.high:.2f}, p = {ratio.p:.2g})."
+        f"Log-rank **{describe_p(p)}** (chi-square {chi2:.1f}). Cox hazard ratio {unit}: "
+        f"**{ratio.hazard_ratio:.2f}** (95% CI {ratio.low:.2f} to {ratio.high:.2f}, {describe_p(ratio.p)})."
     )
 
 
@@ -135,7 +136,7 @@ with ui.guarded("assessing performance"):
             f"{int(known.sum())} patients with an observed response ({responders} responders). "
             "95% CIs from 1,000 bootstrap resamples of patients. TMB is drawn as a continuous score."
         )
-        st.dataframe(table, hide_index=True, key=ui.key("performance_scores"))
+        st.dataframe(table, hide_index=True, placeholder=NOT_AVAILABLE, key=ui.key("performance_scores"))
         ui.table_downloads(st, table, "scores", "performance_scores")
         known_scores, left_out = usable_scores(yk, known_scores, MIN_PER_OUTCOME)
         for name, why in left_out.items():
@@ -191,6 +192,7 @@ with ui.guarded("assessing performance"):
                 },
             },
             hide_index=True,
+            placeholder=NOT_AVAILABLE,
             key=ui.key("confusion_table"),
         )
     ui.show_transcriptome_performance(cohort)

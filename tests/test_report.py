@@ -10,6 +10,7 @@ from icilens.cli import main
 from icilens.intake import read_cohort
 from icilens.reports.documents import build_patient_report, input_notes
 from tests.conftest import CORPUS
+from tests.style import style_problems
 
 
 def _text(pdf: bytes) -> tuple[int, str, tuple[float, float]]:
@@ -125,4 +126,5 @@ def test_the_report_reads_as_plain_words_for_a_tumour_board(default_model, demo_
     _, text, _ = _text(build_patient_report(default_model, patient, cohort_label="MSK demo"))
     for word in CODE_WORDS:
         assert word not in text, word
+    assert not style_problems(text.split(". "))
     assert "Platelets = missing" not in text  # a missing input is never a bar or a driver

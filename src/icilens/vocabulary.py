@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Required, TypedDict
 
+NOT_AVAILABLE = "n/a"  # how a value that is missing or not computable reads in every table a user sees
+
 
 class Column:
     """The columns of the prediction table, as `predict` writes them and scripts read them."""

@@ -52,6 +52,13 @@ def _open(page, name: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
 
 
+def _model_zip_input(page):
+    """Return the Model page's model-zip uploader once it is on screen: never another page's, mid-navigation."""
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="upload a model zip")
+    expect(uploader).to_be_visible(timeout=60_000)
+    return uploader.locator("input[type=file]")
+
+
 def test_only_the_session_that_clicked_gets_its_download(server, browser):
     a_context, b_context = browser.new_context(accept_downloads=True), browser.new_context()
     try:
@@ -116,7 +123,7 @@ def test_a_model_that_used_to_abort_the_server_is_refused_while_another_session_
         ).to_have_text("515", timeout=60_000)
         attacker.goto(server.url)
         _open(attacker, "Model")
-        attacker.locator("input[type=file]").last.set_input_files(
+        _model_zip_input(attacker).set_input_files(
             files=[{"name": "crash.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}]
         )
         expect(attacker.get_by_text("tree 3", exact=False).first).to_be_visible(timeout=60_000)
@@ -144,7 +151,7 @@ def test_a_hostile_card_makes_the_browser_call_no_outside_server(server, browser
         page = context.new_page()
         page.goto(server.url)
         _open(page, "Model")
-        page.locator("input[type=file]").last.set_input_files(
+        _model_zip_input(page).set_input_files(
             files=[{"name": "ours.zip", "mimeType": "application/zip", "buffer": hostile_zip(default_model)}]
         )
         expect(page.get_by_text("checked and ready", exact=False)).to_be_visible(timeout=60_000)

@@ -18,6 +18,7 @@ from icilens.intake import read_cohort
 from icilens.ui.navigation import PAGES
 from icilens.ui.state import KEPT, PREFIX, Choices, Cohort
 from tests.conftest import ROOT
+from tests.style import displayed_table, page_texts, style_problems, table_texts
 
 # (page file, whether it needs a cohort: the gate shows without one)
 PAGE_TABLE = (
@@ -31,6 +32,8 @@ PAGE_TABLE = (
     ("model", False),
 )
 GATE = "Load a cohort first"
+# Columns whose cells are the user's data (ids, the file's own headers and values), not the app's words
+DATA_COLUMNS = ("Patient", "column", "value", "column in file", "examples")
 
 
 def _page(name: str) -> AppTest:
@@ -84,6 +87,18 @@ def test_the_page_renders_with_a_cohort(name, needs_cohort, cohort):
     _assert_clean(at)
     assert not any(GATE in info.value for info in at.info)
     assert at.title, "every page shows its title"
+    assert not style_problems(rendered_texts(at), allowed=[at.session_state["icilens_cohort"].label])
+
+
+def rendered_texts(at: AppTest) -> list[str]:
+    """Return what the page shows as text, its tables' headers and cells included, missing cells as shown."""
+    texts = page_texts(at) + page_texts(at.sidebar)
+    for element in at.dataframe:
+        table = displayed_table(element)
+        texts += table_texts(table, DATA_COLUMNS)
+        if table.isna().any().any() and not element.proto.placeholder:
+            texts.append("None")  # Streamlit's default text for a missing cell
+    return texts
 
 
 @pytest.mark.slow

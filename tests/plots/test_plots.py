@@ -147,3 +147,18 @@ def test_beeswarm_and_dependence_points_carry_their_patient(default_model, demo_
     j = FEATURES.index("tmb")
     dependence = plots.plot_dependence(demo_frame["tmb"], shap[:, j], "TMB", ids=demo_frame["patient_id"])
     assert list(dependence.data[0].customdata) == list(demo_frame["patient_id"].astype(str))
+
+
+def test_the_slim_template_keeps_plotly_white_defaults_for_every_trace_type_drawn():
+    import re
+
+    import plotly.io as pio
+
+    from icilens.plots.style import TEMPLATE
+    from tests.conftest import ROOT
+
+    sources = "".join(path.read_text() for path in (ROOT / "src" / "icilens" / "plots").glob("*.py"))
+    drawn = {name.lower() for name in re.findall(r"go\.([A-Z][a-z]+)\(", sources)} - {"figure"}
+    styled = set(pio.templates["plotly_white"].data.to_plotly_json())
+    assert drawn & styled <= set(TEMPLATE.data.to_plotly_json())
+    assert TEMPLATE.layout == pio.templates["plotly_white"].layout

@@ -122,6 +122,12 @@ def format_p(value: float) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def describe_p(value: float) -> str:
+    """Return a p-value as a sentence gives it: "p < 0.001" or "p = 0.034"."""
+    shown = format_p(value)
+    return f"p < {shown[1:]}" if shown.startswith("<") else f"p = {shown or 'not computable'}"
+
+
 def format_comparison(table: pd.DataFrame) -> pd.DataFrame:
     """Return a comparison table for reading: p and q as journals print them, effects and CIs to two decimals,
     empty cells (never None or nan) where a test gives no value. Downloads keep the numbers."""

@@ -309,7 +309,7 @@ def describe_against_loris(report: dict) -> str:
         else ("in the model's favour" if difference[1] > 0 else "in LORIS's favour")
     )
     return (
-        f"In its validation on {report['patients']} patients ({report['cohort']}) the model's ROC AUC was "
+        f"In its validation on {report['patients']} patients it had not seen, the model's ROC AUC was "
         f"{model[0]:.3f} ({model[1]:.3f}-{model[2]:.3f}) against {loris[0]:.3f} ({loris[1]:.3f}-{loris[2]:.3f}) "
         f"for {Score.LORIS}; the difference, {difference[0]:+.3f} ({difference[1]:+.3f} to {difference[2]:+.3f}), "
         f"is {verdict}."

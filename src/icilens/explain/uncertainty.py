@@ -25,7 +25,7 @@ DRAWS = 40
 SEED = 11
 RANGE_METHOD = (
     f"{DRAWS} predictions with the missing inputs filled from a training patient of the same cancer type "
-    "(all inputs from one donor per draw); the range is the central share of them named by the draw level"
+    "(all inputs from one donor per draw)"
 )
 
 

@@ -23,8 +23,8 @@ def unit_options() -> list[str]:
 
 
 def describe_option(name: str) -> str:
-    """Return how a field option reads in a list: 'tmb (Tumour mutational burden)'."""
-    return name if name in (NOT_USED, "") else f"{name} ({FIELD_BY_NAME[name].label})"
+    """Return how a field option reads in a list: its label, 'Tumour mutational burden'."""
+    return name if name in (NOT_USED, "") else FIELD_BY_NAME[name].label
 
 
 def mapping_table(result, examples: int = 3) -> pd.DataFrame:

@@ -24,6 +24,7 @@ _HOMES = {
     "model_from_zip": "zips",
     "model_to_zip": "zips",
     "save_model": "storage",
+    "describe_range_method": "card",
     "summarise_card": "card",
     "train_model": "training",
 }
@@ -37,6 +38,7 @@ __all__ = [
     "TrainingCancelled",
     "check_zip_size",
     "default_model_dir",
+    "describe_range_method",
     "encode_features",
     "file_sha256",
     "list_missing",
@@ -50,7 +52,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_face(__name__, _HOMES)
 
 if TYPE_CHECKING:
-    from icilens.model.card import CARD_FILE, summarise_card
+    from icilens.model.card import CARD_FILE, describe_range_method, summarise_card
     from icilens.model.encoding import CATEGORICAL, encode_features, list_missing
     from icilens.model.ensemble import INTERVAL_PERCENTILES, Model, Prediction
     from icilens.model.storage import default_model_dir, file_sha256, load_model, save_model

@@ -147,6 +147,12 @@ def _utility(validation: ValidationReport) -> str:
     return "Net benefit (decision curve) " + "; ".join(parts) + "."
 
 
+def describe_range_method(uncertainty: dict) -> str:
+    """Return how a card's range is made, in words: the draws, then the central share of them it holds."""
+    draws = str(uncertainty["method"]).split("; the range is")[0]
+    return f"{draws}; the range holds the central {uncertainty['draw_level']:.0%} of them"
+
+
 def _uncertainty(card: ModelCard) -> str:
     uncertainty = card.get("uncertainty")
     if not uncertainty:
@@ -154,7 +160,7 @@ def _uncertainty(card: ModelCard) -> str:
     coverage = card.get("validation", {}).get("range_coverage", {})
     measured = "; ".join(f"{name} {entry['coverage']:.0%}" for name, entry in coverage.items())
     return (
-        f"Range had the missing inputs been measured: {uncertainty['method']} ({uncertainty['draw_level']:.0%}), "
+        f"Range had the missing inputs been measured: {describe_range_method(uncertainty)}, "
         f"aimed at holding the measured prediction for {uncertainty['target_coverage']:.0%} of patients"
         + (f"; held in validation with inputs removed: {measured}." if measured else ".")
     )

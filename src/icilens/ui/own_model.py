@@ -25,6 +25,7 @@ from icilens.ui.downloads import export_stem, guard_download
 from icilens.ui.page import escape_markdown
 from icilens.ui.resources import active_model, default_model
 from icilens.ui.state import MODEL_UPLOAD, SESSION_MODEL, SESSION_MODELS, Cohort, session_key
+from icilens.vocabulary import NOT_AVAILABLE
 
 _JOB = session_key("training_job")
 _CHECKED_UPLOAD = session_key("checked_model_upload")
@@ -114,7 +115,9 @@ def _show_result(model: Model, report: dict) -> None:
         f"Out-of-fold figures of your model beside the default model and LORIS (recalibrated) on the same "
         f"{report['patients']} patients ({report['responders']} responders); {report['bootstrap']}."
     )
-    st.dataframe(judgement_table(report), hide_index=True, key=session_key("trained_comparison"))
+    st.dataframe(
+        judgement_table(report), hide_index=True, placeholder=NOT_AVAILABLE, key=session_key("trained_comparison")
+    )
     if report.get("judged") == "better":
         offer_model(model, "trained")
     else:

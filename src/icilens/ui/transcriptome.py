@@ -42,6 +42,7 @@ from icilens.ui.state import (
     attach_patient_expression,
     session_key,
 )
+from icilens.vocabulary import NOT_AVAILABLE
 
 DESCRIPTORS = [
     "signature_cyt",
@@ -147,7 +148,11 @@ def show_expression_section(cohort: Cohort) -> None:
     findings = pd.concat([expression.findings, transcriptome.findings if transcriptome else None], ignore_index=True)
     readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
     st.dataframe(
-        readable, hide_index=True, width="stretch", column_order=("severity", "column", "value", "problem", "action")
+        readable,
+        hide_index=True,
+        placeholder=NOT_AVAILABLE,
+        width="stretch",
+        column_order=("severity", "column", "value", "problem", "action"),
     )
 
 
@@ -195,7 +200,7 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
     drivers = describe_transcriptome_drivers(row, model)
     if drivers:
         st.markdown("\n".join(f"- {sentence}" for sentence in drivers))
-    st.dataframe(descriptor_table(row, DESCRIPTORS), hide_index=True, width="stretch")
+    st.dataframe(descriptor_table(row, DESCRIPTORS), hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
 
 
 def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) -> None:
@@ -222,6 +227,7 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
     st.dataframe(
         format_comparison(compared).drop(columns=["field"]),
         hide_index=True,
+        placeholder=NOT_AVAILABLE,
         width="stretch",
         column_config={"ci_low": "CI low", "ci_high": "CI high"},
     )
@@ -254,7 +260,7 @@ def show_transcriptome_card() -> None:
         "**Validation, leaving one cohort out at a time.**\n"
         + "\n".join(f"- {escape_markdown(s)}" for s in card["verdict"])
     )
-    st.dataframe(validation_table(card), hide_index=True, width="stretch")
+    st.dataframe(validation_table(card), hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
     st.caption(
         "ROC AUC (bootstrap 95% CI) on each cohort, the model fitted on the others; CYT, IFN-gamma 6, GEP and TMB "
         "are single scores, untrained. COMPASS figures are those its authors published, on their versions of the "
@@ -317,7 +323,7 @@ def show_transcriptome_performance(cohort: Cohort) -> None:
     if compared.empty:
         return
     st.subheader("Tumour transcriptome on this cohort", anchor=False)
-    st.dataframe(compared, hide_index=True, width="stretch")
+    st.dataframe(compared, hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
     st.caption(
         "ROC AUC with a bootstrap 95% CI, on the patients with both an expression sample and an observed response. "
         "The single signatures are untrained; the transcriptome model was fitted on the reference cohorts."
