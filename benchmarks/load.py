@@ -19,6 +19,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 DEMO = "Open the demo cohort"
+RERUN = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 STEPS = ("cohort page", "open demo", "patients page", "patient page", "compare page")
 
 
@@ -48,7 +49,8 @@ class Session:
             forward = ForwardMsg()
             forward.ParseFromString(await self.socket.recv())
             self._read(forward)
-            if forward.WhichOneof("type") == "script_finished":
+            # A run that ends early for a rerun (st.rerun, a page switch) is followed by the run the user waits for.
+            if forward.WhichOneof("type") == "script_finished" and forward.script_finished != RERUN:
                 return time.perf_counter() - start
 
     def _read(self, forward: ForwardMsg) -> None:

@@ -5,7 +5,6 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.analysis import (
-    compare_groups,
     format_comparison,
     group_by_field,
     group_by_observed_response,
@@ -14,7 +13,7 @@ from icilens.analysis import (
 )
 from icilens.plots import KINDS, plot_distribution, plot_proportions, plot_shap_by_group
 from icilens.schema import FIELD_BY_NAME
-from icilens.ui import cohort_predictions, session_cached
+from icilens.ui import cohort_predictions, comparison
 from icilens.vocabulary import NOT_AVAILABLE, Column
 
 OBSERVED, PREDICTED = "Observed response", "Predicted response"
@@ -61,7 +60,7 @@ with ui.guarded("comparing groups"):
             "so there is nothing to compare. Choose another grouping, threshold or cancer type."
         )
         st.stop()
-    table = session_cached("compare_table", cohort, lambda: compare_groups(frame, groups), grouping, scope, threshold)
+    table = comparison(cohort, groups, grouping, scope, threshold)
     labels = [c for c in table.columns if c in set(groups.dropna().unique())]
     # The caption lists the groups in the table's order, which is the order the effects compare them in.
     st.caption(" · ".join(f"{name}: {int(sizes[name])} patients" for name in labels))

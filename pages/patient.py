@@ -43,6 +43,99 @@ def placing(cohort, explanation, card: dict) -> str:
     return f"Response rate: {observed} in this cohort, {training['response_rate']:.0%} in training."
 
 
+def show_what_if(model, patient: pd.DataFrame, explanation, patient_id: str) -> None:
+    """Draw the what-if form beside the original prediction, and the what-if curve of one feature."""
+    st.caption("Change inputs and compare with the original prediction. Nothing here changes the cohort.")
+    changed = what_if_inputs(patient, key=ui.key(f"whatif_{patient_id}"))
+    if changed is not None:
+        alternative = explain_patient(model, changed)
+        before, after = st.columns(2)
+        before.metric("Original", f"{explanation.probability:.0%}")
+        after.metric(
+            "What if",
+            f"{alternative.probability:.0%}",
+            delta=f"{(alternative.probability - explanation.probability) * 100:+.1f} points",
+        )
+        for column, shown, title in ((before, explanation, "Original"), (after, alternative, "What if")):
+            figure = plot_waterfall(shown.labels, shown.points, shown.base_probability, shown.probability, title=title)
+            ui.chart(column, figure, key=f"waterfall_{title.lower().replace(' ', '_')}")
+
+    numeric = [f for f in FEATURES if not FIELD_BY_NAME[f].categories]
+    feature = st.selectbox(
+        "What-if curve: this patient's prediction across one feature's training range",
+        numeric,
+        format_func=lambda f: FIELD_BY_NAME[f].label,
+        key=ui.key("what_if_curve_feature"),
+    )
+    values, curve = what_if_curve(model, patient, feature)
+    spec = FIELD_BY_NAME[feature]
+    ui.chart(
+        st,
+        plot_what_if_curve(values, curve, f"{spec.label} ({spec.display_unit})", patient[feature].iloc[0]),
+        key="what_if_curve",
+        name=f"{ui.patient_file_stem(patient_id)}_what_if_{feature}",
+    )
+
+
+def show_side_by_side(model, frame: pd.DataFrame, predictions: pd.DataFrame, explanation, others: list[str]) -> None:
+    """Draw this patient's waterfall and inputs beside another patient's, once the user picks one."""
+    other_id = st.selectbox(
+        "Compare with",
+        others,
+        index=None,
+        placeholder="Choose a patient of this cohort",
+        key=ui.key(f"side_by_side_{explanation.patient_id}"),
+    )
+    if other_id is None:
+        return
+    other_row = int((predictions["patient_id"] == other_id).to_numpy().argmax())
+    other = explain_patient(model, frame.iloc[[other_row]], predictions.iloc[other_row])
+    columns = st.columns(2)
+    for column, shown in zip(columns, (explanation, other), strict=True):
+        column.metric(f"Patient {shown.patient_id}", f"{shown.probability:.0%}")
+        figure = plot_waterfall(
+            shown.labels, shown.points, shown.base_probability, shown.probability, title=f"{shown.patient_id}"
+        )
+        ui.chart(column, figure, key=f"side_waterfall_{'this' if shown is explanation else 'other'}")
+    st.dataframe(
+        inputs_side_by_side(explanation, other),
+        hide_index=True,
+        placeholder=NOT_AVAILABLE,
+        key=ui.key("side_by_side_inputs"),
+    )
+
+
+def show_similar_patients(patient: pd.DataFrame) -> None:
+    """Draw the 20 most similar training patients and what happened to them."""
+    reference, importance = training_reference()
+    similar = find_similar_patients(patient, reference, importance, k=20)
+    outcome = summarise_outcomes(similar)
+    cells = st.columns(3)
+    cells[0].metric("Responded", f"{outcome['responders']} of {outcome['patients']}")
+    for cell, label, key in (
+        (cells[1], "Median overall survival", "median_os_months"),
+        (cells[2], "Median progression-free survival", "median_pfs_months"),
+    ):
+        value = outcome[key]
+        cell.metric(
+            label,
+            "NR" if value is None else f"{value:.1f} mo",
+            help="Kaplan-Meier median in months; NR, not reached: fewer than half of these patients had the event "
+            "during follow-up",
+        )
+    st.caption(HOW)
+    st.dataframe(
+        describe_similar_patients(similar),
+        hide_index=True,
+        placeholder=NOT_AVAILABLE,
+        column_config={
+            "patient_id": st.column_config.TextColumn("Patient"),
+            "distance": st.column_config.NumberColumn("Distance", format="%.3f"),
+            "os_months": st.column_config.NumberColumn("OS (months)", format="%.1f"),
+        },
+    )
+
+
 ui.setup_page("Patient")
 cohort = ui.require_cohort()
 
@@ -203,88 +296,15 @@ with ui.guarded("explaining this patient"):
         if unusual:
             st.warning("**Unusual inputs.**\n" + "\n".join(f"- {text}" for text in unusual))
 
-    st.subheader("What if", anchor=False)
-    st.caption("Change inputs and compare with the original prediction. Nothing here changes the cohort.")
-    changed = what_if_inputs(patient, key=ui.key(f"whatif_{patient_id}"))
-    if changed is not None:
-        alternative = explain_patient(model, changed)
-        before, after = st.columns(2)
-        before.metric("Original", f"{explanation.probability:.0%}")
-        after.metric(
-            "What if",
-            f"{alternative.probability:.0%}",
-            delta=f"{(alternative.probability - explanation.probability) * 100:+.1f} points",
-        )
-        for column, shown, title in ((before, explanation, "Original"), (after, alternative, "What if")):
-            figure = plot_waterfall(shown.labels, shown.points, shown.base_probability, shown.probability, title=title)
-            ui.chart(column, figure, key=f"waterfall_{title.lower().replace(' ', '_')}")
-
-    numeric = [f for f in FEATURES if not FIELD_BY_NAME[f].categories]
-    feature = st.selectbox(
-        "What-if curve: this patient's prediction across one feature's training range",
-        numeric,
-        format_func=lambda f: FIELD_BY_NAME[f].label,
-        key=ui.key("what_if_curve_feature"),
-    )
-    values, curve = what_if_curve(model, patient, feature)
-    spec = FIELD_BY_NAME[feature]
-    ui.chart(
-        st,
-        plot_what_if_curve(values, curve, f"{spec.label} ({spec.display_unit})", patient[feature].iloc[0]),
-        key="what_if_curve",
-        name=f"{ui.patient_file_stem(patient_id)}_what_if_{feature}",
-    )
-
-    st.subheader("Side by side with another patient", anchor=False)
-    other_id = st.selectbox(
-        "Compare with",
-        [pid for pid in order if pid != patient_id],
-        index=None,
-        placeholder="Choose a patient of this cohort",
-        key=ui.key(f"side_by_side_{patient_id}"),
-    )
-    if other_id is not None:
-        other_row = int((predictions["patient_id"] == other_id).to_numpy().argmax())
-        other = explain_patient(model, frame.iloc[[other_row]], predictions.iloc[other_row])
-        columns = st.columns(2)
-        for column, shown in zip(columns, (explanation, other), strict=True):
-            column.metric(f"Patient {shown.patient_id}", f"{shown.probability:.0%}")
-            figure = plot_waterfall(
-                shown.labels, shown.points, shown.base_probability, shown.probability, title=f"{shown.patient_id}"
-            )
-            ui.chart(column, figure, key=f"side_waterfall_{'this' if shown is explanation else 'other'}")
-        st.dataframe(
-            inputs_side_by_side(explanation, other),
-            hide_index=True,
-            placeholder=NOT_AVAILABLE,
-            key=ui.key("side_by_side_inputs"),
-        )
-
-    st.subheader("Similar patients in the training cohort", anchor=False)
-    reference, importance = training_reference()
-    similar = find_similar_patients(patient, reference, importance, k=20)
-    outcome = summarise_outcomes(similar)
-    cells = st.columns(3)
-    cells[0].metric("Responded", f"{outcome['responders']} of {outcome['patients']}")
-    for cell, label, key in (
-        (cells[1], "Median overall survival", "median_os_months"),
-        (cells[2], "Median progression-free survival", "median_pfs_months"),
-    ):
-        value = outcome[key]
-        cell.metric(
-            label,
-            "NR" if value is None else f"{value:.1f} mo",
-            help="Kaplan-Meier median in months; NR, not reached: fewer than half of these patients had the event "
-            "during follow-up",
-        )
-    st.caption(HOW)
-    st.dataframe(
-        describe_similar_patients(similar),
-        hide_index=True,
-        placeholder=NOT_AVAILABLE,
-        column_config={
-            "patient_id": st.column_config.TextColumn("Patient"),
-            "distance": st.column_config.NumberColumn("Distance", format="%.3f"),
-            "os_months": st.column_config.NumberColumn("OS (months)", format="%.1f"),
-        },
-    )
+    what_if = ui.lazy_section("What if: change inputs, or move one along its range", "what_if")
+    if what_if.open:
+        with what_if:
+            show_what_if(model, patient, explanation, patient_id)
+    side_by_side = ui.lazy_section("Side by side with another patient", "side_by_side")
+    if side_by_side.open:
+        with side_by_side:
+            show_side_by_side(model, frame, predictions, explanation, [pid for pid in order if pid != patient_id])
+    similar = ui.lazy_section("Similar patients in the training cohort", "similar_patients")
+    if similar.open:
+        with similar:
+            show_similar_patients(patient)

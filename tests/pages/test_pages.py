@@ -129,6 +129,14 @@ def _with_demo(path: str, patient: str | None = None) -> AppTest:
     return at
 
 
+def _open_section(at: AppTest, name: str) -> AppTest:
+    """Open one of the page's collapsed sections, as a click on its title does, and rerun."""
+    at.session_state[f"icilens_open_{name}"] = True
+    at.run()
+    _no_errors(at)
+    return at
+
+
 def _key(at: AppTest, patient: str) -> str:
     return key_for(at.session_state[SECRET], patient)
 
@@ -139,7 +147,11 @@ def test_patient_page_opens_the_patient_named_in_the_url():
     assert at.query_params["id"] == _key(at, "5") and _key(at, "5") != "5"
     assert any("raised the predicted chance" in m.value for m in at.markdown)
     labels = {m.label for m in at.metric}
-    assert {"Predicted response", "LORIS (recalibrated)", "TMB ≥ 10 mut/Mb", "Responded"} <= labels
+    assert {"Predicted response", "LORIS (recalibrated)", "TMB ≥ 10 mut/Mb"} <= labels
+    # What a user opens on purpose is drawn only once opened: no page visit pays for it otherwise.
+    assert "Responded" not in labels and not any(n.key == "icilens_whatif_5_albumin" for n in at.number_input)
+    _open_section(at, "similar_patients")
+    assert "Responded" in {m.label for m in at.metric}
 
 
 def test_patient_page_next_switches_patient_and_url():
@@ -165,7 +177,7 @@ def test_picking_a_patient_in_either_list_opens_it():
 
 
 def test_what_if_moves_the_prediction_and_resets():
-    at = _with_demo("pages/patient.py", patient="5")
+    at = _open_section(_with_demo("pages/patient.py", patient="5"), "what_if")
     key = "icilens_whatif_5_albumin"
     at.number_input(key=key).set_value(2.0).run()
     _no_errors(at)
@@ -328,7 +340,7 @@ def test_model_page_says_how_often_each_feature_was_measured_and_how_it_compares
 
 
 def test_two_patients_side_by_side():
-    at = _with_demo("pages/patient.py", patient="5")
+    at = _open_section(_with_demo("pages/patient.py", patient="5"), "side_by_side")
     at.selectbox(key="icilens_side_by_side_5").set_value("291").run()
     _no_errors(at)
     table = next(d.value for d in at.dataframe if "feature" in d.value.columns and "5: points" in d.value.columns)

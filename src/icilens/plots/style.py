@@ -21,8 +21,9 @@ MUTED = "#9aa5b1"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999", "#882255")
 
 
-# plotly_white's layout with the trace defaults of the trace types ICI Lens draws only: the full template
-# carries defaults for every trace type, and copying them into each figure was most of a chart's build time.
+# plotly_white's layout with the trace defaults of the trace types ICI Lens draws only. On a page, Streamlit's
+# own theme styles a chart, so the template is applied only when a chart leaves the app (`printable`): copying
+# it into every figure was the largest part of building a page.
 _WHITE = pio.templates["plotly_white"]
 TEMPLATE = go.layout.Template(
     layout=_WHITE.layout,
@@ -67,10 +68,14 @@ def finish(
     figure.update_layout(meta={"export_width": export_width})
     figure.update_layout(
         title=heading,
-        template=TEMPLATE,
         font={"family": "Inter, Arial, sans-serif", "size": 13},
         height=height + 20 * entries,
         margin={"l": 10, "r": 10, "t": 75 if not subtitle else 95, "b": 60 + 20 * entries},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
     )
     return figure
+
+
+def printable(figure: go.Figure) -> go.Figure:
+    """Return a copy of the figure in the look of exported charts: white background, ICI Lens's template."""
+    return go.Figure(figure).update_layout(template=TEMPLATE, paper_bgcolor="white", plot_bgcolor="white")

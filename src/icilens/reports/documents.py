@@ -17,7 +17,7 @@ from icilens.analysis.validation import describe_calibration, summarise_scores
 from icilens.explain.patient import PatientExplanation, explain_patient, format_value, waterfall_bars
 from icilens.explain.uncertainty import describe_range
 from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
-from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
+from icilens.plots.style import LOWERS, NEUTRAL, RAISES, printable, rgb
 from icilens.reports.export import neutralise_formulas
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.predictions import predict_cohort
@@ -420,7 +420,7 @@ def build_cohort_report(
         ]
     first = True
     for name, figure in figures.items():
-        parts += [f"<h2>{html.escape(name)}</h2>", figure.to_html(include_plotlyjs=first, full_html=False)]
+        parts += [f"<h2>{html.escape(name)}</h2>", printable(figure).to_html(include_plotlyjs=first, full_html=False)]
         first = False
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")

@@ -11,6 +11,8 @@ import zipfile
 import pandas as pd
 import plotly.graph_objects as go
 
+from icilens.plots.style import printable
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 _image_server_lock = threading.Lock()
@@ -106,7 +108,7 @@ def table_to_xlsx(
 
 def figure_to_html(figure: go.Figure) -> bytes:
     """Return a self-contained interactive HTML file of the figure (plotly.js inlined, works offline)."""
-    return figure.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+    return printable(figure).to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
 
 
 def find_chromium() -> str | None:
@@ -138,14 +140,13 @@ def figure_to_image(figure: go.Figure, image_format: str = "png", scale: float =
     if image_format not in ("png", "svg"):
         raise ValueError("image_format must be 'png' or 'svg'")
     _start_image_server()
-    printable = go.Figure(figure)
-    printable.update_layout(paper_bgcolor="white", plot_bgcolor="white")
-    width = printable.layout.width or (printable.layout.meta or {}).get("export_width", 1100)
-    height = printable.layout.height or 500
+    exported = printable(figure)
+    width = exported.layout.width or (exported.layout.meta or {}).get("export_width", 1100)
+    height = exported.layout.height or 500
     import kaleido  # kaleido starts a browser; only static chart export needs it
 
     options = {"format": image_format, "scale": scale, "width": width, "height": height}
-    return kaleido.calc_fig_sync(printable.to_dict(), opts=options)
+    return kaleido.calc_fig_sync(exported.to_dict(), opts=options)
 
 
 def zip_files(files, progress=None) -> bytes:

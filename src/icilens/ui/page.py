@@ -46,6 +46,15 @@ def setup_page(title: str) -> None:
         st.caption(f"ICI Lens {__version__}. {DISCLAIMER}")
 
 
+def lazy_section(title: str, name: str):
+    """Return a collapsed section whose content a page draws only while it is open (opening it reruns the page).
+
+    Use it for what a user opens on purpose, so that every other visit to the page does not pay for it:
+    `section = lazy_section(...)`, then `if section.open:` and `with section:`.
+    """
+    return st.expander(title, key=session_key(f"open_{name}"), on_change="rerun")
+
+
 def escape_markdown(text: str) -> str:
     """Return uploaded text (file and column names, ids, model cards) as inert Streamlit markdown.
 

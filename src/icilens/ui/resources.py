@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from icilens.analysis import compare_groups
 from icilens.datasets import load_demo, load_training
 from icilens.explain import interaction_values
 from icilens.model import Model, default_model_dir, encode_features, load_model
@@ -55,8 +56,31 @@ def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
 
 
 def patient_table(cohort: Cohort) -> pd.DataFrame:
-    """Return the Patients table for the session's cohort."""
-    return build_patient_table(cohort.result.frame, cohort_predictions(cohort))
+    """Return the Patients table for the session's cohort, built once per session (per process for the demo)."""
+    if cohort.is_public and active_model() is default_model():
+        return _public_patient_table()
+    return session_cached(
+        "patient_table", cohort, lambda: build_patient_table(cohort.result.frame, cohort_predictions(cohort))
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def _public_patient_table() -> pd.DataFrame:
+    """Return the bundled demo's Patients table under the bundled model, once per process (public data)."""
+    return build_patient_table(demo_result()[1].frame, demo_predictions())
+
+
+def comparison(cohort: Cohort, groups: pd.Series, *key: Hashable) -> pd.DataFrame:
+    """Return the cohort's groups compared feature by feature, once per session (per process for the demo)."""
+    if cohort.is_public:  # the comparison reads the cohort and the groups only, whatever the model
+        return _public_comparison(groups)
+    return session_cached("compare_table", cohort, lambda: compare_groups(cohort.result.frame, groups), *key)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _public_comparison(groups: pd.Series) -> pd.DataFrame:
+    """Return the bundled demo compared by these groups, once per process (public data)."""
+    return compare_groups(demo_result()[1].frame, groups)
 
 
 @st.cache_data(show_spinner=False)
