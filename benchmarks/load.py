@@ -3,7 +3,10 @@
 Each session connects to `/_stcore/stream` like the web client, runs the Cohort page, clicks "Open the
 demo cohort", then opens the Patients, Patient and Compare pages. A step's time is from the message that
 starts the run to the server's "script finished": server-side time, since no browser shares the cores.
-Prints p50/p95 per step for 1, 5 and 20 sessions, then the server's CPU seconds and resident memory.
+Prints, for 1, 5 and 20 sessions at once, the medians over several runs of the server's CPU seconds per
+journey, p50 and p95 per step, and the server's resident memory. To compare with an earlier commit, run
+this same script against it: `git worktree add /tmp/before REV`, copy this file into it, then
+`PYTHONPATH=/tmp/before/src python /tmp/before/benchmarks/load.py`.
 """
 
 from __future__ import annotations
@@ -95,22 +98,36 @@ def _resident_mb(pid: int) -> float:
     return float("nan")
 
 
-async def run(sessions: int, url: str, pid: int) -> None:
+async def run(sessions: int, url: str, pid: int) -> dict:
+    """Run `sessions` journeys at once; return p50 and p95 per step, server CPU per journey and resident memory."""
     times: dict[str, list[float]] = {step: [] for step in STEPS}
     errors: list[str] = []
-    cpu_before, start = _cpu_seconds(pid), time.perf_counter()
+    cpu_before = _cpu_seconds(pid)
     await asyncio.gather(*(journey(url, times, errors) for _ in range(sessions)))
-    wall, cpu = time.perf_counter() - start, _cpu_seconds(pid) - cpu_before
-    cells = []
-    for step, values in times.items():
-        if values:
-            p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-            cells.append(f"{step} p50 {statistics.median(values):.2f} s / p95 {p95:.2f} s")
     journeys = sessions - len(errors)
+    steps = {
+        step: (statistics.median(values), statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0])
+        for step, values in times.items()
+        if values
+    }
+    cpu = (_cpu_seconds(pid) - cpu_before) / max(journeys, 1)
+    return {"steps": steps, "cpu": cpu, "memory": _resident_mb(pid), "errors": errors}
+
+
+def report(sessions: int, runs: list[dict]) -> None:
+    """Print, for one number of sessions, the median over runs of each figure."""
+    cells = [
+        f"{step} p50 {statistics.median(r['steps'][step][0] for r in runs):.2f} s / "
+        f"p95 {statistics.median(r['steps'][step][1] for r in runs):.2f} s"
+        for step in STEPS
+        if all(step in r["steps"] for r in runs)
+    ]
+    cpu = [r["cpu"] for r in runs]
+    errors = [e for r in runs for e in r["errors"]]
     print(
-        f"N={sessions:2d}: {'; '.join(cells)}; {journeys}/{sessions} journeys in {wall:.1f} s; server CPU "
-        f"{cpu:.1f} s ({cpu / max(journeys, 1):.2f} s per journey), resident memory {_resident_mb(pid):.0f} MB; "
-        f"errors: {errors or 'none'}"
+        f"N={sessions:2d} (median of {len(runs)} runs): server CPU per journey {statistics.median(cpu):.3f} s "
+        f"(runs {', '.join(f'{c:.3f}' for c in cpu)}); {'; '.join(cells)}; resident memory "
+        f"{max(r['memory'] for r in runs):.0f} MB; errors: {errors or 'none'}"
     )
 
 
@@ -118,8 +135,8 @@ def main() -> None:
     server, url = start_server()
     try:
         asyncio.run(run(1, url, server.pid))  # the first journey of a process computes the shared demo results
-        for sessions in (1, 5, 20):
-            asyncio.run(run(sessions, url, server.pid))
+        for sessions, repeats in ((1, 7), (5, 5), (20, 3)):
+            report(sessions, [asyncio.run(run(sessions, url, server.pid)) for _ in range(repeats)])
     finally:
         server.terminate()
         server.wait()

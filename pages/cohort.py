@@ -88,7 +88,7 @@ if cohort is None:
 with ui.guarded("showing the cohort"):
     model = active_model()
     result = cohort.result
-    summary = summarise_cohort(result.frame)
+    summary = ui.cohort_cached("summary", cohort, lambda: summarise_cohort(result.frame))
     counts = result.severity_counts()
 
     st.subheader(ui.escape_markdown(cohort.label), anchor=False)
@@ -121,9 +121,14 @@ with ui.guarded("showing the cohort"):
 
     with summary_tab:
         left, right = st.columns(2)
-        ui.chart(left, plot_missingness(result.frame), key="missingness_chart")
-        ui.chart(right, plot_category_counts(result.frame["cancer_type"], "Cancer types"), key="cancer_chart")
-        st.dataframe(missingness_table(result.frame), hide_index=True, placeholder=NOT_AVAILABLE)
+        missingness = ui.cohort_cached("missingness_chart", cohort, lambda: plot_missingness(result.frame))
+        cancers = ui.cohort_cached(
+            "cancer_chart", cohort, lambda: plot_category_counts(result.frame["cancer_type"], "Cancer types")
+        )
+        ui.chart(left, missingness, key="missingness_chart")
+        ui.chart(right, cancers, key="cancer_chart")
+        missing = ui.cohort_cached("missingness_table", cohort, lambda: missingness_table(result.frame))
+        st.dataframe(missing, hide_index=True, placeholder=NOT_AVAILABLE)
         st.caption(
             f"{summary.complete_patients} patients have all {len(FEATURES)} features. Overall survival known for "
             f"{summary.with_os}, progression-free survival for {summary.with_pfs}."
@@ -151,7 +156,7 @@ with ui.guarded("showing the cohort"):
             ):
                 ui.remap_cohort(accept_all(result))
                 st.rerun()
-            before = mapping_table(result)
+            before = ui.cohort_cached("mapping_table", cohort, lambda: mapping_table(result))
             edited = st.data_editor(
                 before,
                 key=ui.key("mapping_editor"),

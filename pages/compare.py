@@ -112,5 +112,12 @@ with ui.guarded("comparing groups"):
 
     st.subheader("What drives the model in each group", anchor=False)
     present = groups.notna().to_numpy()
-    means = mean_shap_by_group(predictions[present], groups[present])
-    ui.chart(st, plot_shap_by_group(means), key="compare_shap")
+    drivers = ui.cohort_cached(
+        "compare_shap_chart",
+        cohort,
+        lambda: plot_shap_by_group(mean_shap_by_group(predictions[present], groups[present])),
+        grouping,
+        scope,
+        threshold,
+    )
+    ui.chart(st, drivers, key="compare_shap")

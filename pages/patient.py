@@ -38,7 +38,7 @@ def placing(cohort, explanation, card: dict) -> str:
     if cohort.entered:  # no cohort to compare with: the training patients take its place
         share = float((training_probabilities() < explanation.probability).mean())
         return f"The prediction is above that of {share:.0%} of the {training['patients']} training patients."
-    rate = summarise_cohort(cohort.result.frame).response_rate
+    rate = ui.cohort_cached("summary", cohort, lambda: summarise_cohort(cohort.result.frame)).response_rate
     observed = "not recorded" if rate is None else f"{rate:.0%}"
     return f"Response rate: {observed} in this cohort, {training['response_rate']:.0%} in training."
 
@@ -223,9 +223,7 @@ with ui.guarded("explaining this patient"):
         f"interval): {explanation.low:.0%} to {explanation.high:.0%}. {placing(cohort, explanation, model.card)}"
     )
     st.caption(describe_against_loris(model.card.get("validation", {})))
-    notes = input_notes(
-        patient, cohort.result.findings, int(cohort.result.source_rows.iloc[row_index]), cohort.result.mapping
-    )
+    source_row = int(cohort.result.source_rows.iloc[row_index])
     st.download_button(
         "Patient report (PDF)",
         ui.guard_download(
@@ -234,7 +232,7 @@ with ui.guarded("explaining this patient"):
                 model,
                 patient,
                 scored,
-                notes,
+                input_notes(patient, cohort.result.findings, source_row, cohort.result.mapping),
                 cohort.label,
                 transcriptome=ui.patient_transcriptome_row(cohort, patient_id),
             ),

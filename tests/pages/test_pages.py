@@ -346,3 +346,22 @@ def test_two_patients_side_by_side():
     table = next(d.value for d in at.dataframe if "feature" in d.value.columns and "5: points" in d.value.columns)
     assert {"291", "291: points"} <= set(table.columns) and len(table) == 17
     assert {m.label for m in at.metric} >= {"Patient 5", "Patient 291"}
+
+
+def test_what_an_upload_gives_stays_in_its_session_while_the_demo_is_shared():
+    from icilens.ui import resources
+
+    demo = _with_demo("pages/patients.py")
+    assert ("patient_table",) in resources._PUBLIC  # the demo as shipped: computed once for every session
+    assert "icilens_cached_patient_table" not in demo.session_state
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    data = (CORPUS / "01_clean_human_headers.csv").read_bytes()
+    at.file_uploader(key="icilens_upload").upload("ward.csv", data, "text/csv").run()
+    for page in ("pages/patients.py", "pages/patient.py", "pages/compare.py"):
+        at.switch_page(page).run()
+        _no_errors(at)
+    kept = {str(key) for key in at.session_state}
+    assert {"icilens_cached_patient_table", "icilens_cached_summary", "icilens_cached_compare_table"} <= kept
+    shared = " ".join(v.to_csv() if hasattr(v, "to_csv") else repr(v) for v in resources._PUBLIC.values())
+    assert "MRN-10" not in shared and "ward.csv" not in shared

@@ -41,9 +41,13 @@ def test_waterfall_in_log_odds(default_model, demo_frame):
 
 
 def test_icon_array_colours_the_right_number():
+    import numpy as np
+
     figure = plots.plot_icon_array(0.31)
-    colours = [shape.fillcolor for shape in figure.layout.shapes]
-    assert len(colours) == 100 and sum(c == RESPONDER for c in colours) == 31
+    cells = np.asarray(figure.data[0].z)
+    assert cells.shape == (10, 10) and cells.sum() == 31
+    assert cells[-1].sum() == 10 and cells[-4, 0] == 1 and cells[-4, 1] == 0  # filled from the top row down
+    assert figure.data[0].colorscale[-1][1] == RESPONDER
     assert "31 of 100" in figure.layout.title.text
 
 

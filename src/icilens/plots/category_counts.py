@@ -24,5 +24,9 @@ def plot_category_counts(values: pd.Series, title: str) -> go.Figure:
             hovertemplate="%{y}: %{x} patients<extra></extra>",
         )
     )
-    figure.update_xaxes(title="patients", range=[0, counts.max() * 1.15])
-    return finish(figure, title, height=max(300, 26 * len(counts) + 120))
+    return finish(
+        figure,
+        title,
+        height=max(300, 26 * len(counts) + 120),
+        layout={"xaxis": {"title": {"text": "patients"}, "range": [0, counts.max() * 1.15]}},
+    )

@@ -30,5 +30,9 @@ def plot_missingness(frame: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}: %{x:.1f}% of patients missing<extra></extra>",
         )
     )
-    figure.update_xaxes(title="patients with the feature missing (%)", range=[0, 110])
-    return finish(figure, f"Missing data per feature ({len(frame)} patients)", height=520)
+    return finish(
+        figure,
+        f"Missing data per feature ({len(frame)} patients)",
+        height=520,
+        layout={"xaxis": {"title": {"text": "patients with the feature missing (%)"}, "range": [0, 110]}},
+    )

@@ -14,19 +14,25 @@ def plot_proportions(values: pd.Series, groups: pd.Series, label: str) -> go.Fig
     if table.empty:
         raise ValueError("plot_proportions needs at least one patient with a group")
     shares = table / table.sum(axis=0)
-    figure = go.Figure()
-    for group, colour in zip(table.columns, group_colours(list(table.columns)), strict=True):
-        figure.add_trace(
-            go.Bar(
-                x=[str(c) for c in table.index],
-                y=shares[group] * 100,
-                name=f"{group} (n={table[group].sum()})",
-                marker_color=colour,
-                text=[f"{n} ({s:.0%})" for n, s in zip(table[group], shares[group], strict=True)],
-                textposition="outside",
-            )
+    bars = [
+        go.Bar(
+            x=[str(c) for c in table.index],
+            y=shares[group] * 100,
+            name=f"{group} (n={table[group].sum()})",
+            marker_color=colour,
+            text=[f"{n} ({s:.0%})" for n, s in zip(table[group], shares[group], strict=True)],
+            textposition="outside",
         )
-    figure.update_yaxes(title="patients in the group (%)", range=[0, min(100, shares.to_numpy().max() * 125)])
-    figure.update_xaxes(title=label)
-    figure.update_layout(barmode="group")
-    return finish(figure, f"{label} by group", height=420)
+        for group, colour in zip(table.columns, group_colours(list(table.columns)), strict=True)
+    ]
+    top = min(100, shares.to_numpy().max() * 125)
+    return finish(
+        go.Figure(bars),
+        f"{label} by group",
+        height=420,
+        layout={
+            "yaxis": {"title": {"text": "patients in the group (%)"}, "range": [0, top]},
+            "xaxis": {"title": {"text": label}},
+            "barmode": "group",
+        },
+    )

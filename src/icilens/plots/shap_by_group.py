@@ -13,11 +13,18 @@ def plot_shap_by_group(means: pd.DataFrame) -> go.Figure:
     if means.empty:
         raise ValueError("plot_shap_by_group needs a features x groups table")
     order = means.abs().max(axis=1).sort_values().index
-    figure = go.Figure()
-    for group, colour in zip(means.columns, group_colours(list(means.columns)), strict=True):
-        figure.add_trace(
+    figure = go.Figure(
+        [
             go.Bar(y=list(order), x=means.loc[order, group], orientation="h", name=str(group), marker_color=colour)
-        )
-    figure.update_xaxes(title="mean SHAP value (log-odds; right = towards response)")
-    figure.update_layout(barmode="group")
-    return finish(figure, "What drives the model in each group", height=620)
+            for group, colour in zip(means.columns, group_colours(list(means.columns)), strict=True)
+        ]
+    )
+    return finish(
+        figure,
+        "What drives the model in each group",
+        height=620,
+        layout={
+            "xaxis": {"title": {"text": "mean SHAP value (log-odds; right = towards response)"}},
+            "barmode": "group",
+        },
+    )

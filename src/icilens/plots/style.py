@@ -49,31 +49,49 @@ def group_colours(groups: list) -> list[str]:
 
 
 def finish(
-    figure: go.Figure, title: str, height: int = 420, subtitle: str | None = None, export_width: int = 1100
+    figure: go.Figure,
+    title: str,
+    height: int = 420,
+    subtitle: str | None = None,
+    export_width: int = 1100,
+    layout: dict | None = None,
 ) -> go.Figure:
     """Return the figure with the title, a subtitle ending in the research-use note, and the common layout.
 
     The legend goes under the chart, one row per entry in the worst case, and the research-use note under
     the title, so that on a narrow laptop column nothing covers the curves, the title or the axis labels.
+    layout, when given, is merged last (axes, bar mode, margins of this kind of chart).
     """
     note = f"ICI Lens {__version__} · research use only"
-    heading = {
-        "text": title,
-        "x": 0,
-        "xanchor": "left",
-        "subtitle": {"text": f"{subtitle}<br>{note}" if subtitle else note, "font": {"size": 11, "color": "#555"}},
-    }
     entries = sum(1 for trace in figure.data if trace.name and trace.showlegend is not False)
-    # The width of an exported image: square charts (ROC, calibration) must not be stretched into a band.
-    figure.update_layout(meta={"export_width": export_width})
-    figure.update_layout(
-        title=heading,
-        font={"family": "Inter, Arial, sans-serif", "size": 13},
-        height=height + 20 * entries,
-        margin={"l": 10, "r": 10, "t": 75 if not subtitle else 95, "b": 60 + 20 * entries},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
-    )
-    return figure
+    common = {
+        "title": {
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "subtitle": {"text": f"{subtitle}<br>{note}" if subtitle else note, "font": {"size": 11, "color": "#555"}},
+        },
+        "font": {"family": "Inter, Arial, sans-serif", "size": 13},
+        "height": height + 20 * entries,
+        "margin": {"l": 10, "r": 10, "t": 75 if not subtitle else 95, "b": 60 + 20 * entries},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
+        # The width of an exported image: square charts (ROC, calibration) must not be stretched into a band.
+        "meta": {"export_width": export_width},
+    }
+    # One new figure from plain dictionaries: plotly validates each property once, where update_layout walks
+    # and re-validates the whole layout, the default template included, at every call.
+    built = figure.layout.to_plotly_json()
+    built.pop("template", None)
+    return go.Figure(data=figure.data, layout=_merged(_merged(built, common), layout or {}))
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """Return base with extra merged into it, nested dictionaries key by key."""
+    out = dict(base)
+    for key, value in extra.items():
+        nested = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = _merged(out[key], value) if nested else value
+    return out
 
 
 def printable(figure: go.Figure) -> go.Figure:

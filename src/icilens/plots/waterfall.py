@@ -71,14 +71,16 @@ def plot_waterfall(
     pad = max(high - low, 1e-9) * 0.25
     # A probability axis starts at 0, where a reader assumes it does; room is left for the labels.
     start = 0.0 if scale == PROBABILITY else low - pad
-    figure.update_xaxes(title=axis, range=[start, min(high + pad + 12, 112) if scale == PROBABILITY else high + pad])
-    figure.update_yaxes(automargin=True)
-    figure = finish(
+    end = min(high + pad + 12, 112) if scale == PROBABILITY else high + pad
+    return finish(
         figure,
         f"{title}: {base_text} → {final_text}"
         + (f" (raw score; {calibrated:.0%} after calibration)" if scale == LOG_ODDS and calibrated is not None else ""),
         height=max(440, 34 * (len(values) + 2) + 180),
         subtitle=note or NOTE[scale],
+        layout={
+            "xaxis": {"title": {"text": axis}, "range": [start, end]},
+            "yaxis": {"automargin": True},
+            "margin": {"t": 115},
+        },
     )
-    figure.update_layout(margin={"t": 115})
-    return figure

@@ -24,6 +24,7 @@ from icilens.ui.privacy import link_key, patient_file_stem, patient_for_key
 from icilens.ui.resources import (
     INTERACTION_SAMPLE,
     active_model,
+    cohort_cached,
     cohort_interactions,
     cohort_predictions,
     comparison,
@@ -70,6 +71,7 @@ __all__ = [
     "bulk_download",
     "chart",
     "clear_cohort",
+    "cohort_cached",
     "cohort_interactions",
     "cohort_predictions",
     "cohort_transcriptome",

@@ -17,6 +17,7 @@ from icilens.intake import IntakeError
 from icilens.reports import build_template_csv, build_template_xlsx
 from icilens.ui.navigation import FAVICON, ensure_navigation, page_named
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
+from icilens.ui.resources import cohort_cached
 from icilens.ui.state import SESSION_MODEL, Cohort, current_cohort, load_demo_cohort, session_key
 from icilens.vocabulary import ModelCard
 
@@ -81,7 +82,13 @@ def warn_missing_features(cohort: Cohort, card: ModelCard) -> None:
 
     if cohort.entered:  # a patient entered by hand has its own range from missing inputs instead
         return
-    for sentence in missing_feature_costs(cohort.result.frame, card.get("validation", {})):
+    costs = cohort_cached(
+        "missing_feature_costs",
+        cohort,
+        lambda: missing_feature_costs(cohort.result.frame, card.get("validation", {})),
+        card.get("name"),
+    )
+    for sentence in costs:
         st.warning(sentence, icon=":material/warning:")
 
 

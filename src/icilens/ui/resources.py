@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -57,17 +58,29 @@ def cohort_predictions(cohort: Cohort) -> pd.DataFrame:
 
 def patient_table(cohort: Cohort) -> pd.DataFrame:
     """Return the Patients table for the session's cohort, built once per session (per process for the demo)."""
-    if cohort.is_public and active_model() is default_model():
-        return _public_patient_table()
-    return session_cached(
+    return cohort_cached(
         "patient_table", cohort, lambda: build_patient_table(cohort.result.frame, cohort_predictions(cohort))
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
-def _public_patient_table() -> pd.DataFrame:
-    """Return the bundled demo's Patients table under the bundled model, once per process (public data)."""
-    return build_patient_table(demo_result()[1].frame, demo_predictions())
+_PUBLIC: dict[tuple, object] = {}
+_PUBLIC_LOCK = threading.Lock()
+
+
+def cohort_cached(name: str, cohort: Cohort, compute: Callable[[], T], *key: Hashable) -> T:
+    """Return compute(), derived from the cohort: once per session, or once per process for the public demo.
+
+    The bundled demo as shipped, under the bundled model, is public data, and every session opening it would
+    compute the same results: those are kept once for all users. Anything else stays in its session
+    (session_cached). A result shared between users must never be changed by its caller.
+    """
+    if not (cohort.is_public and active_model() is default_model()):
+        return session_cached(name, cohort, compute, *key)
+    slot = (name, *key)
+    with _PUBLIC_LOCK:
+        if slot not in _PUBLIC:
+            _PUBLIC[slot] = compute()
+        return _PUBLIC[slot]  # type: ignore[return-value]
 
 
 def comparison(cohort: Cohort, groups: pd.Series, *key: Hashable) -> pd.DataFrame:
