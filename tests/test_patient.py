@@ -88,6 +88,8 @@ def test_a_missing_input_is_never_a_driver_nor_a_bar_of_its_own(default_model, d
     assert log_odds.sum() == pytest.approx(explanation.shap.sum(), abs=1e-12)
     together = [s for s in explanation.drivers if "missing inputs together" in s]
     assert len(together) <= 1  # said once, when it moved the prediction by half a point or more
+    named = [note.text for note in explanation.notes if note.kind == "missing"]
+    assert len(named) == gone and not any("moved" in text or "points" in text for text in named)  # named only
 
 
 def test_with_nothing_missing_the_bars_are_the_inputs(default_model, demo_frame):

@@ -83,27 +83,15 @@ MISSING_NOTE = (
 )
 
 
-def describe_shift(points: float) -> str:
-    """Return how far a contribution moved the prediction, in words ('less than 0.1 points', not '-0.0')."""
-    if abs(points) * 100 < 0.05:
-        return "moved the prediction by less than 0.1 points"
-    return f"moved the prediction by {points * 100:+.1f} points"
-
-
-def review_inputs(row: pd.Series, points: np.ndarray, card: ModelCard) -> list[InputNote]:
+def review_inputs(row: pd.Series, card: ModelCard) -> list[InputNote]:
     """Return notes on missing features, values outside the training range and rare cancer types."""
     features = {f["name"]: f for f in card["features"]}
     notes = []
-    for index, field in enumerate(FEATURES):
+    for field in FEATURES:
         value, spec = row[field], FIELD_BY_NAME[field]
         if pd.isna(value):
-            notes.append(
-                InputNote(
-                    "missing",
-                    field,
-                    f"{spec.label}: {describe_shift(points[index])}",
-                )
-            )
+            # Named only: what the missing inputs did is said once, together, by the range.
+            notes.append(InputNote("missing", field, spec.label))
             continue
         bounds = features[field].get("training_p01_p99")
         if bounds and not bounds[0] <= float(value) <= bounds[1]:
@@ -197,7 +185,7 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         points=points,
         labels=[field_and_value(f, row[f]) for f in FEATURES],
         drivers=describe_drivers(row, points),
-        notes=review_inputs(row, points, model.card),
+        notes=review_inputs(row, model.card),
     )
 
 

@@ -47,8 +47,9 @@ def plot_waterfall(
         values.append(float(contributions[rest].sum() * factor))
     # Plotly draws the first bar at the bottom: base first, largest drivers nearest the prediction.
     names, values = names[::-1], values[::-1]
-    base_text = f"{base * factor:.1f}%" if scale == PROBABILITY else f"{base:.2f}"
-    final_text = f"{final * factor:.1f}%" if scale == PROBABILITY else f"{final:.2f}"
+    # Probabilities as whole percents, as everywhere a clinician reads them; the bars keep one decimal.
+    base_text = f"{base:.0%}" if scale == PROBABILITY else f"{base:.2f}"
+    final_text = f"{final:.0%}" if scale == PROBABILITY else f"{final:.2f}"
     figure = go.Figure(
         go.Waterfall(
             orientation="h",
