@@ -91,7 +91,7 @@ def test_a_range_cell_says_why_it_is_one_value():
     from icilens.explain.uncertainty import describe_range_cell
 
     assert describe_range_cell(0.79, 0.79, 0.79, 0) == "79% (nothing missing)"
-    assert describe_range_cell(0.792, 0.789, 0.794, 1) == "79% (the missing inputs change it by less than 0.5 points)"
+    assert describe_range_cell(0.792, 0.789, 0.794, 1) == "79% (missing inputs move it < 0.5 points)"
     assert describe_range_cell(0.79, 0.72, 0.86, 2) == "72% to 86%"
 
 

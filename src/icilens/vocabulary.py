@@ -87,6 +87,12 @@ def outcome_of_group(label: object) -> Group | None:
         return None
 
 
+def in_reading_order(labels) -> list:
+    """Return group labels in the order every table, caption and chart lists them: responders first,
+    non-responders last, any other groups by name between."""
+    return sorted(labels, key=lambda g: (outcome_of_group(g) == Group.NON_RESPONDER, str(g)))
+
+
 class Severity(StrEnum):
     """How much a finding matters, most serious first."""
 

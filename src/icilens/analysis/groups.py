@@ -7,7 +7,7 @@ import pandas as pd
 
 from icilens.analysis.metrics import Z95
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.vocabulary import TERTILES, Group, outcome_of_group, shap_column
+from icilens.vocabulary import TERTILES, Group, in_reading_order, outcome_of_group, shap_column
 
 
 def group_by_observed_response(frame: pd.DataFrame) -> pd.Series:
@@ -181,8 +181,7 @@ def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) ->
     the odds ratio; with more groups, Kruskal-Wallis or chi-square without an effect CI.
     """
     groups = pd.Series(groups, index=frame.index).astype(object)
-    labels = [g for g in pd.unique(groups.dropna())]
-    labels = sorted(labels, key=lambda g: (outcome_of_group(g) == Group.NON_RESPONDER, str(g)))
+    labels = in_reading_order(pd.unique(groups.dropna()))
     if len(labels) < 2:
         raise ValueError(f"comparing needs at least two groups with patients; found {len(labels)}")
     rows = []
@@ -255,6 +254,7 @@ def mean_shap_by_group(shap: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     """Return the mean SHAP value (log-odds) of each feature per group: features as rows, groups as columns."""
     columns = [shap_column(f) for f in FEATURES]
     means = shap[columns].groupby(pd.Series(groups, index=shap.index).to_numpy()).mean().T
+    means = means[in_reading_order(means.columns)]
     means.index = [FIELD_BY_NAME[f].label for f in FEATURES]
     return means
 

@@ -184,5 +184,6 @@ def describe_range_cell(probability: float, low: float, high: float, missing: in
     if missing == 0:
         return f"{probability:.0%} (nothing missing)"
     if round(low * 100) == round(high * 100):
-        return f"{probability:.0%} (the missing inputs change it by less than 0.5 points)"
+        # Short enough for a laptop's table column: the Patients caption says what the range is.
+        return f"{probability:.0%} (missing inputs move it < 0.5 points)"
     return f"{low:.0%} to {high:.0%}"

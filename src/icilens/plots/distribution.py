@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from icilens.plots.style import finish, group_colours
+from icilens.vocabulary import in_reading_order
 
 KINDS = ("violin", "box", "histogram", "ecdf")
 
@@ -16,7 +17,7 @@ def plot_distribution(values: pd.Series, groups: pd.Series, label: str, kind: st
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     figure = go.Figure()
-    labels = [g for g in pd.unique(groups.dropna())]
+    labels = in_reading_order(pd.unique(groups.dropna()))
     bins = _shared_bins(values.dropna().to_numpy(dtype="float64"))
     for name, colour in zip(labels, group_colours(labels), strict=True):
         sample = values[groups == name].dropna().to_numpy(dtype="float64")
