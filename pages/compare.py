@@ -60,7 +60,9 @@ with ui.guarded("comparing groups"):
             "so there is nothing to compare. Choose another grouping, threshold or cancer type."
         )
         st.stop()
-    table = comparison(cohort, groups, grouping, scope, threshold)
+    # What the groups depend on: the threshold only when they are predicted responders and non-responders.
+    grouped_by = (grouping, scope, threshold if grouping == PREDICTED else None)
+    table = comparison(cohort, groups, *grouped_by)
     labels = [c for c in table.columns if c in set(groups.dropna().unique())]
     # The caption lists the groups in the table's order, which is the order the effects compare them in.
     st.caption(" · ".join(f"{name}: {int(sizes[name])} patients" for name in labels))
@@ -94,7 +96,7 @@ with ui.guarded("comparing groups"):
         key=ui.key("compare_stats"),
     )
     ui.table_downloads(st, table, "compare_table", "group_comparison")
-    ui.show_descriptor_comparison(cohort, groups, (grouping, scope, threshold))
+    ui.show_descriptor_comparison(cohort, groups, grouped_by)
 
     st.subheader("One feature", anchor=False)
     pick, kind_column = st.columns(2)
@@ -116,8 +118,6 @@ with ui.guarded("comparing groups"):
         "compare_shap_chart",
         cohort,
         lambda: plot_shap_by_group(mean_shap_by_group(predictions[present], groups[present])),
-        grouping,
-        scope,
-        threshold,
+        *grouped_by,
     )
     ui.chart(st, drivers, key="compare_shap")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -63,8 +64,11 @@ def patient_table(cohort: Cohort) -> pd.DataFrame:
     )
 
 
-_PUBLIC: dict[tuple, object] = {}
+# Results of the public demo shared by every session: most recently used first out, so that sweeping a slider
+# over the demo cannot grow the server's memory without bound.
+_PUBLIC: OrderedDict[tuple, object] = OrderedDict()
 _PUBLIC_LOCK = threading.Lock()
+MAX_PUBLIC = 256
 
 
 def cohort_cached(name: str, cohort: Cohort, compute: Callable[[], T], *key: Hashable) -> T:
@@ -80,6 +84,9 @@ def cohort_cached(name: str, cohort: Cohort, compute: Callable[[], T], *key: Has
     with _PUBLIC_LOCK:
         if slot not in _PUBLIC:
             _PUBLIC[slot] = compute()
+            if len(_PUBLIC) > MAX_PUBLIC:
+                _PUBLIC.popitem(last=False)
+        _PUBLIC.move_to_end(slot)
         return _PUBLIC[slot]  # type: ignore[return-value]
 
 
