@@ -102,3 +102,9 @@ def test_the_calibration_sentence_reads_the_cards_slope():
     sentence = describe_calibration(card)
     assert "less spread than observed" in sentence and "1.33, 95% CI 1.03 to 1.69" in sentence
     assert "calibrated" not in describe_calibration({"validation": {"calibration_ci": {"slope": [1.0, 0.8, 1.2]}}})
+
+
+def test_a_scenario_nobody_could_lose_is_not_measured(default_model, demo_frame, training):
+    without_hed = demo_frame.head(60).assign(hed=float("nan"))
+    coverage = measure_coverage(default_model, without_hed, training, {"no HED": ["hed"], "no TMB": ["tmb"]})
+    assert list(coverage) == ["no TMB"]  # nobody had HED, so removing it tests nothing: left out, no NaN
