@@ -136,7 +136,10 @@ def format_comparison(table: pd.DataFrame) -> pd.DataFrame:
         shown[column] = table[column].map(format_p)
     for column in ("estimate", "ci_low", "ci_high"):
         shown[column] = table[column].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-    return shown.fillna("")
+    # Text columns read empty where there is nothing; a number column keeps its type (the page shows n/a).
+    text = [column for column in shown.columns if not pd.api.types.is_numeric_dtype(shown[column])]
+    shown[text] = shown[text].fillna("")
+    return shown
 
 
 def _categorical_row(values: pd.Series, groups: pd.Series, labels: list, categories: list) -> dict:
