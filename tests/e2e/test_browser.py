@@ -76,6 +76,18 @@ def test_open_a_patient_from_the_table_and_switch_to_log_odds(server, page):
     assert "Traceback" not in page.content()
 
 
+def test_the_patient_pages_sections_open_when_clicked(server, page):
+    page.goto(f"{server.url}/patient")
+    page.get_by_role("button", name=DEMO_BUTTON).click()
+    expect(page.get_by_text("Why this prediction", exact=False).first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("What-if curve", exact=False)).to_have_count(0)  # drawn only once opened
+    page.get_by_text("What if: change inputs", exact=False).click()
+    expect(page.get_by_text("What-if curve", exact=False).first).to_be_visible(timeout=60_000)
+    page.get_by_text("Similar patients in the training cohort", exact=False).click()
+    expect(_metric(page, "Responded")).to_be_visible(timeout=60_000)
+    assert "Traceback" not in page.content()
+
+
 def test_compare_page_shows_statistics_and_charts(server, page):
     page.goto(f"{server.url}/compare")
     page.get_by_role("button", name=DEMO_BUTTON).click()
