@@ -67,7 +67,7 @@ def patient_table(cohort: Cohort) -> pd.DataFrame:
 # Results of the public demo shared by every session: most recently used first out, so that sweeping a slider
 # over the demo cannot grow the server's memory without bound.
 _PUBLIC: OrderedDict[tuple, object] = OrderedDict()
-_PUBLIC_LOCK = threading.Lock()
+_PUBLIC_LOCK = threading.RLock()  # re-entrant: a shared result may be built from another
 MAX_PUBLIC = 256
 
 
