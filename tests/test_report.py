@@ -128,3 +128,9 @@ def test_the_report_reads_as_plain_words_for_a_tumour_board(default_model, demo_
         assert word not in text, word
     assert not style_problems(text.split(". "))
     assert "Platelets = missing" not in text  # a missing input is never a bar or a driver
+
+
+def test_characters_the_font_lacks_print_as_a_question_mark_and_never_fail(default_model, demo_frame):
+    pdf = build_patient_report(default_model, demo_frame.iloc[[4]], cohort_label="病院 cohort 🙂 ≥ γ")
+    _, text, _ = _text(pdf)
+    assert "?? cohort ? ≥ γ" in text
