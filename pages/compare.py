@@ -5,6 +5,7 @@ import streamlit as st
 
 from icilens import DISCLAIMER, ui
 from icilens.analysis import (
+    compare_groups,
     format_comparison,
     group_by_field,
     group_by_observed_response,
@@ -13,7 +14,7 @@ from icilens.analysis import (
 )
 from icilens.plots import KINDS, plot_distribution, plot_proportions, plot_shap_by_group
 from icilens.schema import FIELD_BY_NAME
-from icilens.ui import cohort_predictions, comparison
+from icilens.ui import cohort_predictions
 from icilens.vocabulary import NOT_AVAILABLE, Column
 
 OBSERVED, PREDICTED = "Observed response", "Predicted response"
@@ -62,7 +63,7 @@ with ui.guarded("comparing groups"):
         st.stop()
     # What the groups depend on: the threshold only when they are predicted responders and non-responders.
     grouped_by = (grouping, scope, threshold if grouping == PREDICTED else None)
-    table = comparison(cohort, groups, *grouped_by)
+    table = ui.cohort_cached("compare_table", cohort, lambda: compare_groups(frame, groups), *grouped_by)
     labels = [c for c in table.columns if c in set(groups.dropna().unique())]
     # The caption lists the groups in the table's order, which is the order the effects compare them in.
     st.caption(" · ".join(f"{name}: {int(sizes[name])} patients" for name in labels))

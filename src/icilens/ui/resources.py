@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from icilens.analysis import compare_groups
 from icilens.datasets import load_demo, load_training
 from icilens.explain import interaction_values
 from icilens.model import Model, default_model_dir, encode_features, load_model
@@ -88,19 +87,6 @@ def cohort_cached(name: str, cohort: Cohort, compute: Callable[[], T], *key: Has
                 _PUBLIC.popitem(last=False)
         _PUBLIC.move_to_end(slot)
         return _PUBLIC[slot]  # type: ignore[return-value]
-
-
-def comparison(cohort: Cohort, groups: pd.Series, *key: Hashable) -> pd.DataFrame:
-    """Return the cohort's groups compared feature by feature, once per session (per process for the demo)."""
-    if cohort.is_public:  # the comparison reads the cohort and the groups only, whatever the model
-        return _public_comparison(groups)
-    return session_cached("compare_table", cohort, lambda: compare_groups(cohort.result.frame, groups), *key)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _public_comparison(groups: pd.Series) -> pd.DataFrame:
-    """Return the bundled demo compared by these groups, once per process (public data)."""
-    return compare_groups(demo_result()[1].frame, groups)
 
 
 @st.cache_data(show_spinner=False)
