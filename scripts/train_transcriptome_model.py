@@ -77,6 +77,21 @@ def verdict(result: pd.DataFrame) -> list[str]:
     return sentences
 
 
+def calibration_sentence(slope: float) -> str:
+    """Return what the out-of-fold calibration slope says about reading the probability as a chance."""
+    if slope <= 0:
+        return (
+            f"Out of fold, pooled over the cohorts, the calibration slope is {slope:.2f} (1 is ideal): the signatures' "
+            "level differs between cohorts' RNA-seq pipelines more than their response rates do, so the probability "
+            "is not a chance for a patient of another pipeline. Within a cohort it ranks patients as the AUCs say: "
+            "read it as a ranking, never as a chance."
+        )
+    return (
+        f"Out of fold, the calibration slope is {slope:.2f} (1 is ideal): for a new cohort the probabilities spread "
+        "too far from the average, so read them as a ranking of patients more than as a chance."
+    )
+
+
 def main() -> int:
     reference = load_reference_cohorts()
     table = with_ranks(validation_cohorts(reference))
@@ -88,7 +103,10 @@ def main() -> int:
     card: dict[str, Any] = {
         "name": MODEL_LABEL,
         "kind": KIND,
-        "inputs": "Within-cohort percentiles of five immune signatures: CYT, IFN-gamma 6, expanded immune 18, GEP, TLS",
+        "inputs": (
+            "Percentiles of five immune signatures among the pooled reference patients (a fixed scale): CYT, "
+            "IFN-gamma 6, expanded immune 18, GEP, TLS"
+        ),
         "intended_use": (
             "Research use only: to estimate, from a tumour's pre-treatment bulk RNA-seq, the probability of an "
             "objective response (RECIST CR or PR) to immune checkpoint blockade, beside the clinical model."
@@ -119,16 +137,15 @@ def main() -> int:
         },
         "verdict": verdict(result),
         "limitations": [
-            "Percentiles are within the uploaded cohort (10 patients or more) or, for fewer, against the pooled "
-            "reference cohorts; the latter assumes the upload was processed like them (TPM, similar pipeline).",
+            "Percentiles are against the pooled reference cohorts, so a patient's number depends on that patient's "
+            "sample alone; this assumes the upload was processed like them (TPM, similar pipeline). Per-gene "
+            "z-scores are the exception: relative to their upload, they are ranked within it.",
+            "The TLS signature contains EIF1AY, a Y-chromosome gene: sex enters it (men score slightly higher).",
             "Melanoma dominates the reference cohorts; kidney, lung, urothelial and colorectal cohorts are small.",
             "IMvigor210 and Kim 2018 are held out for external validation and were not used.",
         ],
     }
-    card["verdict"].append(
-        f"Out of fold, the calibration slope is {slope:.2f} (1 is ideal): for a new cohort the probabilities spread "
-        "too far from the average, so read them as a ranking of patients more than as a chance."
-    )
+    card["verdict"].append(calibration_sentence(slope))
     model = fit_signature_model(table, card)
     save_signature_model(model, MODEL_FILE)
     print(f"intercept {model.intercept:.3f}, slope {model.slope:.3f}; out-of-fold calibration slope {slope:.2f}")

@@ -155,6 +155,8 @@ class FindingCode(StrEnum):
     GENES_REPEATED = "genes_repeated"  # several rows for one gene, one kept by the stated rule
     SCALE_DECIDED = "scale_decided"  # counts, TPM, FPKM, log2, and what converting them costs
     SAMPLE_EMPTY = "sample_empty"  # all missing or all zero: left out
+    SAMPLE_DAMAGED = "sample_damaged"  # a value no expression can have (infinite, a TPM above a million): left out
+    ANNOTATION_SET_ASIDE = "annotation_set_aside"  # gene lengths, positions, names: not samples
     SAMPLE_UNLINKED = "sample_unlinked"  # a sample that matches no patient of the cohort
     NO_EXPRESSION = "no_expression"  # a patient of the cohort without an expression sample
     DESCRIPTOR_MISSING = "descriptor_missing"  # a descriptor left missing, with the reason

@@ -28,7 +28,7 @@ def test_the_rna_demo_opens_with_its_expression_read_and_linked():
     assert {m.label: m.value for m in at.metric}["Patients"] == "41"
     summary = next(m.value.replace("\\", "") for m in at.markdown if "demo\\_expression" in m.value)
     assert "41 samples, genes as rows" in summary and "41 patients have a transcriptome prediction" in summary
-    assert "within this cohort" in summary
+    assert "against the reference cohorts" in summary
 
 
 def test_patients_show_the_transcriptome_beside_the_clinical_prediction():
@@ -46,8 +46,9 @@ def test_a_patient_page_explains_the_transcriptome_prediction_in_words():
     assert any(s.value == "Tumour transcriptome" for s in at.subheader)
     text = " ".join(m.value for m in at.markdown)
     assert "Predicted response from the tumour's RNA" in text
-    assert "percentiles are taken within this cohort" in text
-    assert "for this cohort," in text or "of this cohort," in text  # a driver names a signature and its level
+    assert "percentiles are taken among the reference cohorts" in text
+    assert "a ranking, not a chance of response" in text
+    assert "for the reference cohorts," in text or "of the reference cohorts," in text  # a signature and its level
     descriptors = next(d.value for d in at.dataframe if "descriptor" in d.value.columns)
     assert "CD8 T cells fraction" in descriptors["descriptor"].tolist()
     assert "GEP" in descriptors["descriptor"].tolist()

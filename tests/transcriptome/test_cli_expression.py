@@ -20,7 +20,7 @@ def test_validate_json_reports_the_expression_intake_and_its_links(capsys):
     expression = json.loads(capsys.readouterr().out)["expression"]
     assert expression["orientation"] == "genes as rows" and expression["gene_ids"] == "HGNC symbols"
     assert expression["samples"] == expression["samples_linked"] == expression["with_prediction"] == 41
-    assert expression["percentiles"] == "within this cohort"
+    assert expression["percentiles"] == "against the reference cohorts"
     assert expression["descriptor_computed_share"]["gep"] == 1.0
     assert any("linked to patients" in f["problem"] for f in expression["findings"])
 

@@ -128,7 +128,7 @@ def test_the_words_name_measured_signatures_and_their_points_add_up_to_the_move(
     predicted = predict_response(model, table)
     shares = explain_response(model, table)
     row = pd.Series(
-        {PROBABILITY: predicted.loc[0, "probability"], PERCENTILES: "within this cohort"}
+        {PROBABILITY: predicted.loc[0, "probability"], PERCENTILES: "within this upload"}
         | {shap_transcriptome_column(s): shares.loc[0, s] for s in SIGNATURES}
         | {"percentile_" + s.removeprefix("signature_"): table.loc[0, f"rank_{s}"] for s in SIGNATURES}
     )
@@ -137,7 +137,7 @@ def test_the_words_name_measured_signatures_and_their_points_add_up_to_the_move(
     assert np.isnan(points["signature_ifng6"])  # not measured: never a driver
     sentences = describe_transcriptome_drivers(row, model)
     assert sentences and not any("IFN-gamma" in s for s in sentences)
-    assert any(s.startswith("CYT, in the top decile of this cohort, raised") for s in sentences)
+    assert any(s.startswith("CYT, in the top decile of this upload, raised") for s in sentences)
     assert any("TLS, in the bottom decile of this cohort, lowered" in s for s in sentences)
     assert [describe_level(p) for p in (0.95, 0.7, 0.5, 0.2, 0.05)] == [
         "in the top decile",

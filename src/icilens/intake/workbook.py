@@ -135,7 +135,8 @@ def formulas_without_values(xml: bytes) -> list[str]:
     return missing
 
 
-def _check_zip(data: bytes, name: str) -> None:
+def check_zip(data: bytes, name: str) -> None:
+    """Raise IntakeError when a ZIP container (a workbook, an archive of files) is damaged or unpacks too large."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -152,7 +153,7 @@ def _check_zip(data: bytes, name: str) -> None:
 
 
 def read_xlsx_table(data: bytes, name: str, sheet: str | None) -> RawTable:
-    _check_zip(data, name)
+    check_zip(data, name)
     try:
         infos = inspect_workbook(data)
     except Exception as exc:

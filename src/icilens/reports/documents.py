@@ -247,6 +247,7 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
     from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON  # likewise
     from icilens.transcriptome.words import (  # likewise
+        describe_standing,
         describe_transcriptome_drivers,
         signature_points,
         waterfall_labels,
@@ -274,9 +275,9 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
         0,
         5,
         _plain(
-            f"Predicted response from the tumour's RNA: {probability:.0%} (about {round(probability * 100)} of 100 "
-            f"patients like this one respond). {spread} The model averages five immune signatures; across ten public "
-            "cohorts it did no better than the best single signature, so read it as a ranking more than a chance."
+            f"Predicted response from the tumour's RNA: {probability:.0%}. {describe_standing(row, model)} {spread} "
+            "The model averages five immune signatures; across ten public cohorts it did no better than the best "
+            "single signature."
         ),
         new_x="LMARGIN",
         new_y="NEXT",

@@ -14,6 +14,7 @@ from icilens.transcriptome.signatures import (
     MIN_COVERAGE,
     load_signatures,
     measure_signature_coverage,
+    score_relative_signatures,
     score_signatures,
 )
 
@@ -52,15 +53,19 @@ def describe_descriptor(name: str) -> str:
     return signature.short if signature else name
 
 
-def compute_descriptors(tpm: pd.DataFrame, genes_measured: pd.Series | None = None) -> Descriptors:
+def compute_descriptors(
+    tpm: pd.DataFrame, genes_measured: pd.Series | None = None, relative: bool = False
+) -> Descriptors:
     """Return every descriptor of the samples in tpm (genes x samples, HGNC symbols, linear TPM).
 
     A signature is missing for a sample whose coverage is below MIN_COVERAGE; the chemokine signature for
     fewer than MIN_COHORT_SAMPLES samples; cell fractions when fewer than MIN_TRANSCRIPTOME_GENES genes were
     measured or the TIL10 coverage is below MIN_COVERAGE. genes_measured, per sample, counts the genes of the
     whole file when tpm holds only the descriptor genes and a row with the rest of each sample's total.
+    relative: tpm holds per-gene z-scores; signatures are mean z-scores and cell fractions are left out.
     """
-    signature_values = score_signatures(tpm).add_prefix(SIGNATURE_PREFIX)
+    scores = score_relative_signatures(tpm) if relative else score_signatures(tpm)
+    signature_values = scores.add_prefix(SIGNATURE_PREFIX)
     signature_coverage = measure_signature_coverage(tpm).add_prefix(SIGNATURE_PREFIX)
     reasons = pd.DataFrame("", index=tpm.columns, columns=signature_values.columns)
     for column in signature_values.columns:
@@ -75,7 +80,7 @@ def compute_descriptors(tpm: pd.DataFrame, genes_measured: pd.Series | None = No
             f"a cohort score: needs {MIN_COHORT_SAMPLES} samples scored together, got {tpm.shape[1]}"
         )
     measured = genes_measured if genes_measured is not None else np.isfinite(tpm.astype("float64")).sum(axis=0)
-    fractions, fraction_coverage, fraction_reasons = _fractions(tpm, measured.reindex(tpm.columns))
+    fractions, fraction_coverage, fraction_reasons = _fractions(tpm, measured.reindex(tpm.columns), relative)
     return Descriptors(
         values=pd.concat([signature_values, fractions], axis=1),
         coverage=pd.concat([signature_coverage, fraction_coverage], axis=1),
@@ -83,7 +88,9 @@ def compute_descriptors(tpm: pd.DataFrame, genes_measured: pd.Series | None = No
     )
 
 
-def _fractions(tpm: pd.DataFrame, measured: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _fractions(
+    tpm: pd.DataFrame, measured: pd.Series, relative: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     signature, _ = til10_signature(tumour=True)
     columns = [FRACTION_PREFIX + c for c in [*signature.columns, OTHER]]
     finite = np.isfinite(tpm.astype("float64"))
@@ -93,6 +100,8 @@ def _fractions(tpm: pd.DataFrame, measured: pd.Series) -> tuple[pd.DataFrame, pd
     reasons[(measured < MIN_TRANSCRIPTOME_GENES).to_numpy()] = (
         f"needs a whole transcriptome ({MIN_TRANSCRIPTOME_GENES:,} genes or more)"
     )
+    if relative:
+        reasons[:] = "z-scores carry no expression level, which cell fractions need"
     low = (til10 < MIN_COVERAGE) & (reasons.iloc[:, 0] == "")
     reasons[low.to_numpy()] = f"below {MIN_COVERAGE:.0%} of the TIL10 signature genes measured"
     values = pd.DataFrame(np.nan, index=tpm.columns, columns=columns)

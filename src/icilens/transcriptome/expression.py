@@ -1,313 +1,122 @@
-"""Expression intake: from an uploaded matrix to TPM of the descriptor genes, with every decision reported.
+"""Expression intake: from uploaded files to TPM of the descriptor genes, with every decision reported.
 
-Reads CSV, TSV, GEO series matrix tables, GCT, XLSX and Parquet; decides from the content whether genes are
-rows or columns, which identifiers name them and which scale the values are on; names repeated genes,
-Excel's dates, empty samples and values that cannot be. What is kept is bounded: the genes a descriptor reads,
-plus one row holding the rest of each sample's total (quanTIseq divides by the total over every gene).
+Stages, each adding findings: read the files (`expression_files`), set aside annotation columns
+(`annotation`), orient genes and samples (`orientation`), leave out damaged samples (`damage`), map gene ids
+(`genes`), decide the scale (`scale`) and bring it to TPM. What is kept is bounded: the genes a descriptor
+reads, plus one row holding the rest of each sample's total (quanTIseq divides by the total over every gene).
+Per-gene z-scores are kept as they are, marked relative: their signatures rank within the upload only.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import gzip
-import io
-import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, WARNING, Findings
-from icilens.intake.limits import check_bytes, current_limits
-from icilens.transcriptome.genes import count_gene_like, describe_mangled, map_gene_ids
-from icilens.transcriptome.scale import COUNTS, Scale, ScaleError, decide_scale, to_tpm
+from icilens.transcriptome.damage import MILLION, leave_out_damaged
+from icilens.transcriptome.expression_files import read_tables
+from icilens.transcriptome.genes import describe_mangled, descriptor_genes, map_gene_ids
+from icilens.transcriptome.orientation import Matrix, join_samples, orient
+from icilens.transcriptome.scale import COUNTS, FPKM, TPM, ZSCORE, Scale, ScaleError, decide_scale, to_tpm
 from icilens.vocabulary import FindingCode
 
 OTHER_GENES = "(all other genes)"
-MAX_CELLS = 40_000_000  # ICILENS_MAX_EXPRESSION_CELLS: genes x samples read into memory (about 320 MB)
-# A table this wide is neither samples (a cohort) nor genes (a transcriptome) as columns; pandas would build
-# one object per column, so a crafted one-row file of millions of columns is refused before parsing.
-MAX_COLUMNS = 100_000
-MIN_GENES_RECOGNISED = 2
-GEO_BEGIN, GEO_END = "!series_matrix_table_begin", "!series_matrix_table_end"
 
 
 @dataclass(frozen=True)
 class ExpressionIntake:
     """An expression matrix as read: TPM of descriptor genes x samples, and what reading it found."""
 
-    tpm: pd.DataFrame  # descriptor genes (HGNC symbols) + OTHER_GENES x samples
+    tpm: pd.DataFrame  # descriptor genes (HGNC symbols) + OTHER_GENES x samples; z-scores when relative
     genes_measured: pd.Series  # per sample: genes with a value, over the whole file
     findings: pd.DataFrame
     name: str
     orientation: str  # "genes as rows" or "genes as columns"
     gene_kind: str
     scale: Scale
+    sample_names: dict[str, list[str]] = field(default_factory=dict)  # sample -> other names (GEO titles ...)
 
     @property
     def samples(self) -> pd.Index:
-        """Return the samples kept (empty ones left out)."""
+        """Return the samples kept (empty and damaged ones left out)."""
         return self.tpm.columns
 
-
-def max_cells() -> int:
-    """Return the largest genes x samples matrix intake reads (ICILENS_MAX_EXPRESSION_CELLS overrides)."""
-    raw = os.environ.get("ICILENS_MAX_EXPRESSION_CELLS")
-    return int(raw) if raw and raw.isdigit() else MAX_CELLS
+    @property
+    def relative(self) -> bool:
+        """Return whether the values are per-gene z-scores, relative to the uploaded samples."""
+        return self.scale.kind == ZSCORE
 
 
 def read_expression(data: bytes, name: str = "expression") -> ExpressionIntake:
     """Return the expression intake of a file given as bytes; raise IntakeError with the reason when unusable."""
-    check_bytes(len(data), name)
-    data = _gunzip(data, name)
-    if not data.strip():
-        raise IntakeError(f"{name} is empty. Export the expression matrix with gene ids and one column per sample.")
+    return read_expression_files([(name, data)])
+
+
+def read_expression_files(files: list[tuple[str, bytes]]) -> ExpressionIntake:
+    """Return one expression intake of several files (one sample each, as salmon, RSEM or kallisto write them,
+    or matrices), samples side by side; raise IntakeError with the reason when unusable."""
+    if not files:
+        raise IntakeError("no expression file was given. Upload a matrix or one file per sample.")
     findings = Findings()
-    frame = _read_frame(data, name, findings)
-    values, orientation, labels_column = _orient(frame, name)
-    _report_unreadable(frame, findings)
+    tables = [table for name, data in files for table in read_tables(data, name, findings)]
+    name = files[0][0] if len(files) == 1 else f"{len(files)} files"
+    matrix = join_samples([orient(table, findings) for table in tables], name, findings)
+    values = leave_out_damaged(matrix.values, findings)
+    values = _drop_empty_samples(values, findings)
+    mapping = map_gene_ids(values.index)
+    _report_genes(mapping, matrix.label_column, findings)
+    try:
+        scale = decide_scale(values)
+        if scale.kind == ZSCORE:
+            return _relative(values, mapping, matrix, findings, name, scale)
+        tpm_all = to_tpm(values, scale, matrix.lengths)
+    except ScaleError as refusal:
+        raise IntakeError(f"{name}: {refusal}") from None
+    if matrix.lengths is not None and scale.kind == COUNTS:
+        scale = replace(scale, kind=TPM, evidence=f"{scale.evidence}; made TPM through the file's gene lengths")
+    _report_scale(scale, findings, matrix.lengths is not None)
+    if scale.kind in (TPM, FPKM):
+        tpm_all = leave_out_damaged(tpm_all, findings, MILLION * 1.001, unit=" (a TPM above a million)")
+    measured = pd.Series(np.isfinite(values.to_numpy(dtype="float64", copy=False)).sum(axis=0), index=values.columns)
+    del values  # the TPM copy is all that is needed from here
+    tpm = _keep_descriptor_genes(tpm_all, mapping.symbols, findings)
+    return ExpressionIntake(
+        tpm, measured[tpm.columns], findings.frame(), name, matrix.orientation, mapping.kind, scale, matrix.sample_names
+    )
+
+
+def _keep_descriptor_genes(tpm_all: pd.DataFrame, symbols: pd.Series, findings: Findings) -> pd.DataFrame:
+    wanted = symbols.isin(descriptor_genes()).to_numpy()
+    kept = tpm_all[wanted]
+    kept.index = symbols[wanted].to_numpy()
+    kept = _resolve_repeats(kept, findings)
+    other = pd.Series(np.nansum(tpm_all.to_numpy(), axis=0), index=tpm_all.columns) - kept.sum()
+    return pd.concat([kept, other.to_frame(OTHER_GENES).T])
+
+
+def _relative(values, mapping, matrix: Matrix, findings: Findings, name: str, scale: Scale) -> ExpressionIntake:
+    """Return the intake of per-gene z-scores: kept as they are, their signatures relative to this upload."""
     findings.add(
         None,
         "",
         "",
-        f"{name}: {orientation}, read from the labels; {values.shape[1]:,} samples",
-        "Check the orientation",
-        INFO,
-        FindingCode.EXPRESSION_READ,
+        f"values read as {scale.kind}: {scale.evidence}",
+        "Signatures are the mean z-score of their genes, ranked within this upload only; cell fractions need "
+        "expression levels and are left out",
+        WARNING,
+        FindingCode.SCALE_DECIDED,
     )
-    values = _drop_empty_samples(values, findings)
-    mapping = map_gene_ids(values.index)
-    _report_genes(mapping, labels_column, findings)
-    try:
-        scale = decide_scale(values)
-        tpm_all = to_tpm(values, scale)
-    except ScaleError as refusal:
-        raise IntakeError(f"{name}: {refusal}") from None
-    _report_scale(scale, findings)
-    measured = pd.Series(np.isfinite(values.to_numpy(dtype="float64", copy=False)).sum(axis=0), index=values.columns)
-    del values  # the TPM copy is all that is needed from here
-    kept = tpm_all[mapping.symbols.notna().to_numpy()]
-    kept.index = mapping.symbols.dropna().to_numpy()
+    wanted = mapping.symbols.isin(descriptor_genes()).to_numpy()
+    kept = values[wanted]
+    kept.index = mapping.symbols[wanted].to_numpy()
     kept = _resolve_repeats(kept, findings)
-    other = pd.Series(np.nansum(tpm_all.to_numpy(), axis=0), index=tpm_all.columns) - kept.sum()
-    tpm = pd.concat([kept, other.to_frame(OTHER_GENES).T])
-    return ExpressionIntake(tpm, measured, findings.frame(), name, orientation, mapping.kind, scale)
-
-
-def _gunzip(data: bytes, name: str) -> bytes:
-    """Return the bytes of a gzip file unpacked, refusing one that unpacks past the byte limit."""
-    if data[:2] != b"\x1f\x8b":
-        return data
-    limit = current_limits().max_unpacked_bytes
-    with gzip.GzipFile(fileobj=io.BytesIO(data)) as packed:
-        try:
-            unpacked = packed.read(limit + 1)
-        except (OSError, EOFError) as exc:
-            raise IntakeError(
-                f"{name} is a damaged gzip file ({exc}). Compress it again or upload it unpacked."
-            ) from None
-    if len(unpacked) > limit:
-        raise IntakeError(
-            f"{name} unpacks to more than {limit:,} bytes (ICILENS_MAX_UNPACKED_BYTES). Split the samples."
-        )
-    return unpacked
-
-
-def _read_frame(data: bytes, name: str, findings: Findings) -> pd.DataFrame:
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, name)
-    if data[:4] == b"PAR1":
-        return _read_parquet(data, name)
-    if b"\x00" in data[:4096]:
-        raise IntakeError(f"{name} is not a text table, an .xlsx workbook or a Parquet file. Export CSV, TSV or XLSX.")
-    # Read as bytes throughout: a decoded copy of a large matrix would cost several times its size.
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    skip, rows = 0, None
-    if data.startswith(b"#1."):  # GCT: version line, then "genes samples", then Name Description ...
-        skip = 2
-        findings.add(None, "", "", f"{name} is a GCT file", "", INFO, FindingCode.EXPRESSION_READ)
-    elif data.lstrip().startswith(b"!") or GEO_BEGIN.encode() in data[:1_000_000]:
-        begin = data.find(GEO_BEGIN.encode())
-        if begin < 0:
-            raise IntakeError(f"{name} is a GEO series matrix without its data table; download the full series matrix.")
-        end = data.find(GEO_END.encode(), begin)
-        skip = data.count(b"\n", 0, begin) + 1
-        rows = data.count(b"\n", begin, end if end >= 0 else len(data)) - 2
-        findings.add(
-            None,
-            "",
-            "",
-            f"{name} is a GEO series matrix: the table between its markers is read",
-            "",
-            INFO,
-            FindingCode.EXPRESSION_READ,
-        )
-    header = _line(data, skip).decode("utf-8", errors="replace")
-    delimiter = max(["\t", ",", ";"], key=header.count)
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    _check_cells(header.count(delimiter) + 1, (rows if rows is not None else lines - skip) - 1, name)
-    try:
-        return pd.read_csv(
-            io.BytesIO(data),
-            encoding="utf-8",
-            encoding_errors="replace",
-            sep=delimiter,
-            skiprows=skip,
-            nrows=rows,
-            low_memory=False,
-            na_values=["NA", "NaN", "nan", "null", "NULL", "-", ""],
-            keep_default_na=False,
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise IntakeError(
-            f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Export it as CSV or TSV."
-        ) from None
-
-
-def _line(data: bytes, index: int) -> bytes:
-    """Return line index (0-based) of data without copying the rest."""
-    start = 0
-    for _ in range(index):
-        start = data.find(b"\n", start) + 1
-        if start == 0:
-            return b""
-    end = data.find(b"\n", start)
-    return data[start : end if end >= 0 else len(data)].rstrip(b"\r")
-
-
-def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
-    from icilens.intake.workbook import _check_zip, inspect_workbook  # the workbook guards are intake's
-
-    _check_zip(data, name)
-    sheets = [s for s in inspect_workbook(data) if s.visible and not s.chart]
-    if not sheets:
-        raise IntakeError(f"{name} has no visible sheet with cells. Save the matrix on the first sheet.")
-    _check_cells(sheets[0].columns, sheets[0].rows, name, current_limits().max_sheet_cells)
-    frame = pd.read_excel(io.BytesIO(data), sheet_name=sheets[0].name, engine="openpyxl")
-    # Excel stores a date cell as a datetime; a gene label that became one is shown as Excel displays it
-    return frame.map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v) if len(frame) else frame
-
-
-def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
-    import pyarrow.parquet as pq  # pyarrow loads only for Parquet
-
-    try:
-        parquet = pq.ParquetFile(io.BytesIO(data))
-        _check_cells(parquet.metadata.num_columns, parquet.metadata.num_rows, name)
-        frame = parquet.read().to_pandas()
-    except IntakeError:
-        raise
-    except Exception as exc:
-        raise IntakeError(
-            f"{name} could not be read as Parquet ({str(exc).splitlines()[0]}). Export it again."
-        ) from None
-    if not isinstance(frame.index, pd.RangeIndex):
-        frame = frame.reset_index()
-    return frame
-
-
-def _check_cells(columns: int, rows: int, name: str, sheet_cells: int | None = None) -> None:
-    if columns > MAX_COLUMNS:
-        raise IntakeError(
-            f"{name} has {columns:,} columns; an expression matrix has at most {MAX_COLUMNS:,} (genes or samples). "
-            "Check the delimiter, or split the file."
-        )
-    if sheet_cells is not None and columns * rows > sheet_cells:
-        raise IntakeError(
-            f"{name} declares {rows:,} rows x {columns:,} columns on its first sheet; a workbook sheet is read only "
-            f"up to {sheet_cells:,} cells (ICILENS_MAX_SHEET_CELLS), as its cells are slow to parse. Save the sheet "
-            "as CSV and upload that."
-        )
-    limit = max_cells()
-    if columns * rows > limit:
-        raise IntakeError(
-            f"{name} has {rows:,} rows x {columns:,} columns = {rows * columns:,} cells; the limit is {limit:,} "
-            "(ICILENS_MAX_EXPRESSION_CELLS). Split the samples into several files or keep fewer genes."
-        )
-
-
-def _numeric(column: pd.Series) -> pd.Series:
-    return pd.to_numeric(column, errors="coerce")
-
-
-def _numbers(frame: pd.DataFrame, columns: list) -> pd.DataFrame:
-    """Return the columns as floats, converting only those not already numeric (no copy of a float matrix)."""
-    values = frame[columns]
-    text = [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if text:
-        values = values.copy()
-        for column in text:
-            values[column] = _numeric(frame[column])
-    return values
-
-
-def _entrez_column(column: pd.Series) -> bool:
-    """Return whether a column of whole numbers is Entrez gene ids rather than a sample's values."""
-    numbers = _numeric(column).dropna()
-    if numbers.empty or not (numbers == numbers.round()).all():
-        return False
-    return count_gene_like(pd.Index(numbers.astype("int64").astype(str))) >= max(
-        MIN_GENES_RECOGNISED, 0.01 * len(numbers)
+    measured = pd.Series(np.isfinite(values.to_numpy(dtype="float64")).sum(axis=0), index=values.columns)
+    return ExpressionIntake(
+        kept, measured, findings.frame(), name, matrix.orientation, mapping.kind, scale, matrix.sample_names
     )
-
-
-def _orient(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str, str]:
-    """Return (genes x samples numeric values indexed by the raw gene labels, orientation, label column)."""
-    if frame.empty or frame.shape[1] < 2:
-        raise IntakeError(f"{name} has no table of numbers under a header. Export genes and samples as a table.")
-    text_share = {
-        c: 0.0 if pd.api.types.is_numeric_dtype(frame[c]) else (frame[c].notna() & _numeric(frame[c]).isna()).mean()
-        for c in frame.columns
-    }
-    labels = [c for c in frame.columns if text_share[c] >= 0.5 or _entrez_column(frame[c])]
-    numbers = [c for c in frame.columns if c not in labels]
-    row_hits = {c: count_gene_like(pd.Index(frame[c].astype(str))) for c in labels}
-    best_label = max(row_hits, key=lambda c: row_hits[c], default=None)
-    rows_score = row_hits.get(best_label, 0) if best_label is not None else 0
-    columns_score = count_gene_like(pd.Index([str(c) for c in numbers]))
-    if max(rows_score, columns_score) < MIN_GENES_RECOGNISED:
-        raise IntakeError(
-            f"{name}: no gene identifiers recognised in its rows or its columns (looked for HGNC symbols, Ensembl "
-            "and Entrez ids of the genes the descriptors read). Check that the file is an expression matrix with "
-            "gene ids in the first column or the header row."
-        )
-    if rows_score >= columns_score and best_label is not None:
-        values = _numbers(frame, numbers)
-        raw = frame[best_label]
-        integers = _numeric(raw).notna().all() and _entrez_column(raw)
-        values.index = pd.Index((raw.astype("int64") if integers else raw).astype(str).str.strip())
-        values.columns = [str(c).strip() for c in numbers]
-        return values, "genes as rows", str(best_label)
-    sample_column = labels[0] if labels else None
-    values = _numbers(frame, numbers).T
-    values.index = pd.Index([str(c).strip() for c in numbers])
-    values.columns = (
-        frame[sample_column].astype(str).str.strip().to_numpy()
-        if sample_column
-        else [f"row {i + 2}" for i in range(len(frame))]
-    )
-    return values, "genes as columns (samples as rows), turned", "header row"
-
-
-def _report_unreadable(frame: pd.DataFrame, findings: Findings) -> None:
-    """Name, per column of numbers, the cells that are not numbers (read as missing)."""
-    for column in frame.columns:
-        cells = frame[column]
-        if pd.api.types.is_numeric_dtype(cells):
-            continue
-        unreadable = cells.notna() & _numeric(cells).isna()
-        if 0 < unreadable.sum() < 0.5 * len(cells):
-            first = cells[unreadable].iloc[0]
-            findings.add(
-                None,
-                str(column),
-                first,
-                f"{int(unreadable.sum())} cell(s) are not numbers, such as {first!r}",
-                "Read as missing",
-                WARNING,
-                FindingCode.CELL_UNREADABLE,
-            )
 
 
 def _drop_empty_samples(values: pd.DataFrame, findings: Findings) -> pd.DataFrame:
@@ -335,7 +144,10 @@ def _drop_empty_samples(values: pd.DataFrame, findings: Findings) -> pd.DataFram
         )
     kept = values.drop(columns=[*missing, *zeros])
     if kept.shape[1] == 0:
-        raise IntakeError("no sample has a value: every sample is empty or all zeros. Check the export.")
+        raise IntakeError(
+            "no sample has a usable value: every sample is empty, all zeros or damaged (see the findings). "
+            "Check the export."
+        )
     repeated = kept.columns[kept.columns.duplicated()]
     if len(repeated):
         raise IntakeError(
@@ -351,18 +163,20 @@ def _report_genes(mapping, labels_column: str, findings: Findings) -> None:
         None,
         labels_column,
         "",
-        f"genes named by {mapping.kind}{version}; {kept} of them are genes the descriptors read",
+        f"genes named by {mapping.kind}{version}; {kept:,} of {len(mapping.symbols):,} labels are known genes",
         "",
         INFO,
         FindingCode.GENES_MAPPED,
     )
-    for label, symbol in mapping.previous.items():
+    shown = list(mapping.previous.items())
+    if shown:
+        examples = ", ".join(f"{label} as {symbol}" for label, symbol in shown[:5])
         findings.add(
             None,
             labels_column,
-            label,
-            f"{label} is a previous symbol of {symbol}",
-            f"Read as {symbol}",
+            ", ".join(label for label, _ in shown[:5]),
+            f"{len(shown)} label(s) are previous or alias symbols of one gene each, such as {examples}",
+            "Read as the current symbol",
             INFO,
             FindingCode.GENES_MAPPED,
         )
@@ -378,7 +192,7 @@ def _report_genes(mapping, labels_column: str, findings: Findings) -> None:
         )
 
 
-def _report_scale(scale: Scale, findings: Findings) -> None:
+def _report_scale(scale: Scale, findings: Findings, lengths: bool) -> None:
     findings.add(
         None,
         "",
@@ -388,13 +202,13 @@ def _report_scale(scale: Scale, findings: Findings) -> None:
         INFO,
         FindingCode.SCALE_DECIDED,
     )
-    if scale.kind == COUNTS:
+    if scale.kind == COUNTS and not lengths:
         findings.add(
             None,
             "",
             "",
             "raw counts have no gene lengths: counts per million are used in place of TPM",
-            "Within a cohort the signatures' percentiles are nearly unchanged; upload TPM for cell fractions",
+            "Signatures move little; upload TPM, or counts with a gene-length column, for exact values",
             WARNING,
             FindingCode.SCALE_DECIDED,
         )
@@ -427,6 +241,11 @@ def name_single_sample(intake: ExpressionIntake, sample: str) -> ExpressionIntak
             f"{intake.name} has {len(intake.samples)} samples; here it takes one patient's sample. Upload a whole "
             "cohort's matrix on the Cohort page instead."
         )
+    if intake.relative:
+        raise IntakeError(
+            f"{intake.name} holds per-gene z-scores, which mean something only across many samples. Upload this "
+            "patient's TPM or counts."
+        )
     return replace(
         intake, tpm=intake.tpm.set_axis([sample], axis=1), genes_measured=intake.genes_measured.set_axis([sample])
     )
@@ -437,6 +256,8 @@ def combine_expression(first: ExpressionIntake | None, second: ExpressionIntake)
     whose samples arrive one by one; genes measured in only one of them are missing in the other's samples."""
     if first is None:
         return second
+    if first.relative or second.relative:
+        raise IntakeError("z-scores cannot be joined with other samples: each is relative to its own upload.")
     kept = [s for s in first.samples if s not in set(second.samples)]
     tpm = pd.concat([first.tpm[kept], second.tpm], axis=1)
     measured = pd.concat([first.genes_measured[kept], second.genes_measured])
@@ -447,4 +268,13 @@ def combine_expression(first: ExpressionIntake | None, second: ExpressionIntake)
         if first.scale.kind == second.scale.kind
         else replace(second.scale, evidence="per sample, as uploaded")
     )
-    return ExpressionIntake(tpm, measured, findings, name, second.orientation, second.gene_kind, scale)
+    return ExpressionIntake(
+        tpm,
+        measured,
+        findings,
+        name,
+        second.orientation,
+        second.gene_kind,
+        scale,
+        {**first.sample_names, **second.sample_names},
+    )

@@ -1,9 +1,11 @@
-"""Gene identifiers as other people's files write them, mapped to the HGNC symbols the descriptors read.
+"""Gene identifiers as other people's files write them, mapped to one symbol per gene over the whole genome.
 
-Recognised: HGNC symbols, Ensembl gene ids with or without their version (ENSG00000111537.5), Entrez ids,
-previous symbols the bundled table records, and symbols Excel turned into dates (SEPT1 as 1-Sep, MARCH1 as
-1-Mar). Only the genes a descriptor reads are mapped (bundled/genes/gene_ids.csv); other genes are counted,
-since quanTIseq needs each sample's total over all genes, but not kept.
+The bundled table (bundled/genes/genes.csv.gz, NCBI Gene through Bioconductor's org.Hs.eg.db) holds every
+human gene's official symbol, Entrez id, Ensembl ids and alias symbols (previous symbols among them).
+Recognised: symbols, Ensembl gene ids with or without their version (ENSG00000111537.5), Entrez ids, alias
+and previous symbols that name one gene only, and symbols Excel turned into dates (SEPT1 as 1-Sep). Every gene
+is kept, so a whole transcriptome keeps its total; the few descriptor genes whose published lists use an older
+symbol (GUCY1A3 for GUCY1A1) are named as the descriptor names them.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from functools import lru_cache
 import pandas as pd
 
 from icilens import BUNDLED
+from icilens.transcriptome.quantiseq import til10_signature
+from icilens.transcriptome.signatures import load_signatures
 
-GENE_IDS = BUNDLED / "genes" / "gene_ids.csv"
+GENE_TABLE = BUNDLED / "genes" / "genes.csv.gz"
 ENSEMBL = re.compile(r"^ENSG\d{11}(\.\d+)?(_PAR_Y)?$", re.IGNORECASE)
 ENTREZ = re.compile(r"^\d{1,9}$")
 MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -28,83 +32,120 @@ EXCEL_DATE = re.compile(
 # The gene families Excel's month names came from, as symbols were before HGNC renamed them in 2020.
 MONTH_FAMILIES = {"sep": "SEPTIN (was SEPT)", "mar": "MARCHF (was MARCH)", "dec": "DELEC1 (was DEC1)"}
 SYMBOL = re.compile(r"^[A-Za-z][A-Za-z0-9@.\-_/]{0,29}$")
+# Protein-coding first: where NCBI gives two loci one symbol (HBD, TEC), the coding gene is the one measured.
+TYPE_ORDER = {"protein-coding": 0, "ncRNA": 1}
 
 
 @dataclass(frozen=True)
 class GeneMapping:
-    """Each label's symbol (None when not a descriptor gene), the identifier kind and what needed care."""
+    """Each label's symbol (None when not a known gene), the identifier kind and what needed care."""
 
-    symbols: pd.Series  # label -> HGNC symbol or None
+    symbols: pd.Series  # label -> symbol or None
     kind: str  # "HGNC symbols", "Ensembl gene ids", "Entrez ids"
-    recognised: int  # labels that look like gene identifiers of that kind
-    previous: dict[str, str] = field(default_factory=dict)  # label -> current symbol
+    recognised: int  # labels that are known genes of that kind
+    previous: dict[str, str] = field(default_factory=dict)  # label -> current symbol (alias or previous symbol)
     mangled: list[str] = field(default_factory=list)  # labels Excel turned into dates
     versioned: bool = False  # Ensembl ids carried a version
 
 
-@lru_cache(maxsize=1)
-def load_gene_ids() -> pd.DataFrame:
-    """Return the bundled table: symbol, ensembl ("|"-joined), entrez, previous_symbols, previous_symbol_source."""
-    return pd.read_csv(GENE_IDS, dtype=str, keep_default_na=False)
+@dataclass(frozen=True)
+class _Lookups:
+    symbols: dict[str, str]  # upper-case symbol -> symbol
+    ensembl: dict[str, str]
+    entrez: dict[str, str]
+    aliases: dict[str, str]  # upper-case alias naming one gene only -> symbol
 
 
 @lru_cache(maxsize=1)
-def _lookups() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
-    table = load_gene_ids()
-    symbols = {s.upper(): s for s in table["symbol"]}
+def load_gene_table() -> pd.DataFrame:
+    """Return the bundled gene table: entrez, symbol, type, ensembl ("|"-joined), aliases ("|"-joined)."""
+    table = pd.read_csv(GENE_TABLE, dtype=str, keep_default_na=False)
+    order = table["type"].map(TYPE_ORDER).fillna(2)
+    return table.assign(_order=order).sort_values(["_order", "symbol"], kind="stable").drop(columns="_order")
+
+
+@lru_cache(maxsize=1)
+def _lookups() -> _Lookups:
+    table = load_gene_table()
+    symbols: dict[str, str] = {}
+    for symbol in table["symbol"]:
+        symbols.setdefault(symbol.upper(), symbol)
     ensembl = {e: s for s, ids in zip(table["symbol"], table["ensembl"], strict=True) for e in ids.split("|") if e}
-    entrez = {e: s for s, e in zip(table["symbol"], table["entrez"], strict=True) if e}
-    previous = {
-        p.upper(): s
-        for s, ps in zip(table["symbol"], table["previous_symbols"], strict=True)
-        for p in ps.split("|")
-        if p
-    }
-    return symbols, ensembl, entrez, previous
+    entrez = dict(zip(table["entrez"], table["symbol"], strict=True))
+    owners: dict[str, set[str]] = {}
+    for symbol, aliases in zip(table["symbol"], table["aliases"], strict=True):
+        for alias in aliases.split("|"):
+            if alias:
+                owners.setdefault(alias.upper(), set()).add(symbol)
+    unique = {a: next(iter(s)) for a, s in owners.items() if len(s) == 1 and a not in symbols}
+    return _Lookups(symbols, ensembl, entrez, unique)
+
+
+@lru_cache(maxsize=1)
+def descriptor_genes() -> frozenset[str]:
+    """Return every gene a descriptor reads (signature genes, housekeeping genes, TIL10), as the descriptors name them."""
+    return frozenset({g for s in load_signatures().values() for g in s.genes} | set(til10_signature()[0].index))
+
+
+@lru_cache(maxsize=1)
+def descriptor_names() -> dict[str, str]:
+    """Return current symbol -> the older symbol a descriptor's gene list uses, for the genes renamed since."""
+    lookups = _lookups()
+    renamed = {}
+    for gene in descriptor_genes():
+        if gene.upper() not in lookups.symbols and gene.upper() in lookups.aliases:
+            renamed[lookups.aliases[gene.upper()]] = gene
+    return renamed
 
 
 def count_gene_like(labels: pd.Index) -> int:
-    """Return how many labels look like gene identifiers (a descriptor gene's symbol, an Ensembl or an Entrez id)."""
-    symbols, _, entrez, previous = _lookups()
+    """Return how many labels are known genes: a symbol, an Ensembl id or an Entrez id of the gene table."""
+    lookups = _lookups()
     text = pd.Series(labels.astype(str)).str.strip()
-    upper = text.str.upper()
-    known = upper.isin(symbols.keys()) | upper.isin(previous.keys()) | text.isin(entrez.keys())
-    return int((known | text.str.match(ENSEMBL.pattern, case=False)).sum())
+    known = text.str.upper().isin(lookups.symbols.keys()) | text.isin(lookups.entrez.keys())
+    stripped = text.str.upper().str.replace(r"\.\d+(_PAR_Y)?$", "", regex=True)
+    return int((known | stripped.isin(lookups.ensembl.keys())).sum())
 
 
 def map_gene_ids(labels: pd.Index) -> GeneMapping:
-    """Return each label's descriptor-gene symbol, deciding the identifier kind from the labels themselves."""
-    symbols, ensembl, entrez, previous = _lookups()
+    """Return each label's gene symbol, deciding the identifier kind from the labels themselves."""
+    lookups = _lookups()
     text = pd.Series(labels.astype(str), index=labels).str.strip()
     is_ensembl = text.str.match(ENSEMBL.pattern, case=False)
-    is_entrez = text.str.match(ENTREZ.pattern)
     if is_ensembl.mean() > 0.5:
         stripped = text.str.upper().str.replace(r"\.\d+(_PAR_Y)?$", "", regex=True)
-        mapped = stripped.map(ensembl)
+        mapped = stripped.map(lookups.ensembl)
         # the pseudo-autosomal copy of a gene on Y is not the gene's expression: left unmapped
         mapped[text.str.upper().str.endswith("_PAR_Y")] = None
-        return GeneMapping(
-            mapped.where(mapped.notna(), None),
-            "Ensembl gene ids",
-            int(is_ensembl.sum()),
-            versioned=bool(text.str.contains(r"\.\d+", regex=True).any()),
+        return _named(
+            GeneMapping(
+                mapped, "Ensembl gene ids", int(mapped.notna().sum()), versioned=bool(text.str.contains(r"\.\d+").any())
+            )
         )
-    if is_entrez.mean() > 0.5:
-        mapped = text.map(entrez)
-        return GeneMapping(mapped.where(mapped.notna(), None), "Entrez ids", int(is_entrez.sum()))
+    if text.str.match(ENTREZ.pattern).mean() > 0.5:
+        mapped = text.map(lookups.entrez)
+        return _named(GeneMapping(mapped, "Entrez ids", int(mapped.notna().sum())))
     upper = text.str.upper()
-    mapped = upper.map(symbols)
-    renamed = mapped.isna() & upper.isin(previous.keys())
-    mapped[renamed] = upper[renamed].map(previous)
+    mapped = upper.map(lookups.symbols)
+    renamed = mapped.isna() & upper.isin(lookups.aliases.keys())
+    mapped[renamed] = upper[renamed].map(lookups.aliases)
     mangled = text[text.str.match(EXCEL_DATE.pattern, case=False)].tolist()
-    looks_like_symbol = text.str.match(SYMBOL.pattern)
-    return GeneMapping(
-        mapped.where(mapped.notna(), None),
-        "HGNC symbols",
-        int(looks_like_symbol.sum()),
-        previous=dict(zip(text[renamed], mapped[renamed], strict=True)),
-        mangled=mangled,
+    return _named(
+        GeneMapping(
+            mapped,
+            "HGNC symbols",
+            int(mapped.notna().sum()),
+            previous=dict(zip(text[renamed], mapped[renamed], strict=True)),
+            mangled=mangled,
+        )
     )
+
+
+def _named(mapping: GeneMapping) -> GeneMapping:
+    """Return the mapping with missing symbols as None and renamed descriptor genes as their descriptors name them."""
+    symbols = mapping.symbols.replace(descriptor_names())
+    symbols = symbols.astype(object).where(symbols.notna(), None)
+    return GeneMapping(symbols, mapping.kind, mapping.recognised, mapping.previous, mapping.mangled, mapping.versioned)
 
 
 def describe_mangled(labels: list[str]) -> str:

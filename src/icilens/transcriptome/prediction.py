@@ -1,8 +1,10 @@
 """A cohort's transcriptome predictions: expression samples linked to patients, described, ranked and scored.
 
-Percentiles are taken within the uploaded samples when there are MIN_COHORT_SAMPLES or more, else against
-the pooled reference cohorts; the table says which (`transcriptome_percentiles`). A patient without a linked
-sample, or with fewer than three signatures measured, gets no transcriptome prediction and a reason.
+Each signature is placed against the pooled reference cohorts, a fixed scale, so a patient's number depends on
+that patient's sample alone, not on who else was uploaded. Per-gene z-scores are the one exception: relative to
+the upload by nature, they are ranked within it (MIN_COHORT_SAMPLES or more), and the table says so
+(`transcriptome_percentiles`). A patient without a linked sample, or with fewer than three signatures measured,
+gets no transcriptome prediction and a reason.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ HIGH = Column.TRANSCRIPTOME_RANGE_HIGH
 PERCENTILES = "transcriptome_percentiles"
 SAMPLE = "expression_sample"
 REASON = "transcriptome_missing_reason"
-WITHIN = "within this cohort"
+WITHIN = "within this upload"
 AGAINST_REFERENCE = "against the reference cohorts"
 
 
@@ -84,10 +86,20 @@ def predict_transcriptome(
             empty.assign(**{PROBABILITY: np.nan, REASON: "no expression sample"}), findings.frame(), links, ""
         )
     tpm = intake.tpm.loc[:, samples]
-    descriptors = compute_descriptors(tpm, intake.genes_measured.reindex(samples))
+    descriptors = compute_descriptors(tpm, intake.genes_measured.reindex(samples), intake.relative)
     values = descriptors.values[MODEL_DESCRIPTORS]
-    within = len(samples) >= MIN_COHORT_SAMPLES
+    within = intake.relative
     ranks = rank_within_cohort(values) if within else rank_against_reference(values)
+    if within and len(samples) < MIN_COHORT_SAMPLES:
+        findings.add(
+            None,
+            "",
+            "",
+            f"z-scores rank only within the upload, which needs {MIN_COHORT_SAMPLES} samples; got {len(samples)}",
+            "No transcriptome prediction; upload TPM or counts",
+            WARNING,
+            FindingCode.DESCRIPTOR_MISSING,
+        )
     ranked = ranks.add_prefix("rank_")
     predicted = predict_response(model, ranked)
     shares = explain_response(model, ranked)

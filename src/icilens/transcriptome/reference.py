@@ -1,10 +1,9 @@
 """The bundled reference ICB transcriptome cohorts, and descriptors put on one scale across cohorts.
 
-Descriptors computed on different RNA-seq pipelines are not on one scale, so the transcriptome model reads
-each descriptor as its percentile within the patient's own cohort (`rank_within_cohort`). A cohort needs
-MIN_COHORT_SAMPLES patients for that; a smaller one, down to a single patient, is placed against the pooled
-reference cohorts instead (`rank_against_reference`), which the signatures' fixed units allow (log2 TPM),
-and the result says which was used.
+The transcriptome model reads each signature as its percentile among the pooled reference patients
+(`rank_against_reference`), which the signatures' fixed units allow (log2 TPM): a fixed scale, so a patient's
+number is the patient's own. Per-gene z-scores have no fixed unit; they are ranked within their upload
+(`rank_within_cohort`), which needs MIN_COHORT_SAMPLES patients.
 """
 
 from __future__ import annotations
@@ -50,9 +49,12 @@ def rank_within_cohort(values: pd.DataFrame, cohorts: pd.Series | None = None) -
     return ranked.where(counts >= MIN_COHORT_SAMPLES)
 
 
-def rank_against_reference(values: pd.DataFrame) -> pd.DataFrame:
-    """Return each value's percentile among the reference patients' values of the same descriptor."""
+def rank_against_reference(values: pd.DataFrame, leave_out: str | None = None) -> pd.DataFrame:
+    """Return each value's percentile among the reference patients' values of the same descriptor; leave_out
+    names a reference cohort left out of the pool (to validate on that cohort as on a new upload)."""
     reference = load_reference_cohorts()
+    if leave_out is not None:
+        reference = reference[reference["cohort"] != leave_out]
     ranked = pd.DataFrame(np.nan, index=values.index, columns=values.columns)
     for column in values.columns:
         pool = np.sort(reference[column].dropna().to_numpy()) if column in reference else np.array([])

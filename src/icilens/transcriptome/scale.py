@@ -126,11 +126,12 @@ def _log_kind(values: pd.DataFrame, lowest: float) -> Scale:
     return Scale(LOG2_LINEAR, offset=1.0, evidence=f"largest value at most {LOG_MAX:g}, no value below 0: log2(x + 1)")
 
 
-def to_tpm(values: pd.DataFrame, scale: Scale) -> pd.DataFrame:
+def to_tpm(values: pd.DataFrame, scale: Scale, lengths: pd.Series | None = None) -> pd.DataFrame:
     """Return values as TPM, each sample summing to a million over all its genes (a whole transcriptome).
 
-    FPKM and RPKM become TPM exactly by that rescaling. Counts become counts per million: without gene lengths
-    each gene is off by its own constant factor, the same in every sample (said in the intake's findings).
+    FPKM and RPKM become TPM exactly by that rescaling. Counts with gene lengths (featureCounts' Length) become
+    TPM exactly: each count divided by its gene's length, then rescaled. Counts without lengths become counts
+    per million: each gene is off by its own constant factor, the same in every sample (said in the findings).
     A targeted panel (fewer than MIN_TRANSCRIPTOME_GENES genes) is only unlogged, not rescaled. One copy of
     the matrix is made, and worked on in place.
     """
@@ -140,11 +141,20 @@ def to_tpm(values: pd.DataFrame, scale: Scale) -> pd.DataFrame:
             "and the signatures and cell fractions need it. Upload TPM, raw counts or log2 of either."
         )
     array = values.to_numpy(dtype="float64", copy=True)
+    if scale.kind == COUNTS and lengths is not None:
+        per_base = lengths.to_numpy(dtype="float64")
+        array /= np.where(per_base > 0, per_base, np.nan)[:, None]
+        return _rescale(array, values, force=True)
     if scale.kind not in (COUNTS, TPM, FPKM):
         np.exp2(array, out=array)
         array -= scale.offset
         np.clip(array, 0, None, out=array)
-    if values.shape[0] >= MIN_TRANSCRIPTOME_GENES:
+    return _rescale(array, values, force=False)
+
+
+def _rescale(array: np.ndarray, values: pd.DataFrame, force: bool) -> pd.DataFrame:
+    """Return array with each sample summing to a million, when it is a whole transcriptome (or force)."""
+    if force or values.shape[0] >= MIN_TRANSCRIPTOME_GENES:
         for i in range(0, array.shape[1], BLOCK):
             block = array[:, i : i + BLOCK]
             totals = _finite_sum(block)

@@ -98,6 +98,26 @@ def score_signatures(tpm: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(scores, index=tpm.columns)
 
 
+def score_relative_signatures(z: pd.DataFrame) -> pd.DataFrame:
+    """Return samples x signatures from per-gene z-scores: the mean z-score of each signature's genes (the GEP's
+    weights applied, its housekeeping step skipped, since z-scores already centre each gene), missing where
+    coverage is below MIN_COVERAGE. Relative to the samples the z-scores were computed over, by nature."""
+    _check_matrix(z, "score_relative_signatures")
+    values = z.astype("float64")
+    coverage = measure_signature_coverage(values)
+    scores = {}
+    for name, signature in load_signatures().items():
+        genes = values.reindex(list(signature.weights))
+        if signature.rule == "first_principal_component":
+            score = _first_component(genes)
+        elif signature.rule == "weighted_log2_tpm_minus_housekeeping":
+            score = genes.mul(pd.Series(signature.weights), axis=0).sum(axis=0, min_count=1)
+        else:
+            score = genes.mean(axis=0, skipna=True)
+        scores[name] = score.where(coverage[name] >= MIN_COVERAGE)
+    return pd.DataFrame(scores, index=z.columns)
+
+
 def _check_matrix(tpm: pd.DataFrame, caller: str) -> None:
     if not isinstance(tpm, pd.DataFrame) or tpm.empty:
         raise ValueError(f"{caller} needs a DataFrame with genes as rows and samples as columns; got an empty one")

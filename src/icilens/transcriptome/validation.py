@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.analysis.metrics import bootstrap_ci, roc_auc
-from icilens.transcriptome.reference import rank_within_cohort
+from icilens.transcriptome.reference import rank_against_reference, rank_within_cohort
 from icilens.transcriptome.response import MODEL_DESCRIPTORS, Candidate
 
 # Published leave-one-cohort-out ROC AUCs of COMPASS (Shen et al. 2025; mims-harvard/COMPASS), for comparison.
@@ -16,9 +16,19 @@ UNTRAINED = {"CYT": "signature_cyt", "IFN-gamma 6": "signature_ifng6", "GEP": "s
 MIN_SCORED = 10  # fewer scored patients than this give no AUC
 
 
-def with_ranks(table: pd.DataFrame) -> pd.DataFrame:
-    """Return table with `rank_<descriptor>` columns: each descriptor's and TMB's percentile within its cohort."""
-    ranks = rank_within_cohort(table[[*MODEL_DESCRIPTORS, "tmb_per_mb"]], table["cohort"])
+def with_ranks(table: pd.DataFrame, within_cohort: bool = False) -> pd.DataFrame:
+    """Return table with `rank_<descriptor>` columns: each descriptor's and TMB's percentile among the reference
+    patients of the other cohorts (as a new upload is placed), or within its own cohort (within_cohort)."""
+    columns = table[[*MODEL_DESCRIPTORS, "tmb_per_mb"]]
+    if within_cohort:
+        ranks = rank_within_cohort(columns, table["cohort"])
+    else:
+        ranks = pd.concat(
+            [
+                rank_against_reference(columns[(table["cohort"] == cohort).to_numpy()], leave_out=cohort)
+                for cohort in table["cohort"].unique()
+            ]
+        ).loc[table.index]
     return table.assign(**ranks.add_prefix("rank_"))
 
 

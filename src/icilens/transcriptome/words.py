@@ -59,8 +59,23 @@ def base_probability(model: SignatureModel) -> float:
 
 
 def where_percentiles(row: pd.Series) -> str:
-    """Return the group the patient's percentiles place it in: "this cohort" or "the reference cohorts"."""
-    return "the reference cohorts" if row.get(PERCENTILES) == AGAINST_REFERENCE else "this cohort"
+    """Return the group the patient's percentiles place it in: "the reference cohorts" or "this upload"."""
+    return "the reference cohorts" if row.get(PERCENTILES) == AGAINST_REFERENCE else "this upload"
+
+
+def describe_standing(row: pd.Series, model: SignatureModel) -> str:
+    """Return the transcriptome prediction as what it is, a ranking: where the patient's signatures stand on
+    average among the treated reference patients (or within the upload, for z-scores), not a chance."""
+    columns = [f"percentile_{descriptor_column(s).removeprefix('descriptor_')}" for s in model.signatures]
+    mean = pd.to_numeric(row.reindex(columns), errors="coerce").mean()
+    if pd.isna(mean):
+        return ""
+    group = "treated patients of the reference cohorts" if where_percentiles(row) != "this upload" else "this upload"
+    return (
+        f"Its signatures stand, on average, at the {ordinal(round(mean * 100))} percentile of the {group}. "
+        "This is a ranking, not a chance of response: across cohorts the model's probabilities are not calibrated "
+        "(Model page)."
+    )
 
 
 def describe_position(percentile: float, where: str) -> str:

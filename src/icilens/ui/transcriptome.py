@@ -23,6 +23,7 @@ from icilens.transcriptome.prediction import (
 from icilens.transcriptome.validation import score_table, validation_table
 from icilens.transcriptome.words import (
     base_probability,
+    describe_standing,
     describe_transcriptome_drivers,
     descriptor_table,
     signature_points,
@@ -141,9 +142,10 @@ def show_expression_section(cohort: Cohort) -> None:
         f"{transcriptome.percentiles if transcriptome else 'not computed'}."
     )
     st.caption(
-        f"Percentiles within the cohort need {MIN_COHORT_SAMPLES} samples or more: fewer cannot place a tumour "
-        "among its peers, so they are taken against the pooled reference cohorts, which assumes TPM from a "
-        "similar pipeline; the chemokine signature, a cohort's principal component, then stays missing."
+        "Each signature is placed among the pooled reference cohorts' patients, a fixed scale: a patient's number "
+        "depends on that patient's sample alone, whoever else is uploaded. This assumes TPM from a similar pipeline. "
+        f"Per-gene z-scores are the exception: relative by nature, they are ranked within the upload, which needs "
+        f"{MIN_COHORT_SAMPLES} samples or more."
     )
     findings = pd.concat([expression.findings, transcriptome.findings if transcriptome else None], ignore_index=True)
     readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
@@ -176,8 +178,8 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
         else f"Had the missing signatures been measured, it would lie between {low:.0%} and {high:.0%}."
     )
     st.markdown(
-        f"Predicted response from the tumour's RNA: **{probability:.0%}** (about {round(probability * 100)} of 100 "
-        f"patients like this one respond). {spread} Signature percentiles are taken within {where_percentiles(row)}."
+        f"Predicted response from the tumour's RNA: **{probability:.0%}**. {describe_standing(row, model)} {spread} "
+        f"Signature percentiles are taken among {where_percentiles(row)}."
     )
     st.caption(
         "The transcriptome model is the calibrated mean percentile of five immune signatures; across ten reference "
