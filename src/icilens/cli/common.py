@@ -129,13 +129,15 @@ def read_expression_option(args: argparse.Namespace):
     path = getattr(args, "expression", None)
     if not path:
         return None
+    from icilens.intake.limits import check_bytes
     from icilens.transcriptome.expression import read_expression  # only with --expression
 
     try:
+        check_bytes(Path(path).stat().st_size, Path(path).name)  # the size from the file system, before reading
         return read_expression(Path(path).read_bytes(), Path(path).name)
     except FileNotFoundError:
         raise UsageError(f"--expression {path}: no such file.") from None
-    except (IntakeError, ValueError) as exc:
+    except (IntakeError, ValueError, OSError) as exc:
         raise UsageError(str(exc)) from None
 
 

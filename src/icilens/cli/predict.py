@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
+
 from icilens.cli.common import (
     UsageError,
     chunk_options,
@@ -12,6 +14,7 @@ from icilens.cli.common import (
     counts_text,
     output_problem,
     progress_bar,
+    read_expression_option,
     reads_in_chunks,
     transcriptome_of,
     write_output,
@@ -134,4 +137,25 @@ def _predict_one(args: argparse.Namespace) -> int:
         )
     explanation = explain_patient(model, check.result.frame)
     print(format_prediction(explanation, model.card, explain=args.explain))
+    intake = read_expression_option(args)
+    if intake is not None:
+        print(_one_sample_prediction(intake))
     return 0
+
+
+def _one_sample_prediction(intake) -> str:
+    """Return the transcriptome prediction of the one sample given with --patient, or why there is none."""
+    from icilens.transcriptome.expression import name_single_sample
+    from icilens.transcriptome.prediction import PROBABILITY, REASON, predict_transcriptome
+
+    try:
+        sample = name_single_sample(intake, "patient")
+    except IntakeError as refusal:
+        raise UsageError(str(refusal)) from None
+    row = predict_transcriptome(sample).table.iloc[0]
+    if pd.isna(row[PROBABILITY]):
+        return f"Transcriptome ({intake.name}): no prediction: {row[REASON]}."
+    return (
+        f"Transcriptome ({intake.name}): {row[PROBABILITY]:.1%}, a ranking among the reference cohorts' patients, "
+        "not a chance of response (signatures placed against the pooled reference cohorts)."
+    )

@@ -85,6 +85,7 @@ class Annotation:
     set_aside: list[str]
     lengths: str | None
     samples: list[str]
+    identifiers: list[str]  # the set-aside columns that may name genes (never lengths or counts)
     single_sample: str | None = None  # a tool's one-sample output: the column holding its TPM
 
 
@@ -96,10 +97,14 @@ def find_annotation(frame: pd.DataFrame) -> Annotation:
     if len(tpm) == 1 and tool:
         aside = [c for c in frame.columns if c != tpm[0]]
         lengths = _length_column(headers)
-        return Annotation(aside, lengths, [tpm[0]], single_sample=tpm[0])
+        return Annotation(aside, lengths, [tpm[0]], _identifiers(headers), single_sample=tpm[0])
     aside = [c for c, h in headers.items() if h in IDENTIFIERS or h in LENGTHS]
     samples = [c for c in frame.columns if c not in aside]
-    return Annotation(aside, _length_column(headers), samples)
+    return Annotation(aside, _length_column(headers), samples, _identifiers(headers))
+
+
+def _identifiers(headers: dict) -> list:
+    return [c for c, h in headers.items() if h in IDENTIFIERS]
 
 
 def _length_column(headers: dict) -> str | None:

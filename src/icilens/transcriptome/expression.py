@@ -72,14 +72,14 @@ def read_expression_files(files: list[tuple[str, bytes]]) -> ExpressionIntake:
         scale = decide_scale(values)
         if scale.kind == ZSCORE:
             return _relative(values, mapping, matrix, findings, name, scale)
+        if scale.kind in (TPM, FPKM):
+            values = leave_out_damaged(values, findings, MILLION * 1.001, unit=" (a TPM above a million)")
         tpm_all = to_tpm(values, scale, matrix.lengths)
     except ScaleError as refusal:
         raise IntakeError(f"{name}: {refusal}") from None
     if matrix.lengths is not None and scale.kind == COUNTS:
         scale = replace(scale, kind=TPM, evidence=f"{scale.evidence}; made TPM through the file's gene lengths")
     _report_scale(scale, findings, matrix.lengths is not None)
-    if scale.kind in (TPM, FPKM):
-        tpm_all = leave_out_damaged(tpm_all, findings, MILLION * 1.001, unit=" (a TPM above a million)")
     measured = pd.Series(np.isfinite(values.to_numpy(dtype="float64", copy=False)).sum(axis=0), index=values.columns)
     del values  # the TPM copy is all that is needed from here
     tpm = _keep_descriptor_genes(tpm_all, mapping.symbols, findings)

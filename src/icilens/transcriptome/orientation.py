@@ -27,7 +27,7 @@ from icilens.vocabulary import FindingCode
 MIN_GENES_RECOGNISED = 2
 MIN_ENTREZ_ROWS = 100  # a few small whole numbers match Entrez ids by chance; a column of ids is long
 ENSEMBL_TRANSCRIPT = re.compile(r"^ENST\d{11}", re.IGNORECASE)
-ENSEMBL_GENE_FIELD = re.compile(r"ENSG\d{11}(\.\d+)?")
+ENSEMBL_GENE_FIELD = re.compile(r"ENSG\d{11}(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def orient(table: ExpressionTable, findings: Findings) -> Matrix:
     text = [c for c in annotation.samples if text_share[c] >= 0.5 or (c in first and _entrez_column(frame[c]))]
     numbers = [c for c in annotation.samples if c not in text]
     _report_unreadable(frame, numbers, findings)
-    candidates = [c for c in [*annotation.set_aside, *text] if c != annotation.lengths]
+    candidates = [*annotation.identifiers, *text]
     row_hits = {c: count_gene_like(pd.Index(_labels(frame[c]))) for c in candidates}
     best = max(row_hits, key=lambda c: row_hits[c], default=None)
     rows_score = row_hits.get(best, 0) if best is not None else 0
@@ -213,6 +213,8 @@ def _drop_summary_rows(values: pd.DataFrame, lengths, name: str, findings: Findi
 
 
 def _refuse_unrecognised(frame: pd.DataFrame, candidates: list, name: str) -> Matrix:
+    for column in candidates:
+        _transcripts_to_genes(frame[column].astype(str), name, Findings())  # refuses bare transcript ids
     shown = ", ".join(str(c) for c in frame.columns[:4])
     raise IntakeError(
         f"{name}: no gene identifiers recognised in its rows or its columns (looked for gene symbols, Ensembl and "

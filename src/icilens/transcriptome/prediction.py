@@ -73,7 +73,7 @@ def predict_transcriptome(
     findings = Findings()
     links = None
     if patient_ids is not None:
-        links = link_samples(intake.samples, patient_ids, id_columns)
+        links = link_samples(intake.samples, patient_ids, id_columns, intake.sample_names)
         _report_links(links, intake.name, findings)
         order = [links.patient_of[s] for s in intake.samples.astype(str) if s in links.patient_of]
         samples = [s for s in intake.samples.astype(str) if s in links.patient_of]
@@ -178,6 +178,28 @@ def _report_links(links: SampleLinks, name: str, findings: Findings) -> None:
         INFO,
         FindingCode.EXPRESSION_READ,
     )
+    if links.by_other_name:
+        findings.add(
+            None,
+            "",
+            "",
+            f"{links.by_other_name} samples linked through the names the file gives them (GEO's sample "
+            "titles, accessions or characteristics)",
+            "Check a few of them",
+            INFO,
+            FindingCode.EXPRESSION_READ,
+        )
+    if links.by_prefix:
+        findings.add(
+            None,
+            "",
+            "",
+            f"{links.by_prefix} samples linked by the patient id their name starts with, before a "
+            "sample suffix (as TCGA barcodes such as TCGA-AB-1234-01A)",
+            "Check a few of them",
+            INFO,
+            FindingCode.EXPRESSION_READ,
+        )
     if links.loosely:
         findings.add(
             None,
