@@ -129,7 +129,7 @@ def read_expression_option(args: argparse.Namespace):
     path = getattr(args, "expression", None)
     if not path:
         return None
-    from icilens.intake.limits import check_bytes
+    from icilens.intake.limits import check_bytes  # only with --expression
     from icilens.transcriptome.expression import read_expression  # only with --expression
 
     try:

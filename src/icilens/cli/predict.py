@@ -145,8 +145,8 @@ def _predict_one(args: argparse.Namespace) -> int:
 
 def _one_sample_prediction(intake) -> str:
     """Return the transcriptome prediction of the one sample given with --patient, or why there is none."""
-    from icilens.transcriptome.expression import name_single_sample
-    from icilens.transcriptome.prediction import PROBABILITY, REASON, predict_transcriptome
+    from icilens.transcriptome.expression import name_single_sample  # only with --expression
+    from icilens.transcriptome.prediction import PROBABILITY, REASON, predict_transcriptome  # likewise
 
     try:
         sample = name_single_sample(intake, "patient")
