@@ -60,3 +60,26 @@ def test_the_tumour_option_leaves_out_the_genes_tumour_cells_express():
 def test_an_empty_matrix_is_refused_with_what_is_expected():
     with pytest.raises(ValueError, match="genes as rows and samples as columns"):
         estimate_cell_fractions(pd.DataFrame())
+
+
+def test_low_tregs_are_corrected_in_quantiseqs_order_where_cd4_stays_above_zero():
+    from icilens.transcriptome.quantiseq import _deconvolve
+
+    signature, scaling = til10_signature()
+    # a mixture rich in CD4 T cells with few Tregs, so the Treg correction applies and CD4 stays above zero
+    weights = pd.Series(0.02, index=signature.columns)
+    weights[["T.cells.CD4", "Tregs"]] = [0.4, 0.005]
+    tpm = signature @ weights
+    tpm["OTHER_GENES"] = 1e6 - tpm.sum()  # the rest of a whole transcriptome
+    tpm = tpm.to_frame("s1")
+    first = _deconvolve(tpm, signature, scaling)
+    kept = [c != "T.cells.CD4" for c in signature.columns]
+    second = _deconvolve(tpm, signature.drop(columns="T.cells.CD4"), scaling[kept])
+    assert first.loc["s1", "Tregs"] < 0.02
+    tregs = (second.loc["s1", "Tregs"] + first.loc["s1", "Tregs"]) / 2
+    cd4 = max(0.0, first.loc["s1", "T.cells.CD4"] - (second.loc["s1", "Tregs"] + tregs) / 2)
+    assert cd4 > 0
+    expected = first.copy()
+    expected.loc["s1", ["Tregs", "T.cells.CD4"]] = [tregs, cd4]
+    expected = expected.div(expected.sum(axis=1), axis=0)
+    pd.testing.assert_frame_equal(estimate_cell_fractions(tpm), expected, atol=1e-12)

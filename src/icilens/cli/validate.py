@@ -86,9 +86,17 @@ def _print_expression(summary: dict) -> None:
         f"{summary['with_prediction']} patients with a transcriptome prediction (percentiles {summary['percentiles']})"
     )
     for finding in summary["findings"]:
+        where = _where(finding)
         print(
-            f"  {finding['severity']}: {finding['problem']}" + (f" ({finding['action']})" if finding["action"] else "")
+            f"  {finding['severity']}: {where}{finding['problem']}"
+            + (f" ({finding['action']})" if finding["action"] else "")
         )
+
+
+def _where(finding: dict) -> str:
+    """Return the sample or column a finding is about, as a prefix, when its sentence does not name it already."""
+    column = finding.get("column") or ""
+    return f"{column}: " if column and column not in finding["problem"] else ""
 
 
 def _validate_in_chunks(args: argparse.Namespace) -> int:

@@ -59,9 +59,11 @@ def estimate_cell_fractions(expression: pd.DataFrame, tumour: bool = False) -> p
     low = fractions["Tregs"] < MIN_TREGS
     if low.any():
         second = _deconvolve(values.loc[:, low.to_numpy()], without_cd4, scaling[kept])
-        mean_tregs = (second["Tregs"] + fractions.loc[low, "Tregs"]) / 2
-        fractions.loc[low, "T.cells.CD4"] = np.maximum(0.0, fractions.loc[low, "T.cells.CD4"] - mean_tregs)
-        fractions.loc[low, "Tregs"] = mean_tregs
+        # quanTIseq_decon.R's order: Tregs become the mean of both fits first, and CD4 then loses the mean of
+        # the second fit's Tregs and the Tregs just updated
+        fractions.loc[low, "Tregs"] = (second["Tregs"] + fractions.loc[low, "Tregs"]) / 2
+        taken = (second["Tregs"] + fractions.loc[low, "Tregs"]) / 2
+        fractions.loc[low, "T.cells.CD4"] = np.maximum(0.0, fractions.loc[low, "T.cells.CD4"] - taken)
     return fractions.div(fractions.sum(axis=1), axis=0)
 
 
