@@ -31,6 +31,7 @@ EXCEL_DATE = re.compile(
 )
 # The gene families Excel's month names came from, as symbols were before HGNC renamed them in 2020.
 MONTH_FAMILIES = {"sep": "SEPTIN (was SEPT)", "mar": "MARCHF (was MARCH)", "dec": "DELEC1 (was DEC1)"}
+_VERSION = re.compile(r"\.\d+(_PAR_Y)?$")
 SYMBOL = re.compile(r"^[A-Za-z][A-Za-z0-9@.\-_/]{0,29}$")
 # Protein-coding first: where NCBI gives two loci one symbol (HBD, TEC), the coding gene is the one measured.
 TYPE_ORDER = {"protein-coding": 0, "ncRNA": 1}
@@ -101,10 +102,12 @@ def descriptor_names() -> dict[str, str]:
 def count_gene_like(labels: pd.Index) -> int:
     """Return how many labels are known genes: a symbol, an Ensembl id or an Entrez id of the gene table."""
     lookups = _lookups()
-    text = pd.Series(labels.astype(str)).str.strip()
-    known = text.str.upper().isin(lookups.symbols.keys()) | text.isin(lookups.entrez.keys())
-    stripped = text.str.upper().str.replace(r"\.\d+(_PAR_Y)?$", "", regex=True)
-    return int((known | stripped.isin(lookups.ensembl.keys())).sum())
+    count = 0
+    for label in labels.astype(str):
+        text = label.strip()
+        upper = text.upper()
+        count += upper in lookups.symbols or text in lookups.entrez or _VERSION.sub("", upper) in lookups.ensembl
+    return count
 
 
 def map_gene_ids(labels: pd.Index) -> GeneMapping:
@@ -127,8 +130,9 @@ def map_gene_ids(labels: pd.Index) -> GeneMapping:
         return _named(GeneMapping(mapped, "Entrez ids", int(mapped.notna().sum())))
     upper = text.str.upper()
     mapped = upper.map(lookups.symbols)
-    renamed = mapped.isna() & upper.isin(lookups.aliases.keys())
-    mapped[renamed] = upper[renamed].map(lookups.aliases)
+    aliased = upper.map(lookups.aliases)
+    renamed = mapped.isna() & aliased.notna()
+    mapped[renamed] = aliased[renamed]
     mangled = text[text.str.match(EXCEL_DATE.pattern, case=False)].tolist()
     return _named(
         GeneMapping(
