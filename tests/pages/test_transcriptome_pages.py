@@ -126,7 +126,7 @@ def test_one_entered_patient_gets_a_transcriptome_prediction_from_one_sample():
     at.switch_page("pages/patient.py").run()
     _no_errors(at)
     text = " ".join(m.value for m in at.markdown)
-    assert "Predicted response from the tumour's RNA" in text and "within the reference cohorts" in text
+    assert "Predicted response from the tumour's RNA" in text and "among the reference cohorts" in text
     descriptors = next(d.value for d in at.dataframe if "descriptor" in d.value.columns)
     chemokine = descriptors.set_index("descriptor").loc["Chemokine 12", "value"]
     assert chemokine == "not computed"  # a cohort score: one sample has no cohort
