@@ -104,3 +104,17 @@ def test_square_charts_are_exported_square_not_stretched():
     roc = plots.plot_roc(y, {"model": np.linspace(0, 1, 40)})
     width, height = Image.open(io.BytesIO(export.figure_to_image(roc, "png", scale=1))).size
     assert 0.9 < width / (height - 20 * len(roc.data)) < 1.6 and width < 800
+
+
+def test_xlsx_holds_columns_without_a_value_and_negative_text():
+    table = pd.DataFrame(
+        {
+            "patient_id": ["A", "B"],
+            "descriptor_chemokine12": pd.array([pd.NA, pd.NA], dtype="Float64"),
+            "note": pd.array([pd.NA, pd.NA], dtype="string"),
+            "median": ["-0.94 [-1.20, 0.30]", "0.10 [0.00, 0.20]"],
+        }
+    )
+    data = pd.read_excel(io.BytesIO(export.table_to_xlsx(table)))
+    assert data["patient_id"].tolist() == ["A", "B"] and data["descriptor_chemokine12"].isna().all()
+    assert data["note"].isna().all()

@@ -1,8 +1,11 @@
 """The tumour's RNA-seq in a real browser: a hostile matrix refused in words, a real one linked and explained."""
 
 import gzip
+import io
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
@@ -45,3 +48,18 @@ def test_a_hostile_matrix_is_refused_then_a_real_one_is_linked_and_explained(ser
     )
     expect(page.get_by_text("Why this transcriptome prediction", exact=False).first).to_be_visible()
     assert server.process.poll() is None
+
+
+def test_xlsx_tables_of_the_rna_demo_open_as_workbooks(server, page):
+    page.goto(server.url)
+    page.get_by_role("button", name="Open the RNA demo").click()
+    expect(page.get_by_text("41 samples linked to patients", exact=False).first).to_be_visible(timeout=90_000)
+    for name in ("Patients", "Compare"):
+        _open(page, name)
+        expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible(timeout=60_000)
+        button = page.get_by_role("button", name="XLSX", exact=True).first
+        button.wait_for(timeout=60_000)
+        with page.expect_download(timeout=60_000) as started:
+            button.click()
+        workbook = load_workbook(io.BytesIO(Path(started.value.path()).read_bytes()))
+        assert workbook.active.max_row > 1, name  # a header and rows, not a failed download

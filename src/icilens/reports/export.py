@@ -93,8 +93,9 @@ def table_to_xlsx(
         for index, column in enumerate(safe.columns, start=1):
             cells = worksheet.cell(row=1, column=index)
             cells.font = Font(bold=True)
-            sample = safe[column].head(200).astype(str).str.len()
-            width = max(len(str(column)), int(sample.max()) if len(sample) else 0) + 2
+            # a column with no value (a descriptor nobody has) has no length: it is as wide as its header
+            longest = safe[column].head(200).astype(str).str.len().max()
+            width = max(len(str(column)), 0 if pd.isna(longest) else int(longest)) + 2
             letter = cells.column_letter
             worksheet.column_dimensions[letter].width = min(width, 50)
             if column in percent_columns:
