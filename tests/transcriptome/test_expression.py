@@ -51,15 +51,19 @@ def test_the_demo_reads_as_the_reference_cohort_computed_it():
     assert intake.orientation == "genes as rows" and intake.gene_kind == "HGNC symbols"
     assert intake.tpm.shape[1] == 41 and OTHER_GENES in intake.tpm.index
     assert intake.genes_measured.min() > 19_000
-    # the reference was built before four TIL10 genes were read under their current symbols (FHIP2A for
-    # FAM160B1, PALM2AKAP2 for AKAP2, GUCY1A1 for GUCY1A3, TENT5C for FAM46C): without them, it is reproduced
+    # the reference was built reading symbols only as written; the whole gene table now also reads TIL10 genes
+    # under their current or alias symbols (FHIP2A for FAM160B1, GUCY1A1 for GUCY1A3 ...): without those, the
+    # reference is reproduced
     renamed = list(descriptor_names().values())
     assert set(renamed) <= set(intake.tpm.index)
-    ours = compute_descriptors(intake.tpm.drop(index=renamed), intake.genes_measured).values
+    as_written = [g for g in intake.tpm.index if g in TPM_DEMO.index or g == OTHER_GENES]
+    ours = compute_descriptors(intake.tpm.loc[as_written], intake.genes_measured).values
     reference = load_reference_cohorts().query("cohort == 'Gide'").set_index("sample")
     np.testing.assert_allclose(ours["signature_gep"], reference.loc[ours.index, "signature_gep"], atol=0.01)
+    # the bundled fractions predate quanTIseq's Treg correction in quanTIseq_decon.R's order, which moves the
+    # samples whose first fit found under 2% Tregs by up to 0.3 points of CD8 T cells (0.01 points before it)
     np.testing.assert_allclose(
-        ours["fraction_T.cells.CD8"], reference.loc[ours.index, "fraction_T.cells.CD8"], atol=0.001
+        ours["fraction_T.cells.CD8"], reference.loc[ours.index, "fraction_T.cells.CD8"], atol=0.004
     )
 
 
@@ -168,20 +172,14 @@ def test_an_all_zero_and_an_all_missing_sample_are_named_and_left_out():
 @pytest.mark.parametrize(
     ("frame", "message"),
     [
-        (None, "z-scores"),
         (lambda t: t.assign(**{SAMPLES[0]: t[SAMPLES[0]].where(t.index != "GZMA", -3.0)}), "negative values"),
         (lambda t: t.set_axis([f"probe_{i}" for i in range(len(t))]), "no gene identifiers recognised"),
         (lambda t: t * 0 + 50, "cannot be told"),
     ],
-    ids=["z-scores", "negative", "no-ids", "between-scales"],
+    ids=["negative", "no-ids", "between-scales"],
 )
 def test_matrices_that_cannot_give_tpm_are_refused_with_what_was_seen(frame, message):
-    tpm = small()
-    if message == "z-scores":
-        logged = np.log2(tpm + 1)
-        bad = logged.sub(logged.mean(axis=1), axis=0).div(logged.std(axis=1).replace(0, 1), axis=0)
-    else:
-        bad = frame(tpm)
+    bad = frame(small())
     with pytest.raises(IntakeError, match=message):
         read_expression(csv_bytes(bad, index_label="gene"), "bad.csv")
 
@@ -198,7 +196,8 @@ def test_samples_link_by_id_loosely_when_unambiguous_and_every_loose_end_is_name
     links = link_samples(samples, patients, {"sample id": pd.Series(["S1", "S2", "S3", "S4"])})
     assert links.by == "patient id"
     assert links.patient_of == {"pt001": "PT-001", "PT-002": "PT-002"}
-    assert links.loosely == 1 and "XYZ" in links.unlinked_samples and "PT-002_rep" in links.unlinked_samples
+    assert links.loosely == 1 and "XYZ" in links.unlinked_samples
+    assert links.repeated == {"PT-002": ["PT-002_rep"]}  # its id then a suffix: a second sample, named, not used
     assert links.patients_without == ["PT-003", "PT-004"]
     by_sample = link_samples(pd.Index(["S1", "S2", "S3"]), patients, {"sample id": pd.Series(["S1", "S2", "S3", "S4"])})
     assert by_sample.by == "sample id" and by_sample.patient_of["S3"] == "PT-003"
