@@ -138,7 +138,7 @@ def test_the_words_name_measured_signatures_and_their_points_add_up_to_the_move(
     sentences = describe_transcriptome_drivers(row, model)
     assert sentences and not any("IFN-gamma" in s for s in sentences)
     assert any(s.startswith("CYT, in the top decile of this upload, raised") for s in sentences)
-    assert any("TLS, in the bottom decile of this cohort, lowered" in s for s in sentences)
+    assert any("TLS, in the bottom decile of this upload, lowered" in s for s in sentences)
     assert [describe_level(p) for p in (0.95, 0.7, 0.5, 0.2, 0.05)] == [
         "in the top decile",
         "high",
