@@ -196,8 +196,9 @@ with ui.guarded("explaining this patient"):
     metrics = st.columns(3)
     metrics[0].metric(
         "Predicted response",
-        f"{explanation.probability:.0%}",
-        help="Calibrated probability of objective response (RECIST CR or PR)",
+        "not estimable" if explanation.not_estimable else f"{explanation.probability:.0%}",
+        help="Calibrated probability of objective response (RECIST CR or PR), shown only where the patient's "
+        "measured inputs carry it",
     )
     loris = scored[Column.LORIS_PROBABILITY]
     metrics[1].metric(
@@ -217,6 +218,12 @@ with ui.guarded("explaining this patient"):
         help="FDA tissue-agnostic threshold for pembrolizumab",
     )
     missing_count = int(frame.iloc[row_index][list(FEATURES)].isna().sum())
+    if explanation.not_estimable:
+        st.warning(
+            f"**The clinical prediction is not estimable for this patient:** {explanation.not_estimable}. The "
+            f"model's output, {explanation.probability:.0%}, is close to its average patient's and says little about "
+            "this one; measure the missing inputs, or read the transcriptome below where there is one."
+        )
     st.markdown(
         describe_range(explanation.range_low, explanation.range_high, missing_count, model.card)
         + f" Model disagreement (the spread of the ensemble's {len(model.boosters)} models, not a confidence "
@@ -270,18 +277,22 @@ with ui.guarded("explaining this patient"):
             calibrated=explanation.probability,
         )
     ui.chart(st, figure, key="waterfall", name=f"{ui.patient_file_stem(patient_id)}_waterfall")
-    left, right = st.columns([2, 3])
-    with left:
-        ui.chart(
-            st,
-            plot_icon_array(explanation.probability),
-            key="icon_array",
-            name=f"{ui.patient_file_stem(patient_id)}_icon_array",
-        )
-    with right:
-        st.markdown(f"About **{round(explanation.probability * 100)} of 100** patients like this one respond.")
-        st.markdown("**What drives this prediction**")
+    if explanation.not_estimable:  # no natural frequency for a number the inputs cannot carry
+        st.markdown("**What the measured inputs did**")
         st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
+    else:
+        left, right = st.columns([2, 3])
+        with left:
+            ui.chart(
+                st,
+                plot_icon_array(explanation.probability),
+                key="icon_array",
+                name=f"{ui.patient_file_stem(patient_id)}_icon_array",
+            )
+        with right:
+            st.markdown(f"About **{round(explanation.probability * 100)} of 100** patients like this one respond.")
+            st.markdown("**What drives this prediction**")
+            st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
 
     ui.show_patient_transcriptome(cohort, patient_id, ui.patient_file_stem(patient_id))
 

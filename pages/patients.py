@@ -6,7 +6,13 @@ from icilens import DISCLAIMER, ui
 from icilens.analysis import describe_against_loris, describe_calibration
 from icilens.reports import patient_reports
 from icilens.schema import FEATURES
-from icilens.scoring import describe_loris_recalibration, filter_patients, loris_recalibration, readable_predictions
+from icilens.scoring import (
+    describe_loris_recalibration,
+    filter_patients,
+    flag_at_threshold,
+    loris_recalibration,
+    readable_predictions,
+)
 from icilens.transcriptome import add_transcriptome_columns
 from icilens.ui import active_model, cohort_predictions, page_named, patient_table
 from icilens.vocabulary import NOT_AVAILABLE, Column
@@ -37,7 +43,7 @@ with ui.guarded("scoring the cohort"):
     )
     threshold = ui.decision_threshold(decision, "patients")
     shown = filter_patients(table, chosen_types, (low, high), most_missing, query).sort_values("rank")
-    shown = shown.assign(flag=(shown["probability"] >= threshold * 100).map({True: "yes", False: "no"}))
+    shown = shown.assign(flag=flag_at_threshold(shown["probability"], threshold))
     st.caption(
         f"{len(shown)} of {len(table)} patients. {describe_calibration(model.card)} The range is where a "
         "prediction would most likely lie had its missing inputs been measured."

@@ -108,3 +108,12 @@ def test_a_scenario_nobody_could_lose_is_not_measured(default_model, demo_frame,
     without_hed = demo_frame.head(60).assign(hed=float("nan"))
     coverage = measure_coverage(default_model, without_hed, training, {"no HED": ["hed"], "no TMB": ["tmb"]})
     assert list(coverage) == ["no TMB"]  # nobody had HED, so removing it tests nothing: left out, no NaN
+
+
+def test_a_prediction_is_estimable_only_where_its_inputs_carry_it():
+    from icilens.explain import describe_estimability
+
+    assert "2 of 17 inputs measured" in describe_estimability(0.31, 0.75, 2, 17)  # the RNA demo's patients
+    assert "wider than 30 points" in describe_estimability(0.20, 0.60, 10, 17)
+    assert describe_estimability(0.30, 0.42, 12, 17) == ""
+    assert describe_estimability(0.30, 0.30, 17, 17) == ""

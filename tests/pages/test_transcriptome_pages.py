@@ -162,3 +162,13 @@ def test_explanations_show_each_signatures_share_across_the_cohort():
     _no_errors(at)
     assert any(s.value == "Tumour transcriptome" for s in at.subheader)
     assert any("shares of one patient add up" in c.value for c in at.caption)
+
+
+def test_a_clinical_prediction_from_two_inputs_is_not_a_headline():
+    at = _open_rna_demo()
+    at.switch_page("pages/patient.py").run()
+    _no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Predicted response"] == "not estimable"
+    assert any("2 of 17 inputs measured" in w.value for w in at.warning)
+    assert not any("patients like this one respond" in m.value for m in at.markdown)

@@ -17,6 +17,7 @@ _HOMES = {
     "card_draw_level": "uncertainty",
     "inputs_side_by_side": "patient",
     "describe_drivers": "patient",
+    "describe_estimability": "uncertainty",
     "describe_range": "uncertainty",
     "describe_similar_patients": "similarity",
     "describe_uncertainty": "uncertainty",
@@ -44,6 +45,7 @@ __all__ = [
     "TreeExplainer",
     "card_draw_level",
     "describe_drivers",
+    "describe_estimability",
     "describe_range",
     "describe_similar_patients",
     "describe_uncertainty",
@@ -88,6 +90,7 @@ if TYPE_CHECKING:
     from icilens.explain.uncertainty import (
         DRAWS,
         card_draw_level,
+        describe_estimability,
         describe_range,
         describe_uncertainty,
         drop_features,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.explain.treeshap import to_probability_points
-from icilens.explain.uncertainty import describe_range
+from icilens.explain.uncertainty import describe_estimability, describe_range
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
 from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import Column, ModelCard, shap_column
@@ -153,6 +153,7 @@ class PatientExplanation:
     labels: list[str]
     drivers: list[str]
     notes: list[InputNote]
+    not_estimable: str = ""  # why the inputs cannot carry a number for this patient ("" when they can)
 
 
 def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = None) -> PatientExplanation:
@@ -168,14 +169,16 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
     base_raw = float(scored[Column.SHAP_BASE])
     base_p, points, final_p = to_probability_points(shap, base_raw, model.calibrate)
     row = patient.iloc[0]
+    missing = [name for name in FEATURES if pd.isna(row[name])]
+    range_low, range_high = float(scored[Column.RANGE_LOW]), float(scored[Column.RANGE_HIGH])
     return PatientExplanation(
         patient_id=str(row["patient_id"]),
         probability=float(final_p),
         low=float(scored[Column.PROBABILITY_LOW]),
         high=float(scored[Column.PROBABILITY_HIGH]),
-        range_low=float(scored[Column.RANGE_LOW]),
-        range_high=float(scored[Column.RANGE_HIGH]),
-        missing=[name for name in FEATURES if pd.isna(row[name])],
+        range_low=range_low,
+        range_high=range_high,
+        missing=missing,
         loris=float(scored[Column.LORIS_PROBABILITY]),
         loris_score=float(scored[Column.LORIS_SCORE]),
         tmb_high=None if pd.isna(scored[Column.TMB_HIGH]) else bool(scored[Column.TMB_HIGH]),
@@ -186,6 +189,7 @@ def explain_patient(model, patient: pd.DataFrame, scored: pd.Series | None = Non
         labels=[field_and_value(f, row[f]) for f in FEATURES],
         drivers=describe_drivers(row, points),
         notes=review_inputs(row, model.card),
+        not_estimable=describe_estimability(range_low, range_high, len(FEATURES) - len(missing), len(FEATURES)),
     )
 
 
@@ -213,9 +217,15 @@ def format_prediction(explanation: PatientExplanation, card: ModelCard, explain:
         if np.isnan(explanation.loris)
         else f"{explanation.loris:.0%} (published raw score {explanation.loris_score:.2f}, not a probability)"
     )
+    headline = (
+        f"Predicted response: not estimable ({explanation.not_estimable}); the model's output, "
+        f"{explanation.probability:.1%}, is not a prediction for this patient"
+        if explanation.not_estimable
+        else f"Predicted response: {explanation.probability:.1%} (about {round(explanation.probability * 100)} of "
+        "100 patients like this one respond)"
+    )
     lines = [
-        f"Predicted response: {explanation.probability:.1%} (about {round(explanation.probability * 100)} of 100 "
-        "patients like this one respond)",
+        headline,
         describe_range(explanation.range_low, explanation.range_high, len(explanation.missing), card),
         f"Model disagreement: {explanation.low:.0%} to {explanation.high:.0%} (ensemble spread, not a confidence interval)",
         f"LORIS (recalibrated): {loris}",

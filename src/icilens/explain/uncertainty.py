@@ -160,6 +160,28 @@ def describe_uncertainty(model, training: pd.DataFrame, scenarios: dict) -> dict
     }
 
 
+# A prediction is shown as a number only where its inputs carry it. Its validation measured how far missing
+# inputs move it (the range); wider than this many points, the number says more about the model's average
+# patient than about this one. Fewer measured inputs than MIN_MEASURED leave the model near its average by
+# construction, however narrow the range.
+MAX_RANGE_POINTS = 30
+MIN_MEASURED = 5
+
+
+def describe_estimability(low: float, high: float, measured: int, total: int) -> str:
+    """Return why a prediction is not estimable from its inputs ("" when it is): too few inputs measured, or a
+    range from the missing inputs wider than MAX_RANGE_POINTS percentage points."""
+    if measured < MIN_MEASURED:
+        return f"{measured} of {total} inputs measured, {MIN_MEASURED} needed"
+    width = (high - low) * 100
+    if width > MAX_RANGE_POINTS:
+        return (
+            f"{measured} of {total} inputs measured; the missing ones could move it anywhere from {low:.0%} to "
+            f"{high:.0%}, wider than {MAX_RANGE_POINTS} points"
+        )
+    return ""
+
+
 def describe_range(low: float, high: float, missing: int, card: ModelCard) -> str:
     """Return the plain meaning of a patient's range, with the coverage measured in the card's validation."""
     if missing == 0:

@@ -156,15 +156,24 @@ def _header(pdf, explanation: PatientExplanation, row, cohort_label: str, today:
 
 def _prediction(pdf, explanation: PatientExplanation, scored: pd.Series, model) -> None:
     _section(pdf, "Prediction of objective response (RECIST CR or PR)")
-    pdf.set_font(FONT, "B", 22)
-    pdf.cell(40, 11, f"{explanation.probability:.0%}")
-    pdf.set_font(FONT, "", 10)
-    frequency = round(explanation.probability * 100)
+    if explanation.not_estimable:
+        pdf.set_font(FONT, "B", 16)
+        pdf.cell(0, 9, "Not estimable", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        lead = (
+            f"The clinical prediction is not estimable for this patient: {explanation.not_estimable}. The model's "
+            f"output ({explanation.probability:.0%}) is close to its average patient's and is not a prediction. "
+        )
+    else:
+        pdf.set_font(FONT, "B", 22)
+        pdf.cell(40, 11, f"{explanation.probability:.0%}")
+        pdf.set_font(FONT, "", 10)
+        lead = f"About {round(explanation.probability * 100)} of 100 patients like this one respond. "
     pdf.multi_cell(
         0,
         5.5,
         _plain(
-            f"About {frequency} of 100 patients like this one respond. "
+            lead
             + describe_range(explanation.range_low, explanation.range_high, _missing_count(scored), model.card)
             + f" Model disagreement {explanation.low:.0%} to {explanation.high:.0%} "
             f"(spread of the {len(model.boosters)}-model ensemble, not a confidence interval)."

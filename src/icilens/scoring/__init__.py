@@ -12,6 +12,7 @@ _HOMES = {
     "compute_loris": "reference",
     "describe_loris_recalibration": "reference",
     "filter_patients": "predictions",
+    "flag_at_threshold": "predictions",
     "fit_loris_recalibration": "reference",
     "list_partitions": "cluster",
     "loris_recalibration": "predictions",
@@ -30,6 +31,7 @@ __all__ = [
     "describe_loris_recalibration",
     "filter_patients",
     "fit_loris_recalibration",
+    "flag_at_threshold",
     "list_partitions",
     "loris_recalibration",
     "predict_cohort",
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from icilens.scoring.predictions import (
         build_patient_table,
         filter_patients,
+        flag_at_threshold,
         loris_recalibration,
         predict_cohort,
         readable_predictions,

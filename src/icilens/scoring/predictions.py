@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.datasets import load_training
-from icilens.explain.uncertainty import describe_range_cell, estimate_ranges
+from icilens.explain.uncertainty import describe_estimability, describe_range_cell, estimate_ranges
 from icilens.model.ensemble import Model
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
@@ -67,20 +67,28 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
     rank, percentile = rank_patients(predictions[Column.PROBABILITY].to_numpy())
     missing = predictions[Column.MISSING].fillna("")
     response = frame["response"].map({1: "responder", 0: "non-responder"}).astype(object)
+    counts = missing.map(lambda names: len(names.split(";")) if names else 0)
+    reasons = [
+        describe_estimability(low, high, len(FEATURES) - n, len(FEATURES))
+        for low, high, n in zip(predictions[Column.RANGE_LOW], predictions[Column.RANGE_HIGH], counts, strict=True)
+    ]
+    estimable = pd.Series([not r for r in reasons], index=predictions.index)
     return pd.DataFrame(
         {
             "patient_id": predictions["patient_id"],
             "cancer_type": frame["cancer_type"].astype(object).fillna("missing").to_numpy(),
-            "probability": predictions[Column.PROBABILITY] * 100,
+            # a number the inputs cannot carry is not shown (n/a), and the range cell says why
+            "probability": (predictions[Column.PROBABILITY] * 100).where(estimable),
             Column.RANGE_LOW: predictions[Column.RANGE_LOW] * 100,
             Column.RANGE_HIGH: predictions[Column.RANGE_HIGH] * 100,
             "range": [
-                describe_range_cell(p, low, high, len(names.split(";")) if names else 0)
-                for p, low, high, names in zip(
+                f"not estimable: {reason}" if reason else describe_range_cell(p, low, high, n)
+                for p, low, high, n, reason in zip(
                     predictions[Column.PROBABILITY],
                     predictions[Column.RANGE_LOW],
                     predictions[Column.RANGE_HIGH],
-                    missing,
+                    counts,
+                    reasons,
                     strict=True,
                 )
             ],
@@ -92,10 +100,16 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
             .map({True: "yes", False: "no"})
             .astype(object)
             .fillna("unknown"),
-            "missing": missing.map(lambda names: len(names.split(";")) if names else 0),
+            "missing": counts,
             "observed": response.fillna("unknown").to_numpy(),
         }
     )
+
+
+def flag_at_threshold(probability: pd.Series, threshold: float) -> pd.Series:
+    """Return "yes"/"no" per patient for a predicted response (%) at or above threshold (0-1); "n/a" without one."""
+    flags = (probability >= threshold * 100).map({True: "yes", False: "no"}).astype(object)
+    return flags.where(probability.notna(), "n/a")
 
 
 def filter_patients(
@@ -107,6 +121,8 @@ def filter_patients(
 ) -> pd.DataFrame:
     """Return the rows of a patient table that pass every filter (id search is case-insensitive)."""
     keep = table["probability"].between(*probability_range)
+    if tuple(probability_range) == (0, 100):  # a patient without an estimable number is filtered out by none
+        keep |= table["probability"].isna()
     if cancer_types:
         keep &= table["cancer_type"].isin(cancer_types)
     if max_missing is not None:
