@@ -118,7 +118,7 @@ with ui.guarded("comparing groups"):
     drivers = ui.cohort_cached(
         "compare_shap_chart",
         cohort,
-        lambda: plot_shap_by_group(mean_shap_by_group(predictions[present], groups[present])),
+        lambda: plot_shap_by_group(mean_shap_by_group(predictions[present], groups[present], frame[present])),
         *grouped_by,
     )
     ui.chart(st, drivers, key="compare_shap")

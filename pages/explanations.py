@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.explain import pick_interacting_feature, rank_interaction_pairs
+from icilens.explain import describe_absent, keep_measured, pick_interacting_feature, rank_interaction_pairs
 from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
 from icilens.reports import figure_to_image
@@ -36,36 +36,41 @@ with ui.guarded("explaining the cohort"):
         np.arange(len(frame)) if scope == "Whole cohort" else np.flatnonzero((frame["cancer_type"] == scope).to_numpy())
     )
     subset = frame.iloc[rows]
-    shap = predictions[[shap_column(f) for f in FEATURES]].to_numpy()[rows]
-    labels = [FIELD_BY_NAME[f].label for f in FEATURES]
+    measured = keep_measured(predictions[[shap_column(f) for f in FEATURES]].to_numpy()[rows], subset, FEATURES)
+    shap, features = measured.values, measured.features
+    labels = [FIELD_BY_NAME[f].label for f in features]
     st.caption(
-        f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response. "
-        "Click a point in the beeswarm or the dependence plot to open that patient."
+        f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response. Each "
+        "input is read where it was measured. Click a point in the beeswarm or the dependence plot to open that "
+        "patient."
     )
+    if measured.absent:
+        st.info(describe_absent(measured.absent))
 
     importance = plot_importance(
         shap, labels, title=f"Feature importance, {scope if scope != 'Whole cohort' else 'whole cohort'}"
     )
-    beeswarm = plot_beeswarm(shap, subset, list(FEATURES), labels)
+    beeswarm = plot_beeswarm(shap, subset, features, labels)
     # One above the other: side by side, neither label column fits a laptop screen.
     ui.chart(st, importance, key="importance")
     ui.chart(st, beeswarm, key="beeswarm", on_point=open_clicked)
 
     st.subheader("Dependence", anchor=False)
-    by_importance = [FEATURES[i] for i in np.argsort(-np.abs(shap).mean(axis=0))]
+    by_importance = [features[i] for i in np.argsort(-np.nanmean(np.abs(shap), axis=0))]
     pick, colour = st.columns(2)
     feature = pick.selectbox(
         "Feature", by_importance, key=ui.key("dependence_feature"), format_func=lambda f: FIELD_BY_NAME[f].label
     )
     colour_choice = colour.selectbox(
         "Colour by",
-        [AUTO, *[f for f in FEATURES if f != feature]],
+        [AUTO, *[f for f in features if f != feature]],
         key=ui.key("dependence_colour"),
         format_func=lambda f: f if f == AUTO else FIELD_BY_NAME[f].label,
     )
-    main = FEATURES.index(feature)
+    main = features.index(feature)
     if colour_choice == AUTO:
-        partner = FEATURES[pick_interacting_feature(main, shap[:, main], encode_features(subset))]
+        encoded = encode_features(subset)[:, [FEATURES.index(f) for f in features]]
+        partner = features[pick_interacting_feature(main, np.nan_to_num(shap[:, main]), encoded)]
         st.caption(
             f"Colour picked automatically: {FIELD_BY_NAME[partner].label}, the feature that best explains the spread."
         )

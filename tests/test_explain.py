@@ -144,3 +144,39 @@ def test_a_few_rows_use_lightgbm_directly_and_agree_with_the_pattern_path():
     _, many = TreeExplainer([booster]).shap_values(test)
     np.testing.assert_allclose(few, many[:3], rtol=0, atol=1e-12)
     _assert_matches_lightgbm(booster, test[:3])
+
+
+def test_shap_of_missing_inputs_is_never_read_and_inputs_nobody_has_are_named():
+    import numpy as np
+    import pandas as pd
+
+    from icilens.explain import describe_absent, keep_measured
+    from icilens.schema import FEATURES
+
+    frame = pd.DataFrame({f: [np.nan, np.nan, np.nan] for f in FEATURES})
+    frame["tmb"] = [12.0, np.nan, 3.0]
+    frame["cancer_type"] = ["Melanoma", "NSCLC", "Melanoma"]
+    shap = np.ones((3, len(FEATURES)))
+    measured = keep_measured(shap, frame, FEATURES)
+    assert measured.features == [f for f in FEATURES if f in ("tmb", "cancer_type")]
+    assert np.isnan(measured.values[1, measured.features.index("tmb")])
+    assert len(measured.absent) == len(FEATURES) - 2
+    assert "Tumour mutational burden" not in describe_absent(measured.absent)
+    assert "Serum albumin" in describe_absent(measured.absent)
+
+
+def test_drivers_by_group_leave_out_inputs_nobody_has():
+    import numpy as np
+    import pandas as pd
+
+    from icilens.analysis import mean_shap_by_group
+    from icilens.schema import FEATURES
+    from icilens.vocabulary import shap_column
+
+    frame = pd.DataFrame({f: [np.nan] * 4 for f in FEATURES})
+    frame["tmb"] = [12.0, np.nan, 3.0, 5.0]
+    shap = pd.DataFrame({shap_column(f): [0.5, 2.0, -0.5, 0.1] for f in FEATURES})
+    groups = pd.Series(["responders", "responders", "non-responders", "non-responders"])
+    means = mean_shap_by_group(shap, groups, frame)
+    assert list(means.index) == ["Tumour mutational burden"]
+    assert means.loc["Tumour mutational burden", "responders"] == 0.5  # the missing value's 2.0 is not read

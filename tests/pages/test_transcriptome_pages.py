@@ -172,3 +172,13 @@ def test_a_clinical_prediction_from_two_inputs_is_not_a_headline():
     assert metrics["Predicted response"] == "not estimable"
     assert any("2 of 17 inputs measured" in w.value for w in at.warning)
     assert not any("patients like this one respond" in m.value for m in at.markdown)
+
+
+def test_explanations_of_the_rna_demo_read_measured_inputs_only():
+    at = _open_rna_demo()
+    at.switch_page("pages/explanations.py").run()
+    _no_errors(at)
+    note = next(i.value for i in at.info if "Left out, as no patient here has them measured" in i.value)
+    assert "Age at ICI start" in note and "Neutrophil-to-lymphocyte ratio" in note
+    options = at.selectbox(key="icilens_dependence_feature").options
+    assert "Age at ICI start" not in options and len(options) <= 2

@@ -253,13 +253,20 @@ def compare_measures(values: pd.DataFrame, groups: pd.Series, names: dict[str, s
     return table[order].sort_values(["q", "p"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-def mean_shap_by_group(shap: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
-    """Return the mean SHAP value (log-odds) of each feature per group: features as rows, groups as columns."""
+def mean_shap_by_group(shap: pd.DataFrame, groups: pd.Series, inputs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the mean SHAP value (log-odds) of each feature per group: features as rows, groups as columns.
+
+    With inputs (the patients' values, row by row with shap), a feature counts only where it was measured, and
+    a feature no patient has is left out: a missing input is never a driver.
+    """
     columns = [shap_column(f) for f in FEATURES]
-    means = shap[columns].groupby(pd.Series(groups, index=shap.index).to_numpy()).mean().T
+    values = shap[columns]
+    if inputs is not None:
+        values = values.where(inputs[list(FEATURES)].notna().to_numpy())
+    means = values.groupby(pd.Series(groups, index=shap.index).to_numpy()).mean().T
     means = means[in_reading_order(means.columns)]
     means.index = [FIELD_BY_NAME[f].label for f in FEATURES]
-    return means
+    return means.dropna(how="all")
 
 
 def group_by_tertile(probability) -> pd.Series:

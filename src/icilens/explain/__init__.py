@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from icilens.face import lazy_face
 
 _HOMES = {
+    "MeasuredShap": "measured",
+    "describe_absent": "measured",
+    "keep_measured": "measured",
     "DRAWS": "uncertainty",
     "HOW": "similarity",
     "MAX_SPLITS": "treeshap",
@@ -41,9 +44,11 @@ __all__ = [
     "MAX_SPLITS",
     "MISSING_NOTE",
     "SMALL_BATCH",
+    "MeasuredShap",
     "PatientExplanation",
     "TreeExplainer",
     "card_draw_level",
+    "describe_absent",
     "describe_drivers",
     "describe_estimability",
     "describe_range",
@@ -57,6 +62,7 @@ __all__ = [
     "format_value",
     "inputs_side_by_side",
     "interaction_values",
+    "keep_measured",
     "measure_coverage",
     "pick_interacting_feature",
     "rank_interaction_pairs",
@@ -67,6 +73,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_face(__name__, _HOMES)
 
 if TYPE_CHECKING:
+    from icilens.explain.measured import MeasuredShap, describe_absent, keep_measured
     from icilens.explain.patient import (
         MISSING_NOTE,
         PatientExplanation,

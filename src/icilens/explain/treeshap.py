@@ -162,7 +162,8 @@ def pick_interacting_feature(main: int, shap_main: np.ndarray, x: np.ndarray) ->
     shap's approximate_interactions).
     """
     order = np.argsort(x[:, main], kind="stable")
-    scores = np.zeros(x.shape[1])
+    # a feature nobody has cannot explain anything: it is never picked
+    scores = np.where(np.isnan(x).all(axis=0), -1.0, 0.0)
     for chunk in np.array_split(order, 10):
         if len(chunk) < 3:
             continue

@@ -45,7 +45,7 @@ def plot_beeswarm(
     ids = frame["patient_id"].astype(str).to_numpy() if "patient_id" in frame else np.arange(len(frame)).astype(str)
     if values.shape != (len(frame), len(features)):
         raise ValueError("plot_beeswarm needs one SHAP value per patient and feature")
-    order = np.argsort(-np.abs(values).mean(axis=0))[:max_display][::-1]
+    order = np.argsort(-np.nanmean(np.abs(values), axis=0))[:max_display][::-1]
     rng = np.random.default_rng(0)
     figure = go.Figure()
     for row, j in enumerate(order):

@@ -13,7 +13,7 @@ def plot_importance(shap_values, labels: list[str], title: str = "Feature import
     values = np.asarray(shap_values, dtype="float64")
     if values.ndim != 2 or values.shape[1] != len(labels) or len(values) == 0:
         raise ValueError("plot_importance needs a patients x features SHAP matrix and one label per feature")
-    importance = np.abs(values).mean(axis=0)
+    importance = np.nanmean(np.abs(values), axis=0)  # over the patients with the input measured
     order = np.argsort(importance)
     figure = go.Figure(
         go.Bar(
