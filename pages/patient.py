@@ -10,6 +10,7 @@ from icilens.explain import (
     MISSING_NOTE,
     describe_range,
     describe_similar_patients,
+    describe_similarity_limit,
     explain_patient,
     find_similar_patients,
     inputs_side_by_side,
@@ -107,6 +108,10 @@ def show_side_by_side(model, frame: pd.DataFrame, predictions: pd.DataFrame, exp
 
 def show_similar_patients(patient: pd.DataFrame) -> None:
     """Draw the 20 most similar training patients and what happened to them."""
+    withheld = describe_similarity_limit(patient)
+    if withheld:
+        st.info(f"No similar patients: {withheld}.")
+        return
     reference, importance = training_reference()
     similar = find_similar_patients(patient, reference, importance, k=20)
     outcome = summarise_outcomes(similar)

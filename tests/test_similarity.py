@@ -40,3 +40,19 @@ def test_summary_of_the_demo(demo_frame):
     summary = summarise_outcomes(demo_frame)
     assert summary["responders"] == 127
     assert 1 < summary["median_pfs_months"] < summary["median_os_months"]
+
+
+def test_similar_patients_need_shared_measured_inputs(demo_frame):
+    from icilens.explain.similarity import MIN_SHARED, describe_similarity_limit
+    from icilens.schema import FEATURES
+
+    sparse = demo_frame.iloc[[3]].copy()
+    sparse[[f for f in FEATURES if f not in ("cancer_type", "tmb")]] = np.nan
+    assert "2 of 17 inputs measured" in describe_similarity_limit(sparse)
+    assert find_similar_patients(sparse, demo_frame, np.ones(17), k=20).empty  # never matches from nothing
+    assert describe_similarity_limit(demo_frame.iloc[[3]]) == ""
+    # a reference patient sharing too few inputs is never called similar
+    reference = demo_frame.copy()
+    reference.loc[reference.index[:50], [f for f in FEATURES if f != "cancer_type"]] = np.nan
+    similar = find_similar_patients(demo_frame.iloc[[3]], reference, np.ones(17), k=500)
+    assert not similar["patient_id"].isin(reference["patient_id"].iloc[:50]).any() and MIN_SHARED > 1

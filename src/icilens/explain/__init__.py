@@ -23,6 +23,7 @@ _HOMES = {
     "describe_estimability": "uncertainty",
     "describe_range": "uncertainty",
     "describe_similar_patients": "similarity",
+    "describe_similarity_limit": "similarity",
     "describe_uncertainty": "uncertainty",
     "drop_features": "uncertainty",
     "estimate_ranges": "uncertainty",
@@ -53,6 +54,7 @@ __all__ = [
     "describe_estimability",
     "describe_range",
     "describe_similar_patients",
+    "describe_similarity_limit",
     "describe_uncertainty",
     "drop_features",
     "estimate_ranges",
@@ -85,7 +87,13 @@ if TYPE_CHECKING:
         waterfall_bars,
         what_if_curve,
     )
-    from icilens.explain.similarity import HOW, describe_similar_patients, find_similar_patients, summarise_outcomes
+    from icilens.explain.similarity import (
+        HOW,
+        describe_similar_patients,
+        describe_similarity_limit,
+        find_similar_patients,
+        summarise_outcomes,
+    )
     from icilens.explain.treeshap import (
         MAX_SPLITS,
         SMALL_BATCH,

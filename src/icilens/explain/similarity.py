@@ -7,6 +7,7 @@ import pandas as pd
 
 from icilens.analysis.survival import kaplan_meier_median
 from icilens.explain.patient import format_value
+from icilens.explain.uncertainty import MIN_MEASURED
 from icilens.model.encoding import encode_features
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
@@ -17,10 +18,28 @@ HOW = (
 )
 
 
+MIN_SHARED = MIN_MEASURED  # inputs two patients must both have for their likeness to mean anything
+
+
+def describe_similarity_limit(patient: pd.DataFrame) -> str:
+    """Return why similar patients are withheld for a one-row patient frame ("" when they can be found)."""
+    measured = int(patient[list(FEATURES)].notna().to_numpy().sum())
+    if measured >= MIN_SHARED:
+        return ""
+    return (
+        f"{measured} of {len(FEATURES)} inputs measured; likeness needs {MIN_SHARED} shared inputs, or every "
+        "training patient of the same kind would look identical"
+    )
+
+
 def find_similar_patients(
     patient: pd.DataFrame, reference: pd.DataFrame, weights: np.ndarray, k: int = 20
 ) -> pd.DataFrame:
-    """Return the k reference patients nearest to the one-row patient frame, nearest first, with 'distance'."""
+    """Return the k reference patients nearest to the one-row patient frame, nearest first, with 'distance'.
+
+    Only reference patients sharing MIN_SHARED measured inputs with the patient count; none for a patient with
+    fewer (describe_similarity_limit says why).
+    """
     if len(patient) != 1:
         raise ValueError("find_similar_patients takes a frame with exactly one patient")
     weights = np.asarray(weights, dtype="float64")
@@ -37,8 +56,9 @@ def find_similar_patients(
     both = ~np.isnan(pool) & ~np.isnan(x)
     used = np.where(both, weights, 0.0)
     distance = np.where(both, gaps, 0.0) @ weights / np.maximum(used.sum(axis=1), 1e-12)
-    distance[used.sum(axis=1) == 0] = np.inf
+    distance[both.sum(axis=1) < MIN_SHARED] = np.inf
     order = np.argsort(distance, kind="stable")[:k]
+    order = order[np.isfinite(distance[order])]
     return reference.iloc[order].assign(distance=distance[order])
 
 
