@@ -6,6 +6,7 @@ import streamlit as st
 from icilens import DISCLAIMER, ui
 from icilens.analysis import (
     MIN_EVENTS,
+    MIN_PER_OUTCOME,
     calibration_slope_intercept,
     confusion_at,
     cox_hazard_ratio,
@@ -32,7 +33,6 @@ from icilens.scoring import describe_loris_recalibration, loris_recalibration
 from icilens.ui import active_model, cohort_predictions, reference_scores, session_cached
 from icilens.vocabulary import NOT_AVAILABLE, TERTILES, TMB_HIGH_CUTOFF, TMB_HIGH_LABEL, Column, Score
 
-MIN_PER_OUTCOME = 10
 OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
 
 ui.setup_page("Performance")

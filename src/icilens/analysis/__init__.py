@@ -8,6 +8,7 @@ from icilens.face import lazy_face
 
 _HOMES = {
     "MIN_EVENTS": "survival",
+    "MIN_PER_OUTCOME": "metrics",
     "MOST_GROUPS": "groups",
     "OTHER_GROUP": "groups",
     "calibration_ci_text": "validation",
@@ -56,6 +57,7 @@ _HOMES = {
 }
 __all__ = [
     "MIN_EVENTS",
+    "MIN_PER_OUTCOME",
     "MOST_GROUPS",
     "OTHER_GROUP",
     "calibration_ci_text",
@@ -120,6 +122,7 @@ if TYPE_CHECKING:
         mean_shap_by_group,
     )
     from icilens.analysis.metrics import (
+        MIN_PER_OUTCOME,
         calibration_slope_intercept,
         confusion_at,
         cumulative_gains,

@@ -7,6 +7,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+# Fewer responders or non-responders than this give no discrimination figure: its interval would span chance.
+MIN_PER_OUTCOME = 10
+
 Metric = Callable[[np.ndarray, np.ndarray], float]
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icilens.analysis.metrics import bootstrap_ci, roc_auc
-from icilens.transcriptome.reference import rank_against_reference, rank_within_cohort
+from icilens.analysis.metrics import MIN_PER_OUTCOME, bootstrap_ci, roc_auc
+from icilens.transcriptome.reference import load_reference_cohorts, rank_against_reference, rank_within_cohort
 from icilens.transcriptome.response import MODEL_DESCRIPTORS, Candidate
 
 # COMPASS's leave-one-cohort-out ROC AUCs (Shen et al. 2025) from one published run, every cohort it shares with
@@ -116,6 +116,8 @@ def score_table(predictions: pd.DataFrame, observed: pd.Series) -> pd.DataFrame:
     transcriptome model's ROC AUC (95% CI) beside CYT, IFN-gamma 6 and GEP alone; empty when too few."""
     keep = predictions[PROBABILITY_COLUMN].notna().to_numpy() & observed.notna().to_numpy()
     y = observed[keep].to_numpy(dtype=int)
+    if min(int(y.sum()), int((y == 0).sum())) < MIN_PER_OUTCOME:  # the clinical model's minimum, the same here
+        return pd.DataFrame()
     scores = {
         "ICI Lens transcriptome model": PROBABILITY_COLUMN,
         "CYT": "descriptor_cyt",
@@ -131,7 +133,38 @@ def score_table(predictions: pd.DataFrame, observed: pd.Series) -> pd.DataFrame:
                     "score": label,
                     "patients": int(keep.sum()),
                     "responders": int(y.sum()),
-                    "ROC AUC": f"{result[0]:.2f} ({result[1]:.2f} to {result[2]:.2f})",
+                    "ROC AUC": f"{result[0]:.2f} ({result[1]:.2f}-{result[2]:.2f})",
                 }
             )
     return pd.DataFrame(rows)
+
+
+def describe_training_overlap(samples: pd.Series, card: dict) -> str:
+    """Return, when most of a cohort's expression samples were among the model's training patients, which cohort
+    and that cohort's out-of-fold figure from the validation (the honest one); "" otherwise."""
+    reference = load_reference_cohorts()
+    cohorts = reference.drop_duplicates("sample").set_index("sample")["cohort"]
+    found = samples.dropna().astype(str).map(cohorts).dropna()
+    if found.empty or len(found) < 0.5 * samples.notna().sum():
+        return ""
+    cohort = found.mode().iloc[0]
+    trained = {c["cohort"]: c for c in card.get("training", {}).get("cohorts", [])}
+    if cohort not in trained:
+        return ""
+    row = next((r for r in card.get("validation", {}).get("table", []) if r["cohort"] == cohort), {})
+    auc = row.get("ICI Lens transcriptome model")
+    figure = (
+        f" Its figure from the validation, scored by the model fitted without it: {auc[0]:.2f} ({auc[1]:.2f}-{auc[2]:.2f})."
+        if auc
+        else ""
+    )
+    means = [
+        r["ICI Lens transcriptome model"][0]
+        for r in card.get("validation", {}).get("table", [])
+        if r.get("ICI Lens transcriptome model")
+    ]
+    mean = f" Across the {len(means)} validation cohorts the mean is {sum(means) / len(means):.2f}." if means else ""
+    return (
+        f"{len(found)} of these samples are patients of {trained[cohort].get('study', cohort)}, one of the cohorts "
+        f"the transcriptome model was fitted on, so the figure below flatters it.{figure}{mean}"
+    )

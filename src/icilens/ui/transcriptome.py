@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from icilens.analysis import compare_measures, format_comparison
+from icilens.analysis import MIN_PER_OUTCOME, compare_measures, format_comparison
 from icilens.intake import IntakeError
 from icilens.plots import KINDS, plot_beeswarm, plot_distribution, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
@@ -20,7 +20,7 @@ from icilens.transcriptome.prediction import (
     shap_transcriptome_column,
     train_on_cohort,
 )
-from icilens.transcriptome.validation import score_table, validation_table
+from icilens.transcriptome.validation import describe_training_overlap, score_table, validation_table
 from icilens.transcriptome.words import (
     base_probability,
     describe_standing,
@@ -324,8 +324,15 @@ def show_transcriptome_performance(cohort: Cohort) -> None:
     table = transcriptome.table.reset_index(drop=True)
     compared = session_cached("transcriptome_performance", cohort, lambda: score_table(table, observed))
     if compared.empty:
+        st.info(
+            f"Tumour transcriptome: ROC AUC needs {MIN_PER_OUTCOME} responders and {MIN_PER_OUTCOME} non-responders "
+            "with an expression sample and an observed response, as for the clinical model."
+        )
         return
     st.subheader("Tumour transcriptome on this cohort", anchor=False)
+    overlap = describe_training_overlap(table["expression_sample"], active_transcriptome_model().card)
+    if overlap:
+        st.warning(overlap)
     st.dataframe(compared, hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
     st.caption(
         "ROC AUC with a bootstrap 95% CI, on the patients with both an expression sample and an observed response. "
