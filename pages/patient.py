@@ -222,6 +222,7 @@ with ui.guarded("explaining this patient"):
         "unknown" if pd.isna(tmb_high) else ("yes" if tmb_high else "no"),
         help="FDA tissue-agnostic threshold for pembrolizumab",
     )
+    ui.show_one_reading(cohort, patient_id, explanation, model.card)
     missing_count = int(frame.iloc[row_index][list(FEATURES)].isna().sum())
     if explanation.not_estimable:
         st.warning(

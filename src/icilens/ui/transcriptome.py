@@ -20,6 +20,7 @@ from icilens.transcriptome.prediction import (
     shap_transcriptome_column,
     train_on_cohort,
 )
+from icilens.transcriptome.reading import read_patient
 from icilens.transcriptome.validation import describe_training_overlap, score_table, validation_table
 from icilens.transcriptome.words import (
     base_probability,
@@ -99,6 +100,19 @@ def patient_transcriptome_row(cohort: Cohort, patient_id: str) -> pd.Series | No
         return None
     rows = transcriptome.table[transcriptome.table["patient_id"] == patient_id]
     return None if rows.empty else rows.iloc[0]
+
+
+def show_one_reading(cohort: Cohort, patient_id: str, explanation, card: dict) -> None:
+    """Show the patient's one reading where there is tumour RNA-seq: both predictions and whether they agree."""
+    reading = read_patient(
+        explanation, card, patient_transcriptome_row(cohort, patient_id), active_transcriptome_model()
+    )
+    if reading is None:
+        return
+    with st.container(border=True):
+        st.markdown("**One reading: the clinical and the transcriptome predictions together**")
+        st.markdown(f"- {escape_markdown(reading.clinical)}\n- {escape_markdown(reading.transcriptome)}")
+        st.markdown(escape_markdown(reading.verdict))
 
 
 def show_expression_section(cohort: Cohort) -> None:
