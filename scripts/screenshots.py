@@ -1,4 +1,5 @@
-"""Refresh the README's screenshots: the demo cohort's Cohort, Patient and Compare pages at 1440x900.
+"""Refresh the README's screenshots: the demo cohort's Cohort, Patient and Compare pages at 1440x900, and the
+RNA demo's Patient page (its one reading) at 1440x900 and 1024x768 with its Explanations and Compare.
 
 Run with the project's Python (`.venv/bin/python scripts/screenshots.py`); it starts the app on a free port,
 drives Debian's Chromium with Playwright and writes assets/screenshots/{cohort,patient,compare}.png.
@@ -45,9 +46,9 @@ def open_page(page, name: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def take(page, name: str) -> None:
+def take(page, name: str, full_page: bool = False) -> None:
     page.wait_for_timeout(2500)  # charts finish drawing
-    page.screenshot(path=OUT / f"{name}.png")
+    page.screenshot(path=OUT / f"{name}.png", full_page=full_page)
     print(f"wrote {OUT / name}.png")
 
 
@@ -70,6 +71,20 @@ def main() -> None:
             open_page(page, "Compare")
             expect(page.get_by_role("heading", name="Compare", exact=True).first).to_be_visible()
             take(page, "compare")
+            for width, height, suffix in ((1440, 900, ""), (1024, 768, "_1024")):
+                rna = browser.new_page(viewport={"width": width, "height": height})
+                rna.set_default_timeout(90_000)
+                rna.goto(f"http://127.0.0.1:{port}")
+                rna.get_by_role("button", name="Open the RNA demo").click()
+                expect(rna.get_by_text("41 samples linked to patients", exact=False).first).to_be_visible()
+                open_page(rna, "Patient")
+                expect(rna.get_by_text("One reading", exact=False).first).to_be_visible()
+                take(rna, f"rna_patient{suffix}")
+                for name in ("Explanations", "Compare"):
+                    open_page(rna, name)
+                    expect(rna.get_by_role("heading", name=name, exact=True).first).to_be_visible()
+                    take(rna, f"rna_{name.lower()}{suffix}")
+                rna.close()
             browser.close()
     finally:
         app.terminate()
