@@ -12,8 +12,9 @@ from icilens.analysis import (
     group_by_prediction,
     mean_shap_by_group,
 )
+from icilens.explain import describe_absent, find_absent_inputs
 from icilens.plots import KINDS, plot_distribution, plot_proportions, plot_shap_by_group
-from icilens.schema import FIELD_BY_NAME
+from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.ui import cohort_predictions
 from icilens.vocabulary import NOT_AVAILABLE, Column
 
@@ -68,6 +69,9 @@ with ui.guarded("comparing groups"):
     # The caption lists the groups in the table's order, which is the order the effects compare them in.
     st.caption(" · ".join(f"{name}: {int(sizes[name])} patients" for name in labels))
     st.subheader("Feature by feature", anchor=False)
+    absent = find_absent_inputs(frame[groups.notna().to_numpy()], FEATURES)
+    if absent:
+        st.info(describe_absent(absent))
     st.caption(
         f"Median [IQR] or n (%); Mann-Whitney U or Fisher's exact / chi-square; Cliff's delta ({labels[0]} against "
         f"{labels[1]}, -1 to 1) or odds ratio with 95% CI; Benjamini-Hochberg q-values; sorted by q."

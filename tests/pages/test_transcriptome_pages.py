@@ -185,3 +185,13 @@ def test_explanations_of_the_rna_demo_read_measured_inputs_only():
     assert "Age at ICI start" in note and "Neutrophil-to-lymphocyte ratio" in note
     options = at.selectbox(key="icilens_dependence_feature").options
     assert "Age at ICI start" not in options and len(options) <= 2
+
+
+def test_compare_on_the_rna_demo_leaves_out_inputs_nobody_has():
+    at = _open_rna_demo()
+    at.switch_page("pages/compare.py").run()
+    _no_errors(at)
+    table = next(d.value for d in at.dataframe if "feature" in d.value.columns and "q" in d.value.columns)
+    assert "Age at ICI start" not in table["feature"].tolist() and len(table) <= 2
+    assert any("Left out, as no patient here has them measured" in i.value for i in at.info)
+    assert "tmb" not in at.selectbox(key="icilens_compare_feature").options

@@ -178,7 +178,8 @@ def _categorical_row(values: pd.Series, groups: pd.Series, labels: list, categor
 
 
 def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) -> pd.DataFrame:
-    """Return one row per feature: summaries per group, missing per group, test, p, effect with CI, BH q.
+    """Return one row per feature measured in a grouped patient: summaries per group, missing per group, test, p,
+    effect with CI, BH q (a feature nobody compared has is left out; `describe_absent` names them).
 
     Sorted by q-value. With two groups, effects are Cliff's delta (first group against second) or
     the odds ratio; with more groups, Kruskal-Wallis or chi-square without an effect CI.
@@ -188,9 +189,12 @@ def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) ->
     if len(labels) < 2:
         raise ValueError(f"comparing needs at least two groups with patients; found {len(labels)}")
     rows = []
+    grouped = groups.notna().to_numpy()
     for field in features:
         spec = FIELD_BY_NAME[field]
         values = frame[field]
+        if values[grouped].isna().all():  # nobody compared has it: a row of "no values" says nothing
+            continue
         row = {"feature": spec.label, "field": field, "unit": spec.display_unit}
         for label in labels:
             members = groups == label

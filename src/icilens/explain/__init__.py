@@ -9,6 +9,7 @@ from icilens.face import lazy_face
 _HOMES = {
     "MeasuredShap": "measured",
     "describe_absent": "measured",
+    "find_absent_inputs": "measured",
     "keep_measured": "measured",
     "DRAWS": "uncertainty",
     "HOW": "similarity",
@@ -59,6 +60,7 @@ __all__ = [
     "drop_features",
     "estimate_ranges",
     "explain_patient",
+    "find_absent_inputs",
     "find_similar_patients",
     "format_prediction",
     "format_value",
@@ -75,7 +77,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_face(__name__, _HOMES)
 
 if TYPE_CHECKING:
-    from icilens.explain.measured import MeasuredShap, describe_absent, keep_measured
+    from icilens.explain.measured import MeasuredShap, describe_absent, find_absent_inputs, keep_measured
     from icilens.explain.patient import (
         MISSING_NOTE,
         PatientExplanation,

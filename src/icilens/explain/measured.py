@@ -32,6 +32,11 @@ def keep_measured(shap: np.ndarray, frame: pd.DataFrame, features: list[str] | t
     )
 
 
+def find_absent_inputs(frame: pd.DataFrame, features: list[str] | tuple[str, ...]) -> list[str]:
+    """Return the features no patient of the frame has a value for, in the given order."""
+    return [f for f in features if frame[f].isna().all()]
+
+
 def describe_absent(absent: list[str]) -> str:
     """Return the note naming the inputs nobody in the selection has ("" when every input is measured)."""
     if not absent:

@@ -21,12 +21,13 @@ def colour_values(values: pd.Series) -> np.ndarray:
 
 def _jitter(shap: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Return vertical offsets that spread dense regions wider, like a swarm."""
-    if len(shap) < 2:
+    present = np.isfinite(shap)  # a missing input has no SHAP value to place
+    if present.sum() < 2:
         return np.zeros(len(shap))
-    bins = np.histogram_bin_edges(shap, bins=40)
-    counts, _ = np.histogram(shap, bins=bins)
+    bins = np.histogram_bin_edges(shap[present], bins=40)
+    counts, _ = np.histogram(shap[present], bins=bins)
     density = counts[np.clip(np.digitize(shap, bins) - 1, 0, len(counts) - 1)] / counts.max()
-    return (rng.random(len(shap)) - 0.5) * 0.8 * density
+    return np.where(present, (rng.random(len(shap)) - 0.5) * 0.8 * density, 0.0)
 
 
 def plot_beeswarm(
