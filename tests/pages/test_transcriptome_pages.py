@@ -51,7 +51,7 @@ def test_a_patient_page_explains_the_transcriptome_prediction_in_words():
     assert "for the reference cohorts," in text or "of the reference cohorts," in text  # a signature and its level
     descriptors = next(d.value for d in at.dataframe if "descriptor" in d.value.columns)
     assert "CD8 T cells fraction" in descriptors["descriptor"].tolist()
-    assert "GEP" in descriptors["descriptor"].tolist()
+    assert "T-cell-inflamed gene expression profile (GEP)" in descriptors["descriptor"].tolist()
 
 
 def test_compare_tests_every_descriptor_between_responders_and_non_responders():

@@ -142,7 +142,7 @@ def test_the_words_name_measured_signatures_and_their_points_add_up_to_the_move(
     assert [describe_level(p) for p in (0.95, 0.7, 0.5, 0.2, 0.05)] == [
         "in the top decile",
         "high",
-        "middling",
+        "mid-range",
         "low",
         "in the bottom decile",
     ]

@@ -14,6 +14,7 @@ from icilens.transcriptome.prediction import (
     shap_transcriptome_column,
 )
 from icilens.transcriptome.signature_model import SignatureModel
+from icilens.transcriptome.signatures import load_signatures
 
 MIN_POINTS = 0.5  # a signature that moved the prediction by less than this is not called a driver
 
@@ -25,7 +26,7 @@ def ordinal(number: int) -> str:
 
 
 def describe_level(percentile: float) -> str:
-    """Return a percentile (0 to 1) in words: "in the top decile", "high", "middling", "low", "in the bottom decile"."""
+    """Return a percentile (0 to 1) in words: "in the top decile", "high", "mid-range", "low", "in the bottom decile"."""
     if pd.isna(percentile):
         return "not measured"
     if percentile >= 0.9:
@@ -33,7 +34,7 @@ def describe_level(percentile: float) -> str:
     if percentile >= 2 / 3:
         return "high"
     if percentile > 1 / 3:
-        return "middling"
+        return "mid-range"
     if percentile > 0.1:
         return "low"
     return "in the bottom decile"
@@ -117,9 +118,38 @@ def descriptor_table(row: pd.Series, descriptors: list[str]) -> pd.DataFrame:
         fraction = name.startswith("fraction_")
         shown = "not computed" if pd.isna(value) else (f"{value:.1%}" if fraction else f"{value:.2f}")
         level = (
-            ""
+            "not ranked (not a model input)"
             if pd.isna(percentile)
             else f"{describe_level(percentile)} ({ordinal(round(percentile * 100))} percentile)"
         )
-        rows.append({"descriptor": describe_descriptor(name), "value": shown, "level": level})
+        rows.append({"descriptor": spell_out(name), "value": shown, "unit": unit_of(name), "level": level})
     return pd.DataFrame(rows)
+
+
+# What each scoring rule's number is, for the reader of a descriptor table.
+RULE_UNITS = {
+    "geometric_mean_tpm": "geometric mean TPM",
+    "mean_log2_tpm": "mean log2(TPM + 1)",
+    "weighted_log2_tpm_minus_housekeeping": "weighted log2 TPM, less housekeeping genes",
+    "geometric_mean_log2_tpm": "2 to the mean log2(TPM + 1)",
+    "first_principal_component": "principal-component score in this cohort",
+}
+
+
+def spell_out(name: str) -> str:
+    """Return a descriptor's name as a reader can follow it: an abbreviation spelled out ("Cytolytic activity
+    (CYT)"), other names as they are."""
+    signature = load_signatures().get(name.removeprefix("signature_"))
+    if signature is None:
+        return describe_descriptor(name)
+    if not signature.short.isupper():  # "IFN-gamma 6" reads as it is
+        return signature.short
+    return signature.label if signature.short in signature.label else f"{signature.label} ({signature.short})"
+
+
+def unit_of(name: str) -> str:
+    """Return the unit of a descriptor's value: a share of cells, or what its scoring rule computes."""
+    if name.startswith("fraction_"):
+        return "% of cells in the sample"
+    signature = load_signatures().get(name.removeprefix("signature_"))
+    return RULE_UNITS.get(signature.rule, "") if signature else ""
