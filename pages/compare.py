@@ -13,7 +13,7 @@ from icilens.analysis import (
     mean_shap_by_group,
 )
 from icilens.explain import describe_absent, find_absent_inputs
-from icilens.plots import KINDS, plot_distribution, plot_proportions, plot_shap_by_group
+from icilens.plots import KIND_LABELS, KINDS, plot_distribution, plot_proportions, plot_shap_by_group
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.ui import cohort_predictions
 from icilens.vocabulary import NOT_AVAILABLE, Column
@@ -114,7 +114,12 @@ with ui.guarded("comparing groups"):
     if spec.categories:
         ui.chart(st, plot_proportions(frame[feature], groups, label), key="compare_plot")
     else:
-        kind = kind_column.segmented_control("Chart", KINDS, default="violin", key=ui.key("compare_kind")) or "violin"
+        kind = (
+            kind_column.segmented_control(
+                "Chart", KINDS, default="violin", format_func=KIND_LABELS.get, key=ui.key("compare_kind")
+            )
+            or "violin"
+        )
         ui.chart(st, plot_distribution(frame[feature], groups, label, kind), key="compare_plot")
 
     st.subheader("What drives the model in each group", anchor=False)

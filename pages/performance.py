@@ -187,8 +187,13 @@ with ui.guarded("assessing performance"):
             {
                 "score": list(rows),
                 **{
-                    m: [f"{r[m]:.0%}" if not np.isnan(r[m]) else "n/a" for r in rows.values()]
-                    for m in ("sensitivity", "specificity", "ppv", "npv")
+                    label: [f"{r[m]:.0%}" if not np.isnan(r[m]) else "n/a" for r in rows.values()]
+                    for m, label in (
+                        ("sensitivity", "sensitivity"),
+                        ("specificity", "specificity"),
+                        ("ppv", "positive predictive value"),
+                        ("npv", "negative predictive value"),
+                    )
                 },
             },
             hide_index=True,

@@ -4,7 +4,7 @@ from icilens.plots.beeswarm import plot_beeswarm
 from icilens.plots.calibration import plot_calibration
 from icilens.plots.category_counts import plot_category_counts
 from icilens.plots.dependence import plot_dependence
-from icilens.plots.distribution import KINDS, plot_distribution
+from icilens.plots.distribution import KIND_LABELS, KINDS, plot_distribution
 from icilens.plots.gains import plot_gains
 from icilens.plots.icon_array import plot_icon_array
 from icilens.plots.importance import plot_importance
@@ -20,6 +20,7 @@ from icilens.plots.what_if_curve import plot_what_if_curve
 
 __all__ = [
     "KINDS",
+    "KIND_LABELS",
     "LOG_ODDS",
     "PROBABILITY",
     "plot_beeswarm",

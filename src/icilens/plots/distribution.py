@@ -10,6 +10,7 @@ from icilens.plots.style import finish, group_colours
 from icilens.vocabulary import in_reading_order
 
 KINDS = ("violin", "box", "histogram", "ecdf")
+KIND_LABELS = {"violin": "violin", "box": "box", "histogram": "histogram", "ecdf": "cumulative share"}
 
 
 def plot_distribution(values: pd.Series, groups: pd.Series, label: str, kind: str = "violin") -> go.Figure:

@@ -90,7 +90,7 @@ def validation_table(card: dict) -> pd.DataFrame:
     shown = []
     for row in rows:
         cells = {
-            "cohort": str(row["cohort"]).replace("_", " "),
+            "cohort": str(row["cohort"]).replace("_", " ").replace("Miao1", "Miao"),  # the source's file name
             "patients (responders)": f"{row['n']} ({row['responders']})",
         }
         for column in SHOWN:

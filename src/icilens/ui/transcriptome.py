@@ -7,7 +7,7 @@ import streamlit as st
 
 from icilens.analysis import MIN_PER_OUTCOME, compare_measures, format_comparison
 from icilens.intake import IntakeError
-from icilens.plots import KINDS, plot_beeswarm, plot_distribution, plot_waterfall
+from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
 from icilens.transcriptome.prediction import (
     HIGH,
@@ -256,7 +256,9 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
         )
         or fields[0]
     )
-    kind = kind_column.segmented_control("Chart", KINDS, default="box", key=session_key("compare_descriptor_kind"))
+    kind = kind_column.segmented_control(
+        "Chart", KINDS, default="box", format_func=KIND_LABELS.get, key=session_key("compare_descriptor_kind")
+    )
     chart(st, plot_distribution(values[column], groups, names[column], kind or "box"), key="compare_descriptor_plot")
 
 
