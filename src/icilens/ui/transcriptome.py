@@ -7,7 +7,7 @@ import streamlit as st
 
 from icilens.analysis import MIN_PER_OUTCOME, compare_measures, format_comparison
 from icilens.intake import IntakeError
-from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_waterfall
+from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_tmb_gep_quadrants, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
 from icilens.transcriptome.prediction import (
     HIGH,
@@ -20,6 +20,7 @@ from icilens.transcriptome.prediction import (
     shap_transcriptome_column,
     train_on_cohort,
 )
+from icilens.transcriptome.quadrants import MIN_QUADRANT_PATIENTS, TMB_CUT, count_quadrants, reference_gep_cut
 from icilens.transcriptome.reading import read_patient
 from icilens.transcriptome.validation import describe_training_overlap, score_table, validation_table
 from icilens.transcriptome.words import (
@@ -217,6 +218,7 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
     if drivers:
         st.markdown("\n".join(f"- {sentence}" for sentence in drivers))
     st.dataframe(descriptor_table(row, DESCRIPTORS), hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
+    show_tmb_gep_quadrants(cohort, patient_id)
 
 
 def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) -> None:
@@ -260,6 +262,41 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
         "Chart", KINDS, default="box", format_func=KIND_LABELS.get, key=session_key("compare_descriptor_kind")
     )
     chart(st, plot_distribution(values[column], groups, names[column], kind or "box"), key="compare_descriptor_plot")
+    show_tmb_gep_quadrants(cohort)
+
+
+def show_tmb_gep_quadrants(cohort: Cohort, patient_id: str | None = None) -> None:
+    """Show TMB against the T-cell-inflamed GEP in four quadrants where enough patients have both, with this
+    patient marked on the Patient page; otherwise say what is missing."""
+    transcriptome = cohort_transcriptome(cohort)
+    if transcriptome is None or "descriptor_gep" not in transcriptome.table:
+        return
+    frame = cohort.result.frame.reset_index(drop=True)
+    gep = transcriptome.table["descriptor_gep"].reset_index(drop=True)
+    tmb = frame["tmb"].astype("float64")
+    both = int((tmb.notna() & gep.notna()).sum())
+    st.subheader("TMB and the T-cell-inflamed GEP together", anchor=False)
+    if both < MIN_QUADRANT_PATIENTS:
+        st.caption(
+            f"TMB and GEP are independent and jointly stratify response (Cristescu et al., Science 2018); the chart "
+            f"needs {MIN_QUADRANT_PATIENTS} patients with both measured, and {both} have them here."
+        )
+        return
+    cut = reference_gep_cut()
+    response = frame["response"] if cohort.result.has_response else None
+    counts = count_quadrants(tmb, gep, response, cut)
+    highlight = None
+    if patient_id is not None:
+        row = (frame["patient_id"].astype(str) == patient_id).to_numpy()
+        highlight = (float(tmb[row].iloc[0]), float(gep[row].iloc[0])) if row.any() else None
+    figure = plot_tmb_gep_quadrants(tmb, gep, response, counts, TMB_CUT, cut, highlight)
+    chart(st, figure, key=f"tmb_gep_{'patient' if patient_id else 'cohort'}")
+    st.caption(
+        f"TMB at {TMB_CUT:g} mut/Mb (the FDA threshold); GEP at {cut:.2f}, the median of the treated reference "
+        "patients (Cristescu's published cut-off is on another platform's scale). No joint TMB and transcriptome "
+        "estimate is shown: left out one cohort at a time, the candidate models given TMB did no better than "
+        "those without it (README)."
+    )
 
 
 def show_transcriptome_card() -> None:
