@@ -116,7 +116,7 @@ with ui.guarded("comparing groups"):
     else:
         kind = (
             kind_column.segmented_control(
-                "Chart", KINDS, default="violin", format_func=KIND_LABELS.get, key=ui.key("compare_kind")
+                "Chart", KINDS, default="violin", format_func=KIND_LABELS.__getitem__, key=ui.key("compare_kind")
             )
             or "violin"
         )

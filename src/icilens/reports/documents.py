@@ -98,13 +98,68 @@ def build_patient_report(
     pdf.add_page()
     _header(pdf, explanation, row, cohort_label, today or dt.date.today())
     _prediction(pdf, explanation, scored, model)
+    if transcriptome is not None:
+        _one_reading(pdf, explanation, model, transcriptome, transcriptome_model)
     _waterfall(pdf, explanation)
     _drivers(pdf, explanation)
     if transcriptome is not None:
         _transcriptome(pdf, transcriptome, transcriptome_model)
     _inputs(pdf, row, notes or {})
     _about_the_model(pdf, model)
+    if transcriptome is not None:
+        _about_the_transcriptome_model(pdf, transcriptome_model)
     return bytes(pdf.output())
+
+
+def _one_reading(pdf, explanation, model, row: pd.Series, transcriptome_model=None) -> None:
+    from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
+    from icilens.transcriptome.prediction import PROBABILITY  # likewise
+    from icilens.transcriptome.reading import read_patient  # likewise
+
+    signature_model = transcriptome_model or load_signature_model()
+    reading = read_patient(explanation, model.card, row, signature_model)
+    if reading is None:
+        return
+    _section(pdf, "One reading: the clinical and the transcriptome predictions together")
+    pdf.set_font(FONT, "B", 16)
+    clinical = "not estimable" if explanation.not_estimable else f"{explanation.probability:.0%}"
+    rna = row.get(PROBABILITY)
+    pdf.cell(90, 9, _plain(f"Clinical: {clinical}"))
+    pdf.cell(
+        0,
+        9,
+        _plain(f"Transcriptome: {'not estimable' if pd.isna(rna) else f'{rna:.0%}'}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font(FONT, "", 9.5)
+    for line in (reading.clinical, reading.transcriptome, reading.verdict):
+        pdf.multi_cell(0, 5, _plain(line), new_x="LMARGIN", new_y="NEXT")
+
+
+def _about_the_transcriptome_model(pdf, transcriptome_model=None) -> None:
+    from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
+
+    card = (transcriptome_model or load_signature_model()).card
+    _section(pdf, "About the transcriptome model, in brief")
+    pdf.set_font(FONT, "", 8.5)
+    training = card.get("training", {})
+    topics = [
+        ("What it reads", card.get("inputs", "")),
+        (
+            "What it learned from",
+            f"{training.get('patients', 0)} patients of {len(training.get('cohorts', []))} public cohorts treated "
+            f"with checkpoint inhibitors ({training.get('responders', 0)} responders).",
+        ),
+        ("How well it ranks", " ".join(card.get("verdict", [])[:2])),
+        ("Limits", " ".join(card.get("limitations", []))),
+    ]
+    for item, text in topics:
+        pdf.set_font(FONT, "B", 8.5)
+        pdf.write(4.4, _plain(f"{item}. "))
+        pdf.set_font(FONT, "", 8.5)
+        pdf.write(4.4, _plain(text))
+        pdf.ln(5.2)
 
 
 def _report_document():
@@ -256,8 +311,10 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
     from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON  # likewise
     from icilens.transcriptome.words import (  # likewise
+        REPORTED_DESCRIPTORS,
         describe_standing,
         describe_transcriptome_drivers,
+        descriptor_table,
         signature_points,
         waterfall_labels,
     )
@@ -297,6 +354,16 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
             pdf.multi_cell(0, 4.6, _plain(f"  {label}: {value:+.1f} percentage points"), new_x="LMARGIN", new_y="NEXT")
     for sentence in describe_transcriptome_drivers(row, model):
         pdf.multi_cell(0, 5, _plain(f"- {sentence}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 8)
+    for item in descriptor_table(row, REPORTED_DESCRIPTORS).itertuples(index=False):
+        pdf.multi_cell(
+            0,
+            4.2,
+            _plain(f"  {item.descriptor}: {item.value} ({item.unit}); {item.level}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.set_font(FONT, "", 9.5)
 
 
 def _inputs(pdf, row, notes: dict[str, str]) -> None:

@@ -151,7 +151,7 @@ def describe_training_overlap(samples: pd.Series, card: dict) -> str:
     trained = {c["cohort"]: c for c in card.get("training", {}).get("cohorts", [])}
     if cohort not in trained:
         return ""
-    row = next((r for r in card.get("validation", {}).get("table", []) if r["cohort"] == cohort), {})
+    row: dict = next((r for r in card.get("validation", {}).get("table", []) if r["cohort"] == cohort), {})
     auc = row.get("ICI Lens transcriptome model")
     figure = (
         f" Its figure from the validation, scored by the model fitted without it: {auc[0]:.2f} ({auc[1]:.2f}-{auc[2]:.2f})."

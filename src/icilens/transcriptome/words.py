@@ -16,6 +16,26 @@ from icilens.transcriptome.prediction import (
 from icilens.transcriptome.signature_model import SignatureModel
 from icilens.transcriptome.signatures import load_signatures
 
+# The descriptors a reader is shown, in this order, on the Patient and Compare pages and in the PDF.
+REPORTED_DESCRIPTORS = [
+    "signature_cyt",
+    "signature_ifng6",
+    "signature_immune18",
+    "signature_gep",
+    "signature_chemokine12",
+    "signature_tls",
+    "fraction_T.cells.CD8",
+    "fraction_T.cells.CD4",
+    "fraction_Tregs",
+    "fraction_B.cells",
+    "fraction_NK.cells",
+    "fraction_Macrophages.M1",
+    "fraction_Macrophages.M2",
+    "fraction_Monocytes",
+    "fraction_Neutrophils",
+    "fraction_Dendritic.cells",
+    "fraction_Other",
+]
 MIN_POINTS = 0.5  # a signature that moved the prediction by less than this is not called a driver
 
 

@@ -24,6 +24,7 @@ from icilens.transcriptome.quadrants import MIN_QUADRANT_PATIENTS, TMB_CUT, coun
 from icilens.transcriptome.reading import read_patient
 from icilens.transcriptome.validation import describe_training_overlap, score_table, validation_table
 from icilens.transcriptome.words import (
+    REPORTED_DESCRIPTORS,
     base_probability,
     describe_standing,
     describe_transcriptome_drivers,
@@ -47,25 +48,7 @@ from icilens.ui.state import (
 )
 from icilens.vocabulary import NOT_AVAILABLE
 
-DESCRIPTORS = [
-    "signature_cyt",
-    "signature_ifng6",
-    "signature_immune18",
-    "signature_gep",
-    "signature_chemokine12",
-    "signature_tls",
-    "fraction_T.cells.CD8",
-    "fraction_T.cells.CD4",
-    "fraction_Tregs",
-    "fraction_B.cells",
-    "fraction_NK.cells",
-    "fraction_Macrophages.M1",
-    "fraction_Macrophages.M2",
-    "fraction_Monocytes",
-    "fraction_Neutrophils",
-    "fraction_Dendritic.cells",
-    "fraction_Other",
-]
+DESCRIPTORS = REPORTED_DESCRIPTORS
 
 
 @st.cache_resource(show_spinner=False)
@@ -259,7 +242,7 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
         or fields[0]
     )
     kind = kind_column.segmented_control(
-        "Chart", KINDS, default="box", format_func=KIND_LABELS.get, key=session_key("compare_descriptor_kind")
+        "Chart", KINDS, default="box", format_func=KIND_LABELS.__getitem__, key=session_key("compare_descriptor_kind")
     )
     chart(st, plot_distribution(values[column], groups, names[column], kind or "box"), key="compare_descriptor_plot")
     show_tmb_gep_quadrants(cohort)
