@@ -88,6 +88,7 @@ def test_predict_writes_one_row_per_patient_in_input_order(tmp_path):
         "loris_probability",
         "tmb_high",
         "missing_features",
+        "estimable",
     ]
     assert table["patient_id"].tolist()[:3] == ["A", "B", "A#2"]
 

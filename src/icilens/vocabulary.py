@@ -25,6 +25,7 @@ class Column:
     LORIS_PROBABILITY = "loris_probability"
     TMB_HIGH = "tmb_high"
     MISSING = "missing_features"
+    ESTIMABLE = "estimable"  # whether the measured inputs carry the number (icilens.explain.describe_estimability)
     MODEL_OUTPUT = "model_output"  # log-odds, with --explain
     SHAP_BASE = "shap_base"
     # With tumour RNA-seq (icilens.transcriptome): the transcriptome model's prediction and its range

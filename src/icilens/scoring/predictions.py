@@ -38,6 +38,10 @@ def predict_cohort(
             Column.LORIS_PROBABILITY: recalibrated_loris(frame, loris_recalibration(model)).to_numpy(),
             Column.TMB_HIGH: flag_tmb_high(frame).to_numpy(),
             Column.MISSING: [";".join(names) for names in prediction.missing],
+            Column.ESTIMABLE: [
+                describe_estimability(low, high, len(FEATURES) - len(names), len(FEATURES)) == ""
+                for low, high, names in zip(range_low, range_high, prediction.missing, strict=True)
+            ],
         }
     )
     if explain:
@@ -170,6 +174,7 @@ def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, 
         Column.LORIS_PROBABILITY: "LORIS (recalibrated)",
         Column.TMB_HIGH: TMB_HIGH_LABEL,
         Column.MISSING: "Missing inputs",
+        Column.ESTIMABLE: "Estimable from its inputs",
         Column.MODEL_OUTPUT: "Model output (log-odds, before calibration)",
         Column.SHAP_BASE: "SHAP base value (log-odds)",
         **{shap_column(f): f"SHAP: {FIELD_BY_NAME[f].label} (log-odds)" for f in FEATURES},
@@ -180,6 +185,8 @@ def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, 
         lambda names: ", ".join(FIELD_BY_NAME[n].label for n in names.split(";")) if names else "none"
     )
     readable[TMB_HIGH_LABEL] = table[Column.TMB_HIGH].map({True: "yes", False: "no"}).astype(object).fillna("unknown")
+    if Column.ESTIMABLE in table:
+        readable["Estimable from its inputs"] = table[Column.ESTIMABLE].map({True: "yes", False: "no"})
     percent = [*(labels[c] for c in PERCENT_COLUMNS), "LORIS (recalibrated)"]
     percent += [TRANSCRIPTOME_LABELS[c] for c in TRANSCRIPTOME_PERCENT if c in table]
     return readable, tuple(percent)
