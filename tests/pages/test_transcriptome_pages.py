@@ -195,3 +195,24 @@ def test_compare_on_the_rna_demo_leaves_out_inputs_nobody_has():
     assert "Age at ICI start" not in table["feature"].tolist() and len(table) <= 2
     assert any("Left out, as no patient here has them measured" in i.value for i in at.info)
     assert "tmb" not in at.selectbox(key="icilens_compare_feature").options
+
+
+def test_a_zip_of_salmon_outputs_one_per_sample_becomes_one_matrix():
+    import io
+    import zipfile
+
+    tpm = pd.read_csv(BUNDLED / "demo_expression.csv.gz", index_col=0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for sample in tpm.columns[:12]:
+            table = pd.DataFrame(
+                {"Length": 1500, "EffectiveLength": 1350.0, "TPM": tpm[sample], "NumReads": tpm[sample] * 3}
+            )
+            archive.writestr(f"salmon/{sample}/quant.sf", table.to_csv(sep="\t", index_label="Name"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    clinical = (BUNDLED / "demo_clinical.csv").read_bytes()
+    at.file_uploader(key="icilens_upload").upload("cohort.csv", clinical, "text/csv").run()
+    at.file_uploader(key="icilens_expression_upload").upload("salmon.zip", buffer.getvalue(), "application/zip").run()
+    _no_errors(at)
+    summary = next(m.value.replace("\\", "") for m in at.markdown if "salmon" in m.value)
+    assert "12 samples, genes as rows" in summary and "12 samples linked to patients" in summary

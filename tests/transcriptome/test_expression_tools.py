@@ -232,3 +232,16 @@ def test_predict_one_patient_reads_its_expression_file(tmp_path, capsys):
     two.write_text(plain()[SAMPLES[:2]].to_csv(index_label="gene"))
     assert main(["predict", "--patient", "cancer_type=Melanoma", "--expression", str(two)]) == 2
     assert "2 samples" in capsys.readouterr().err
+
+
+def test_the_command_line_joins_one_file_per_sample(tmp_path, capsys):
+    for sample in SAMPLES[:3]:
+        (tmp_path / sample).mkdir()
+        (tmp_path / sample / "quant.sf").write_bytes(_salmon(sample))
+    files = [str(tmp_path / s / "quant.sf") for s in SAMPLES[:3]]
+    clinical = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts" / "demo_clinical.csv"
+    assert main(["validate", str(clinical), "--expression", *files, "--json"]) == 0
+    import json
+
+    expression = json.loads(capsys.readouterr().out)["expression"]
+    assert expression["samples"] == expression["samples_linked"] == 3

@@ -126,17 +126,22 @@ def cohort_and_model(args: argparse.Namespace) -> tuple[IntakeResult, Model]:
 
 def read_expression_option(args: argparse.Namespace):
     """Return the expression intake of --expression, None without it; raise UsageError when it is unusable."""
-    path = getattr(args, "expression", None)
-    if not path:
+    given = getattr(args, "expression", None)
+    if not given:
         return None
     from icilens.intake.limits import check_bytes  # only with --expression
-    from icilens.transcriptome.expression import read_expression  # only with --expression
+    from icilens.transcriptome.expression import read_expression_files  # only with --expression
 
+    paths = [Path(p) for p in ([given] if isinstance(given, str) else given)]
     try:
-        check_bytes(Path(path).stat().st_size, Path(path).name)  # the size from the file system, before reading
-        return read_expression(Path(path).read_bytes(), Path(path).name)
-    except FileNotFoundError:
-        raise UsageError(f"--expression {path}: no such file.") from None
+        for path in paths:  # sizes from the file system, before a byte is read
+            check_bytes(path.stat().st_size, path.name)
+        check_bytes(sum(path.stat().st_size for path in paths), f"{len(paths)} expression files")
+        return read_expression_files(
+            [(path.name if len(paths) == 1 else str(path), path.read_bytes()) for path in paths]
+        )
+    except FileNotFoundError as missing:
+        raise UsageError(f"--expression {missing.filename}: no such file.") from None
     except (IntakeError, ValueError, OSError) as exc:
         raise UsageError(str(exc)) from None
 

@@ -24,8 +24,10 @@ def _expression_option(command: argparse.ArgumentParser, extra: str = "") -> Non
     command.add_argument(
         "--expression",
         metavar="FILE",
-        help="the tumours' RNA-seq: genes x samples (or samples x genes) as CSV, TSV, GEO series matrix, GCT, XLSX "
-        "or Parquet; samples are linked to patients by id" + (f"; {extra}" if extra else ""),
+        nargs="+",
+        help="the tumours' RNA-seq: genes x samples (or samples x genes) as CSV, TSV, GEO series matrix, GCT, "
+        "featureCounts, XLSX or Parquet, or one file per sample (salmon, RSEM, kallisto; several files or a ZIP); "
+        "samples are linked to patients by id" + (f"; {extra}" if extra else ""),
     )
 
 

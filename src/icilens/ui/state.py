@@ -14,6 +14,7 @@ from icilens.transcriptome.expression import (
     combine_expression,
     name_single_sample,
     read_expression,
+    read_expression_files,
 )
 
 PREFIX = "icilens_"  # every key this app puts in the session, widgets included, starts with it
@@ -127,18 +128,20 @@ def load_rna_demo_cohort() -> Cohort:
     return cohort
 
 
-def attach_expression(upload) -> Cohort:
-    """Read an uploaded expression matrix and attach it to the session's cohort; raises IntakeError when unusable.
+def attach_expression(uploads) -> Cohort:
+    """Read uploaded expression files (a matrix, or one file per sample as salmon, RSEM or kallisto write them)
+    and attach them to the session's cohort as one matrix; raises IntakeError when unusable.
 
-    Its size is checked before its bytes are copied; a matrix that fails leaves the cohort without expression.
+    Their size is checked before their bytes are copied; files that fail leave the cohort without expression.
     """
     cohort = current_cohort()
     if cohort is None:
         raise RuntimeError("attach_expression needs a loaded cohort")
-    check_bytes(upload.size, upload.name)
+    uploads = list(uploads) if isinstance(uploads, (list, tuple)) else [uploads]
+    check_bytes(sum(u.size for u in uploads), uploads[0].name if len(uploads) == 1 else f"{len(uploads)} files")
     updated = replace(cohort, expression=None)
     st.session_state[_KEY] = updated
-    updated = replace(updated, expression=read_expression(upload.getvalue(), upload.name))
+    updated = replace(updated, expression=read_expression_files([(u.name, u.getvalue()) for u in uploads]))
     st.session_state[_KEY] = updated
     return updated
 
