@@ -245,3 +245,10 @@ def test_the_command_line_joins_one_file_per_sample(tmp_path, capsys):
 
     expression = json.loads(capsys.readouterr().out)["expression"]
     assert expression["samples"] == expression["samples_linked"] == 3
+
+
+def test_a_file_whose_only_sample_is_damaged_is_refused_with_the_reason():
+    one = plain()[[SAMPLES[0]]].copy()
+    one.loc["ACTB"] = 3e6
+    with pytest.raises(IntakeError, match="TPM above a million"):
+        read_expression(one.to_csv(index_label="gene").encode(), "one.csv")

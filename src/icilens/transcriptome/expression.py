@@ -74,6 +74,10 @@ def read_expression_files(files: list[tuple[str, bytes]]) -> ExpressionIntake:
             return _relative(values, mapping, matrix, findings, name, scale)
         if scale.kind in (TPM, FPKM):
             values = leave_out_damaged(values, findings, MILLION * 1.001, unit=" (a TPM above a million)")
+            if values.shape[1] == 0:
+                raise IntakeError(
+                    f"{name}: every sample holds a TPM above a million, which no gene can have. Check the export."
+                )
         tpm_all = to_tpm(values, scale, matrix.lengths)
     except ScaleError as refusal:
         raise IntakeError(f"{name}: {refusal}") from None
