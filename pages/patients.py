@@ -58,14 +58,15 @@ with ui.guarded("scoring the cohort"):
         selection_mode="single-row",
         key=ui.key(f"patients_table_{st.session_state.get(ui.key('patients_table_round'), 0)}"),
         # What a clinician reads first on a narrow screen; ranks and the raw LORIS score come last.
+        # Grouped by model: the clinical prediction with its range and flag, its references, then the tumour's RNA.
         column_order=(
             "patient_id",
             "probability",
-            "flag",
-            "transcriptome",
             "range",
+            "flag",
             "loris",
             Column.TMB_HIGH,
+            "transcriptome",
             "observed",
             "cancer_type",
             "missing",
@@ -77,16 +78,21 @@ with ui.guarded("scoring the cohort"):
             "patient_id": st.column_config.TextColumn("Patient"),
             "cancer_type": st.column_config.TextColumn("Cancer type"),
             "probability": st.column_config.ProgressColumn(
-                "Predicted response", format="%.0f%%", min_value=0, max_value=100
+                "Clinical model",
+                format="%.0f%%",
+                min_value=0,
+                max_value=100,
+                help="Predicted response from the clinical inputs; n/a where they cannot carry a number (the range "
+                "says why)",
             ),
             "transcriptome": st.column_config.NumberColumn(
-                "Transcriptome",
+                "Transcriptome model",
                 format="%.0f%%",
                 help="Predicted response from the tumour's RNA-seq (Tumour RNA-seq on the Cohort page); empty without "
                 "an expression sample",
             ),
             "range": st.column_config.TextColumn(
-                "Range if measured",
+                "Clinical range if measured",
                 help="Where the prediction would most likely lie had the missing inputs been measured (coverage on "
                 "the Model page); one value, with the reason, when nothing is missing or it moves less than half a "
                 "point",
