@@ -20,6 +20,7 @@ from icilens.transcriptome.expression import read_expression, read_expression_fi
 from icilens.transcriptome.genes import descriptor_genes, load_gene_table
 from icilens.transcriptome.prediction import PROBABILITY, predict_transcriptome
 from tests.conftest import ROOT
+from tests.data.build_expression_corpus import rsem, salmon
 
 DEMO = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts" / "demo_expression.csv.gz"
 RAW = pd.read_csv(DEMO, index_col=0)
@@ -75,12 +76,7 @@ def test_featurecounts_with_its_comment_line_bam_paths_and_lengths_gives_tpm():
 
 
 def _salmon(sample: str) -> bytes:
-    tpm = plain()[sample]
-    table = pd.DataFrame(
-        {"Length": 1500, "EffectiveLength": 1350.5, "TPM": tpm.to_numpy(), "NumReads": (tpm * 3).round()},
-        index=tpm.index,
-    )
-    return table.to_csv(sep="\t", index_label="Name").encode()
+    return salmon(plain()[sample]).encode()
 
 
 def test_salmon_outputs_one_per_sample_become_one_matrix_named_by_their_folders():
@@ -99,19 +95,7 @@ def test_salmon_outputs_one_per_sample_become_one_matrix_named_by_their_folders(
 
 def test_one_rsem_genes_results_file_reads_its_tpm_column_only():
     sample = SAMPLES[0]
-    tpm = plain()[sample]
-    table = pd.DataFrame(
-        {
-            "transcript_id(s)": "T1",
-            "length": 1500.0,
-            "effective_length": 1300.0,
-            "expected_count": tpm * 2,
-            "TPM": tpm,
-            "FPKM": tpm * 0.8,
-        },
-        index=tpm.index,
-    )
-    intake = read_expression(table.to_csv(sep="\t", index_label="gene_id").encode(), f"{sample}.genes.results")
+    intake = read_expression(rsem(plain()[sample]).encode(), f"{sample}.genes.results")
     assert list(intake.samples) == [sample]
     np.testing.assert_allclose(signatures(intake).loc[sample], EXPECTED.loc[sample], atol=1e-6)
 
