@@ -59,7 +59,7 @@ def show_what_if(model, patient: pd.DataFrame, explanation, patient_id: str) -> 
         )
         for column, shown, title in ((before, explanation, "Original"), (after, alternative, "What if")):
             figure = plot_waterfall(shown.labels, shown.points, shown.base_probability, shown.probability, title=title)
-            ui.chart(column, figure, key=f"waterfall_{title.lower().replace(' ', '_')}")
+            ui.chart(column, figure, key=f"waterfall_{title.lower().replace(' ', '_')}", patient_id=patient_id)
 
     numeric = [f for f in FEATURES if not FIELD_BY_NAME[f].categories]
     feature = st.selectbox(
@@ -75,6 +75,7 @@ def show_what_if(model, patient: pd.DataFrame, explanation, patient_id: str) -> 
         plot_what_if_curve(values, curve, f"{spec.label} ({spec.display_unit})", patient[feature].iloc[0]),
         key="what_if_curve",
         name=f"{ui.patient_file_stem(patient_id)}_what_if_{feature}",
+        patient_id=patient_id,
     )
 
 
@@ -97,7 +98,8 @@ def show_side_by_side(model, frame: pd.DataFrame, predictions: pd.DataFrame, exp
         figure = plot_waterfall(
             shown.labels, shown.points, shown.base_probability, shown.probability, title=f"{shown.patient_id}"
         )
-        ui.chart(column, figure, key=f"side_waterfall_{'this' if shown is explanation else 'other'}")
+        side = "this" if shown is explanation else "other"
+        ui.chart(column, figure, key=f"side_waterfall_{side}", patient_id=shown.patient_id)
     st.dataframe(
         inputs_side_by_side(explanation, other),
         hide_index=True,
@@ -282,7 +284,7 @@ with ui.guarded("explaining this patient"):
             scale=LOG_ODDS,
             calibrated=explanation.probability,
         )
-    ui.chart(st, figure, key="waterfall", name=f"{ui.patient_file_stem(patient_id)}_waterfall")
+    ui.chart(st, figure, key="waterfall", name=f"{ui.patient_file_stem(patient_id)}_waterfall", patient_id=patient_id)
     if explanation.not_estimable:  # no natural frequency for a number the inputs cannot carry
         st.markdown("**What the measured inputs did**")
         st.markdown("\n".join(f"- {sentence}" for sentence in explanation.drivers))
@@ -294,6 +296,7 @@ with ui.guarded("explaining this patient"):
                 plot_icon_array(explanation.probability),
                 key="icon_array",
                 name=f"{ui.patient_file_stem(patient_id)}_icon_array",
+                patient_id=patient_id,
             )
         with right:
             st.markdown(f"About **{round(explanation.probability * 100)} of 100** patients like this one respond.")

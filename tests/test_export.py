@@ -118,3 +118,18 @@ def test_xlsx_holds_columns_without_a_value_and_negative_text():
     data = pd.read_excel(io.BytesIO(export.table_to_xlsx(table)))
     assert data["patient_id"].tolist() == ["A", "B"] and data["descriptor_chemokine12"].isna().all()
     assert data["note"].isna().all()
+
+
+@pytest.mark.skipif(export.find_chromium() is None, reason="Debian's chromium is not installed")
+def test_exported_pictures_have_a_border_and_say_whom_they_show():
+    from PIL import Image
+
+    figure = plots.plot_waterfall(["Age 70 years", "TMB 12 mut/Mb"], [0.05, -0.02], 0.3, 0.33, title="Why")
+    caption = "Gide 2019 · patient PD1_12 · 2026-12-07"
+    svg = export.figure_to_image(figure, "svg", caption=caption)
+    assert caption.encode() in svg
+    picture = np.asarray(Image.open(io.BytesIO(export.figure_to_image(figure, "png", scale=1))).convert("L"))
+    border = export.EXPORT_MARGIN - 4
+    # Nothing is drawn in the blank border: no text at the picture's left or right edge.
+    assert picture[:, :border].min() == 255 and picture[:, -border:].min() == 255
+    assert picture.min() < 100  # while the chart itself is drawn

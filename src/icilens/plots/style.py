@@ -94,6 +94,15 @@ def _merged(base: dict, extra: dict) -> dict:
     return out
 
 
-def printable(figure: go.Figure) -> go.Figure:
-    """Return a copy of the figure in the look of exported charts: white background, ICI Lens's template."""
-    return go.Figure(figure).update_layout(template=TEMPLATE, paper_bgcolor="white", plot_bgcolor="white")
+def printable(figure: go.Figure, caption: str | None = None) -> go.Figure:
+    """Return a copy of the figure as it leaves the app: white background and ICI Lens's template.
+
+    caption, when given (the cohort, the patient), is added to the line under the title, so that a picture
+    separated from its file name still says whom it shows.
+    """
+    changes: dict = {"template": TEMPLATE, "paper_bgcolor": "white", "plot_bgcolor": "white"}
+    subtitle = figure.layout.title.subtitle.text
+    if caption:
+        text = f"{subtitle} · {caption}" if subtitle else caption
+        changes["title"] = {"subtitle": {"text": text, "font": {"size": 11, "color": "#555"}}}
+    return go.Figure(figure).update_layout(changes)

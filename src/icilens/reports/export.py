@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import threading
 import unicodedata
@@ -12,6 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from icilens.plots.style import printable
+
+# The blank border round an exported picture, in pixels: a chart pasted into slides or a letter must not start
+# at its edge.
+EXPORT_MARGIN = 36
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -107,9 +112,9 @@ def table_to_xlsx(
     return buffer.getvalue()
 
 
-def figure_to_html(figure: go.Figure) -> bytes:
+def figure_to_html(figure: go.Figure, caption: str | None = None) -> bytes:
     """Return a self-contained interactive HTML file of the figure (plotly.js inlined, works offline)."""
-    return printable(figure).to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+    return printable(figure, caption).to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
 
 
 def find_chromium() -> str | None:
@@ -136,18 +141,50 @@ def _start_image_server() -> None:
         _image_server_started = True
 
 
-def figure_to_image(figure: go.Figure, image_format: str = "png", scale: float = 2.0) -> bytes:
-    """Return the figure as PNG (white background, scale 2 by default) or SVG bytes, rendered by Chromium."""
+def figure_to_image(
+    figure: go.Figure, image_format: str = "png", scale: float = 2.0, caption: str | None = None
+) -> bytes:
+    """Return the figure as PNG (white background, scale 2 by default) or SVG bytes, rendered by Chromium.
+
+    The picture keeps its chart's width and has a blank border of EXPORT_MARGIN pixels all round (plotly's
+    automatic margins put long axis labels at the very edge); caption, when given, names in the picture whom it
+    shows (the cohort, the patient).
+    """
     if image_format not in ("png", "svg"):
         raise ValueError("image_format must be 'png' or 'svg'")
     _start_image_server()
-    exported = printable(figure)
+    exported = printable(figure, caption)
     width = exported.layout.width or (exported.layout.meta or {}).get("export_width", 1100)
     height = exported.layout.height or 500
     import kaleido  # kaleido starts a browser; only static chart export needs it
 
-    options = {"format": image_format, "scale": scale, "width": width, "height": height}
-    return kaleido.calc_fig_sync(exported.to_dict(), opts=options)
+    options = {"format": image_format, "scale": scale, "width": width - 2 * EXPORT_MARGIN, "height": height}
+    drawn = kaleido.calc_fig_sync(exported.to_dict(), opts=options)
+    return _with_border(drawn, image_format, scale)
+
+
+def _with_border(drawn: bytes, image_format: str, scale: float) -> bytes:
+    """Return the rendered picture inside a white border of EXPORT_MARGIN pixels (times scale for a PNG)."""
+    if image_format == "png":
+        from PIL import Image, ImageOps
+
+        with Image.open(io.BytesIO(drawn)) as picture:
+            framed = ImageOps.expand(picture.convert("RGB"), border=round(EXPORT_MARGIN * scale), fill="white")
+        buffer = io.BytesIO()
+        framed.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+    text = drawn.decode("utf-8")
+    opening = re.match(r"\s*(<\?xml[^>]*>\s*)?<svg\b[^>]*?width=\"([\d.]+)\"[^>]*?height=\"([\d.]+)\"", text)
+    if opening is None:  # an unexpected SVG is handed over as drawn rather than broken
+        return drawn
+    body = text[opening.end(1) if opening.group(1) else 0 :].lstrip()
+    width, height = (float(opening.group(i)) + 2 * EXPORT_MARGIN for i in (2, 3))
+    inner = body.replace("<svg", f'<svg x="{EXPORT_MARGIN}" y="{EXPORT_MARGIN}"', 1)
+    framed = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}">'
+        f'<rect width="100%" height="100%" fill="white"/>{inner}</svg>'
+    )
+    return framed.encode("utf-8")
 
 
 def zip_files(files, progress=None) -> bytes:

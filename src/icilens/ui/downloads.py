@@ -63,12 +63,16 @@ def code_path(exc: BaseException) -> str:
     return "\n".join(lines)
 
 
-def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=None) -> None:
+def chart(
+    place, figure: go.Figure, key: str, name: str | None = None, on_point=None, patient_id: str | None = None
+) -> None:
     """Show a plotly figure in place (st or a column) with PNG, SVG and interactive HTML downloads below it.
 
-    on_point, when given, is called with the customdata of a clicked point (charts that let a user open it).
+    on_point, when given, is called with the customdata of a clicked point (charts that let a user open it);
+    patient_id, for a chart of one patient, is named in the exported picture beside the cohort.
     """
     stem = export_stem(name or key)
+    caption = picture_caption(patient_id)
     key = session_key(key)
     if on_point is None:
         place.plotly_chart(figure, key=key)
@@ -88,7 +92,9 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=
         ):
             st.download_button(
                 label,
-                guard_download(f"the {image_format.upper()} chart", partial(figure_to_image, figure, image_format)),
+                guard_download(
+                    f"the {image_format.upper()} chart", partial(figure_to_image, figure, image_format, caption=caption)
+                ),
                 f"{stem}.{image_format}",
                 mime,
                 key=f"{key}_{image_format}",
@@ -98,7 +104,7 @@ def chart(place, figure: go.Figure, key: str, name: str | None = None, on_point=
             )
         st.download_button(
             "HTML (interactive)",
-            guard_download("the HTML chart", lambda: figure_to_html(figure)),
+            guard_download("the HTML chart", lambda: figure_to_html(figure, caption)),
             f"{stem}.html",
             "text/html",
             key=f"{key}_html",
@@ -111,6 +117,13 @@ def model_name() -> str:
 
     model = st.session_state.get(SESSION_MODEL)
     return model.card["name"] if model is not None else "ICI Lens response model (bundled)"
+
+
+def picture_caption(patient_id: str | None = None) -> str:
+    """Return what an exported chart says it shows: the cohort, the patient when one, and today's date."""
+    cohort = current_cohort()
+    parts = [cohort.label if cohort else None, f"patient {patient_id}" if patient_id else None]
+    return " · ".join([part for part in parts if part] + [dt.date.today().isoformat()])
 
 
 def export_stem(name: str) -> str:

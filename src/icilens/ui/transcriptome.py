@@ -198,7 +198,7 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
         note="Percentage points: each signature's exact share of the log-odds, scaled to add up<br>to the "
         "prediction. Signatures not measured have no bar.",
     )
-    chart(st, figure, key="transcriptome_waterfall", name=f"{stem}_transcriptome_waterfall")
+    chart(st, figure, key="transcriptome_waterfall", name=f"{stem}_transcriptome_waterfall", patient_id=patient_id)
     drivers = describe_transcriptome_drivers(row, model)
     if drivers:
         st.markdown("\n".join(f"- {sentence}" for sentence in drivers))
@@ -275,7 +275,7 @@ def show_tmb_gep_quadrants(cohort: Cohort, patient_id: str | None = None) -> Non
         row = (frame["patient_id"].astype(str) == patient_id).to_numpy()
         highlight = (float(tmb[row].iloc[0]), float(gep[row].iloc[0])) if row.any() else None
     figure = plot_tmb_gep_quadrants(tmb, gep, response, counts, TMB_CUT, cut, highlight)
-    chart(st, figure, key=f"tmb_gep_{'patient' if patient_id else 'cohort'}")
+    chart(st, figure, key=f"tmb_gep_{'patient' if patient_id else 'cohort'}", patient_id=patient_id)
     st.caption(
         f"TMB at {TMB_CUT:g} mut/Mb (the FDA threshold); GEP at {cut:.2f}, the median of the treated reference "
         "patients (Cristescu's published cut-off is on another platform's scale). No joint TMB and transcriptome "
