@@ -8,7 +8,9 @@ from icilens.datasets import DEMO_DESCRIPTION, RNA_DEMO_DESCRIPTION
 from icilens.intake import (
     NOT_USED,
     SEVERITIES,
+    SEVERITY_WORDS,
     accept_all,
+    describe_finding_counts,
     describe_option,
     field_options,
     mapping_table,
@@ -21,8 +23,6 @@ from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring import predict_cohort
 from icilens.ui import active_model, page_named
 from icilens.vocabulary import NOT_AVAILABLE
-
-COUNTED = (("error", "error"), ("warning", "warning"), ("info", "note"))
 
 ui.setup_page("Cohort")
 st.title("Cohort")
@@ -103,11 +103,7 @@ with ui.guarded("showing the cohort"):
             help=f"Of {summary.with_response} patients with an observed response",
         )
     metrics[2].metric("Model features present", f"{summary.features_present} of {len(FEATURES)}")
-    st.caption(
-        "Intake: "
-        + ", ".join(f"{counts[s]} {word}{'' if counts[s] == 1 else 's'}" for s, word in COUNTED)
-        + ", listed in the Findings tab."
-    )
+    st.caption(f"Intake: {describe_finding_counts(counts, ', ')}, listed in the Findings tab.")
     ui.warn_missing_features(cohort, model.card)
     if result.suggestions:
         st.info(
@@ -217,11 +213,20 @@ with ui.guarded("showing the cohort"):
                     st.rerun()
 
     with findings_tab:
-        st.caption(" · ".join(f"{counts[s]} {s}" for s in SEVERITIES))
-        shown = st.multiselect("Show", SEVERITIES, default=["error", "warning", "info"], key=ui.key("severity_filter"))
+        st.caption(describe_finding_counts(counts, " · "))
+        shown = st.multiselect(
+            "Show",
+            SEVERITIES,
+            default=SEVERITIES,
+            format_func=SEVERITY_WORDS.__getitem__,
+            key=ui.key("severity_filter"),
+        )
         findings = result.findings[result.findings["severity"].isin(shown)]
         # Severity first, so it is on screen on a laptop; a finding about the whole file says so, not "None".
-        readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
+        readable = findings.assign(
+            row=findings["row"].astype("string").fillna("whole file"),
+            severity=findings["severity"].map(SEVERITY_WORDS),
+        )
         st.dataframe(
             readable,
             hide_index=True,

@@ -22,6 +22,12 @@ RULES = {
     "a code word (snake_case)": re.compile(r"(?<![/\w.])[a-z][a-z0-9]*(_[a-z0-9]+)+\b(?!\.\w)"),
     "a formula or file list from the model card": re.compile(r"exp\(|ensemble\.files|mean_m|f_m\(x\)|draw level"),
     "a unit said twice": re.compile(r"\b(\w+) to (\w+) (\w+) \1-\2\b"),
+    "an interval with a hyphen (write 95% CI a to b)": re.compile(r"\(\d\.\d+-\d\.\d+\)|CI -?\d\.\d+-\d"),
+    "a count in the wrong number (1 patients, 0 warning)": re.compile(
+        r"(?<![\d.,-])(1 (?:patients|samples|cohorts|notes|warnings|errors|inputs|genes|columns|rows|responders)"
+        r"|(?:0|[2-9]|\d{2,}) (?:patient|sample|cohort|note|warning|error|input|gene|column|row|responder)"
+        r"(?=$|[,.;:·)\]]| ·| (?:and|of|with|have|has|are)\b))"
+    ),
 }
 
 

@@ -98,7 +98,7 @@ def test_the_reading_table_has_one_format_per_column_and_no_none():
         }
     )
     shown = format_comparison(table)
-    assert shown.loc[1, ["estimate", "ci_low", "ci_high"]].tolist() == ["", "", ""]
+    assert shown.loc[1, ["estimate", "ci_low", "ci_high"]].tolist() == ["n/a", "n/a", "n/a"]
     assert shown.loc[0, "estimate"] == "0.40" and shown.loc[0, "q"] == "<0.001"
 
 
@@ -108,3 +108,14 @@ def test_medians_of_one_measure_share_their_decimals_across_groups():
     table = compare_measures(frame, groups, {"albumin": "Serum albumin"})
     assert table.loc[0, "responder"] == "4.00 [3.95, 4.05]"
     assert table.loc[0, "non-responder"] == "3.80 [3.72, 3.88]"
+
+
+def test_whole_number_measures_read_as_whole_numbers():
+    frame = pd.DataFrame({"pdl1": [40, 0, 85, 90, 0, 0, 10, 5]})
+    groups = pd.Series(["responder"] * 4 + ["non-responder"] * 4)
+    table = compare_measures(frame, groups, {"pdl1": "PD-L1 tumour proportion score"})
+    assert table.loc[0, "non-responder"] == "2.5 [0.0, 6.2]"  # a median between two whole numbers keeps it
+    frame = pd.DataFrame({"pdl1": [0, 40, 40, 80, 100, 0, 0, 10, 0, 10]})
+    groups = pd.Series(["responder"] * 5 + ["non-responder"] * 5)
+    table = compare_measures(frame, groups, {"pdl1": "PD-L1 tumour proportion score"})
+    assert table.loc[0, "responder"] == "40 [40, 80]" and table.loc[0, "non-responder"] == "0 [0, 10]"

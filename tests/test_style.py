@@ -15,6 +15,10 @@ STUMBLED_OVER = (
     "the central share of them named by the draw level",
     "nan",
     "<NA>",
+    "1 patients",
+    "0.738 (0.686-0.792)",
+    "(95% CI 0.646-0.753)",
+    "0 warning · 5 info",
 )
 READS_RIGHT = (
     "n/a",
@@ -25,6 +29,8 @@ READS_RIGHT = (
     "training data SHA-256 `89131f170954969d58f77226f928901fedef9321540bff93250216e431e47774`",
     "Sources: README and benchmarks/transcriptome_loco.py; validation: chowell_test_2018.csv",
     "Nonetheless, the nanny-state of None-of-the-above",
+    "0.738 (95% CI 0.686 to 0.792), HLA-I, PD-1/PD-L1",
+    "1 patient, 0 warnings, 28 notes, 2.5 patients per site, 41 patient-years",
 )
 
 

@@ -103,10 +103,10 @@ def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signat
     at = _open_rna_demo()
     at.switch_page("pages/performance.py").run()
     _no_errors(at)
-    table = next(d.value for d in at.dataframe if "ROC AUC" in d.value.columns)
+    table = next(d.value for d in at.dataframe if "ROC AUC (95% CI)" in d.value.columns)
     assert table["score"].tolist() == ["ICI Lens transcriptome model", "CYT", "IFN-gamma 6", "GEP"]
     assert (table["patients"] == 41).all() and (table["responders"] == 19).all()
-    assert table["ROC AUC"].str.match(r"0\.\d\d \(0\.\d\d-[01]\.\d\d\)").all()
+    assert table["ROC AUC (95% CI)"].str.match(r"0\.\d\d \(0\.\d\d to [01]\.\d\d\)").all()
     # the RNA demo is Gide 2019, a training cohort of the model: said, with its out-of-fold figure
     overlap = next(w.value for w in at.warning if "the transcriptome model was fitted on" in w.value)
     assert "41 of these samples" in overlap and "scored by the model fitted without it: 0.83" in overlap

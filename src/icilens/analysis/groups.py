@@ -7,7 +7,7 @@ import pandas as pd
 
 from icilens.analysis.metrics import Z95
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.vocabulary import TERTILES, Group, in_reading_order, outcome_of_group, shap_column
+from icilens.vocabulary import NOT_AVAILABLE, TERTILES, Group, in_reading_order, outcome_of_group, shap_column
 
 
 def group_by_observed_response(frame: pd.DataFrame) -> pd.Series:
@@ -81,7 +81,7 @@ def _numeric_row(values: pd.Series, groups: pd.Series, labels: list) -> dict:
     from scipy import stats  # SciPy costs a second at start; only the statistics need it
 
     samples = [values[groups == label].dropna().to_numpy(dtype="float64") for label in labels]
-    decimals = _decimals(values.dropna().to_numpy(dtype="float64"))
+    decimals = _decimals(values.dropna().to_numpy(dtype="float64"), samples)
     row = {f"{label}": _median_iqr(sample, decimals) for label, sample in zip(labels, samples, strict=True)}
     if any(len(sample) < 2 for sample in samples):
         return row | {"test": "too few values", "p": np.nan}
@@ -99,9 +99,13 @@ def _numeric_row(values: pd.Series, groups: pd.Series, labels: list) -> dict:
     return row | {"test": "Kruskal-Wallis", "p": stats.kruskal(*samples).pvalue}
 
 
-def _decimals(values: np.ndarray) -> int:
+def _decimals(values: np.ndarray, samples: list[np.ndarray] = ()) -> int:
     """Return the decimals that show three significant digits of a measure's typical value, the same for
-    every group (so 4.0 [3.8, 4.2] stands beside 3.8 [3.5, 4.1], never 4 [3.8, 4.2])."""
+    every group (so 4.0 [3.8, 4.2] stands beside 3.8 [3.5, 4.1], never 4 [3.8, 4.2]); none for whole numbers."""
+    if len(values) and np.all(np.mod(values, 1) == 0):
+        # counts and scores recorded as whole numbers (PD-L1 40%, ECOG 1) read as such: 40 [0, 85], not 40.00
+        quartiles = [np.percentile(sample, [25, 50, 75]) for sample in samples if len(sample)]
+        return 0 if all(np.all(np.mod(q, 1) == 0) for q in quartiles) else 1
     typical = float(np.median(np.abs(values))) if len(values) else 0.0
     if typical == 0.0:
         return 2
@@ -130,15 +134,15 @@ def describe_p(value: float) -> str:
 
 def format_comparison(table: pd.DataFrame) -> pd.DataFrame:
     """Return a comparison table for reading: p and q as journals print them, effects and CIs to two decimals,
-    empty cells (never None or nan) where a test gives no value. Downloads keep the numbers."""
+    n/a (never None, nan or a blank) where a test gives no value. Downloads keep the numbers."""
     shown = table.copy()
     for column in ("p", "q"):
-        shown[column] = table[column].map(format_p)
+        shown[column] = table[column].map(lambda v: format_p(v) or NOT_AVAILABLE)
     for column in ("estimate", "ci_low", "ci_high"):
-        shown[column] = table[column].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-    # Text columns read empty where there is nothing; a number column keeps its type (the page shows n/a).
+        shown[column] = table[column].map(lambda v: NOT_AVAILABLE if pd.isna(v) else f"{v:.2f}")
+    # A number column keeps its type (the page shows its missing cells as n/a).
     text = [column for column in shown.columns if not pd.api.types.is_numeric_dtype(shown[column])]
-    shown[text] = shown[text].fillna("")
+    shown[text] = shown[text].fillna(NOT_AVAILABLE)
     return shown
 
 

@@ -290,7 +290,7 @@ def missing_feature_costs(frame: pd.DataFrame, report: ValidationReport) -> list
             continue
         sentences.append(
             f"{wording} missing for {missing_share:.0%} of patients. On the {report['patients']} validation patients "
-            f"the model's ROC AUC without {wording} was {figures[0]:.3f} (95% CI {figures[1]:.3f}-{figures[2]:.3f}), "
+            f"the model's ROC AUC without {wording} was {figures[0]:.3f} (95% CI {figures[1]:.3f} to {figures[2]:.3f}), "
             f"against {full[0]:.3f} with every feature: its ranking of these patients is less reliable."
         )
     return sentences
@@ -310,8 +310,9 @@ def describe_against_loris(report: dict) -> str:
     )
     return (
         f"In its validation on {report['patients']} patients it had not seen, the model's ROC AUC was "
-        f"{model[0]:.3f} ({model[1]:.3f}-{model[2]:.3f}) against {loris[0]:.3f} ({loris[1]:.3f}-{loris[2]:.3f}) "
-        f"for {Score.LORIS}; the difference, {difference[0]:+.3f} ({difference[1]:+.3f} to {difference[2]:+.3f}), "
+        f"{model[0]:.3f} (95% CI {model[1]:.3f} to {model[2]:.3f}) against {loris[0]:.3f} "
+        f"(95% CI {loris[1]:.3f} to {loris[2]:.3f}) for {Score.LORIS}; the difference, {difference[0]:+.3f} "
+        f"(95% CI {difference[1]:+.3f} to {difference[2]:+.3f}), "
         f"is {verdict}."
     )
 

@@ -20,7 +20,7 @@ from icilens.intake.chunks import CHUNK_ROWS, can_stream, read_chunks
 from icilens.intake.cohort import IntakeResult, build_cohort, canonical_dtypes, read_cohort, usable
 from icilens.intake.columns import MAPPED, SUGGESTED, UNUSED, ColumnMatch, match_header, suggest_mapping
 from icilens.intake.errors import IntakeError
-from icilens.intake.findings import SEVERITIES
+from icilens.intake.findings import SEVERITIES, SEVERITY_WORDS, describe_finding_counts
 from icilens.intake.formats import read_table
 from icilens.intake.limits import check_bytes
 from icilens.intake.review import (
@@ -39,6 +39,7 @@ __all__ = [
     "MAPPED",
     "NOT_USED",
     "SEVERITIES",
+    "SEVERITY_WORDS",
     "SUGGESTED",
     "UNUSED",
     "ColumnMatch",
@@ -50,6 +51,7 @@ __all__ = [
     "can_stream",
     "canonical_dtypes",
     "check_bytes",
+    "describe_finding_counts",
     "describe_option",
     "entered_side_by_side",
     "field_options",

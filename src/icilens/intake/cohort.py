@@ -298,7 +298,7 @@ def _report_columns(columns: list[ColumnMatch], findings: Findings) -> None:
             None,
             "",
             ", ".join(unused),
-            f"{len(unused)} columns not used by ICI Lens",
+            f"{len(unused)} column{'' if len(unused) == 1 else 's'} not used by ICI Lens",
             "the mapping table says why for each; map one to a field if it holds one",
             INFO,
             FindingCode.COLUMNS_UNUSED,

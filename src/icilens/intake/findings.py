@@ -11,6 +11,13 @@ from icilens.vocabulary import FindingCode, Severity
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SEVERITIES = tuple(Severity)
 COLUMNS = ("row", "column", "value", "problem", "action", "severity", "code")
+# The word a reader sees for each severity: an "info" finding is a note.
+SEVERITY_WORDS = {ERROR: "error", WARNING: "warning", INFO: "note"}
+
+
+def describe_finding_counts(counts, separator: str = ", ") -> str:
+    """Return findings counted in words, by severity: "0 errors, 1 warning, 28 notes"."""
+    return separator.join(f"{counts[s]} {word}{'' if counts[s] == 1 else 's'}" for s, word in SEVERITY_WORDS.items())
 
 
 class Findings:

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from icilens.plots.style import finish
+from icilens.vocabulary import NOT_AVAILABLE
 
 COLORSCALE = [[0, "#2c7bb6"], [0.5, "#d9d2e9"], [1, "#d7191c"]]
 
@@ -51,7 +52,7 @@ def plot_beeswarm(
     figure = go.Figure()
     for row, j in enumerate(order):
         colour = colour_values(frame[features[j]])
-        shown = [str(v) if not pd.isna(v) else "missing" for v in frame[features[j]]]
+        shown = [str(v) if not pd.isna(v) else NOT_AVAILABLE for v in frame[features[j]]]
         y = row + _jitter(values[:, j], rng)
         missing = np.isnan(colour)
         figure.add_trace(

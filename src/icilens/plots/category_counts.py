@@ -6,13 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from icilens.plots.style import NEUTRAL, finish
+from icilens.vocabulary import NOT_AVAILABLE
 
 
 def plot_category_counts(values: pd.Series, title: str) -> go.Figure:
     """Return a horizontal bar chart of the number of patients per category, largest on top."""
     if not isinstance(values, pd.Series):
         raise TypeError("plot_category_counts takes a pandas Series of category labels")
-    counts = values.astype(object).fillna("missing").value_counts().sort_values()
+    counts = values.astype(object).fillna(NOT_AVAILABLE).value_counts().sort_values()
     figure = go.Figure(
         go.Bar(
             x=counts.values,

@@ -6,12 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from icilens.plots.style import finish, group_colours
-from icilens.vocabulary import in_reading_order
+from icilens.vocabulary import NOT_AVAILABLE, in_reading_order
 
 
 def plot_proportions(values: pd.Series, groups: pd.Series, label: str) -> go.Figure:
     """Return grouped bars: the share of each category within each group, labelled 'n (%)'."""
-    table = pd.crosstab(values.astype(object).fillna("missing"), groups)
+    table = pd.crosstab(values.astype(object).fillna(NOT_AVAILABLE), groups)
     table = table[in_reading_order(table.columns)]
     if table.empty:
         raise ValueError("plot_proportions needs at least one patient with a group")

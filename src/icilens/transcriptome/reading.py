@@ -31,7 +31,7 @@ def _clinical_line(explanation, card: dict) -> str:
     auc = card.get("validation", {}).get("overall", {}).get("ICI Lens model", {}).get("roc_auc")
     validation = (
         f" Validated on {card['validation']['patients']} patients treated in 2018: ROC AUC {auc[0]:.2f} "
-        f"({auc[1]:.2f}-{auc[2]:.2f})."
+        f"(95% CI {auc[1]:.2f} to {auc[2]:.2f})."
         if auc
         else ""
     )

@@ -133,7 +133,7 @@ def score_table(predictions: pd.DataFrame, observed: pd.Series) -> pd.DataFrame:
                     "score": label,
                     "patients": int(keep.sum()),
                     "responders": int(y.sum()),
-                    "ROC AUC": f"{result[0]:.2f} ({result[1]:.2f}-{result[2]:.2f})",
+                    "ROC AUC (95% CI)": f"{result[0]:.2f} ({result[1]:.2f} to {result[2]:.2f})",
                 }
             )
     return pd.DataFrame(rows)
@@ -154,7 +154,7 @@ def describe_training_overlap(samples: pd.Series, card: dict) -> str:
     row: dict = next((r for r in card.get("validation", {}).get("table", []) if r["cohort"] == cohort), {})
     auc = row.get("ICI Lens transcriptome model")
     figure = (
-        f" Its figure from the validation, scored by the model fitted without it: {auc[0]:.2f} ({auc[1]:.2f}-{auc[2]:.2f})."
+        f" Its figure from the validation, scored by the model fitted without it: {auc[0]:.2f} (95% CI {auc[1]:.2f} to {auc[2]:.2f})."
         if auc
         else ""
     )

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from icilens.analysis import MIN_PER_OUTCOME, compare_measures, format_comparison
-from icilens.intake import IntakeError
+from icilens.intake import SEVERITY_WORDS, IntakeError
 from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_tmb_gep_quadrants, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
+from icilens.transcriptome.descriptors import FRACTION_PREFIX
 from icilens.transcriptome.prediction import (
     HIGH,
     LOW,
@@ -30,6 +31,7 @@ from icilens.transcriptome.words import (
     describe_transcriptome_drivers,
     descriptor_table,
     signature_points,
+    unit_of,
     waterfall_labels,
     where_percentiles,
 )
@@ -148,7 +150,9 @@ def show_expression_section(cohort: Cohort) -> None:
         f"{MIN_COHORT_SAMPLES} samples or more."
     )
     findings = pd.concat([expression.findings, transcriptome.findings if transcriptome else None], ignore_index=True)
-    readable = findings.assign(row=findings["row"].astype("string").fillna("whole file"))
+    readable = findings.assign(
+        row=findings["row"].astype("string").fillna("whole file"), severity=findings["severity"].map(SEVERITY_WORDS)
+    )
     st.dataframe(
         readable,
         hide_index=True,
@@ -206,6 +210,13 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
     show_tmb_gep_quadrants(cohort, patient_id)
 
 
+def _with_unit(label: str, unit: str) -> str:
+    """Return a descriptor's label with its unit, as a column or axis is labelled: "CD8 T cells (% of cells)"."""
+    if unit.startswith("% of cells"):
+        return f"{label.removesuffix(' fraction')} (% of cells)"
+    return f"{label} ({unit})" if unit else label
+
+
 def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) -> None:
     """Show responders against non-responders (or the chosen groups) on every transcriptome descriptor."""
     transcriptome = cohort_transcriptome(cohort)
@@ -218,7 +229,10 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
     if not present.any():
         return
     st.subheader("Tumour transcriptome, descriptor by descriptor", anchor=False)
-    names = {descriptor_column(n): describe_descriptor(n) for n in DESCRIPTORS}
+    # Cell fractions read as percentages of cells, as on the Patient page; every label carries its unit.
+    fractions = [descriptor_column(n) for n in DESCRIPTORS if n.startswith(FRACTION_PREFIX)]
+    values = values.assign(**{c: values[c] * 100 for c in fractions if c in values})
+    names = {descriptor_column(n): _with_unit(describe_descriptor(n), unit_of(n)) for n in DESCRIPTORS}
     compared = session_cached(
         "compare_descriptors", cohort, lambda: compare_measures(values.loc[:, present], groups, names), *key
     )
