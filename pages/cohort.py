@@ -44,9 +44,10 @@ with ui.guarded("loading the cohort"):
     demo_column.caption(
         f"{DEMO_DESCRIPTION}: real, de-identified patients from Chowell et al., Nature Biotechnology 2022 (GPL-3.0)."
     )
-    if demo_column.button(f"Open the RNA demo: {RNA_DEMO_DESCRIPTION}", key=ui.key("open_rna_demo"), width="stretch"):
+    if demo_column.button("Open the RNA demo", key=ui.key("open_rna_demo"), width="stretch"):
         ui.load_rna_demo_cohort()
         st.rerun()
+    demo_column.caption(f"{RNA_DEMO_DESCRIPTION}, treated with anti-PD-1; public (ClinSets, MIT).")
     demo_column.page_link(page_named("one_patient"), label="Or enter one patient by hand", icon=":material/person_add:")
     upload = upload_column.file_uploader(
         "Or upload your cohort: one row per patient (CSV, TSV, XLSX or Parquet)",

@@ -12,7 +12,7 @@ from icilens.analysis import (
     group_by_prediction,
     mean_shap_by_group,
 )
-from icilens.explain import describe_absent, find_absent_inputs
+from icilens.explain import describe_absent, describe_none_estimable, find_absent_inputs
 from icilens.plots import KIND_LABELS, KINDS, plot_distribution, plot_proportions, plot_shap_by_group
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.ui import cohort_predictions
@@ -124,10 +124,16 @@ with ui.guarded("comparing groups"):
 
     st.subheader("What drives the model in each group", anchor=False)
     present = groups.notna().to_numpy()
-    drivers = ui.cohort_cached(
-        "compare_shap_chart",
-        cohort,
-        lambda: plot_shap_by_group(mean_shap_by_group(predictions[present], groups[present], frame[present])),
-        *grouped_by,
+    reason = describe_none_estimable(
+        predictions[Column.ESTIMABLE][present], frame.loc[present, list(FEATURES)].notna().sum(axis=1), len(FEATURES)
     )
-    ui.chart(st, drivers, key="compare_shap")
+    if reason:
+        st.info(reason)
+    else:
+        drivers = ui.cohort_cached(
+            "compare_shap_chart",
+            cohort,
+            lambda: plot_shap_by_group(mean_shap_by_group(predictions[present], groups[present], frame[present])),
+            *grouped_by,
+        )
+        ui.chart(st, drivers, key="compare_shap")

@@ -6,13 +6,19 @@ import numpy as np
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.explain import describe_absent, keep_measured, pick_interacting_feature, rank_interaction_pairs
+from icilens.explain import (
+    describe_absent,
+    describe_none_estimable,
+    keep_measured,
+    pick_interacting_feature,
+    rank_interaction_pairs,
+)
 from icilens.model import encode_features
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
 from icilens.reports import figure_to_image
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.ui import INTERACTION_SAMPLE, cohort_interactions, cohort_predictions, page_named
-from icilens.vocabulary import NOT_AVAILABLE, shap_column
+from icilens.vocabulary import NOT_AVAILABLE, Column, shap_column
 
 AUTO = "(automatic)"
 
@@ -22,31 +28,8 @@ def open_clicked(patient_id: str) -> None:
     st.switch_page(page_named("patient"), query_params={"id": ui.link_key(patient_id)})
 
 
-ui.setup_page("Explanations")
-st.title("Explanations")
-st.caption(DISCLAIMER)
-cohort = ui.require_cohort()
-
-with ui.guarded("explaining the cohort"):
-    frame = cohort.result.frame
-    predictions = cohort_predictions(cohort)
-    types = sorted(frame["cancer_type"].dropna().astype(str).unique())
-    scope = st.selectbox("Patients", ["Whole cohort", *types], key=ui.key("explain_scope"))
-    rows = (
-        np.arange(len(frame)) if scope == "Whole cohort" else np.flatnonzero((frame["cancer_type"] == scope).to_numpy())
-    )
-    subset = frame.iloc[rows]
-    measured = keep_measured(predictions[[shap_column(f) for f in FEATURES]].to_numpy()[rows], subset, FEATURES)
-    shap, features = measured.values, measured.features
-    labels = [FIELD_BY_NAME[f].label for f in features]
-    st.caption(
-        f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response. Each "
-        "input is read where it was measured. Click a point in the beeswarm or the dependence plot to open that "
-        "patient."
-    )
-    if measured.absent:
-        st.info(describe_absent(measured.absent))
-
+def show_clinical_explanations(cohort, subset, rows, shap, features, labels, scope: str) -> dict:
+    """Show the clinical model's importance, beeswarm, dependence and interactions; return the charts by name."""
     importance = plot_importance(
         shap, labels, title=f"Feature importance, {scope if scope != 'Whole cohort' else 'whole cohort'}"
     )
@@ -107,14 +90,50 @@ with ui.guarded("explaining the cohort"):
             hide_index=True,
             placeholder=NOT_AVAILABLE,
         )
+    return charts
+
+
+ui.setup_page("Explanations")
+st.title("Explanations")
+st.caption(DISCLAIMER)
+cohort = ui.require_cohort()
+
+with ui.guarded("explaining the cohort"):
+    frame = cohort.result.frame
+    predictions = cohort_predictions(cohort)
+    types = sorted(frame["cancer_type"].dropna().astype(str).unique())
+    scope = st.selectbox("Patients", ["Whole cohort", *types], key=ui.key("explain_scope"))
+    rows = (
+        np.arange(len(frame)) if scope == "Whole cohort" else np.flatnonzero((frame["cancer_type"] == scope).to_numpy())
+    )
+    subset = frame.iloc[rows]
+    measured = keep_measured(predictions[[shap_column(f) for f in FEATURES]].to_numpy()[rows], subset, FEATURES)
+    shap, features = measured.values, measured.features
+    labels = [FIELD_BY_NAME[f].label for f in features]
+    st.caption(
+        f"{len(rows)} patients. Exact TreeSHAP values in log-odds; positive values push towards response. Each "
+        "input is read where it was measured. Click a point in the beeswarm or the dependence plot to open that "
+        "patient."
+    )
+    reason = describe_none_estimable(
+        predictions[Column.ESTIMABLE].iloc[rows], subset[list(FEATURES)].notna().sum(axis=1), len(FEATURES)
+    )
+    if reason:
+        st.info(reason)
+        charts = {}
+    else:
+        if measured.absent:
+            st.info(describe_absent(measured.absent))
+        charts = show_clinical_explanations(cohort, subset, rows, shap, features, labels, scope)
 
     ui.show_transcriptome_explanations(cohort, open_clicked)
 
-    st.subheader("All charts of this page", anchor=False)
-    ui.bulk_download(
-        st,
-        f"Prepare the {len(charts)} charts as PNG",
-        "explanation_charts",
-        "icilens_explanation_charts.zip",
-        lambda: [(f"{name}.png", partial(figure_to_image, figure, "png")) for name, figure in charts.items()],
-    )
+    if charts:
+        st.subheader("All charts of this page", anchor=False)
+        ui.bulk_download(
+            st,
+            f"Prepare the {len(charts)} charts as PNG",
+            "explanation_charts",
+            "icilens_explanation_charts.zip",
+            lambda: [(f"{name}.png", partial(figure_to_image, figure, "png")) for name, figure in charts.items()],
+        )

@@ -245,3 +245,10 @@ class ModelCard(TypedDict, total=False):
     cross_validation: dict[str, Any]
     uncertainty: dict[str, Any]
     validation: ValidationReport
+
+
+def describe_points(size: float) -> str:
+    """Return a move in percentage points, unsigned, to one decimal as the waterfalls label their bars:
+    "27.4 percentage points"."""
+    shown = f"{abs(size):.1f}"
+    return f"{shown} percentage point{'' if shown == '1.0' else 's'}"

@@ -60,8 +60,12 @@ def test_compare_tests_every_descriptor_between_responders_and_non_responders():
     _no_errors(at)
     assert any(s.value.startswith("Tumour transcriptome") for s in at.subheader)
     # the clinical features' table comes first; the descriptors' table is the one that lists GEP
-    compared = next(d.value for d in at.dataframe if "GEP" in d.value.get("feature", pd.Series()).tolist())
+    compared = next(d.value for d in at.dataframe if d.value.get("feature", pd.Series()).str.startswith("GEP").any())
     assert len(compared) == 17 and set(compared["effect"]) == {"Cliff's delta"}
+    # every descriptor is labelled with its unit; cell fractions read as percentages of cells, as on Patient
+    assert compared["feature"].str.endswith(")").all()
+    cd8 = compared.set_index("feature").loc["CD8 T cells (% of cells)"]
+    assert 1 < float(cd8["responder"].split(" ")[0]) < 100
     assert {"responder", "non-responder"} <= set(compared.columns)
     assert compared["q"].str.fullmatch(r"<0\.001|[01]\.\d{3}").all()
 
@@ -177,14 +181,27 @@ def test_a_clinical_prediction_from_two_inputs_is_not_a_headline():
     assert not any("patients like this one respond" in m.value for m in at.markdown)
 
 
-def test_explanations_of_the_rna_demo_read_measured_inputs_only():
+def test_explanations_of_the_rna_demo_withhold_the_clinical_drivers_and_keep_the_signatures():
     at = _open_rna_demo()
     at.switch_page("pages/explanations.py").run()
     _no_errors(at)
+    note = next(i.value for i in at.info if "not estimable for any of these 41 patients" in i.value)
+    assert "at most 2 of 17 inputs measured" in note
+    assert not [s for s in at.selectbox if s.key == "icilens_dependence_feature"]
+    assert any(s.value.startswith("Tumour transcriptome") for s in at.subheader)
+
+
+def test_explanations_read_measured_inputs_only_where_the_model_is_estimable():
+    from tests.pages.test_every_page import _reduced_cohort
+
+    at = AppTest.from_file(str(ROOT / "pages" / "explanations.py"), default_timeout=180)
+    at.session_state["icilens_cohort"] = _reduced_cohort()
+    at.run()
+    _no_errors(at)
     note = next(i.value for i in at.info if "Left out, as no patient here has them measured" in i.value)
-    assert "Age at ICI start" in note and "Neutrophil-to-lymphocyte ratio" in note
+    assert "Serum albumin" in note and "PD-L1 tumour proportion score" in note
     options = at.selectbox(key="icilens_dependence_feature").options
-    assert "Age at ICI start" not in options and len(options) <= 2
+    assert "Serum albumin" not in options and "Age at ICI start" in options
 
 
 def test_compare_on_the_rna_demo_leaves_out_inputs_nobody_has():
@@ -195,6 +212,7 @@ def test_compare_on_the_rna_demo_leaves_out_inputs_nobody_has():
     assert "Age at ICI start" not in table["feature"].tolist() and len(table) <= 2
     assert any("Left out, as no patient here has them measured" in i.value for i in at.info)
     assert "tmb" not in at.selectbox(key="icilens_compare_feature").options
+    assert any("not estimable for any of these 41 patients" in i.value for i in at.info)
 
 
 def test_a_zip_of_salmon_outputs_one_per_sample_becomes_one_matrix():

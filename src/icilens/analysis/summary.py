@@ -49,6 +49,6 @@ def missingness_table(frame: pd.DataFrame) -> pd.DataFrame:
             "feature": [FIELD_BY_NAME[f].label for f in FEATURES],
             "unit": [FIELD_BY_NAME[f].unit for f in FEATURES],
             "missing": missing.values,
-            "missing %": (missing.values / max(len(frame), 1) * 100).round(1),
+            "missing %": (missing.values / max(len(frame), 1) * 100).round(0).astype(int),  # as the chart shows it
         }
     )

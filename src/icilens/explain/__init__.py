@@ -9,6 +9,7 @@ from icilens.face import lazy_face
 _HOMES = {
     "MeasuredShap": "measured",
     "describe_absent": "measured",
+    "describe_none_estimable": "measured",
     "find_absent_inputs": "measured",
     "keep_measured": "measured",
     "DRAWS": "uncertainty",
@@ -53,6 +54,7 @@ __all__ = [
     "describe_absent",
     "describe_drivers",
     "describe_estimability",
+    "describe_none_estimable",
     "describe_range",
     "describe_similar_patients",
     "describe_similarity_limit",
@@ -77,7 +79,13 @@ __all__ = [
 __getattr__, __dir__ = lazy_face(__name__, _HOMES)
 
 if TYPE_CHECKING:
-    from icilens.explain.measured import MeasuredShap, describe_absent, find_absent_inputs, keep_measured
+    from icilens.explain.measured import (
+        MeasuredShap,
+        describe_absent,
+        describe_none_estimable,
+        find_absent_inputs,
+        keep_measured,
+    )
     from icilens.explain.patient import (
         MISSING_NOTE,
         PatientExplanation,

@@ -46,3 +46,17 @@ def describe_absent(absent: list[str]) -> str:
         f"Left out, as no patient here has them measured: {names}. A missing input is never shown as a driver; "
         "each chart reads measured values only."
     )
+
+
+def describe_none_estimable(estimable: pd.Series, measured: pd.Series, total: int) -> str:
+    """Return why the model's drivers are not shown for a selection where no patient's prediction is estimable
+    ("" when at least one is): what SHAP would rank then is what the model assumed, not what the patients have."""
+    flags = pd.Series(estimable, dtype="boolean")
+    if flags.empty or flags.fillna(False).any():
+        return ""
+    most = int(pd.Series(measured).max())
+    return (
+        f"The clinical model's prediction is not estimable for any of these {len(flags)} patients (at most {most} of "
+        f"{total} inputs measured), so what drives it is not shown: it would rank what the model assumed, not what "
+        "the patients have."
+    )

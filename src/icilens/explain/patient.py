@@ -11,7 +11,7 @@ from icilens.explain.treeshap import to_probability_points
 from icilens.explain.uncertainty import describe_estimability, describe_range
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
 from icilens.scoring.predictions import predict_cohort
-from icilens.vocabulary import Column, ModelCard, shap_column
+from icilens.vocabulary import Column, ModelCard, describe_points, shap_column
 
 RARE_TYPE_PATIENTS = 30
 
@@ -53,8 +53,8 @@ def describe_drivers(row: pd.Series, points: np.ndarray, top: int = 3) -> list[s
         field = FEATURES[index]
         direction = "raised" if size > 0 else "lowered"
         sentences.append(
-            f"{field_and_value(field, row[field])} {direction} the predicted chance of response by {abs(size):.0f} "
-            f"percentage point{'s' if round(abs(size)) != 1 else ''}."
+            f"{field_and_value(field, row[field])} {direction} the predicted chance of response by "
+            f"{describe_points(size)}."
         )
     if not sentences:
         sentences = ["No measured input moved this prediction by more than half a percentage point."]
@@ -62,7 +62,7 @@ def describe_drivers(row: pd.Series, points: np.ndarray, top: int = 3) -> list[s
     if (~measured).any() and abs(together) >= 0.5:
         sentences.append(
             f"The {int((~measured).sum())} missing inputs together {'raised' if together > 0 else 'lowered'} it by "
-            f"{abs(together):.0f} percentage point{'s' if round(abs(together)) != 1 else ''}: what the model assumes "
+            f"{describe_points(together)}: what the model assumes "
             "without them, not a finding about the patient."
         )
     return sentences

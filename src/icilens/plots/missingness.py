@@ -27,12 +27,16 @@ def plot_missingness(frame: pd.DataFrame) -> go.Figure:
             marker_color=colours,
             text=[f"{v:.0f}%" for v in share.values],
             textposition="outside",
-            hovertemplate="%{y}: %{x:.1f}% of patients missing<extra></extra>",
+            cliponaxis=False,  # "100%" beside a full bar stays readable in a narrow column
+            hovertemplate="%{y}: %{x:.0f}% of patients missing<extra></extra>",
         )
     )
     return finish(
         figure,
         f"Missing data per feature ({len(frame)} patients)",
         height=520,
-        layout={"xaxis": {"title": {"text": "patients with the feature missing (%)"}, "range": [0, 110]}},
+        layout={
+            "xaxis": {"title": {"text": "patients with the feature missing (%)"}, "range": [0, 118]},
+            "margin": {"r": 44},
+        },
     )

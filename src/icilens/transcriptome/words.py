@@ -15,6 +15,7 @@ from icilens.transcriptome.prediction import (
 )
 from icilens.transcriptome.signature_model import SignatureModel
 from icilens.transcriptome.signatures import load_signatures
+from icilens.vocabulary import describe_points
 
 # The descriptors a reader is shown, in this order, on the Patient and Compare pages and in the PDF.
 REPORTED_DESCRIPTORS = [
@@ -115,7 +116,7 @@ def describe_transcriptome_drivers(row: pd.Series, model: SignatureModel, top: i
         direction = "raised" if value > 0 else "lowered"
         sentences.append(
             f"{describe_descriptor(signature)}, {describe_position(percentile, where_percentiles(row))}, {direction} "
-            f"the transcriptome prediction by {abs(value):.0f} percentage point{'' if round(abs(value)) == 1 else 's'}"
+            f"the transcriptome prediction by {describe_points(value)}"
         )
     return sentences
 
