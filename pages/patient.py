@@ -143,6 +143,16 @@ def show_similar_patients(patient: pd.DataFrame) -> None:
     )
 
 
+def describe_first_shown(ranked) -> str:
+    """Return why this patient is shown first: the highest-ranked, or the first of a tie or of the file."""
+    if ranked["probability"].isna().all():
+        return "no clinical prediction here is estimable, so none ranks first; this is the first patient of the file."
+    tied = int((ranked["rank"] == 1).sum())
+    if tied > 1:
+        return f"{tied} patients share the highest predicted response; this is the first of them in the file's order."
+    return "this is the highest-ranked patient of the cohort."
+
+
 ui.setup_page("Patient")
 cohort = ui.require_cohort()
 
@@ -150,7 +160,8 @@ with ui.guarded("explaining this patient"):
     model = active_model()
     ui.warn_missing_features(cohort, model.card)
     predictions = cohort_predictions(cohort)
-    order = patient_table(cohort).sort_values("rank")["patient_id"].tolist()
+    ranked = patient_table(cohort).sort_values("rank", kind="stable")
+    order = ranked["patient_id"].tolist()
     key = st.query_params.get("id")
     requested = None if key is None else ui.patient_for_key(key, order)
     if key is not None and requested is None:
@@ -158,7 +169,7 @@ with ui.guarded("explaining this patient"):
     last = st.session_state.get(ui.LAST_PATIENT)
     patient_id = requested or (last if last in order else order[0])
     if requested is None and last not in order:
-        st.caption("No patient chosen yet: this is the highest-ranked patient of the cohort.")
+        st.caption(f"No patient chosen yet: {describe_first_shown(ranked)}")
     st.session_state[ui.LAST_PATIENT] = patient_id
 
     position = order.index(patient_id)

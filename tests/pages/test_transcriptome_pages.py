@@ -234,3 +234,10 @@ def test_a_zip_of_salmon_outputs_one_per_sample_becomes_one_matrix():
     _no_errors(at)
     summary = next(m.value.replace("\\", "") for m in at.markdown if "salmon" in m.value)
     assert "12 samples, genes as rows" in summary and "12 samples linked to patients" in summary
+
+
+def test_the_first_patient_shown_says_why_when_no_prediction_ranks_first():
+    at = _open_rna_demo()
+    at.switch_page("pages/patient.py").run()
+    _no_errors(at)
+    assert any("no clinical prediction here is estimable, so none ranks first" in c.value for c in at.caption)

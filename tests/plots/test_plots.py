@@ -74,7 +74,8 @@ def test_interaction_heatmap(default_model, demo_frame):
 
 
 def test_cohort_page_charts(demo_frame):
-    assert plots.plot_missingness(demo_frame).data[0].y[-1] == "PD-L1 tumour proportion score"
+    missingness = plots.plot_missingness(demo_frame).data[0]
+    assert missingness.y[-1] == "PD-L1" and missingness.customdata[-1] == "PD-L1 tumour proportion score"
     assert plots.plot_category_counts(demo_frame["cancer_type"], "Cancer types").data[0].y[-1] == "NSCLC"
     y = demo_frame["response"].astype(float).to_numpy()
     calibration = plots.plot_calibration(y, np.linspace(0.05, 0.6, len(y)))

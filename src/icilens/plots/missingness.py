@@ -17,7 +17,9 @@ def plot_missingness(frame: pd.DataFrame) -> go.Figure:
     if frame.empty:
         raise ValueError("plot_missingness needs at least one patient")
     share = frame[list(FEATURES)].isna().mean().mul(100).sort_values()
-    labels = [FIELD_BY_NAME[f].label for f in share.index]
+    # Short names fit a half-width column on a laptop; the hover and the table beside give the full ones.
+    labels = [FIELD_BY_NAME[f].short for f in share.index]
+    full = [FIELD_BY_NAME[f].label for f in share.index]
     colours = [MUTED if value == 100 else NEUTRAL for value in share]
     figure = go.Figure(
         go.Bar(
@@ -28,7 +30,8 @@ def plot_missingness(frame: pd.DataFrame) -> go.Figure:
             text=[f"{v:.0f}%" for v in share.values],
             textposition="outside",
             cliponaxis=False,  # "100%" beside a full bar stays readable in a narrow column
-            hovertemplate="%{y}: %{x:.0f}% of patients missing<extra></extra>",
+            customdata=full,
+            hovertemplate="%{customdata}: %{x:.0f}% of patients missing<extra></extra>",
         )
     )
     return finish(

@@ -10,7 +10,7 @@ from icilens.explain.uncertainty import describe_estimability, describe_range_ce
 from icilens.model.ensemble import Model
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
-from icilens.vocabulary import TMB_HIGH_LABEL, Column, shap_column
+from icilens.vocabulary import NOT_AVAILABLE, TMB_HIGH_LABEL, Column, shap_column
 
 
 def predict_cohort(
@@ -80,7 +80,7 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
     return pd.DataFrame(
         {
             "patient_id": predictions["patient_id"],
-            "cancer_type": frame["cancer_type"].astype(object).fillna("missing").to_numpy(),
+            "cancer_type": frame["cancer_type"].astype(object).fillna(NOT_AVAILABLE).to_numpy(),
             # a number the inputs cannot carry is not shown (n/a), and the range cell says why
             "probability": (predictions[Column.PROBABILITY] * 100).where(estimable),
             Column.RANGE_LOW: predictions[Column.RANGE_LOW] * 100,
