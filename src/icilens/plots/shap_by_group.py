@@ -23,8 +23,9 @@ def plot_shap_by_group(means: pd.DataFrame) -> go.Figure:
         figure,
         "What drives the model in each group",
         height=620,
+        subtitle="Bars to the right push towards response; measured inputs only.",
         layout={
-            "xaxis": {"title": {"text": "mean SHAP value (log-odds; right = towards response)"}},
+            "xaxis": {"title": {"text": "mean SHAP value (log-odds)"}},
             "barmode": "group",
         },
     )
