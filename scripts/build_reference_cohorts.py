@@ -224,11 +224,9 @@ def write_gene_ids(annotations: list[pd.DataFrame], signaturesets: Path | None) 
 
 
 def descriptor_genes() -> list[str]:
-    from icilens.transcriptome import load_signatures, til10_signature
+    from icilens.transcriptome.genes import descriptor_genes as declared_genes  # the catalogue's descriptors
 
-    genes = {g for s in load_signatures().values() for g in s.genes}
-    genes |= set(til10_signature(tumour=False)[0].index)
-    return sorted(genes)
+    return sorted(declared_genes())
 
 
 def main(argv: list[str] | None = None) -> int:

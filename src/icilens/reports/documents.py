@@ -333,7 +333,7 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     model = model or load_signature_model()
     low, high = row[LOW], row[HIGH]
     spread = (
-        "All five signatures were measured."
+        f"All {len(model.signatures)} signatures were measured."
         if round(low * 100) == round(high * 100)
         else f"Had the missing signatures been measured: {low:.0%} to {high:.0%}."
     )

@@ -2,7 +2,7 @@
 
 Immune cell fractions by the quanTIseq method with its TIL10 signature (`quantiseq`), published immune
 gene signatures scored by their authors' rules (`signatures`), both together with coverage and reasons
-(`descriptors`); the bundled reference cohorts and percentile scales (`reference`); the candidate response
+(`descriptors`), each declared once in the catalogue (`catalogue`); the bundled reference cohorts and percentile scales (`reference`); the candidate response
 models (`response`), the shipped transcriptome model (`signature_model`) and leave-one-cohort-out validation
 (`validation`); expression intake (`expression` with `genes`, `scale`, `linking`), a cohort's predictions
 (`prediction`) and their words (`words`).
@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING
 from icilens.face import lazy_face
 
 _HOMES = {
-    "CELL_LABELS": "descriptors",
+    "CELL_LABELS": "catalogue",
+    "Descriptor": "catalogue",
     "Descriptors": "descriptors",
     "ExpressionIntake": "expression",
-    "FRACTION_PREFIX": "descriptors",
+    "FRACTION_PREFIX": "catalogue",
     "MIN_COHORT_SAMPLES": "signatures",
     "MIN_COVERAGE": "signatures",
     "MIN_TRANSCRIPTOME_GENES": "scale",
-    "SIGNATURE_PREFIX": "descriptors",
+    "SIGNATURE_PREFIX": "catalogue",
     "Signature": "signatures",
     "SignatureModel": "signature_model",
     "TranscriptomePredictions": "prediction",
@@ -32,12 +33,15 @@ _HOMES = {
     "descriptor_columns": "reference",
     "estimate_cell_fractions": "quantiseq",
     "explain_response": "signature_model",
+    "find_descriptor": "catalogue",
     "fit_signature_model": "signature_model",
     "leave_one_cohort_out": "validation",
+    "list_descriptors": "catalogue",
     "load_reference_cohorts": "reference",
     "load_signature_model": "signature_model",
     "load_signatures": "signatures",
     "measure_signature_coverage": "signatures",
+    "percentile_column": "catalogue",
     "predict_for_cohort": "prediction",
     "predict_response": "signature_model",
     "predict_transcriptome": "prediction",
@@ -46,6 +50,7 @@ _HOMES = {
     "read_expression": "expression",
     "save_signature_model": "signature_model",
     "score_signatures": "signatures",
+    "select_descriptors": "catalogue",
     "til10_signature": "quantiseq",
     "validation_cohorts": "response",
     "with_ranks": "validation",
@@ -57,6 +62,7 @@ __all__ = [
     "MIN_COVERAGE",
     "MIN_TRANSCRIPTOME_GENES",
     "SIGNATURE_PREFIX",
+    "Descriptor",
     "Descriptors",
     "ExpressionIntake",
     "Signature",
@@ -70,12 +76,15 @@ __all__ = [
     "descriptor_columns",
     "estimate_cell_fractions",
     "explain_response",
+    "find_descriptor",
     "fit_signature_model",
     "leave_one_cohort_out",
+    "list_descriptors",
     "load_reference_cohorts",
     "load_signature_model",
     "load_signatures",
     "measure_signature_coverage",
+    "percentile_column",
     "predict_for_cohort",
     "predict_response",
     "predict_transcriptome",
@@ -84,6 +93,7 @@ __all__ = [
     "read_expression",
     "save_signature_model",
     "score_signatures",
+    "select_descriptors",
     "til10_signature",
     "validation_cohorts",
     "with_ranks",
@@ -91,14 +101,17 @@ __all__ = [
 __getattr__, __dir__ = lazy_face(__name__, _HOMES)
 
 if TYPE_CHECKING:
-    from icilens.transcriptome.descriptors import (
+    from icilens.transcriptome.catalogue import (
         CELL_LABELS,
         FRACTION_PREFIX,
         SIGNATURE_PREFIX,
-        Descriptors,
-        compute_descriptors,
-        describe_descriptor,
+        Descriptor,
+        find_descriptor,
+        list_descriptors,
+        percentile_column,
+        select_descriptors,
     )
+    from icilens.transcriptome.descriptors import Descriptors, compute_descriptors, describe_descriptor
     from icilens.transcriptome.expression import ExpressionIntake, read_expression
     from icilens.transcriptome.prediction import (
         TranscriptomePredictions,

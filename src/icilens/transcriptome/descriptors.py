@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from icilens.transcriptome.catalogue import CELL_LABELS, FRACTION_PREFIX, SIGNATURE_PREFIX
 from icilens.transcriptome.quantiseq import OTHER, estimate_cell_fractions, til10_signature
 from icilens.transcriptome.scale import MIN_TRANSCRIPTOME_GENES  # quanTIseq's totals need a whole transcriptome
 from icilens.transcriptome.signatures import (
@@ -17,22 +18,6 @@ from icilens.transcriptome.signatures import (
     score_relative_signatures,
     score_signatures,
 )
-
-FRACTION_PREFIX = "fraction_"
-SIGNATURE_PREFIX = "signature_"
-CELL_LABELS = {
-    "B.cells": "B cells",
-    "Macrophages.M1": "M1 macrophages",
-    "Macrophages.M2": "M2 macrophages",
-    "Monocytes": "Monocytes",
-    "Neutrophils": "Neutrophils",
-    "NK.cells": "NK cells",
-    "T.cells.CD4": "CD4 T cells",
-    "T.cells.CD8": "CD8 T cells",
-    "Tregs": "Regulatory T cells",
-    "Dendritic.cells": "Dendritic cells",
-    OTHER: "Other cells (tumour, stroma)",
-}
 
 
 @dataclass(frozen=True)

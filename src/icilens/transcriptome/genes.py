@@ -17,8 +17,7 @@ from functools import lru_cache
 import pandas as pd
 
 from icilens import BUNDLED
-from icilens.transcriptome.quantiseq import til10_signature
-from icilens.transcriptome.signatures import load_signatures
+from icilens.transcriptome.catalogue import list_descriptors
 
 GENE_TABLE = BUNDLED / "genes" / "genes.csv.gz"
 ENSEMBL = re.compile(r"^ENSG\d{11}(\.\d+)?(_PAR_Y)?$", re.IGNORECASE)
@@ -68,13 +67,17 @@ def load_gene_table() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _lookups() -> _Lookups:
     table = load_gene_table()
+    # Plain lists: iterating pandas' Arrow-backed strings one by one costs more than building the dictionaries.
+    names, ensembl_ids, entrez_ids, alias_lists = (
+        table[c].tolist() for c in ("symbol", "ensembl", "entrez", "aliases")
+    )
     symbols: dict[str, str] = {}
-    for symbol in table["symbol"]:
+    for symbol in names:
         symbols.setdefault(symbol.upper(), symbol)
-    ensembl = {e: s for s, ids in zip(table["symbol"], table["ensembl"], strict=True) for e in ids.split("|") if e}
-    entrez = dict(zip(table["entrez"], table["symbol"], strict=True))
+    ensembl = {e: s for s, ids in zip(names, ensembl_ids, strict=True) for e in ids.split("|") if e}
+    entrez = dict(zip(entrez_ids, names, strict=True))
     owners: dict[str, set[str]] = {}
-    for symbol, aliases in zip(table["symbol"], table["aliases"], strict=True):
+    for symbol, aliases in zip(names, alias_lists, strict=True):
         for alias in aliases.split("|"):
             if alias:
                 owners.setdefault(alias.upper(), set()).add(symbol)
@@ -84,8 +87,9 @@ def _lookups() -> _Lookups:
 
 @lru_cache(maxsize=1)
 def descriptor_genes() -> frozenset[str]:
-    """Return every gene a descriptor reads (signature genes, housekeeping genes, TIL10), as the descriptors name them."""
-    return frozenset({g for s in load_signatures().values() for g in s.genes} | set(til10_signature()[0].index))
+    """Return every gene a declared descriptor reads (signature genes, housekeeping genes, TIL10), as the
+    descriptors name them."""
+    return frozenset(gene for descriptor in list_descriptors() for gene in descriptor.genes)
 
 
 @lru_cache(maxsize=1)

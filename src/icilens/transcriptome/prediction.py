@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from icilens.intake.findings import INFO, WARNING, Findings
+from icilens.transcriptome.catalogue import percentile_column, select_descriptors
 from icilens.transcriptome.descriptors import compute_descriptors
 from icilens.transcriptome.expression import ExpressionIntake
 from icilens.transcriptome.linking import SampleLinks, link_samples
 from icilens.transcriptome.reference import rank_against_reference, rank_within_cohort
-from icilens.transcriptome.response import MODEL_DESCRIPTORS
 from icilens.transcriptome.signature_model import (
     MIN_SIGNATURES,
     SignatureModel,
@@ -87,7 +87,7 @@ def predict_transcriptome(
         )
     tpm = intake.tpm.loc[:, samples]
     descriptors = compute_descriptors(tpm, intake.genes_measured.reindex(samples), intake.relative)
-    values = descriptors.values[MODEL_DESCRIPTORS]
+    values = descriptors.values[select_descriptors(in_candidates=True)]
     within = intake.relative
     ranks = rank_within_cohort(values) if within else rank_against_reference(values)
     if within and len(samples) < MIN_COHORT_SAMPLES:
@@ -123,9 +123,7 @@ def predict_transcriptome(
         [
             rows,
             descriptors.values.rename(columns=descriptor_column).reset_index(drop=True),
-            ranks.rename(
-                columns=lambda c: "percentile_" + descriptor_column(c).removeprefix("descriptor_")
-            ).reset_index(drop=True),
+            ranks.rename(columns=percentile_column).reset_index(drop=True),
             shares.rename(columns=shap_transcriptome_column).reset_index(drop=True),
         ],
         axis=1,
@@ -165,7 +163,8 @@ def _reason(measured: int, reasons: dict[str, str]) -> str:
         for name, why in reasons.items()
         if why and name.startswith("signature_")
     ]
-    return f"only {measured} of 5 signatures measured ({MIN_SIGNATURES} needed); " + "; ".join(missing[:3])
+    total = len(select_descriptors(in_model=True))
+    return f"only {measured} of {total} signatures measured ({MIN_SIGNATURES} needed); " + "; ".join(missing[:3])
 
 
 def _report_links(links: SampleLinks, name: str, findings: Findings) -> None:

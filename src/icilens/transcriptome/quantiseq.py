@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import nnls
 
 from icilens import BUNDLED
 
@@ -90,6 +89,8 @@ def bounded_least_squares(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     Non-negative least squares first; when its sum exceeds 1 the bound is active, and the sum is held at 1 by a
     heavily weighted extra equation.
     """
+    from scipy.optimize import nnls  # SciPy's optimisers take a second to import; only deconvolution needs them
+
     x, _ = nnls(a, b, maxiter=50 * a.shape[1])
     if x.sum() <= 1.0:
         return x

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from icilens.schema import FIELD_BY_NAME
-from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON, descriptor_column
+from icilens.transcriptome.catalogue import percentile_column
+from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON
 from icilens.transcriptome.signature_model import SignatureModel
 from icilens.transcriptome.words import describe_transcriptome_drivers, ordinal
 
@@ -46,7 +47,7 @@ def _clinical_line(explanation, card: dict) -> str:
 
 
 def _mean_percentile(row: pd.Series, model: SignatureModel) -> float:
-    columns = [f"percentile_{descriptor_column(s).removeprefix('descriptor_')}" for s in model.signatures]
+    columns = [percentile_column(s) for s in model.signatures]
     return float(pd.to_numeric(row.reindex(columns), errors="coerce").mean())
 
 

@@ -16,16 +16,10 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from icilens.analysis.metrics import roc_auc
+from icilens.transcriptome.catalogue import select_descriptors
 
-SIGNATURES = ["signature_cyt", "signature_ifng6", "signature_immune18", "signature_gep", "signature_tls"]
-FRACTIONS = [
-    "fraction_T.cells.CD8",
-    "fraction_Tregs",
-    "fraction_B.cells",
-    "fraction_Macrophages.M2",
-    "fraction_NK.cells",
-]
-MODEL_DESCRIPTORS = [*SIGNATURES, "signature_chemokine12", *FRACTIONS]
+SIGNATURES = select_descriptors(in_model=True)
+CANDIDATE_DESCRIPTORS = select_descriptors(in_candidates=True)
 MIN_VALIDATION_PATIENTS = 10
 Candidate = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
 
@@ -117,10 +111,10 @@ def candidate_models() -> dict[str, Candidate]:
     return {
         "mean signature rank": mean_signature_rank,
         "logistic, 5 signatures": logistic_on_ranks(SIGNATURES),
-        "logistic, 11 descriptors": logistic_on_ranks(MODEL_DESCRIPTORS),
-        "logistic, 11 descriptors + TMB": logistic_on_ranks([*MODEL_DESCRIPTORS, "tmb_per_mb"]),
-        "LightGBM, 11 descriptors": lightgbm_on_ranks(MODEL_DESCRIPTORS),
+        "logistic, 11 descriptors": logistic_on_ranks(CANDIDATE_DESCRIPTORS),
+        "logistic, 11 descriptors + TMB": logistic_on_ranks([*CANDIDATE_DESCRIPTORS, "tmb_per_mb"]),
+        "LightGBM, 11 descriptors": lightgbm_on_ranks(CANDIDATE_DESCRIPTORS),
         "LightGBM, 5 signatures": lightgbm_on_ranks(SIGNATURES),
-        "LightGBM, 11 descriptors + TMB": lightgbm_on_ranks([*MODEL_DESCRIPTORS, "tmb_per_mb"]),
-        "LightGBM, 11 descriptors, settings by inner LOCO": tuned_lightgbm_on_ranks(MODEL_DESCRIPTORS),
+        "LightGBM, 11 descriptors + TMB": lightgbm_on_ranks([*CANDIDATE_DESCRIPTORS, "tmb_per_mb"]),
+        "LightGBM, 11 descriptors, settings by inner LOCO": tuned_lightgbm_on_ranks(CANDIDATE_DESCRIPTORS),
     }

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
 
 from icilens import BUNDLED
-from icilens.transcriptome.response import SIGNATURES
+from icilens.transcriptome.catalogue import select_descriptors
 
 MODEL_FILE = BUNDLED / "transcriptome_model" / "transcriptome_model.json"
+SIGNATURES = tuple(select_descriptors(in_model=True))
 MIN_SIGNATURES = 3  # of the five; with fewer the mean follows one or two genes sets and is left missing
 KIND = "calibrated mean signature percentile"
 
@@ -32,7 +32,7 @@ class SignatureModel:
 
     intercept: float
     slope: float
-    signatures: tuple[str, ...] = tuple(SIGNATURES)
+    signatures: tuple[str, ...] = SIGNATURES
     card: dict = field(default_factory=dict)
 
 
@@ -42,13 +42,15 @@ def fit_signature_model(train: pd.DataFrame, card: dict | None = None) -> Signat
     keep = score.notna().to_numpy()
     if keep.sum() < 20 or train.loc[keep, "response"].nunique() < 2:
         raise ValueError("fit_signature_model needs at least 20 patients with signatures and both responses")
+    from sklearn.linear_model import LogisticRegression  # scikit-learn takes seconds to import; only fitting needs it
+
     fit = LogisticRegression(C=1e6, max_iter=1000).fit(
         (score[keep] - 0.5).to_frame(), train.loc[keep, "response"].astype(int)
     )
     return SignatureModel(intercept=float(fit.intercept_[0]), slope=float(fit.coef_[0, 0]), card=card or {})
 
 
-def mean_signature_percentile(table: pd.DataFrame, signatures: tuple[str, ...] = tuple(SIGNATURES)) -> pd.Series:
+def mean_signature_percentile(table: pd.DataFrame, signatures: tuple[str, ...] = SIGNATURES) -> pd.Series:
     """Return each patient's mean percentile over the signatures measured, missing below MIN_SIGNATURES."""
     ranks = table[[f"rank_{s}" for s in signatures]]
     return ranks.mean(axis=1, skipna=True).where(ranks.notna().sum(axis=1) >= MIN_SIGNATURES)

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from icilens.analysis.metrics import MIN_PER_OUTCOME, bootstrap_ci, roc_auc
+from icilens.transcriptome.catalogue import select_descriptors
 from icilens.transcriptome.reference import load_reference_cohorts, rank_against_reference, rank_within_cohort
-from icilens.transcriptome.response import MODEL_DESCRIPTORS, Candidate
+from icilens.transcriptome.response import Candidate
 
 # COMPASS's leave-one-cohort-out ROC AUCs (Shen et al. 2025) from one published run, every cohort it shares with
 # ours quoted (Snyder included): mims-harvard/COMPASS commit 15feee94630f31d3ae2285b994499af0b683c516, MIT,
@@ -31,7 +32,7 @@ MIN_SCORED = 10  # fewer scored patients than this give no AUC
 def with_ranks(table: pd.DataFrame, within_cohort: bool = False) -> pd.DataFrame:
     """Return table with `rank_<descriptor>` columns: each descriptor's and TMB's percentile among the reference
     patients of the other cohorts (as a new upload is placed), or within its own cohort (within_cohort)."""
-    columns = table[[*MODEL_DESCRIPTORS, "tmb_per_mb"]]
+    columns = table[[*select_descriptors(in_candidates=True), "tmb_per_mb"]]
     if within_cohort:
         ranks = rank_within_cohort(columns, table["cohort"])
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from icilens.transcriptome.catalogue import find_descriptor, list_descriptors, percentile_column
 from icilens.transcriptome.descriptors import describe_descriptor
 from icilens.transcriptome.prediction import (
     AGAINST_REFERENCE,
@@ -18,25 +19,7 @@ from icilens.transcriptome.signatures import load_signatures
 from icilens.vocabulary import describe_points
 
 # The descriptors a reader is shown, in this order, on the Patient and Compare pages and in the PDF.
-REPORTED_DESCRIPTORS = [
-    "signature_cyt",
-    "signature_ifng6",
-    "signature_immune18",
-    "signature_gep",
-    "signature_chemokine12",
-    "signature_tls",
-    "fraction_T.cells.CD8",
-    "fraction_T.cells.CD4",
-    "fraction_Tregs",
-    "fraction_B.cells",
-    "fraction_NK.cells",
-    "fraction_Macrophages.M1",
-    "fraction_Macrophages.M2",
-    "fraction_Monocytes",
-    "fraction_Neutrophils",
-    "fraction_Dendritic.cells",
-    "fraction_Other",
-]
+REPORTED_DESCRIPTORS = [d.name for d in list_descriptors()]
 MIN_POINTS = 0.5  # a signature that moved the prediction by less than this is not called a driver
 
 
@@ -88,7 +71,7 @@ def where_percentiles(row: pd.Series) -> str:
 def describe_standing(row: pd.Series, model: SignatureModel) -> str:
     """Return the transcriptome prediction as what it is, a ranking: where the patient's signatures stand on
     average among the treated reference patients (or within the upload, for z-scores), not a chance."""
-    columns = [f"percentile_{descriptor_column(s).removeprefix('descriptor_')}" for s in model.signatures]
+    columns = [percentile_column(s) for s in model.signatures]
     mean = pd.to_numeric(row.reindex(columns), errors="coerce").mean()
     if pd.isna(mean):
         return ""
@@ -112,7 +95,7 @@ def describe_transcriptome_drivers(row: pd.Series, model: SignatureModel, top: i
     points = points[points.abs() >= MIN_POINTS].sort_values(key=np.abs, ascending=False)
     sentences = []
     for signature, value in points.head(top).items():
-        percentile = row.get("percentile_" + descriptor_column(signature).removeprefix("descriptor_"), np.nan)
+        percentile = row.get(percentile_column(signature), np.nan)
         direction = "raised" if value > 0 else "lowered"
         sentences.append(
             f"{describe_descriptor(signature)}, {describe_position(percentile, where_percentiles(row))}, {direction} "
@@ -125,7 +108,7 @@ def waterfall_labels(row: pd.Series, model: SignatureModel) -> list[str]:
     """Return the waterfall's bar labels: each signature with its level ("GEP (high)")."""
     labels = []
     for signature in model.signatures:
-        percentile = row.get("percentile_" + descriptor_column(signature).removeprefix("descriptor_"), np.nan)
+        percentile = row.get(percentile_column(signature), np.nan)
         labels.append(f"{describe_descriptor(signature)} ({describe_level(percentile)})")
     return labels
 
@@ -135,7 +118,7 @@ def descriptor_table(row: pd.Series, descriptors: list[str]) -> pd.DataFrame:
     rows = []
     for name in descriptors:
         value = row.get(descriptor_column(name), np.nan)
-        percentile = row.get("percentile_" + descriptor_column(name).removeprefix("descriptor_"), np.nan)
+        percentile = row.get(percentile_column(name), np.nan)
         fraction = name.startswith("fraction_")
         shown = "not computed" if pd.isna(value) else (f"{value:.1%}" if fraction else f"{value:.2f}")
         level = (
@@ -145,16 +128,6 @@ def descriptor_table(row: pd.Series, descriptors: list[str]) -> pd.DataFrame:
         )
         rows.append({"descriptor": spell_out(name), "value": shown, "unit": unit_of(name), "level": level})
     return pd.DataFrame(rows)
-
-
-# What each scoring rule's number is, for the reader of a descriptor table.
-RULE_UNITS = {
-    "geometric_mean_tpm": "geometric mean TPM",
-    "mean_log2_tpm": "mean log2(TPM + 1)",
-    "weighted_log2_tpm_minus_housekeeping": "weighted log2 TPM, less housekeeping genes",
-    "geometric_mean_log2_tpm": "2 to the mean log2(TPM + 1)",
-    "first_principal_component": "principal-component score in this cohort",
-}
 
 
 def spell_out(name: str) -> str:
@@ -169,8 +142,8 @@ def spell_out(name: str) -> str:
 
 
 def unit_of(name: str) -> str:
-    """Return the unit of a descriptor's value: a share of cells, or what its scoring rule computes."""
-    if name.startswith("fraction_"):
-        return "% of cells in the sample"
-    signature = load_signatures().get(name.removeprefix("signature_"))
-    return RULE_UNITS.get(signature.rule, "") if signature else ""
+    """Return the unit of a descriptor's value, as the catalogue declares it; "" for a name it does not know."""
+    try:
+        return find_descriptor(name).unit
+    except KeyError:
+        return ""

@@ -9,7 +9,7 @@ from icilens.analysis import MIN_PER_OUTCOME, compare_measures, format_compariso
 from icilens.intake import SEVERITY_WORDS, IntakeError
 from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_tmb_gep_quadrants, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
-from icilens.transcriptome.descriptors import FRACTION_PREFIX
+from icilens.transcriptome.catalogue import FRACTION_PREFIX, percentile_column
 from icilens.transcriptome.prediction import (
     HIGH,
     LOW,
@@ -177,7 +177,7 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
     model = active_transcriptome_model()
     probability, low, high = row[PROBABILITY], row[LOW], row[HIGH]
     spread = (
-        "All five signatures were measured."
+        f"All {len(model.signatures)} signatures were measured."
         if round(low * 100) == round(high * 100)
         else f"Had the missing signatures been measured, it would lie between {low:.0%} and {high:.0%}."
     )
@@ -427,7 +427,7 @@ def show_transcriptome_explanations(cohort: Cohort, on_point=None) -> None:
         return
     model = active_transcriptome_model()
     shares = table[[shap_transcriptome_column(s) for s in model.signatures]].to_numpy()
-    percentiles = [f"percentile_{descriptor_column(s).removeprefix('descriptor_')}" for s in model.signatures]
+    percentiles = [percentile_column(s) for s in model.signatures]
     st.subheader("Tumour transcriptome", anchor=False)
     figure = plot_beeswarm(
         shares,
