@@ -289,7 +289,7 @@ def missing_feature_costs(frame: pd.DataFrame, report: ValidationReport) -> list
         if missing_share <= 0.5 or not figures or not full:
             continue
         sentences.append(
-            f"{wording} missing for {missing_share:.0%} of patients. On the {report['patients']} validation patients "
+            f"{wording[0].upper()}{wording[1:]} missing for {missing_share:.0%} of patients. On the {report['patients']} validation patients "
             f"the model's ROC AUC without {wording} was {figures[0]:.3f} (95% CI {figures[1]:.3f} to {figures[2]:.3f}), "
             f"against {full[0]:.3f} with every feature: its ranking of these patients is less reliable."
         )

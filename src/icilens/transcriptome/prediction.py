@@ -16,7 +16,7 @@ import pandas as pd
 
 from icilens.intake.findings import INFO, WARNING, Findings
 from icilens.transcriptome.catalogue import percentile_column, select_descriptors
-from icilens.transcriptome.descriptors import compute_descriptors
+from icilens.transcriptome.descriptors import compute_descriptors, describe_descriptor
 from icilens.transcriptome.expression import ExpressionIntake
 from icilens.transcriptome.linking import SampleLinks, link_samples
 from icilens.transcriptome.reference import rank_against_reference, rank_within_cohort
@@ -250,7 +250,8 @@ def _report_reasons(reasons: pd.DataFrame, findings: Findings) -> None:
                 None,
                 column,
                 "",
-                f"{column} left missing for {len(why)} sample(s): {why.iloc[0]}",
+                f"{describe_descriptor(column)} left missing for {len(why)} sample{'' if len(why) == 1 else 's'}: "
+                f"{why.iloc[0]}",
                 "Not computed on too few genes",
                 INFO,
                 FindingCode.DESCRIPTOR_MISSING,
