@@ -88,7 +88,7 @@ CASES = {
 
 _MEASURED = (
     "import resource, sys\n"
-    "import pandas, icilens.transcriptome.expression, icilens.transcriptome.prediction\n"
+    "import pandas, icilens.transcriptome.expression, icilens.transcriptome.rna_predictions\n"
     "from icilens.transcriptome.genes import count_gene_like\n"
     "count_gene_like(pandas.Index(['GZMA']))  # the gene table, loaded once per process\n"
     "from icilens.cli import main\n"

@@ -9,9 +9,9 @@ import json
 
 from _common import ROOT
 
-from icilens.analysis.validation import evaluate_model, fit_logistic_baseline, format_report
 from icilens.datasets import load_demo, load_training
 from icilens.model import default_model_dir, load_model
+from icilens.training.evaluation import evaluate_model, fit_logistic_baseline, format_report
 
 
 def main() -> None:

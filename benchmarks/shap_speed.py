@@ -27,7 +27,7 @@ def run_one(method: str, rows: int) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     if method == "icilens":
-        from icilens.explain.treeshap import TreeExplainer
+        from icilens.model.treeshap import TreeExplainer
 
         _, values = TreeExplainer(model.boosters).shap_values(x)
     elif method == "lightgbm":

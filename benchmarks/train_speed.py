@@ -14,8 +14,9 @@ import numpy as np
 from _common import ROOT  # noqa: F401  (puts src on the path)
 
 from icilens.datasets import load_training
-from icilens.model import default_model_dir, load_model, train_model
+from icilens.model import default_model_dir, load_model
 from icilens.schema import FEATURES
+from icilens.training import train_model
 
 
 def seconds_to_train(frame) -> float:

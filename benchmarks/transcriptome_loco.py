@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from train_transcriptome_model import validate
 
-from icilens.transcriptome.reference import load_reference_cohorts
-from icilens.transcriptome.response import validation_cohorts
-from icilens.transcriptome.validation import with_ranks
+from icilens.transcriptome.candidates import validation_cohorts
+from icilens.transcriptome.loco import with_ranks
+from icilens.transcriptome.reference_cohorts import load_reference_cohorts
 
 
 def main() -> int:

@@ -6,14 +6,8 @@ import numpy as np
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.explain import (
-    describe_absent,
-    describe_none_estimable,
-    keep_measured,
-    pick_interacting_feature,
-    rank_interaction_pairs,
-)
-from icilens.model import encode_features
+from icilens.explain import describe_absent, describe_none_estimable, keep_measured
+from icilens.model import encode_features, pick_interacting_feature, rank_interaction_pairs
 from icilens.plots import plot_beeswarm, plot_dependence, plot_importance, plot_interactions
 from icilens.reports import figure_to_image
 from icilens.schema import FEATURES, FIELD_BY_NAME

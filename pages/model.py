@@ -5,7 +5,9 @@ import json
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.analysis import (
+from icilens.model import describe_range_method, summarise_card
+from icilens.plots import plot_calibration
+from icilens.training import (
     calibration_ci_text,
     coverage_table,
     describe_against_loris,
@@ -13,8 +15,6 @@ from icilens.analysis import (
     net_benefit_table,
     validation_tables,
 )
-from icilens.model import describe_range_method, summarise_card
-from icilens.plots import plot_calibration
 from icilens.ui import active_model, default_model, show_own_model, validation_outcomes
 from icilens.vocabulary import NOT_AVAILABLE
 

@@ -4,11 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.analysis import describe_against_loris, summarise_cohort
+from icilens.analysis import summarise_cohort
 from icilens.explain import (
     HOW,
     MISSING_NOTE,
-    describe_range,
     describe_similar_patients,
     describe_similarity_limit,
     explain_patient,
@@ -18,10 +17,12 @@ from icilens.explain import (
     waterfall_bars,
     what_if_curve,
 )
+from icilens.model import describe_range
 from icilens.plots import LOG_ODDS, PROBABILITY, plot_icon_array, plot_waterfall, plot_what_if_curve
 from icilens.reports import build_patient_report, input_notes
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring import describe_loris_recalibration, loris_recalibration
+from icilens.training import describe_against_loris
 from icilens.ui import (
     active_model,
     cohort_predictions,

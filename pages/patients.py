@@ -3,7 +3,6 @@
 import streamlit as st
 
 from icilens import DISCLAIMER, ui
-from icilens.analysis import describe_against_loris, describe_calibration
 from icilens.reports import patient_reports
 from icilens.schema import FEATURES
 from icilens.scoring import (
@@ -13,6 +12,7 @@ from icilens.scoring import (
     loris_recalibration,
     readable_predictions,
 )
+from icilens.training import describe_against_loris, describe_calibration
 from icilens.transcriptome import add_transcriptome_columns
 from icilens.ui import active_model, cohort_predictions, page_named, patient_table
 from icilens.vocabulary import NOT_AVAILABLE, Column

@@ -16,8 +16,6 @@ from icilens.analysis import (
     group_by_tertile,
     logrank_test,
     responders_in_top,
-    summarise_scores,
-    usable_scores,
 )
 from icilens.plots import (
     plot_calibration,
@@ -30,6 +28,7 @@ from icilens.plots import (
     plot_roc,
 )
 from icilens.scoring import describe_loris_recalibration, loris_recalibration
+from icilens.training import summarise_scores, usable_scores
 from icilens.ui import active_model, cohort_predictions, reference_scores, session_cached
 from icilens.vocabulary import NOT_AVAILABLE, TERTILES, TMB_HIGH_CUTOFF, TMB_HIGH_LABEL, Column, Score
 

@@ -19,8 +19,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from icilens.analysis.metrics import brier_score, calibration_slope_intercept
-from icilens.transcriptome.reference import describe_reference_cohorts, load_reference_cohorts
-from icilens.transcriptome.response import candidate_models, validation_cohorts
+from icilens.transcriptome.candidates import candidate_models, validation_cohorts
+from icilens.transcriptome.loco import COMPASS_RUN, leave_one_cohort_out, out_of_fold_predictions, with_ranks
+from icilens.transcriptome.reference_cohorts import describe_reference_cohorts, load_reference_cohorts
 from icilens.transcriptome.signature_model import (
     KIND,
     MODEL_FILE,
@@ -28,7 +29,6 @@ from icilens.transcriptome.signature_model import (
     save_signature_model,
     signature_model_candidate,
 )
-from icilens.transcriptome.validation import COMPASS_RUN, leave_one_cohort_out, out_of_fold_predictions, with_ranks
 
 MODEL_LABEL = "ICI Lens transcriptome model"
 COMPARED = ("CYT", "IFN-gamma 6", "GEP")

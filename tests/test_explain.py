@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from icilens.analysis.validation import drop_features
-from icilens.explain.treeshap import MAX_SPLITS, SMALL_BATCH, TreeExplainer
 from icilens.model import encode_features
+from icilens.model.treeshap import MAX_SPLITS, SMALL_BATCH, TreeExplainer
+from icilens.model.uncertainty import drop_features
 
 
 def _reference(boosters, x):

@@ -9,13 +9,14 @@ import pytest
 from icilens import plots
 from icilens.plots import plot_icon_array
 from icilens.reports import export
+from icilens.spreadsheet_cells import neutralise_formulas
 
 HOSTILE = ['=HYPERLINK("http://x","click")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "plain", "a=b"]
 
 
 def test_formula_cells_are_neutralised_and_numbers_stay_numbers():
     table = pd.DataFrame({"patient_id": HOSTILE, "value": np.arange(8.0) - 3})
-    safe = export.neutralise_formulas(table)
+    safe = neutralise_formulas(table)
     assert safe["patient_id"].tolist()[:6] == ["'" + v for v in HOSTILE[:6]]
     assert safe["patient_id"].tolist()[6:] == ["plain", "a=b"]
     assert safe["value"].tolist() == table["value"].tolist()
@@ -34,7 +35,7 @@ def test_csv_and_xlsx_carry_the_neutralised_cells():
 
 @pytest.mark.parametrize("look_alike", ["＝HYPERLINK(1)", "﹦1+1", "＋1", "－2", "−2+3", "＠SUM(A1)"])
 def test_unicode_look_alikes_of_formula_signs_are_neutralised(look_alike):
-    safe = export.neutralise_formulas(pd.DataFrame({look_alike: [look_alike, "ok"]}))
+    safe = neutralise_formulas(pd.DataFrame({look_alike: [look_alike, "ok"]}))
     assert safe.iloc[0, 0] == "'" + look_alike and safe.iloc[1, 0] == "ok"
     assert safe.columns[0] == "'" + look_alike
 

@@ -5,10 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from icilens.analysis.validation import drop_features
-from icilens.model import CARD_FILE, encode_features, load_model, save_model, train_model
+from icilens.model import CARD_FILE, encode_features, load_model, save_model
+from icilens.model.uncertainty import drop_features
 from icilens.schema import FEATURES
 from icilens.scoring.predictions import predict_cohort
+from icilens.training import train_model
 
 
 def test_default_model_card_describes_training_and_validation(default_model):
@@ -92,7 +93,7 @@ def test_training_refuses_too_few_labelled_patients(demo_frame):
 
 
 def test_training_progress_moves_inside_the_settings_search_and_stops_when_asked(demo_frame):
-    from icilens.model import TrainingCancelled
+    from icilens.training import TrainingCancelled
 
     seen: list[tuple[float, str]] = []
     with pytest.raises(TrainingCancelled, match="settings 1 of"):

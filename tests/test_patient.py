@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icilens.analysis.validation import drop_features
 from icilens.explain.patient import describe_drivers, explain_patient, format_value
+from icilens.model.uncertainty import drop_features
 from icilens.schema import FEATURES
 from icilens.scoring.predictions import predict_cohort
 

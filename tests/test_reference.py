@@ -3,7 +3,7 @@
 import pandas as pd
 
 from icilens.analysis.metrics import roc_auc
-from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
+from icilens.scoring.loris import compute_loris, flag_tmb_high, recalibrated_loris
 
 
 def test_loris_reaches_the_published_auc(demo_frame):
@@ -54,7 +54,7 @@ def test_recalibrated_loris_is_a_probability_on_the_2018_patients(demo_frame, de
 def test_training_reproduces_the_recalibration_in_the_card(default_model):
     from icilens.datasets import training_path
     from icilens.intake import read_cohort
-    from icilens.scoring.reference import fit_loris_recalibration
+    from icilens.scoring.loris import fit_loris_recalibration
 
     training = read_cohort(training_path()).frame
     labelled = training[training["response"].notna()].reset_index(drop=True)

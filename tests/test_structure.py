@@ -10,7 +10,35 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "src" / "icilens"
 PAGES = ROOT / "pages"
-FACES = ("analysis", "cli", "explain", "intake", "model", "plots", "reports", "scoring", "transcriptome", "ui")
+FACES = (
+    "analysis",
+    "cli",
+    "explain",
+    "intake",
+    "model",
+    "plots",
+    "reports",
+    "scoring",
+    "training",
+    "transcriptome",
+    "ui",
+)
+# The packages (and top-level modules) from the bottom up: a package imports only from its own layer's
+# neighbours below it, never from above, counting imports inside functions. The README gives this order.
+LAYERS = (
+    ("vocabulary", "spreadsheet_cells"),
+    ("schema",),
+    ("analysis",),
+    ("intake", "model", "plots"),
+    ("datasets",),
+    ("scoring", "transcriptome"),
+    ("explain",),
+    ("training",),
+    ("reports",),
+    ("cli", "ui"),
+    ("__main__",),
+)
+LAYER_OF = {package: index for index, layer in enumerate(LAYERS) for package in layer}
 
 
 def module_name(path: Path) -> str:
@@ -61,6 +89,59 @@ def test_the_package_has_no_import_cycle():
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
+
+
+def package_of(module: str) -> str:
+    """Return the package (or top-level module) of icilens a module belongs to: 'icilens.model.card' -> 'model'."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def package_imports() -> dict[tuple[str, str], list[str]]:
+    """Return {(package, imported package): [module -> module, ...]} for every import between packages, those
+    inside functions included and those under TYPE_CHECKING left out."""
+    edges: dict[tuple[str, str], list[str]] = {}
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text())
+        typing_only = {
+            id(n)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            targets = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("icilens."):
+                targets = [node.module]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names if a.name.startswith("icilens.")]
+            for target in targets:
+                pair = (package_of(name), package_of(target))
+                if pair[0] and pair[1] and pair[0] != pair[1]:
+                    edges.setdefault(pair, []).append(f"{name} -> {target}")
+    return edges
+
+
+def test_every_package_has_a_layer_and_the_readme_gives_their_order():
+    packages = {package_of(name) for name in MODULES} - {""}
+    assert packages == set(LAYER_OF), (
+        f"add {sorted(packages - set(LAYER_OF))} to LAYERS; drop {sorted(set(LAYER_OF) - packages)}"
+    )
+    order = " < ".join(" ".join(f"`{p}`" for p in layer) for layer in LAYERS)
+    assert order in (ROOT / "README.md").read_text(), f"the README's layer order reads: {order}"
+
+
+def test_packages_import_downward_only_even_inside_functions():
+    # strictly downward, so the packages' import graph has no cycle, whatever is imported late
+    wrong = [
+        line
+        for (importer, imported), lines in sorted(package_imports().items())
+        if LAYER_OF[imported] >= LAYER_OF[importer]
+        for line in lines
+    ]
+    assert wrong == [], "an import goes up a layer or across one"
 
 
 def _imports_streamlit(path: Path) -> bool:

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from icilens.datasets import load_training
-from icilens.explain.uncertainty import describe_range, drop_features, estimate_ranges, measure_coverage
+from icilens.model.uncertainty import describe_range, drop_features, estimate_ranges, measure_coverage
 from icilens.schema import FEATURES, MISSING_SCENARIOS
 from icilens.scoring.predictions import predict_cohort
 
@@ -64,7 +64,7 @@ def test_range_sentence_states_its_measured_coverage(default_model):
 
 def test_ranges_equal_predicting_every_filled_copy(default_model, demo_frame):
     """Distinct filled copies are predicted once; the result equals filling and predicting each draw."""
-    from icilens.explain.uncertainty import DRAWS, _donor_rows, card_draw_level, estimate_ranges
+    from icilens.model.uncertainty import DRAWS, _donor_rows, card_draw_level, estimate_ranges
     from icilens.schema import FEATURES, OTHER_CANCER
 
     donors = load_training()
@@ -88,7 +88,7 @@ def test_ranges_equal_predicting_every_filled_copy(default_model, demo_frame):
 
 
 def test_a_range_cell_says_why_it_is_one_value():
-    from icilens.explain.uncertainty import describe_range_cell
+    from icilens.vocabulary import describe_range_cell
 
     assert describe_range_cell(0.79, 0.79, 0.79, 0) == "79% (nothing missing)"
     assert describe_range_cell(0.792, 0.789, 0.794, 1) == "79% (missing inputs move it < 0.5 points)"
@@ -96,7 +96,7 @@ def test_a_range_cell_says_why_it_is_one_value():
 
 
 def test_the_calibration_sentence_reads_the_cards_slope():
-    from icilens.analysis import describe_calibration
+    from icilens.training import describe_calibration
 
     card = {"validation": {"patients": 515, "calibration_ci": {"slope": [1.33, 1.03, 1.69]}}}
     sentence = describe_calibration(card)
@@ -111,7 +111,7 @@ def test_a_scenario_nobody_could_lose_is_not_measured(default_model, demo_frame,
 
 
 def test_a_prediction_is_estimable_only_where_its_inputs_carry_it():
-    from icilens.explain import describe_estimability
+    from icilens.model import describe_estimability
 
     assert "2 of 17 inputs measured" in describe_estimability(0.31, 0.75, 2, 17)  # the RNA demo's patients
     assert "wider than 30 points" in describe_estimability(0.20, 0.60, 10, 17)

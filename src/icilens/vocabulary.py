@@ -252,3 +252,13 @@ def describe_points(size: float) -> str:
     "27.4 percentage points"."""
     shown = f"{abs(size):.1f}"
     return f"{shown} percentage point{'' if shown == '1.0' else 's'}"
+
+
+def describe_range_cell(probability: float, low: float, high: float, missing: int) -> str:
+    """Return the range from missing inputs for one table cell, saying why when it is one value."""
+    if missing == 0:
+        return f"{probability:.0%} (nothing missing)"
+    if round(low * 100) == round(high * 100):
+        # Short enough for a laptop's table column: the Patients caption says what the range is.
+        return f"{probability:.0%} (missing inputs move it < 0.5 points)"
+    return f"{low:.0%} to {high:.0%}"

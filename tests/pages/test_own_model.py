@@ -41,8 +41,8 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     assert any(d.value["score"].tolist()[0] == "Your model (out of fold)" for d in at.dataframe if "score" in d.value)
 
     # The command line judges the same model the same way: its printed row for the new model is the app's.
-    from icilens.analysis.validation import judgement_table
     from icilens.cli import main
+    from icilens.training.evaluation import judgement_table
 
     capsys.readouterr()
     assert main(["train", str(training_path()), "--out", str(tmp_path / "model.zip")]) == 0

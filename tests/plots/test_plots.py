@@ -7,8 +7,8 @@ import pytest
 
 from icilens import plots
 from icilens.explain.patient import explain_patient
-from icilens.explain.treeshap import interaction_values
 from icilens.model import encode_features
+from icilens.model.treeshap import interaction_values
 from icilens.plots.style import NON_RESPONDER, RESPONDER
 from icilens.schema import FEATURES, FIELD_BY_NAME
 

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from icilens.transcriptome import compute_descriptors, load_signature_model
+from icilens.transcriptome.candidates import CANDIDATE_DESCRIPTORS
 from icilens.transcriptome.catalogue import (
     CELL_FRACTION,
     ROLES,
@@ -13,8 +14,7 @@ from icilens.transcriptome.catalogue import (
     select_descriptors,
 )
 from icilens.transcriptome.genes import load_gene_table
-from icilens.transcriptome.response import CANDIDATE_DESCRIPTORS
-from icilens.transcriptome.words import REPORTED_DESCRIPTORS, descriptor_table
+from icilens.transcriptome.wording import REPORTED_DESCRIPTORS, descriptor_table
 from tests.conftest import ROOT
 
 BUNDLED = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts"

@@ -12,7 +12,7 @@ import pytest
 
 from icilens.intake.errors import IntakeError
 from icilens.transcriptome.expression import read_expression
-from icilens.transcriptome.prediction import PROBABILITY, predict_transcriptome
+from icilens.transcriptome.rna_predictions import PROBABILITY, predict_transcriptome
 from tests.conftest import ROOT
 from tests.data.build_expression_corpus import ids_of
 

@@ -18,7 +18,7 @@ from icilens.intake.errors import IntakeError
 from icilens.transcriptome import compute_descriptors
 from icilens.transcriptome.expression import read_expression, read_expression_files
 from icilens.transcriptome.genes import load_gene_table
-from icilens.transcriptome.prediction import PROBABILITY, predict_transcriptome
+from icilens.transcriptome.rna_predictions import PROBABILITY, predict_transcriptome
 from tests.conftest import ROOT
 from tests.data.build_expression_corpus import rsem, salmon
 

@@ -6,9 +6,9 @@ import pandas as pd
 from icilens.explain import explain_patient
 from icilens.schema import FEATURES
 from icilens.transcriptome import load_signature_model
-from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON, shap_transcriptome_column
+from icilens.transcriptome.candidates import SIGNATURES
 from icilens.transcriptome.reading import read_patient
-from icilens.transcriptome.response import SIGNATURES
+from icilens.transcriptome.rna_predictions import HIGH, LOW, PROBABILITY, REASON, shap_transcriptome_column
 from icilens.transcriptome.signature_model import explain_response, predict_response
 
 

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from icilens.transcriptome.reference import (
+from icilens.transcriptome.candidates import SIGNATURES, validation_cohorts
+from icilens.transcriptome.reference_cohorts import (
     describe_reference_cohorts,
     load_reference_cohorts,
     rank_against_reference,
     rank_within_cohort,
 )
-from icilens.transcriptome.response import SIGNATURES, validation_cohorts
 from icilens.transcriptome.signature_model import (
     MIN_SIGNATURES,
     SignatureModel,
@@ -114,8 +114,8 @@ def test_a_file_of_another_kind_or_with_unknown_signatures_is_refused(tmp_path):
 
 
 def test_the_words_name_measured_signatures_and_their_points_add_up_to_the_move():
-    from icilens.transcriptome.prediction import PERCENTILES, PROBABILITY, shap_transcriptome_column
-    from icilens.transcriptome.words import (
+    from icilens.transcriptome.rna_predictions import PERCENTILES, PROBABILITY, shap_transcriptome_column
+    from icilens.transcriptome.wording import (
         base_probability,
         describe_level,
         describe_transcriptome_drivers,

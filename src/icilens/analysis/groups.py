@@ -99,7 +99,7 @@ def _numeric_row(values: pd.Series, groups: pd.Series, labels: list) -> dict:
     return row | {"test": "Kruskal-Wallis", "p": stats.kruskal(*samples).pvalue}
 
 
-def _decimals(values: np.ndarray, samples: list[np.ndarray] = ()) -> int:
+def _decimals(values: np.ndarray, samples: list[np.ndarray]) -> int:
     """Return the decimals that show three significant digits of a measure's typical value, the same for
     every group (so 4.0 [3.8, 4.2] stands beside 3.8 [3.5, 4.1], never 4 [3.8, 4.2]); none for whole numbers."""
     if len(values) and np.all(np.mod(values, 1) == 0):

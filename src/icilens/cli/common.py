@@ -151,6 +151,6 @@ def transcriptome_of(args: argparse.Namespace, result: IntakeResult):
     intake = read_expression_option(args)
     if intake is None:
         return None
-    from icilens.transcriptome.prediction import predict_for_cohort  # only with --expression
+    from icilens.transcriptome.rna_predictions import predict_for_cohort  # only with --expression
 
     return intake, predict_for_cohort(intake, result)

@@ -30,7 +30,7 @@ from icilens.scoring import (
     start_client,
     write_table,
 )
-from icilens.transcriptome.prediction import add_transcriptome_columns
+from icilens.transcriptome.rna_predictions import add_transcriptome_columns
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,7 +146,7 @@ def _predict_one(args: argparse.Namespace) -> int:
 def _one_sample_prediction(intake) -> str:
     """Return the transcriptome prediction of the one sample given with --patient, or why there is none."""
     from icilens.transcriptome.expression import name_single_sample  # only with --expression
-    from icilens.transcriptome.prediction import PROBABILITY, REASON, predict_transcriptome  # likewise
+    from icilens.transcriptome.rna_predictions import PROBABILITY, REASON, predict_transcriptome  # likewise
 
     try:
         sample = name_single_sample(intake, "patient")

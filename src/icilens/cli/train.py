@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from icilens.analysis import evaluate_model, fit_logistic_baseline, format_judgement, format_report, judge_trained_model
 from icilens.cli.common import UsageError, read_usable, transcriptome_of, write_output
 from icilens.datasets import provenance_of
 from icilens.intake import IntakeError
-from icilens.model import default_model_dir, file_sha256, load_model, model_to_zip, save_model, train_model
+from icilens.model import default_model_dir, file_sha256, load_model, model_to_zip, save_model
+from icilens.training import (
+    evaluate_model,
+    fit_logistic_baseline,
+    format_judgement,
+    format_report,
+    judge_trained_model,
+    train_model,
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _train_transcriptome(args: argparse.Namespace, result) -> None:
     """Refit the transcriptome model on the cohort's expression and responses; write it beside the model."""
-    from icilens.transcriptome.prediction import train_on_cohort  # only with --expression
+    from icilens.transcriptome.rna_predictions import train_on_cohort  # only with --expression
     from icilens.transcriptome.signature_model import save_signature_model  # likewise
 
     _, transcriptome = transcriptome_of(args, result)

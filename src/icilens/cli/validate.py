@@ -71,7 +71,7 @@ def _expression_payload(args: argparse.Namespace, result) -> dict | None:
         raise
     if expression is None:
         return None
-    from icilens.transcriptome.prediction import summarise_transcriptome  # only with --expression
+    from icilens.transcriptome.rna_predictions import summarise_transcriptome  # only with --expression
 
     return summarise_transcriptome(*expression)
 

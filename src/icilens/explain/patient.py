@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icilens.explain.treeshap import to_probability_points
-from icilens.explain.uncertainty import describe_estimability, describe_range
+from icilens.model.treeshap import to_probability_points
+from icilens.model.uncertainty import describe_estimability, describe_range
 from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
 from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import Column, ModelCard, describe_points, shap_column

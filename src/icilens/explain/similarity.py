@@ -7,8 +7,8 @@ import pandas as pd
 
 from icilens.analysis.survival import kaplan_meier_median
 from icilens.explain.patient import format_value
-from icilens.explain.uncertainty import MIN_MEASURED
 from icilens.model.encoding import encode_features
+from icilens.model.uncertainty import MIN_MEASURED
 from icilens.schema import FEATURES, FIELD_BY_NAME
 
 HOW = (

@@ -15,11 +15,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from icilens.explain.uncertainty import describe_range_cell
 from icilens.intake.cohort import IntakeResult, build_cohort
 from icilens.intake.formats import read_table
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.vocabulary import TMB_HIGH_LABEL
+from icilens.vocabulary import TMB_HIGH_LABEL, describe_range_cell
 
 ENTRY_PREFIX = "entered-"
 FORM_GROUPS = {

@@ -1,60 +1,63 @@
-"""The response model: feature encoding, training, the ensemble, its card, and storage as LightGBM text
-(never pickle). A model that did not come with ICI Lens passes two walls before the server parses it:
-`text_check` reads its text line by line, `isolation` has LightGBM read it in a separate process.
+"""The response model: feature encoding, the ensemble, exact TreeSHAP of it (`treeshap`), the range from
+missing inputs (`uncertainty`), its card, and storage as LightGBM text (never pickle). Training it is
+`icilens.training`, a layer above. A model that did not come with ICI Lens passes two walls before the server
+parses it: `text_check` reads its text line by line, `isolation` has LightGBM read it in a separate process.
 """
 
-from typing import TYPE_CHECKING
+from icilens.model.card import CARD_FILE, describe_range_method, summarise_card
+from icilens.model.encoding import CATEGORICAL, encode_features, list_missing
+from icilens.model.ensemble import INTERVAL_PERCENTILES, Model, Prediction
+from icilens.model.storage import default_model_dir, file_sha256, load_model, save_model
+from icilens.model.treeshap import (
+    MAX_SPLITS,
+    SMALL_BATCH,
+    TreeExplainer,
+    interaction_values,
+    pick_interacting_feature,
+    rank_interaction_pairs,
+)
+from icilens.model.uncertainty import (
+    DRAWS,
+    card_draw_level,
+    describe_estimability,
+    describe_range,
+    describe_uncertainty,
+    drop_features,
+    estimate_ranges,
+    measure_coverage,
+)
+from icilens.model.zips import BundleError, check_zip_size, model_from_zip, model_to_zip
 
-from icilens.face import lazy_face
-
-_HOMES = {
-    "BundleError": "zips",
-    "CARD_FILE": "card",
-    "CATEGORICAL": "encoding",
-    "INTERVAL_PERCENTILES": "ensemble",
-    "Model": "ensemble",
-    "Prediction": "ensemble",
-    "TrainingCancelled": "training",
-    "check_zip_size": "zips",
-    "default_model_dir": "storage",
-    "encode_features": "encoding",
-    "file_sha256": "storage",
-    "list_missing": "encoding",
-    "load_model": "storage",
-    "model_from_zip": "zips",
-    "model_to_zip": "zips",
-    "save_model": "storage",
-    "describe_range_method": "card",
-    "summarise_card": "card",
-    "train_model": "training",
-}
 __all__ = [
     "CARD_FILE",
     "CATEGORICAL",
+    "DRAWS",
     "INTERVAL_PERCENTILES",
+    "MAX_SPLITS",
+    "SMALL_BATCH",
     "BundleError",
     "Model",
     "Prediction",
-    "TrainingCancelled",
+    "TreeExplainer",
+    "card_draw_level",
     "check_zip_size",
     "default_model_dir",
+    "describe_estimability",
+    "describe_range",
     "describe_range_method",
+    "describe_uncertainty",
+    "drop_features",
     "encode_features",
+    "estimate_ranges",
     "file_sha256",
+    "interaction_values",
     "list_missing",
     "load_model",
+    "measure_coverage",
     "model_from_zip",
     "model_to_zip",
+    "pick_interacting_feature",
+    "rank_interaction_pairs",
     "save_model",
     "summarise_card",
-    "train_model",
 ]
-__getattr__, __dir__ = lazy_face(__name__, _HOMES)
-
-if TYPE_CHECKING:
-    from icilens.model.card import CARD_FILE, describe_range_method, summarise_card
-    from icilens.model.encoding import CATEGORICAL, encode_features, list_missing
-    from icilens.model.ensemble import INTERVAL_PERCENTILES, Model, Prediction
-    from icilens.model.storage import default_model_dir, file_sha256, load_model, save_model
-    from icilens.model.training import TrainingCancelled, train_model
-    from icilens.model.zips import BundleError, check_zip_size, model_from_zip, model_to_zip

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from icilens.explain.treeshap import TreeExplainer
 from icilens.model.encoding import encode_features, list_missing
+from icilens.model.treeshap import TreeExplainer
 from icilens.vocabulary import ModelCard
 
 INTERVAL_PERCENTILES = (10, 90)

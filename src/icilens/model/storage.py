@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from icilens import BUNDLED
-from icilens.model import zips
 from icilens.model.card import CARD_FILE
 from icilens.model.ensemble import Model, import_lightgbm
+from icilens.model.zips import check_zip_size, model_from_folder, model_from_zip
 
 
 def save_model(model: Model, directory: Path | str) -> Path:
@@ -30,15 +30,15 @@ def load_model(directory: Path | str) -> Model:
     """
     directory = Path(directory)
     if directory.is_file() and directory.suffix.lower() == ".zip":
-        zips.check_zip_size(directory.stat().st_size, directory.name)
-        return zips.model_from_zip(directory.read_bytes(), directory.name)
+        check_zip_size(directory.stat().st_size, directory.name)
+        return model_from_zip(directory.read_bytes(), directory.name)
     if not directory.is_dir():
         raise FileNotFoundError(
             f"{directory} is neither a model folder (LightGBM text files and {CARD_FILE}) nor a .zip; give one "
             "written by 'icilens train'."
         )
     if directory.resolve() != default_model_dir().resolve():
-        return zips.model_from_folder(directory)
+        return model_from_folder(directory)
     card = json.loads((directory / CARD_FILE).read_text(encoding="utf-8"))
     files = list(card["ensemble"]["files"])
     boosters = [import_lightgbm().Booster(model_str=(directory / name).read_text(encoding="utf-8")) for name in files]

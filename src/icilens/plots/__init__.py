@@ -13,9 +13,9 @@ from icilens.plots.missingness import plot_missingness
 from icilens.plots.performance import plot_confusion, plot_decision_curve, plot_precision_recall, plot_roc
 from icilens.plots.prediction_spread import plot_prediction_spread
 from icilens.plots.proportions import plot_proportions
-from icilens.plots.quadrants import plot_tmb_gep_quadrants
 from icilens.plots.shap_by_group import plot_shap_by_group
 from icilens.plots.survival_curves import plot_kaplan_meier
+from icilens.plots.tmb_gep_quadrants import plot_tmb_gep_quadrants
 from icilens.plots.waterfall import LOG_ODDS, PROBABILITY, plot_waterfall
 from icilens.plots.what_if_curve import plot_what_if_curve
 

@@ -13,14 +13,14 @@ import pandas as pd
 from icilens import DISCLAIMER, __version__
 from icilens.analysis.groups import compare_groups, group_by_observed_response
 from icilens.analysis.summary import summarise_cohort
-from icilens.analysis.validation import describe_calibration, summarise_scores
 from icilens.explain.patient import PatientExplanation, explain_patient, format_value, waterfall_bars
-from icilens.explain.uncertainty import describe_range
+from icilens.model.uncertainty import describe_range
 from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
 from icilens.plots.style import LOWERS, NEUTRAL, RAISES, printable, rgb
-from icilens.reports.export import neutralise_formulas
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.predictions import predict_cohort
+from icilens.spreadsheet_cells import neutralise_formulas
+from icilens.training.evaluation import describe_calibration, summarise_scores
 from icilens.vocabulary import ABOUT_A_COLUMN, Column, Score, shap_column
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
@@ -113,8 +113,8 @@ def build_patient_report(
 
 def _one_reading(pdf, explanation, model, row: pd.Series, transcriptome_model=None) -> None:
     from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
-    from icilens.transcriptome.prediction import PROBABILITY  # likewise
     from icilens.transcriptome.reading import read_patient  # likewise
+    from icilens.transcriptome.rna_predictions import PROBABILITY  # likewise
 
     signature_model = transcriptome_model or load_signature_model()
     reading = read_patient(explanation, model.card, row, signature_model)
@@ -309,8 +309,8 @@ def _drivers(pdf, explanation: PatientExplanation) -> None:
 
 def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     from icilens.transcriptome import load_signature_model  # only for a patient with tumour RNA-seq
-    from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON  # likewise
-    from icilens.transcriptome.words import (  # likewise
+    from icilens.transcriptome.rna_predictions import HIGH, LOW, PROBABILITY, REASON  # likewise
+    from icilens.transcriptome.wording import (  # likewise
         REPORTED_DESCRIPTORS,
         describe_standing,
         describe_transcriptome_drivers,

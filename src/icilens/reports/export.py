@@ -6,19 +6,18 @@ import io
 import re
 import shutil
 import threading
-import unicodedata
 import zipfile
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from icilens.plots.style import printable
+from icilens.spreadsheet_cells import neutralise_formulas
 
 # The blank border round an exported picture, in pixels: a chart pasted into slides or a letter must not start
 # at its edge.
 EXPORT_MARGIN = 36
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 _image_server_lock = threading.Lock()
 _image_server_started = False
@@ -26,29 +25,6 @@ _image_server_started = False
 
 class ExportUnavailable(RuntimeError):
     """A static image cannot be made here; the message says why and what still works."""
-
-
-def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy where text cells that a spreadsheet would run as a formula start with an apostrophe.
-
-    Numbers stay numbers: only text cells beginning with =, +, -, @, tab or carriage return change, or with
-    a character a spreadsheet may fold into one of them (full-width ＝, small ﹦, minus sign −: NFKC is
-    applied to the first character before the check).
-    """
-    out = table.copy()
-    for column in out.columns:
-        values = out[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            out[column] = values.map(lambda v: "'" + v if _runs_as_formula(v) else v)
-    out.columns = [("'" + c) if _runs_as_formula(c) else c for c in out.columns]
-    return out
-
-
-def _runs_as_formula(value) -> bool:
-    if not isinstance(value, str) or value in ("", "-", "+"):  # a lone sign is text to every spreadsheet
-        return False
-    first = unicodedata.normalize("NFKC", value[0]).replace("\u2212", "-")
-    return first.startswith(FORMULA_STARTS)
 
 
 def _xlsx_safe(table: pd.DataFrame) -> pd.DataFrame:
@@ -165,14 +141,20 @@ def figure_to_image(
 
 def _with_border(drawn: bytes, image_format: str, scale: float) -> bytes:
     """Return the rendered picture inside a white border of EXPORT_MARGIN pixels (times scale for a PNG)."""
-    if image_format == "png":
-        from PIL import Image, ImageOps
+    return _png_with_border(drawn, scale) if image_format == "png" else _svg_with_border(drawn)
 
-        with Image.open(io.BytesIO(drawn)) as picture:
-            framed = ImageOps.expand(picture.convert("RGB"), border=round(EXPORT_MARGIN * scale), fill="white")
-        buffer = io.BytesIO()
-        framed.save(buffer, format="PNG", optimize=True)
-        return buffer.getvalue()
+
+def _png_with_border(drawn: bytes, scale: float) -> bytes:
+    from PIL import Image, ImageOps  # Pillow only for a PNG export, not on every page
+
+    with Image.open(io.BytesIO(drawn)) as picture:
+        framed = ImageOps.expand(picture.convert("RGB"), border=round(EXPORT_MARGIN * scale), fill="white")
+    buffer = io.BytesIO()
+    framed.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _svg_with_border(drawn: bytes) -> bytes:
     text = drawn.decode("utf-8")
     opening = re.match(r"\s*(<\?xml[^>]*>\s*)?<svg\b[^>]*?width=\"([\d.]+)\"[^>]*?height=\"([\d.]+)\"", text)
     if opening is None:  # an unexpected SVG is handed over as drawn rather than broken
@@ -180,11 +162,10 @@ def _with_border(drawn: bytes, image_format: str, scale: float) -> bytes:
     body = text[opening.end(1) if opening.group(1) else 0 :].lstrip()
     width, height = (float(opening.group(i)) + 2 * EXPORT_MARGIN for i in (2, 3))
     inner = body.replace("<svg", f'<svg x="{EXPORT_MARGIN}" y="{EXPORT_MARGIN}"', 1)
-    framed = (
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}">'
         f'<rect width="100%" height="100%" fill="white"/>{inner}</svg>'
-    )
-    return framed.encode("utf-8")
+    ).encode()
 
 
 def zip_files(files, progress=None) -> bytes:

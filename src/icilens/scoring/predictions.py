@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 
 from icilens.datasets import load_training
-from icilens.explain.uncertainty import describe_estimability, describe_range_cell, estimate_ranges
 from icilens.model.ensemble import Model
+from icilens.model.uncertainty import describe_estimability, estimate_ranges
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.scoring.reference import compute_loris, flag_tmb_high, recalibrated_loris
-from icilens.vocabulary import NOT_AVAILABLE, TMB_HIGH_LABEL, Column, shap_column
+from icilens.scoring.loris import compute_loris, flag_tmb_high, recalibrated_loris
+from icilens.vocabulary import NOT_AVAILABLE, TMB_HIGH_LABEL, Column, describe_range_cell, shap_column
 
 
 def predict_cohort(
@@ -145,7 +145,7 @@ PERCENT_COLUMNS = (
 )
 
 
-# With tumour RNA-seq (icilens.transcriptome.prediction writes these columns).
+# With tumour RNA-seq (icilens.transcriptome.rna_predictions writes these columns).
 TRANSCRIPTOME_LABELS = {
     "expression_sample": "Expression sample",
     "transcriptome_probability": "Transcriptome: predicted response",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from icilens.reports.export import neutralise_formulas
+from icilens.spreadsheet_cells import neutralise_formulas
 from icilens.vocabulary import Column
 
 OUTPUT_FORMATS = (".csv", ".parquet")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icilens.transcriptome.reference import load_reference_cohorts
+from icilens.transcriptome.reference_cohorts import load_reference_cohorts
 
 TMB_CUT = 10.0  # mut/Mb, the FDA tissue-agnostic threshold
 MIN_QUADRANT_PATIENTS = 10  # patients with both measured before the chart means anything

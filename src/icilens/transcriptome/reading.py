@@ -12,9 +12,9 @@ import pandas as pd
 
 from icilens.schema import FIELD_BY_NAME
 from icilens.transcriptome.catalogue import percentile_column
-from icilens.transcriptome.prediction import HIGH, LOW, PROBABILITY, REASON
+from icilens.transcriptome.rna_predictions import HIGH, LOW, PROBABILITY, REASON
 from icilens.transcriptome.signature_model import SignatureModel
-from icilens.transcriptome.words import describe_transcriptome_drivers, ordinal
+from icilens.transcriptome.wording import describe_transcriptome_drivers, ordinal
 
 MIDDLE = 0.5  # a signature percentile at the middle of the treated reference patients
 

@@ -10,17 +10,9 @@ import threading
 
 import streamlit as st
 
-from icilens.analysis import judge_trained_model, judgement_table
 from icilens.datasets import provenance_of
-from icilens.model import (
-    BundleError,
-    Model,
-    TrainingCancelled,
-    check_zip_size,
-    model_from_zip,
-    model_to_zip,
-    train_model,
-)
+from icilens.model import BundleError, Model, check_zip_size, model_from_zip, model_to_zip
+from icilens.training import TrainingCancelled, judge_trained_model, judgement_table, train_model
 from icilens.ui.downloads import export_stem, guard_download
 from icilens.ui.page import escape_markdown
 from icilens.ui.resources import active_model, default_model

@@ -12,9 +12,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from icilens import DISCLAIMER, __version__
-from icilens.analysis import missing_feature_costs
 from icilens.intake import IntakeError
 from icilens.reports import build_template_csv, build_template_xlsx
+from icilens.training import missing_feature_costs
 from icilens.ui.navigation import FAVICON, ensure_navigation, page_named
 from icilens.ui.privacy import IDS_IN_NAMES, link_key, scrub_logged_exceptions
 from icilens.ui.resources import cohort_cached

@@ -12,8 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from icilens.datasets import load_demo, load_training
-from icilens.explain import interaction_values
-from icilens.model import Model, default_model_dir, encode_features, load_model
+from icilens.model import Model, default_model_dir, encode_features, interaction_values, load_model
 from icilens.scoring import build_patient_table, predict_cohort
 from icilens.ui.state import SESSION_MODEL, Cohort, demo_result, session_key
 from icilens.vocabulary import Column, Score

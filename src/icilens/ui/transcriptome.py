@@ -10,7 +10,10 @@ from icilens.intake import SEVERITY_WORDS, IntakeError
 from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_tmb_gep_quadrants, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
 from icilens.transcriptome.catalogue import FRACTION_PREFIX, percentile_column
-from icilens.transcriptome.prediction import (
+from icilens.transcriptome.loco import describe_training_overlap, score_table, validation_table
+from icilens.transcriptome.quadrants import MIN_QUADRANT_PATIENTS, TMB_CUT, count_quadrants, reference_gep_cut
+from icilens.transcriptome.reading import read_patient
+from icilens.transcriptome.rna_predictions import (
     HIGH,
     LOW,
     PROBABILITY,
@@ -21,10 +24,7 @@ from icilens.transcriptome.prediction import (
     shap_transcriptome_column,
     train_on_cohort,
 )
-from icilens.transcriptome.quadrants import MIN_QUADRANT_PATIENTS, TMB_CUT, count_quadrants, reference_gep_cut
-from icilens.transcriptome.reading import read_patient
-from icilens.transcriptome.validation import describe_training_overlap, score_table, validation_table
-from icilens.transcriptome.words import (
+from icilens.transcriptome.wording import (
     REPORTED_DESCRIPTORS,
     base_probability,
     describe_standing,

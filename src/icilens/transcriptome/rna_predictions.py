@@ -19,7 +19,7 @@ from icilens.transcriptome.catalogue import percentile_column, select_descriptor
 from icilens.transcriptome.descriptors import compute_descriptors, describe_descriptor
 from icilens.transcriptome.expression import ExpressionIntake
 from icilens.transcriptome.linking import SampleLinks, link_samples
-from icilens.transcriptome.reference import rank_against_reference, rank_within_cohort
+from icilens.transcriptome.reference_cohorts import rank_against_reference, rank_within_cohort
 from icilens.transcriptome.signature_model import (
     MIN_SIGNATURES,
     SignatureModel,

@@ -7,7 +7,7 @@ import pandas as pd
 
 from icilens.transcriptome.catalogue import find_descriptor, list_descriptors, percentile_column
 from icilens.transcriptome.descriptors import describe_descriptor
-from icilens.transcriptome.prediction import (
+from icilens.transcriptome.rna_predictions import (
     AGAINST_REFERENCE,
     PERCENTILES,
     PROBABILITY,

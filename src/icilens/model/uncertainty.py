@@ -201,13 +201,3 @@ def describe_range(low: float, high: float, missing: int, card: ModelCard) -> st
         else f"would most likely lie between {low:.0%} and {high:.0%}"
     )
     return f"Had {inputs} been measured, the prediction {where}.{measured}"
-
-
-def describe_range_cell(probability: float, low: float, high: float, missing: int) -> str:
-    """Return the range from missing inputs for one table cell, saying why when it is one value."""
-    if missing == 0:
-        return f"{probability:.0%} (nothing missing)"
-    if round(low * 100) == round(high * 100):
-        # Short enough for a laptop's table column: the Patients caption says what the range is.
-        return f"{probability:.0%} (missing inputs move it < 0.5 points)"
-    return f"{low:.0%} to {high:.0%}"

@@ -9,7 +9,6 @@ import pandas as pd
 
 from icilens import __version__
 from icilens.analysis.metrics import fit_logistic, roc_auc
-from icilens.explain.uncertainty import describe_uncertainty
 from icilens.model.card import (
     HOW_COMPUTED,
     INTENDED_USE,
@@ -21,8 +20,9 @@ from icilens.model.card import (
 )
 from icilens.model.encoding import CATEGORICAL, encode_features, mask_scenarios
 from icilens.model.ensemble import INTERVAL_PERCENTILES, Model, import_lightgbm, raw_mean
+from icilens.model.uncertainty import describe_uncertainty
 from icilens.schema import FEATURES, MISSING_SCENARIOS, SCHEMA_VERSION
-from icilens.scoring.reference import fit_loris_recalibration
+from icilens.scoring.loris import fit_loris_recalibration
 from icilens.vocabulary import ModelCard
 
 MEMBERS = 10

@@ -18,11 +18,11 @@ from icilens.analysis.metrics import (
     pr_auc,
     roc_auc,
 )
-from icilens.explain.uncertainty import drop_features, measure_coverage
 from icilens.model.ensemble import Model
+from icilens.model.uncertainty import drop_features, measure_coverage
 from icilens.schema import BLOOD_VALUES, FEATURES, FIELD_BY_NAME, MISSING_SCENARIOS
+from icilens.scoring.loris import compute_loris, recalibrated_loris
 from icilens.scoring.predictions import loris_recalibration
-from icilens.scoring.reference import compute_loris, recalibrated_loris
 from icilens.vocabulary import Score, ValidationReport
 
 MIN_PATIENTS_PER_TYPE = 40

@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
 
 from icilens.analysis.metrics import roc_auc
 from icilens.transcriptome.catalogue import select_descriptors
@@ -49,6 +47,8 @@ def logistic_on_ranks(columns: list[str], strength: float = 1.0) -> Candidate:
     """Return a candidate: L2 logistic regression on the within-cohort percentiles of columns (missing = 0.5)."""
 
     def fit(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+        from sklearn.linear_model import LogisticRegression  # seconds to import; only validation fits candidates
+
         model = LogisticRegression(C=strength, max_iter=1000)
         model.fit(_ranks(train, columns).fillna(0.5), train["response"].astype(int))
         return model.predict_proba(_ranks(test, columns).fillna(0.5))[:, 1]
@@ -62,6 +62,8 @@ def lightgbm_on_ranks(columns: list[str], params: dict[str, Any] | None = None) 
     settings |= params or {}
 
     def fit(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+        import lightgbm as lgb  # a second to import; only validation fits candidates
+
         monotone = [1 if c.startswith("signature_") or c == "tmb_per_mb" else 0 for c in columns]
         model = lgb.LGBMClassifier(
             **settings,
