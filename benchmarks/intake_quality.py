@@ -16,7 +16,7 @@ from _common import ROOT
 
 from icilens.datasets import demo_path
 from icilens.intake import read_cohort
-from icilens.intake.columns import read_header
+from icilens.intake.headers import read_header
 from icilens.model import default_model_dir, load_model
 from icilens.scoring.predictions import predict_cohort
 

@@ -15,7 +15,8 @@ import pandas as pd
 from _common import ROOT, large_cohort_csv, median_seconds
 
 from icilens.intake import read_cohort, read_table
-from icilens.intake.columns import _read_header, match_columns
+from icilens.intake.columns import match_columns
+from icilens.intake.headers import _read_header
 from icilens.intake.words import header_words
 
 

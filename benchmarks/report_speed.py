@@ -9,7 +9,7 @@ from _common import ROOT  # noqa: F401  (puts src on the path)
 
 from icilens.datasets import load_demo
 from icilens.model import default_model_dir, load_model
-from icilens.reports.documents import build_patient_report
+from icilens.reports.patient_pdf import build_patient_report
 from icilens.scoring.predictions import predict_cohort
 
 

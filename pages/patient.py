@@ -8,6 +8,7 @@ from icilens.analysis import summarise_cohort
 from icilens.explain import (
     HOW,
     MISSING_NOTE,
+    describe_recorded,
     describe_similar_patients,
     describe_similarity_limit,
     explain_patient,
@@ -236,6 +237,9 @@ with ui.guarded("explaining this patient"):
         "unknown" if pd.isna(tmb_high) else ("yes" if tmb_high else "no"),
         help="FDA tissue-agnostic threshold for pembrolizumab",
     )
+    recorded = describe_recorded(patient.iloc[0])
+    if recorded:
+        st.caption(recorded)  # our labels and numbers only: nothing of the file to escape
     ui.show_one_reading(cohort, patient_id, explanation, model.card)
     missing_count = int(frame.iloc[row_index][list(FEATURES)].isna().sum())
     if explanation.not_estimable:

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from icilens.cli import main
 from icilens.intake import read_cohort
-from icilens.reports.documents import build_patient_report, input_notes
+from icilens.reports.patient_pdf import build_patient_report, input_notes
 from tests.conftest import CORPUS
 from tests.style import style_problems
 
@@ -76,7 +76,7 @@ def test_report_command(tmp_path, capsys):
 
 
 def test_cohort_report_is_self_contained_and_escapes_hostile_text(default_model, demo_frame):
-    from icilens.reports.documents import cohort_report
+    from icilens.reports.cohort_report import cohort_report
     from icilens.scoring.predictions import predict_cohort
 
     result = read_cohort(CORPUS / "01_clean_human_headers.csv")
@@ -91,7 +91,7 @@ def test_cohort_report_has_no_empty_markers(default_model):
     import re
 
     from icilens.datasets import demo_path
-    from icilens.reports.documents import cohort_report
+    from icilens.reports.cohort_report import cohort_report
     from icilens.scoring.predictions import predict_cohort
 
     result = read_cohort(demo_path())

@@ -114,12 +114,13 @@ class FieldKind(StrEnum):
 
 
 class FieldRole(StrEnum):
-    """What a field is for."""
+    """What a field is for, named by who reads it."""
 
-    FEATURE = "feature"
-    OUTCOME = "outcome"
-    ID = "id"
-    SOURCE = "source"  # a column only used to derive a feature (e.g. neutrophil count)
+    MODELLED = "modelled"  # a model input: the model reads it, Compare compares it, the Patient page shows it
+    COMPARED = "compared"  # kept, compared on Compare and shown on the Patient page; never a model input
+    OUTCOME = "outcome"  # what happened after treatment: metrics and survival curves read it
+    IDENTIFIER = "identifier"  # names the patient
+    SOURCE = "source"  # a column only used to derive a field (e.g. neutrophil count)
 
 
 class FindingCode(StrEnum):
@@ -136,6 +137,7 @@ class FindingCode(StrEnum):
     CELL_READ = "cell_read"  # a cell read with care: a bound, a unit in the cell, a thousands separator
     CELL_UNREADABLE = "cell_unreadable"  # a cell that is not a number: set missing
     OUT_OF_RANGE = "out_of_range"
+    NOT_WHOLE = "not_whole"  # a number that must be whole (a score in steps, ECOG 0 to 4) was not
     NUMBER_CODES = "number_codes"  # a column of MSK number codes
     AMBIGUOUS_VALUE = "ambiguous_value"
     UNKNOWN_CATEGORY = "unknown_category"  # readable, outside the known categories, set to the fallback

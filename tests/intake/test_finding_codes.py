@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from icilens.intake import read_cohort
-from icilens.reports.documents import input_notes
+from icilens.reports.patient_pdf import input_notes
 from icilens.vocabulary import ABOUT_A_COLUMN, FindingCode
 
 MESSY = (

@@ -10,7 +10,7 @@ import csv
 
 import pytest
 
-from icilens.intake.columns import read_header
+from icilens.intake.headers import read_header
 from tests.conftest import CORPUS
 
 HEADERS = list(csv.DictReader((CORPUS.parent / "headers.csv").open(encoding="utf-8")))

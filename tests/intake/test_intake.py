@@ -268,3 +268,18 @@ def test_a_legacy_chinese_file_is_refused_rather_than_garbled_and_windows_latin_
     result = read_cohort(latin, "latin.csv")
     assert result.frame["patient_id"].tolist() == ["José", "Bjørn Ærø"]
     assert (result.findings["problem"] == "the file is not UTF-8; read as cp1252").any()
+
+
+def test_ecog_is_read_from_the_headers_clinicians_use_and_checked_in_whole_steps():
+    import io
+
+    data = (
+        b"patient_id,cancer_type,Performance status (ECOG),response\n"
+        b"A,Melanoma,1,1\nB,Melanoma,1.5,0\nC,NSCLC,7,0\nD,NSCLC,0,1\n"
+    )
+    result = read_cohort(io.BytesIO(data), "ecog.csv")
+    assert result.mapping["Performance status (ECOG)"] == "ecog"
+    assert result.frame["ecog"].tolist()[::3] == [1.0, 0.0] and result.frame["ecog"].iloc[1:3].isna().all()
+    findings = result.findings.set_index("row")
+    assert "not a whole number" in findings.loc[3, "problem"] and findings.loc[3, "code"] == "not_whole"
+    assert "outside the plausible range 0 to 4" in findings.loc[4, "problem"]  # file rows: the header is 1

@@ -42,7 +42,7 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
 
     # The command line judges the same model the same way: its printed row for the new model is the app's.
     from icilens.cli import main
-    from icilens.training.evaluation import judgement_table
+    from icilens.training.judgement import judgement_table
 
     capsys.readouterr()
     assert main(["train", str(training_path()), "--out", str(tmp_path / "model.zip")]) == 0

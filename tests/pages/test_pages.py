@@ -365,3 +365,35 @@ def test_what_an_upload_gives_stays_in_its_session_while_the_demo_is_shared():
     assert {"icilens_cached_patient_table", "icilens_cached_summary", "icilens_cached_compare_table"} <= kept
     shared = " ".join(v.to_csv() if hasattr(v, "to_csv") else repr(v) for v in resources._PUBLIC.values())
     assert "MRN-10" not in shared and "ward.csv" not in shared
+
+
+def test_ecog_is_compared_on_compare_and_shown_on_the_patient_page():
+    # ECOG performance status: kept and compared, never a model input
+    import io
+
+    import pandas as pd
+
+    from icilens.datasets import demo_path
+    from icilens.intake import read_cohort
+    from icilens.ui.state import Cohort
+
+    demo = pd.read_csv(demo_path()).head(60)
+    demo["ECOG PS"] = [i % 3 for i in range(len(demo))]
+    data = demo.to_csv(index=False).encode()
+    cohort = Cohort(
+        result=read_cohort(io.BytesIO(data), "with_ecog.csv"), label="with_ecog.csv", is_demo=False, data=data
+    )
+    compare = _page("pages/compare.py")
+    compare.session_state["icilens_cohort"] = cohort
+    compare.run()
+    _no_errors(compare)
+    table = next(d.value for d in compare.dataframe if "feature" in d.value.columns and "q" in d.value.columns)
+    row = table.set_index("feature").loc["ECOG performance status"]
+    assert row["test"] == "Mann-Whitney U" and re.fullmatch(r"\d \[\d, \d\]", row["responder"])
+    patient = _page("pages/patient.py")
+    patient.session_state["icilens_cohort"] = cohort
+    patient.run()
+    _no_errors(patient)
+    assert any(
+        c.value.startswith("Also recorded, not a model input: ECOG performance status ") for c in patient.caption
+    )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from icilens.analysis.metrics import Z95
-from icilens.schema import FEATURES, FIELD_BY_NAME
+from icilens.schema import COMPARED_FIELDS, FEATURES, FIELD_BY_NAME
 from icilens.vocabulary import NOT_AVAILABLE, TERTILES, Group, in_reading_order, outcome_of_group, shap_column
 
 
@@ -181,7 +181,7 @@ def _categorical_row(values: pd.Series, groups: pd.Series, labels: list, categor
     return row | {"test": "chi-square", "p": p, "effect": "Cramér's V", "estimate": cramers_v}
 
 
-def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=FEATURES) -> pd.DataFrame:
+def compare_groups(frame: pd.DataFrame, groups: pd.Series, features=COMPARED_FIELDS) -> pd.DataFrame:
     """Return one row per feature measured in a grouped patient: summaries per group, missing per group, test, p,
     effect with CI, BH q (a feature nobody compared has is left out; `describe_absent` names them).
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from icilens.model.treeshap import to_probability_points
 from icilens.model.uncertainty import describe_estimability, describe_range
-from icilens.schema import FEATURES, FIELD_BY_NAME, OTHER_CANCER
+from icilens.schema import COMPARED_ONLY, FEATURES, FIELD_BY_NAME, OTHER_CANCER
 from icilens.scoring.predictions import predict_cohort
 from icilens.vocabulary import Column, ModelCard, describe_points, shap_column
 
@@ -24,7 +24,9 @@ def format_value(field: str, value) -> str:
     if spec.categories:
         return str(value)
     number = float(value)
-    text = f"{number:.0f}" if abs(number) >= 100 else f"{number:.3g}" if abs(number) < 1 else f"{number:.1f}"
+    text = (
+        f"{number:.0f}" if abs(number) >= 100 or spec.whole else f"{number:.3g}" if abs(number) < 1 else f"{number:.1f}"
+    )
     unit = spec.display_unit if spec.unit not in ("ratio", "score", "fraction 0-1") else ""
     return f"{text} {unit}".strip() if unit != "%" else f"{text}%"
 
@@ -32,6 +34,13 @@ def format_value(field: str, value) -> str:
 def field_and_value(field: str, value) -> str:
     """Return 'Label = value unit' for chart bars and sentences."""
     return f"{FIELD_BY_NAME[field].label} = {format_value(field, value)}"
+
+
+def describe_recorded(row: pd.Series) -> str:
+    """Return the fields kept for comparison but never a model input that this patient has, in one sentence
+    ("" when none): "Also recorded, not a model input: ECOG performance status 1."."""
+    recorded = [field_and_value(f, row[f]).replace(" = ", " ") for f in COMPARED_ONLY if pd.notna(row.get(f))]
+    return f"Also recorded, not a model input: {', '.join(recorded)}." if recorded else ""
 
 
 def describe_drivers(row: pd.Series, points: np.ndarray, top: int = 3) -> list[str]:

@@ -5,9 +5,9 @@ Stages, each its own module, in the order they run:
 1. `source`: read the bytes, bounded (`read_source`).
 2. `formats`: tell the format from the first bytes and read the table: `text` (CSV, TSV), `workbook` (XLSX),
    `parquet`; each gives a `table.RawTable` of text cells under one header row.
-3. `columns`: understand each column from its header words and its values (`match_columns`); `repeats`
-   weighs two columns that claim one field.
-4. `values`: convert values to canonical units and categories.
+3. `columns`: understand each column (`match_columns`) from its header words (`headers`) and its values
+   (`value_profiles`); `repeats` weighs two columns that claim one field.
+4. `values`: read numbers and categories; `units`: the unit of a column, conversion, plausible range.
 5. `identity`: settle patient ids (`settle_ids`).
 
 `cohort.read_cohort(data, name)` runs them all; a page that lets the user fix the mapping keeps the table
@@ -18,10 +18,11 @@ by the decisions made on its first rows; `by_hand` reads patients entered in a f
 from icilens.intake.by_hand import entered_side_by_side
 from icilens.intake.chunks import CHUNK_ROWS, can_stream, read_chunks
 from icilens.intake.cohort import IntakeResult, build_cohort, canonical_dtypes, read_cohort, usable
-from icilens.intake.columns import MAPPED, SUGGESTED, UNUSED, ColumnMatch, match_header, suggest_mapping
+from icilens.intake.columns import MAPPED, SUGGESTED, UNUSED, ColumnMatch
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import SEVERITIES, SEVERITY_WORDS, describe_finding_counts
 from icilens.intake.formats import read_table
+from icilens.intake.headers import match_header, suggest_mapping
 from icilens.intake.limits import check_bytes
 from icilens.intake.review import (
     NOT_USED,

@@ -23,23 +23,19 @@ from icilens.intake.identity import describe_id_choice, settle_ids
 from icilens.intake.repeats import report_repeated_columns
 from icilens.intake.source import read_source
 from icilens.intake.table import RawTable
-from icilens.intake.values import (
-    choose_unit,
-    convert_units,
-    decide_codes,
-    parse_categories,
-    parse_numbers,
-    reject_implausible,
-    unit_named,
-)
+from icilens.intake.units import choose_unit, convert_units, reject_implausible, unit_named
+from icilens.intake.values import decide_codes, parse_categories, parse_numbers
 from icilens.schema import (
     BINARY,
     CANONICAL_COLUMNS,
     CATEGORY,
+    COMPARED,
     EVENT,
     FEATURES,
     FIELD_BY_NAME,
+    MODELLED,
     NUMERIC,
+    OUTCOME,
     TIME,
 )
 from icilens.vocabulary import FindingCode
@@ -308,8 +304,8 @@ def _report_columns(columns: list[ColumnMatch], findings: Findings) -> None:
 def _set_for_everyone(values: dict[str, pd.Series], set_values: dict[str, str], n_rows: int, findings) -> None:
     """Give every patient the value the user set for a field, checked like a cell of the file."""
     for name, raw in set_values.items():
-        if name not in FIELD_BY_NAME or FIELD_BY_NAME[name].role not in ("feature", "outcome"):
-            raise IntakeError(f"'{name}' cannot be set for the whole cohort; choose a model feature or outcome.")
+        if name not in FIELD_BY_NAME or FIELD_BY_NAME[name].role not in (MODELLED, COMPARED, OUTCOME):
+            raise IntakeError(f"'{name}' cannot be set for the whole cohort; choose a field that is read or compared.")
         spec = FIELD_BY_NAME[name]
         cells = pd.Series([str(raw)] * n_rows, dtype="str")
         rows = pd.Series(range(1, n_rows + 1))

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from icilens.intake.columns import ROW_NAMES, count_known_headers
+from icilens.intake.columns import ROW_NAMES
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO
+from icilens.intake.headers import count_known_headers
 from icilens.vocabulary import FindingCode, Severity
 
 HEADER_SEARCH_ROWS = 30

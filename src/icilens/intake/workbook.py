@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from icilens.intake.columns import count_known_headers
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import WARNING
+from icilens.intake.headers import count_known_headers
 from icilens.intake.limits import check_shape, current_limits
 from icilens.intake.table import HEADER_SEARCH_ROWS, Note, RawTable, find_header, finish_table, first_items, first_line
 

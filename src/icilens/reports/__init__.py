@@ -1,8 +1,9 @@
-"""What leaves the app as a document: the patient PDF, the cohort HTML report, charts and tables as files,
+"""What leaves the app as a document: the patient PDF (`patient_pdf`), the cohort HTML report (`cohort_report`),
+the model card in words (`model_summary`), charts and tables as files (`export`),
 and the cohort template.
 """
 
-from icilens.reports.documents import build_patient_report, cohort_report, input_notes, patient_reports
+from icilens.reports.cohort_report import cohort_report
 from icilens.reports.export import (
     figure_to_html,
     figure_to_image,
@@ -11,6 +12,7 @@ from icilens.reports.export import (
     table_to_xlsx,
     zip_files,
 )
+from icilens.reports.patient_pdf import build_patient_report, input_notes, patient_reports
 from icilens.reports.template import build_template_csv, build_template_xlsx
 
 __all__ = [

@@ -9,10 +9,11 @@ from __future__ import annotations
 from icilens.schema.types import (
     BINARY,
     CATEGORY,
+    COMPARED,
     EVENT,
-    FEATURE,
     ID,
     IDENTIFIER,
+    MODELLED,
     NO_YES,
     NUMERIC,
     OUTCOME,
@@ -524,7 +525,7 @@ FIELDS: tuple[Field, ...] = (
         "Tumour mutational burden",
         "mut/Mb",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Somatic mutations per megabase of sequenced tumour DNA (MSK-IMPACT panel in the training data).",
         concepts=(
             "tmb",
@@ -584,7 +585,7 @@ FIELDS: tuple[Field, ...] = (
         "PD-L1 tumour proportion score",
         "%",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Share of viable tumour cells with membranous PD-L1 staining.",
         concepts=(
             "pdl1 tps",
@@ -645,7 +646,7 @@ FIELDS: tuple[Field, ...] = (
         "Chemo/targeted therapy before ICI",
         "yes/no",
         BINARY,
-        FEATURE,
+        MODELLED,
         "Chemotherapy or targeted therapy received before the immune checkpoint inhibitor.",
         concepts=(
             "systemic therapy history",
@@ -723,7 +724,7 @@ FIELDS: tuple[Field, ...] = (
         "Serum albumin",
         "g/dL",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Serum albumin before treatment; low values reflect inflammation and poor nutrition.",
         concepts=("albumin", "serum albumin", "alb"),
         lookalikes=(
@@ -751,7 +752,7 @@ FIELDS: tuple[Field, ...] = (
         "Cancer type",
         "",
         CATEGORY,
-        FEATURE,
+        MODELLED,
         "Primary tumour type, one of the 16 types of the training cohort (else Other).",
         concepts=(
             "cancer type",
@@ -833,7 +834,7 @@ FIELDS: tuple[Field, ...] = (
         "Neutrophil-to-lymphocyte ratio",
         "ratio",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Blood neutrophil count divided by lymphocyte count; high values reflect systemic inflammation.",
         concepts=(
             "neutrophil/lymphocyte ratio",
@@ -859,7 +860,7 @@ FIELDS: tuple[Field, ...] = (
         "Age at ICI start",
         "years",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Age when the immune checkpoint inhibitor was started.",
         concepts=(
             "age",
@@ -916,7 +917,7 @@ FIELDS: tuple[Field, ...] = (
         "Fraction of genome copy-number altered",
         "fraction 0-1",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Share of the tumour genome with copy-number alterations (aneuploidy).",
         concepts=(
             "fcna",
@@ -945,7 +946,7 @@ FIELDS: tuple[Field, ...] = (
         "ICI class",
         "",
         CATEGORY,
-        FEATURE,
+        MODELLED,
         "Checkpoint inhibitor class: anti-PD-1/PD-L1 alone, anti-CTLA-4 alone, or both combined.",
         concepts=(
             "middel",
@@ -1048,7 +1049,7 @@ FIELDS: tuple[Field, ...] = (
         "Sex",
         "",
         CATEGORY,
-        FEATURE,
+        MODELLED,
         "Sex recorded in the patient record.",
         concepts=("sex", "gender", "geslacht", "geschlecht", "sexe", "sexo", "genre", "biological sex", "sex at birth"),
         lookalikes=("date", "partner", "identity", "orientation", "ratio"),
@@ -1098,7 +1099,7 @@ FIELDS: tuple[Field, ...] = (
         "Microsatellite instability",
         "",
         CATEGORY,
-        FEATURE,
+        MODELLED,
         "Microsatellite status of the tumour: MSI-H (or dMMR) against stable.",
         concepts=(
             "msih",
@@ -1190,7 +1191,7 @@ FIELDS: tuple[Field, ...] = (
         "Stage at ICI start",
         "",
         CATEGORY,
-        FEATURE,
+        MODELLED,
         "Disease stage when treatment started: metastatic (IV) or not (I-III).",
         concepts=(
             "stage",
@@ -1233,7 +1234,7 @@ FIELDS: tuple[Field, ...] = (
         "HLA-I loss of heterozygosity",
         "yes/no",
         BINARY,
-        FEATURE,
+        MODELLED,
         "Loss of one allele at an HLA class I locus in the tumour.",
         concepts=(
             "hla loh",
@@ -1257,7 +1258,7 @@ FIELDS: tuple[Field, ...] = (
         "HLA-I evolutionary divergence",
         "score",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Mean sequence divergence between a patient's two HLA class I alleles.",
         concepts=(
             "hed",
@@ -1280,7 +1281,7 @@ FIELDS: tuple[Field, ...] = (
         "Platelets",
         "10^3/uL",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Blood platelet count (10^3 per microlitre, equal to 10^9/L).",
         concepts=(
             "platelets",
@@ -1308,7 +1309,7 @@ FIELDS: tuple[Field, ...] = (
         "Haemoglobin",
         "g/dL",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Blood haemoglobin concentration.",
         concepts=(
             "hgb",
@@ -1336,7 +1337,7 @@ FIELDS: tuple[Field, ...] = (
         "Body-mass index",
         "kg/m^2",
         NUMERIC,
-        FEATURE,
+        MODELLED,
         "Weight divided by the square of height.",
         concepts=(
             "bmi",
@@ -1356,6 +1357,40 @@ FIELDS: tuple[Field, ...] = (
         units=(Unit("kg/m^2", 1.0, ("kg/m2", "kg/m^2", "kg m2", "kg per m2")),),
         derived_from="height and weight",
         short_label="BMI",
+    ),
+    Field(
+        "ecog",
+        "ECOG performance status",
+        "",
+        NUMERIC,
+        COMPARED,
+        "Eastern Cooperative Oncology Group performance status at the start of ICI: 0 (fully active) to 4 "
+        "(completely disabled), in whole steps. Compared between groups and shown for each patient; not a model "
+        "input (the training data do not record it).",
+        concepts=(
+            "ecog",
+            "ecog ps",
+            "ecog performance status",
+            "ecog performance score",
+            "ecog score",
+            "ecog status",
+            "ecog grade",
+            "performance status",
+            "who performance status",
+            "who ps",
+            "zubrod",
+            "zubrod score",
+            "baseline ecog",
+            "ecog at baseline",
+            "allgemeinzustand ecog",
+            "etat general ecog",
+        ),
+        lookalikes=("karnofsky", "kps", "lansky", "date", "change", "decline"),
+        qualifiers=("baseline", "at baseline", "at start", "pre treatment", "pretreatment"),
+        low=0,
+        high=4,
+        short_label="ECOG",
+        whole=True,
     ),
     Field(
         "response",
@@ -1679,13 +1714,18 @@ FIELDS: tuple[Field, ...] = (
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 
-FEATURES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == FEATURE)
+FEATURES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == MODELLED)
+
+
+# Fields kept and compared but never a model input (ECOG performance status), and all that Compare compares.
+COMPARED_ONLY: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == COMPARED)
+COMPARED_FIELDS: tuple[str, ...] = (*FEATURES, *COMPARED_ONLY)
 
 
 OUTCOMES: tuple[str, ...] = tuple(f.name for f in FIELDS if f.role == OUTCOME)
 
 
-CANONICAL_COLUMNS: tuple[str, ...] = ("patient_id", *FEATURES, *OUTCOMES)
+CANONICAL_COLUMNS: tuple[str, ...] = ("patient_id", *FEATURES, *COMPARED_ONLY, *OUTCOMES)
 
 
 # Feature groups that hospitals often lack together; used to explain missingness.

@@ -18,7 +18,13 @@ NUMERIC, BINARY, CATEGORY = FieldKind.NUMERIC, FieldKind.BINARY, FieldKind.CATEG
 TIME, EVENT, IDENTIFIER = FieldKind.TIME, FieldKind.EVENT, FieldKind.IDENTIFIER
 
 
-FEATURE, OUTCOME, ID, SOURCE = FieldRole.FEATURE, FieldRole.OUTCOME, FieldRole.ID, FieldRole.SOURCE
+MODELLED, COMPARED, OUTCOME, ID, SOURCE = (
+    FieldRole.MODELLED,
+    FieldRole.COMPARED,
+    FieldRole.OUTCOME,
+    FieldRole.IDENTIFIER,
+    FieldRole.SOURCE,
+)
 
 
 NO_YES = ("no", "yes")
@@ -68,7 +74,8 @@ class Field:
     units: tuple[Unit, ...] = ()  # the first is the canonical unit
     unit_quantile: float = 0.5  # the column quantile compared with each unit's typical range
     derived_from: str = ""
-    short_label: str = ""  # for crowded axes (interaction matrix); the label when empty
+    short_label: str = ""
+    whole: bool = False  # only whole numbers are valid (a score in steps); others are set missing, each said  # for crowded axes (interaction matrix); the label when empty
 
     @property
     def short(self) -> str:

@@ -1,6 +1,6 @@
 """The training run (`run`: fit the ensemble, calibrate, measure the range from missing inputs, fit the
-reference scores) and the validation of a model on patients it did not see (`evaluation`). It sits above
-the stages it orchestrates."""
+reference scores), the validation of a model on patients it did not see (`evaluation`) and a model trained on
+one's own cohort weighed against the default (`judgement`). It sits above the stages it orchestrates."""
 
 from icilens.training.evaluation import (
     calibration_ci_text,
@@ -10,16 +10,14 @@ from icilens.training.evaluation import (
     evaluate_model,
     feature_availability,
     fit_logistic_baseline,
-    format_judgement,
     format_report,
-    judge_trained_model,
-    judgement_table,
     missing_feature_costs,
     net_benefit_table,
     summarise_scores,
     usable_scores,
     validation_tables,
 )
+from icilens.training.judgement import format_judgement, judge_trained_model, judgement_table
 from icilens.training.run import TrainingCancelled, train_model
 
 __all__ = [

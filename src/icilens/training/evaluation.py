@@ -76,7 +76,7 @@ def _scores(model: Model, frame: pd.DataFrame, baseline) -> dict[str, np.ndarray
     return scores
 
 
-def _with_ci(metric, y, p) -> list[float] | None:
+def with_ci(metric, y, p) -> list[float] | None:
     """Return [estimate, low, high] rounded, or None when the score is undefined for every patient."""
     values = bootstrap_ci(metric, y, p, n_boot=N_BOOT)
     return None if np.isnan(values[0]) else [round(v, 4) for v in values]
@@ -85,13 +85,13 @@ def _with_ci(metric, y, p) -> list[float] | None:
 UTILITY_THRESHOLDS = (0.1, 0.2, 0.3, 0.4)
 
 
-def _calibration_with_ci(y, p) -> dict:
+def calibration_with_ci(y, p) -> dict:
     """Return slope, intercept, Brier and ECE, each [estimate, CI low, CI high]."""
     return {
-        "slope": _with_ci(lambda a, b: calibration_slope_intercept(a, b)[0], y, p),
-        "intercept": _with_ci(lambda a, b: calibration_slope_intercept(a, b)[1], y, p),
-        "brier": _with_ci(brier_score, y, p),
-        "expected_calibration_error": _with_ci(expected_calibration_error, y, p),
+        "slope": with_ci(lambda a, b: calibration_slope_intercept(a, b)[0], y, p),
+        "intercept": with_ci(lambda a, b: calibration_slope_intercept(a, b)[1], y, p),
+        "brier": with_ci(brier_score, y, p),
+        "expected_calibration_error": with_ci(expected_calibration_error, y, p),
     }
 
 
@@ -99,8 +99,8 @@ def _net_benefit_with_ci(y, scores: dict) -> dict:
     """Return net benefit [estimate, CI] per threshold for each probability score and for treating everyone."""
     utility = {}
     for t in UTILITY_THRESHOLDS:
-        entry = {name: _with_ci(lambda a, b, t=t: net_benefit(a, b, [t])[0], y, p) for name, p in scores.items()}
-        entry["treat all"] = _with_ci(lambda a, b, t=t: net_benefit_treat_all(a, [t])[0], y, np.zeros_like(y))
+        entry = {name: with_ci(lambda a, b, t=t: net_benefit(a, b, [t])[0], y, p) for name, p in scores.items()}
+        entry["treat all"] = with_ci(lambda a, b, t=t: net_benefit_treat_all(a, [t])[0], y, np.zeros_like(y))
         utility[f"{t:.0%}"] = entry
     return utility
 
@@ -116,8 +116,8 @@ def evaluate_model(
     y = labelled["response"].astype("float64").to_numpy()
     scores = _scores(model, labelled, baseline)
     overall = {
-        name: {"roc_auc": _with_ci(roc_auc, y, p), "pr_auc": _with_ci(pr_auc, y, p)}
-        | ({"brier": _with_ci(brier_score, y, p)} if name != Score.TMB else {})
+        name: {"roc_auc": with_ci(roc_auc, y, p), "pr_auc": with_ci(pr_auc, y, p)}
+        | ({"brier": with_ci(brier_score, y, p)} if name != Score.TMB else {})
         for name, p in scores.items()
     }
     probability = scores[Score.MODEL]
@@ -127,14 +127,14 @@ def evaluate_model(
     for cancer in counts[counts >= MIN_PATIENTS_PER_TYPE].index:
         rows = (labelled["cancer_type"] == cancer).to_numpy()
         per_type[str(cancer)] = {"patients": int(rows.sum()), "responders": int(y[rows].sum())} | {
-            name: _with_ci(roc_auc, y[rows], p[rows]) for name, p in scores.items()
+            name: with_ci(roc_auc, y[rows], p[rows]) for name, p in scores.items()
         }
     scenarios: dict[str, dict[str, Any]] = {}
     for scenario, dropped in SCENARIOS.items():
         reduced = drop_features(labelled, dropped)
         scenarios[scenario] = {
-            Score.MODEL: _with_ci(roc_auc, y, model.predict(reduced).probability),
-            Score.LORIS: _with_ci(roc_auc, y, compute_loris(reduced).to_numpy()),
+            Score.MODEL: with_ci(roc_auc, y, model.predict(reduced).probability),
+            Score.LORIS: with_ci(roc_auc, y, compute_loris(reduced).to_numpy()),
         }
     report: ValidationReport = {
         "cohort": label,
@@ -151,7 +151,7 @@ def evaluate_model(
             "brier": round(brier_score(y, probability), 4),
             "expected_calibration_error": round(expected_calibration_error(y, probability), 4),
         },
-        "calibration_ci": _calibration_with_ci(y, probability),
+        "calibration_ci": calibration_with_ci(y, probability),
         "net_benefit": _net_benefit_with_ci(y, {n: scores[n] for n in (Score.MODEL, Score.LORIS)}),
         "per_cancer_type": per_type,
         "missing_feature_scenarios": scenarios,
@@ -170,20 +170,20 @@ def format_report(report: ValidationReport) -> str:
     ]
     lines.append(f"{'score':36} {'ROC AUC':24} {'PR AUC':24} {'Brier':24}")
     for name, figures in report["overall"].items():
-        brier = _ci_text(figures["brier"]) if "brier" in figures else "-"
-        lines.append(f"{name:36} {_ci_text(figures['roc_auc']):24} {_ci_text(figures['pr_auc']):24} {brier:24}")
+        brier = ci_text(figures["brier"]) if "brier" in figures else "-"
+        lines.append(f"{name:36} {ci_text(figures['roc_auc']):24} {ci_text(figures['pr_auc']):24} {brier:24}")
     difference = report["auc_difference_vs_loris"]
-    lines.append(f"ROC AUC of the model minus LORIS (paired bootstrap): {_ci_text(difference)}")
+    lines.append(f"ROC AUC of the model minus LORIS (paired bootstrap): {ci_text(difference)}")
     calibration = report["calibration"]
     lines += ["", "Calibration of the ICI Lens model: " + ", ".join(f"{k} {v}" for k, v in calibration.items()), ""]
     lines.append("ROC AUC per cancer type (at least 40 patients):")
     for cancer, figures in report["per_cancer_type"].items():
-        cells = ", ".join(f"{k} {_ci_text(v)}" for k, v in figures.items() if k not in ("patients", "responders"))
+        cells = ", ".join(f"{k} {ci_text(v)}" for k, v in figures.items() if k not in ("patients", "responders"))
         lines.append(f"  {cancer} (n={figures['patients']}, {figures['responders']} responders): {cells}")
     lines += ["", "ROC AUC with features removed:"]
     for scenario, figures in report["missing_feature_scenarios"].items():
         lines.append(
-            f"  {scenario:22} model {_ci_text(figures['ICI Lens model'])}   LORIS {_ci_text(figures[Score.LORIS])}"
+            f"  {scenario:22} model {ci_text(figures['ICI Lens model'])}   LORIS {ci_text(figures[Score.LORIS])}"
         )
     if "net_benefit" in report:
         lines += ["", "Net benefit by threshold:", net_benefit_table(report["net_benefit"]).to_string(index=False)]
@@ -196,7 +196,7 @@ def format_report(report: ValidationReport) -> str:
     return "\n".join(lines)
 
 
-def _ci_text(values) -> str:
+def ci_text(values) -> str:
     return "n/a" if values is None else f"{values[0]:.3f} [{values[1]:.3f}, {values[2]:.3f}]"
 
 
@@ -206,9 +206,9 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
         [
             {
                 "score": name,
-                "ROC AUC [95% CI]": _ci_text(f["roc_auc"]),
-                "PR AUC [95% CI]": _ci_text(f["pr_auc"]),
-                "Brier [95% CI]": _ci_text(f.get("brier")),
+                "ROC AUC [95% CI]": ci_text(f["roc_auc"]),
+                "PR AUC [95% CI]": ci_text(f["pr_auc"]),
+                "Brier [95% CI]": ci_text(f.get("brier")),
             }
             for name, f in report["overall"].items()
         ]
@@ -216,7 +216,7 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
     per_type = pd.DataFrame(
         [
             {"cancer type": cancer, "patients": f["patients"], "responders": f["responders"]}
-            | {f"{name} AUC": _ci_text(v) for name, v in f.items() if name not in ("patients", "responders")}
+            | {f"{name} AUC": ci_text(v) for name, v in f.items() if name not in ("patients", "responders")}
             for cancer, f in report["per_cancer_type"].items()
         ]
     )
@@ -224,8 +224,8 @@ def validation_tables(report: dict) -> dict[str, pd.DataFrame]:
         [
             {
                 "features available": scenario,
-                f"{Score.MODEL} AUC": _ci_text(f[Score.MODEL]),
-                "LORIS AUC": _ci_text(f[Score.LORIS]),
+                f"{Score.MODEL} AUC": ci_text(f[Score.MODEL]),
+                "LORIS AUC": ci_text(f[Score.LORIS]),
             }
             for scenario, f in report["missing_feature_scenarios"].items()
         ]
@@ -266,7 +266,7 @@ def summarise_scores(y, scores: dict, n_boot: int = N_BOOT) -> tuple[pd.DataFram
             {
                 "score": name,
                 "patients": usable,
-                "ROC AUC [95% CI]": _ci_text(aucs[name]),
+                "ROC AUC [95% CI]": ci_text(aucs[name]),
                 "PR AUC": f"{pr_auc(y, p):.3f}" if usable else "n/a",
                 "Brier": f"{brier_score(y, p):.3f}" if usable and is_probability else "-",
             }
@@ -354,14 +354,14 @@ def describe_calibration(card: dict) -> str:
 def calibration_ci_text(calibration_ci: dict) -> str:
     """Return the calibration measures with their CIs as one line of text."""
     names = {"slope": "slope", "intercept": "intercept", "brier": "Brier", "expected_calibration_error": "ECE"}
-    return "; ".join(f"{label} {_ci_text(calibration_ci.get(key))}" for key, label in names.items())
+    return "; ".join(f"{label} {ci_text(calibration_ci.get(key))}" for key, label in names.items())
 
 
 def net_benefit_table(net_benefit: dict) -> pd.DataFrame:
     """Return net benefit per threshold (rows) and strategy (columns), each 'estimate [CI]'."""
     return pd.DataFrame(
         [
-            {"threshold": threshold} | {name: _ci_text(v) for name, v in entry.items()}
+            {"threshold": threshold} | {name: ci_text(v) for name, v in entry.items()}
             for threshold, entry in net_benefit.items()
         ]
     )
@@ -382,105 +382,3 @@ def coverage_table(card: dict) -> pd.DataFrame:
             row[f"mean width ({source}, points)"] = f"{entry['mean_width_points']:.1f}" if entry else "n/a"
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def judge_new_model(y, new_oof, default_p, loris_p, n_boot: int = N_BOOT, default_in_sample: bool = False) -> dict:
-    """Return a newly trained model beside the default model and LORIS on the same patients.
-
-    new_oof are the new model's out-of-fold probabilities (each patient scored by members that never saw
-    it); per score: ROC AUC, Brier, calibration slope and intercept, net benefit at 20% and 30%, each with
-    a bootstrap 95% CI; then the paired AUC differences and a plain verdict.
-    """
-    y = np.asarray(y, dtype="float64")
-    scores = {Score.YOUR_MODEL: new_oof, Score.DEFAULT_MODEL: default_p, Score.LORIS: loris_p}
-    figures = {}
-    for name, p in scores.items():
-        p = np.asarray(p, dtype="float64")
-        if np.isnan(p).all():
-            continue
-        figures[name] = {
-            "roc_auc": _with_ci(roc_auc, y, p),
-            "brier": _with_ci(brier_score, y, p),
-            **_calibration_with_ci(y, p),
-            **{f"net_benefit_{t:.0%}": _with_ci(lambda a, b, t=t: net_benefit(a, b, [t])[0], y, p) for t in (0.2, 0.3)},
-        }
-    report: dict[str, Any] = {
-        "patients": int((~np.isnan(y)).sum()),
-        "responders": int(np.nansum(y)),
-        "bootstrap": f"{n_boot} patient resamples, percentile 95% CI",
-        "scores": figures,
-        "auc_difference_vs_default": [
-            round(v, 4) for v in paired_difference_ci(roc_auc, y, new_oof, default_p, n_boot=n_boot)
-        ],
-    }
-    if Score.LORIS in figures:
-        report["auc_difference_vs_loris"] = [
-            round(v, 4) for v in paired_difference_ci(roc_auc, y, new_oof, loris_p, n_boot=n_boot)
-        ]
-    report["judged"] = _judged(report["auc_difference_vs_default"])
-    report["verdict"] = _verdict(report["auc_difference_vs_default"])
-    if default_in_sample:
-        report["verdict"] += (
-            " These are the default model's own training patients, so its figures here are in-sample and flatter "
-            "it: compare both on patients neither saw (train --validate)."
-        )
-    return report
-
-
-def _judged(difference) -> str:
-    """Return 'better', 'no better' or 'worse': where the ROC AUC difference's 95% CI lies against 0."""
-    _, low, high = difference
-    return "no better" if low <= 0 <= high else "better" if low > 0 else "worse"
-
-
-def _verdict(difference) -> str:
-    estimate, low, high = difference
-    return (
-        f"Your model is {_judged(difference)} than the default on these patients: its out-of-fold ROC AUC minus "
-        f"the default's is {estimate:+.3f} (95% CI {low:+.3f} to {high:+.3f})."
-    )
-
-
-def judgement_table(report: dict) -> pd.DataFrame:
-    """Return the comparison as a table: one row per score, each measure 'estimate [CI]'."""
-    measures = {
-        "roc_auc": "ROC AUC",
-        "brier": "Brier",
-        "slope": "calibration slope",
-        "intercept": "calibration intercept",
-        "net_benefit_20%": "net benefit at 20%",
-        "net_benefit_30%": "net benefit at 30%",
-    }
-    return pd.DataFrame(
-        [
-            {"score": name} | {label: _ci_text(f.get(key)) for key, label in measures.items()}
-            for name, f in report["scores"].items()
-        ]
-    )
-
-
-def format_judgement(report: dict) -> str:
-    """Return the comparison as plain text for the command line."""
-    table = judgement_table(report).to_string(index=False)
-    return (
-        f"On the same {report['patients']} patients ({report['responders']} responders; {report['bootstrap']}):\n"
-        f"{table}\n{report['verdict']}"
-    )
-
-
-def judge_trained_model(model: Model, frame: pd.DataFrame, default: Model, n_boot: int = N_BOOT) -> dict:
-    """Return judge_new_model for a model just trained on frame, against the default model on the same patients.
-
-    When the patients are the default model's own training data (same SHA-256), the verdict says so.
-    """
-    if model.training_oof is None:
-        raise ValueError(
-            "judge_trained_model needs a model just trained by train_model (it carries out-of-fold predictions)"
-        )
-    labelled = frame[frame["response"].notna()].reset_index(drop=True)
-    y = labelled["response"].astype("float64").to_numpy()
-    loris = recalibrated_loris(labelled, loris_recalibration(model)).to_numpy()
-    in_sample = model.card["training"].get("sha256") == default.card["training"].get("sha256")
-    return judge_new_model(
-        y, model.training_oof, default.predict(labelled).probability, loris, n_boot, default_in_sample=in_sample
-    )

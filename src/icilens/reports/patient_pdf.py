@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from functools import cache, partial
 from importlib.resources import as_file, files
 
@@ -11,17 +10,13 @@ import numpy as np
 import pandas as pd
 
 from icilens import DISCLAIMER, __version__
-from icilens.analysis.groups import compare_groups, group_by_observed_response
-from icilens.analysis.summary import summarise_cohort
 from icilens.explain.patient import PatientExplanation, explain_patient, format_value, waterfall_bars
 from icilens.model.uncertainty import describe_range
-from icilens.plots import plot_beeswarm, plot_importance, plot_missingness
-from icilens.plots.style import LOWERS, NEUTRAL, RAISES, printable, rgb
+from icilens.plots.style import LOWERS, NEUTRAL, RAISES, rgb
+from icilens.reports.model_summary import describe_model_plainly
 from icilens.schema import FEATURES, FIELD_BY_NAME
 from icilens.scoring.predictions import predict_cohort
-from icilens.spreadsheet_cells import neutralise_formulas
-from icilens.training.evaluation import describe_calibration, summarise_scores
-from icilens.vocabulary import ABOUT_A_COLUMN, Column, Score, shap_column
+from icilens.vocabulary import ABOUT_A_COLUMN, Column
 
 RAISE, LOWER, BLUE, GREY = rgb(RAISES), rgb(LOWERS), rgb(NEUTRAL), (110, 110, 110)
 FONTS = files("icilens") / "bundled" / "fonts"
@@ -411,138 +406,6 @@ def _about_the_model(pdf, model) -> None:
         new_y="NEXT",
     )
     pdf.set_text_color(0, 0, 0)
-
-
-def describe_model_plainly(card: dict) -> list[tuple[str, str]]:
-    """Return what a tumour board needs to know of a model card, as (topic, plain sentences): no formula, no files."""
-    training, sources = card["training"], card.get("data_sources", {})
-    who = str(sources.get("training", "")).partition(": ")[2] or "patients of the cohort it was trained on"
-    centre = f" at {sources['centre']}" if "centre" in sources else ""
-    learned = (
-        f"{training['patients']} {who}{centre}; {training['response_rate']:.0%} had an objective response."
-        if training.get("patients")
-        else "Not recorded: the model came without a description of its training patients."
-    )
-    return [
-        ("What it estimates", card["intended_use"]),
-        ("What it learned from", learned),
-        ("How well it ranks patients it had not seen", _ranking_in_words(card.get("validation") or {})),
-        ("How far to read the percentage as a chance", describe_calibration(card)),
-        (
-            "Missing inputs",
-            "A missing value is never read as normal or as zero: the model follows what it learned for patients "
-            "without that value, and the range on page 1 shows where the prediction could move had it been measured.",
-        ),
-        ("Limits", _first_sentences(" ".join(card.get("limitations", ["Not recorded."])), most=3)),
-        ("Before clinical use", card.get("next_validation", "Validation at the user's own centre.")),
-    ]
-
-
-def _ranking_in_words(validation: dict) -> str:
-    overall = validation.get("overall", {})
-    model, loris = overall.get(Score.MODEL, {}).get("roc_auc"), overall.get(Score.LORIS, {}).get("roc_auc")
-    if not model:
-        return "It has no validation on patients it did not see: judge it on the Model page before relying on it."
-    sentence = (
-        f"Given one responder and one non-responder from {validation['patients']} patients it did not see, it gave "
-        f"the responder the higher chance {model[0]:.0%} of the time (ROC AUC {model[0]:.2f}, 95% CI {model[1]:.2f} "
-        f"to {model[2]:.2f}; 50% is a coin toss)."
-    )
-    difference = validation.get("auc_difference_vs_loris")
-    if loris and difference:
-        verdict = (
-            "a difference within what chance allows"
-            if difference[1] <= 0 <= difference[2]
-            else ("better than LORIS" if difference[1] > 0 else "worse than LORIS")
-        )
-        sentence += f" LORIS, a published score, did so {loris[0]:.0%} of the time: {verdict}."
-    return sentence
-
-
-def _first_sentences(text: str, most: int = 2) -> str:
-    """Return the first sentences of a text: the report stays short, the Model page has them all."""
-    sentences = text.split(". ")
-    return text if len(sentences) <= most else ". ".join(sentences[:most]) + "."
-
-
-def _readable(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the table with every kind of missing value (None, NaN, <NA>) shown as an empty cell."""
-    return table.astype(object).where(table.notna(), "")
-
-
-def _three_digits(value: float) -> str:
-    return f"{value:.3g}" if abs(value) >= 0.0005 or value == 0 else f"{value:.2g}"
-
-
-def build_cohort_report(
-    title: str, summary_rows: list[tuple[str, str]], tables: dict[str, pd.DataFrame], figures: dict
-) -> bytes:
-    """Return a self-contained HTML report: headline numbers, tables and interactive charts (plotly.js inlined once)."""
-
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title>",
-        "<style>body{font-family:Arial,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:12px}"
-        "td,th{border:1px solid #ccc;padding:3px 6px}.note{background:#fff4d6;padding:8px}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p class='note'>{html.escape(DISCLAIMER)} Made by ICI Lens {__version__} on {dt.date.today().isoformat()}.</p>",
-        "<table>"
-        + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary_rows)
-        + "</table>",
-    ]
-    for name, table in tables.items():
-        parts += [
-            f"<h2>{html.escape(name)}</h2>",
-            _readable(neutralise_formulas(table)).to_html(index=False, escape=True, float_format=_three_digits),
-        ]
-    first = True
-    for name, figure in figures.items():
-        parts += [f"<h2>{html.escape(name)}</h2>", printable(figure).to_html(include_plotlyjs=first, full_html=False)]
-        first = False
-    parts.append("</body></html>")
-    return "\n".join(parts).encode("utf-8")
-
-
-def cohort_report(
-    result, predictions: pd.DataFrame, label: str, model_name: str = "ICI Lens response model (bundled)"
-) -> bytes:
-    """Return the cohort report (HTML): summary, intake findings, performance and comparison when outcomes exist, SHAP."""
-
-    frame = result.frame
-    summary = summarise_cohort(frame)
-    rows = [
-        ("Cohort", label),
-        ("Model", model_name),
-        ("Patients", str(summary.patients)),
-        ("Model features present", f"{summary.features_present} of {len(FEATURES)}"),
-        (
-            "Responders",
-            "not recorded"
-            if summary.response_rate is None
-            else f"{summary.responders} of {summary.with_response} ({summary.response_rate:.0%})",
-        ),
-    ]
-    shap = predictions[[shap_column(f) for f in FEATURES]].to_numpy()
-    labels = [FIELD_BY_NAME[f].label for f in FEATURES]
-    tables = {"Intake findings": result.findings}
-    if result.has_response:
-        known = frame["response"].notna().to_numpy()
-        y = frame["response"].to_numpy(dtype="float64", na_value=np.nan)[known]
-        scores = {
-            Score.MODEL: predictions[Column.PROBABILITY].to_numpy()[known],
-            Score.LORIS: predictions[Column.LORIS_PROBABILITY].to_numpy(dtype="float64")[known],
-            Score.TMB: frame["tmb"].to_numpy(dtype="float64", na_value=np.nan)[known],
-        }
-        tables["Performance on this cohort"] = summarise_scores(y, scores)[0]
-        tables["Responders against non-responders"] = compare_groups(frame, group_by_observed_response(frame)).drop(
-            columns="field"
-        )
-    figures = {
-        "Missing data": plot_missingness(frame),
-        "Feature importance": plot_importance(shap, labels),
-        "SHAP values per patient": plot_beeswarm(shap, frame, list(FEATURES), labels),
-    }
-    return build_cohort_report(f"ICI Lens cohort report: {label}", rows, tables, figures)
 
 
 def patient_reports(result, model, predictions: pd.DataFrame, label: str, name_of=None):
