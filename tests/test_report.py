@@ -76,7 +76,7 @@ def test_report_command(tmp_path, capsys):
 
 
 def test_cohort_report_is_self_contained_and_escapes_hostile_text(default_model, demo_frame):
-    from icilens.reports.cohort_report import cohort_report
+    from icilens.reports.cohort_html import cohort_report
     from icilens.scoring.predictions import predict_cohort
 
     result = read_cohort(CORPUS / "01_clean_human_headers.csv")
@@ -91,7 +91,7 @@ def test_cohort_report_has_no_empty_markers(default_model):
     import re
 
     from icilens.datasets import demo_path
-    from icilens.reports.cohort_report import cohort_report
+    from icilens.reports.cohort_html import cohort_report
     from icilens.scoring.predictions import predict_cohort
 
     result = read_cohort(demo_path())

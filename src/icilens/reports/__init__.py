@@ -1,9 +1,9 @@
-"""What leaves the app as a document: the patient PDF (`patient_pdf`), the cohort HTML report (`cohort_report`),
+"""What leaves the app as a document: the patient PDF (`patient_pdf`), the cohort HTML report (`cohort_html`),
 the model card in words (`model_summary`), charts and tables as files (`export`),
 and the cohort template.
 """
 
-from icilens.reports.cohort_report import cohort_report
+from icilens.reports.cohort_html import cohort_report
 from icilens.reports.export import (
     figure_to_html,
     figure_to_image,
