@@ -63,3 +63,30 @@ def test_xlsx_tables_of_the_rna_demo_open_as_workbooks(server, page):
             button.click()
         workbook = load_workbook(io.BytesIO(Path(started.value.path()).read_bytes()))
         assert workbook.active.max_row > 1, name  # a header and rows, not a failed download
+
+
+def test_the_rna_demo_reads_right_in_a_browser_on_every_page(server, page):
+    from tests.style import style_problems
+
+    page.goto(server.url)
+    page.get_by_role("button", name="Open the RNA demo").click()
+    expect(page.get_by_text("41 samples linked to patients", exact=False).first).to_be_visible(timeout=90_000)
+    problems = []
+    for name in ("Cohort", "Patients", "Patient", "Explanations", "Compare", "Performance", "Model"):
+        _open(page, name)
+        expect(page.get_by_role("heading", name=name, exact=False).first).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(1500)  # the rest of the page after its heading
+        # the page's words as a reader sees them: Material icons are ligatures ("arrow_back"), not words
+        text = page.get_by_test_id("stMain").evaluate(
+            "main => { const copy = main.cloneNode(true);"
+            " copy.querySelectorAll('[data-testid=stIconMaterial]').forEach(icon => icon.remove());"
+            " document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text; }"
+        )
+        assert name in text and len(text) > 300, f"{name}: the page's text was not read"
+        problems += [f"{name}: {p}" for p in style_problems(text.splitlines(), allowed=["RNA demo: Gide et al. 2019"])]
+        if name == "Patient":
+            # no headline number for a clinical prediction its two measured inputs cannot carry
+            headline = page.get_by_test_id("stMetric").filter(has_text="Predicted response")
+            expect(headline.get_by_test_id("stMetricValue")).to_have_text("not estimable")
+            expect(page.get_by_text("patients like this one respond", exact=False)).to_have_count(0)
+    assert problems == [], problems
