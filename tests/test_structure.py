@@ -133,6 +133,16 @@ def test_every_package_has_a_layer_and_the_readme_gives_their_order():
     assert order in (ROOT / "README.md").read_text(), f"the README's layer order reads: {order}"
 
 
+def test_the_readme_diagram_is_drawn_from_todays_imports():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("layers", ROOT / "scripts" / "layers.py")
+    layers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(layers)
+    block = layers.readme_block(layers.draw_layers())
+    assert block in (ROOT / "README.md").read_text(), "redraw it: python scripts/layers.py --write"
+
+
 def test_packages_import_downward_only_even_inside_functions():
     # strictly downward, so the packages' import graph has no cycle, whatever is imported late
     wrong = [
