@@ -124,9 +124,7 @@ with ui.guarded("comparing groups"):
 
     st.subheader("What drives the model in each group", anchor=False)
     present = groups.notna().to_numpy()
-    reason = describe_none_estimable(
-        predictions[Column.ESTIMABLE][present], frame.loc[present, list(FEATURES)].notna().sum(axis=1), len(FEATURES)
-    )
+    reason = describe_none_estimable(predictions[Column.ESTIMABLE][present], frame[present])
     if reason:
         st.info(reason)
     else:

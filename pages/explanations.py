@@ -109,9 +109,7 @@ with ui.guarded("explaining the cohort"):
         "input is read where it was measured. Click a point in the beeswarm or the dependence plot to open that "
         "patient."
     )
-    reason = describe_none_estimable(
-        predictions[Column.ESTIMABLE].iloc[rows], subset[list(FEATURES)].notna().sum(axis=1), len(FEATURES)
-    )
+    reason = describe_none_estimable(predictions[Column.ESTIMABLE].iloc[rows], subset)
     if reason:
         st.info(reason)
         charts = {}

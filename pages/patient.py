@@ -22,7 +22,7 @@ from icilens.model import describe_range
 from icilens.plots import LOG_ODDS, PROBABILITY, plot_icon_array, plot_waterfall, plot_what_if_curve
 from icilens.reports import build_patient_report, input_notes
 from icilens.schema import FEATURES, FIELD_BY_NAME
-from icilens.scoring import describe_loris_recalibration, loris_recalibration
+from icilens.scoring import describe_first_ranked, describe_loris_recalibration, loris_recalibration
 from icilens.training import describe_against_loris
 from icilens.ui import (
     active_model,
@@ -145,16 +145,6 @@ def show_similar_patients(patient: pd.DataFrame) -> None:
     )
 
 
-def describe_first_shown(ranked) -> str:
-    """Return why this patient is shown first: the highest-ranked, or the first of a tie or of the file."""
-    if ranked["probability"].isna().all():
-        return "no clinical prediction here is estimable, so none ranks first; this is the first patient of the file."
-    tied = int((ranked["rank"] == 1).sum())
-    if tied > 1:
-        return f"{tied} patients share the highest predicted response; this is the first of them in the file's order."
-    return "this is the highest-ranked patient of the cohort."
-
-
 ui.setup_page("Patient")
 cohort = ui.require_cohort()
 
@@ -171,7 +161,7 @@ with ui.guarded("explaining this patient"):
     last = st.session_state.get(ui.LAST_PATIENT)
     patient_id = requested or (last if last in order else order[0])
     if requested is None and last not in order:
-        st.caption(f"No patient chosen yet: {describe_first_shown(ranked)}")
+        st.caption(f"No patient chosen yet: {describe_first_ranked(ranked)}")
     st.session_state[ui.LAST_PATIENT] = patient_id
 
     position = order.index(patient_id)

@@ -134,3 +134,9 @@ def test_exported_pictures_have_a_border_and_say_whom_they_show():
     # Nothing is drawn in the blank border: no text at the picture's left or right edge.
     assert picture[:, :border].min() == 255 and picture[:, -border:].min() == 255
     assert picture.min() < 100  # while the chart itself is drawn
+
+
+def test_a_crafted_patient_id_in_a_picture_caption_stays_text():
+    caption = 'cohort.csv · patient <a href="http://example.org/x">click</a>'
+    html = export.figure_to_html(plot_icon_array(0.3), caption)
+    assert b'href="http://example.org' not in html and b"&lt;a href=" in html

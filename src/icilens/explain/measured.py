@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from icilens.schema import FIELD_BY_NAME
+from icilens.schema import FEATURES, FIELD_BY_NAME
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,16 @@ def describe_absent(absent: list[str]) -> str:
     )
 
 
-def describe_none_estimable(estimable: pd.Series, measured: pd.Series, total: int) -> str:
-    """Return why the model's drivers are not shown for a selection where no patient's prediction is estimable
-    ("" when at least one is): what SHAP would rank then is what the model assumed, not what the patients have."""
+def describe_none_estimable(estimable: pd.Series, frame: pd.DataFrame) -> str:
+    """Return why the model's drivers are not shown for patients (frame's rows, with their estimable flags) of
+    whom none has an estimable prediction ("" when one has): SHAP would rank what the model assumed, not what
+    the patients have."""
     flags = pd.Series(estimable, dtype="boolean")
     if flags.empty or flags.fillna(False).any():
         return ""
-    most = int(pd.Series(measured).max())
+    most = int(frame[list(FEATURES)].notna().sum(axis=1).max())
     return (
         f"The clinical model's prediction is not estimable for any of these {len(flags)} patients (at most {most} of "
-        f"{total} inputs measured), so what drives it is not shown: it would rank what the model assumed, not what "
-        "the patients have."
+        f"{len(FEATURES)} inputs measured), so what drives it is not shown: it would rank what the model assumed, "
+        "not what the patients have."
     )

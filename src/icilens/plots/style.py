@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -103,6 +105,8 @@ def printable(figure: go.Figure, caption: str | None = None) -> go.Figure:
     changes: dict = {"template": TEMPLATE, "paper_bgcolor": "white", "plot_bgcolor": "white"}
     subtitle = figure.layout.title.subtitle.text
     if caption:
+        # the user's words (a file name, a patient id) as text: plotly would draw <a href=...> in it as a link
+        caption = html.escape(caption, quote=False)
         text = f"{subtitle} · {caption}" if subtitle else caption
         changes["title"] = {"subtitle": {"text": text, "font": {"size": 11, "color": "#555"}}}
     return go.Figure(figure).update_layout(changes)

@@ -337,7 +337,8 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
         5,
         _plain(
             f"Predicted response from the tumour's RNA: {probability:.0%}. {describe_standing(row, model)} {spread} "
-            "The model averages five immune signatures; across ten public cohorts it did no better than the best "
+            f"The model averages {len(model.signatures)} immune signatures; across ten public cohorts it did no better "
+            "than the best "
             "single signature."
         ),
         new_x="LMARGIN",
@@ -354,7 +355,10 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
         pdf.multi_cell(
             0,
             4.2,
-            _plain(f"  {item.descriptor}: {item.value} ({item.unit}); {item.level}"),
+            # a share of cells already reads "0.1%": its unit is not said twice
+            _plain(
+                f"  {item.descriptor}: {item.value}{'' if item.value.endswith('%') else f' ({item.unit})'}; {item.level}"
+            ),
             new_x="LMARGIN",
             new_y="NEXT",
         )

@@ -12,6 +12,7 @@ from icilens.scoring.loris import (
 )
 from icilens.scoring.predictions import (
     build_patient_table,
+    describe_first_ranked,
     filter_patients,
     flag_at_threshold,
     loris_recalibration,
@@ -24,6 +25,7 @@ __all__ = [
     "build_patient_table",
     "check_file",
     "compute_loris",
+    "describe_first_ranked",
     "describe_loris_recalibration",
     "filter_patients",
     "fit_loris_recalibration",

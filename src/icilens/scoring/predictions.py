@@ -190,3 +190,14 @@ def readable_predictions(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, 
     percent = [*(labels[c] for c in PERCENT_COLUMNS), "LORIS (recalibrated)"]
     percent += [TRANSCRIPTOME_LABELS[c] for c in TRANSCRIPTOME_PERCENT if c in table]
     return readable, tuple(percent)
+
+
+def describe_first_ranked(table: pd.DataFrame) -> str:
+    """Return why the first patient of a Patients table (by rank) comes first: the highest-ranked, the first of
+    a tie, or the first of the file when no prediction is estimable."""
+    if table["probability"].isna().all():
+        return "no clinical prediction here is estimable, so none ranks first; this is the first patient of the file."
+    tied = int((table["rank"] == 1).sum())
+    if tied > 1:
+        return f"{tied} patients share the highest predicted response; this is the first of them in the file's order."
+    return "this is the highest-ranked patient of the cohort."

@@ -83,6 +83,11 @@ class Descriptor:
     in_model: bool
     in_candidates: bool
 
+    @property
+    def labelled_with_unit(self) -> str:
+        """Return the label with its unit, as a table column or chart axis shows it: "CD8 T cells (% of cells)"."""
+        return f"{self.label} ({'% of cells' if self.kind == CELL_FRACTION else self.unit})"
+
 
 @lru_cache(maxsize=1)
 def list_descriptors() -> tuple[Descriptor, ...]:

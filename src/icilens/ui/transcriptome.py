@@ -9,7 +9,7 @@ from icilens.analysis import MIN_PER_OUTCOME, compare_measures, format_compariso
 from icilens.intake import SEVERITY_WORDS, IntakeError
 from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_tmb_gep_quadrants, plot_waterfall
 from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
-from icilens.transcriptome.catalogue import FRACTION_PREFIX, percentile_column
+from icilens.transcriptome.catalogue import FRACTION_PREFIX, list_descriptors, percentile_column
 from icilens.transcriptome.loco import describe_training_overlap, score_table, validation_table
 from icilens.transcriptome.quadrants import MIN_QUADRANT_PATIENTS, TMB_CUT, count_quadrants, reference_gep_cut
 from icilens.transcriptome.reading import read_patient
@@ -31,7 +31,6 @@ from icilens.transcriptome.wording import (
     describe_transcriptome_drivers,
     descriptor_table,
     signature_points,
-    unit_of,
     waterfall_labels,
     where_percentiles,
 )
@@ -186,7 +185,8 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
         f"Signature percentiles are taken among {where_percentiles(row)}."
     )
     st.caption(
-        "The transcriptome model is the calibrated mean percentile of five immune signatures; across ten reference "
+        f"The transcriptome model is the calibrated mean percentile of {len(model.signatures)} immune signatures; "
+        "across ten reference "
         "cohorts left out one at a time it did no better than the best single signature. Read it as a ranking more "
         "than as a chance: details on the Model page."
     )
@@ -210,13 +210,6 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
     show_tmb_gep_quadrants(cohort, patient_id)
 
 
-def _with_unit(label: str, unit: str) -> str:
-    """Return a descriptor's label with its unit, as a column or axis is labelled: "CD8 T cells (% of cells)"."""
-    if unit.startswith("% of cells"):
-        return f"{label.removesuffix(' fraction')} (% of cells)"
-    return f"{label} ({unit})" if unit else label
-
-
 def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) -> None:
     """Show responders against non-responders (or the chosen groups) on every transcriptome descriptor."""
     transcriptome = cohort_transcriptome(cohort)
@@ -231,8 +224,8 @@ def show_descriptor_comparison(cohort: Cohort, groups: pd.Series, key: tuple) ->
     st.subheader("Tumour transcriptome, descriptor by descriptor", anchor=False)
     # Cell fractions read as percentages of cells, as on the Patient page; every label carries its unit.
     fractions = [descriptor_column(n) for n in DESCRIPTORS if n.startswith(FRACTION_PREFIX)]
-    values = values.assign(**{c: values[c] * 100 for c in fractions if c in values})
-    names = {descriptor_column(n): _with_unit(describe_descriptor(n), unit_of(n)) for n in DESCRIPTORS}
+    values[values.columns.intersection(fractions)] *= 100
+    names = {descriptor_column(d.name): d.labelled_with_unit for d in list_descriptors()}
     compared = session_cached(
         "compare_descriptors", cohort, lambda: compare_measures(values.loc[:, present], groups, names), *key
     )
