@@ -94,6 +94,23 @@ def test_generated_ids_run_on_across_chunks_as_in_the_whole_file(default_model, 
     assert [i for r in results for i in r.frame["patient_id"]] == whole
 
 
+@pytest.mark.parametrize("chunk_rows", [2, 7])
+def test_ids_repeated_within_and_across_chunks_are_numbered_as_in_the_whole_file(tmp_path, chunk_rows):
+    # The same id written four ways (plain, with a zero-width space, a bidi mark, another case), twice in a row.
+    raw = pd.read_csv(demo_path()).head(40)
+    ids = [f"C{i}" for i in range(40)]
+    for position, written in zip([0, 1, 13, 25, 26, 39], ["AB12", "AB12", "AB\u200b12", "\u202eAB12", "ab12", "AB12"]):
+        ids[position] = written
+    ids[30] = "C5"
+    raw = raw.drop(columns="SAMPLE_ID").assign(**{"Patient ID": ids})
+    path = tmp_path / "repeats.csv"
+    raw.to_csv(path, index=False)
+    whole = read_cohort(path).frame["patient_id"].tolist()
+    assert whole[39] == "AB12#6" and whole[30] == "C5#2" and whole[26] == "ab12#5"
+    _, results = read_chunks(path, chunk_rows=chunk_rows)
+    assert [i for r in results for i in r.frame["patient_id"]] == whole
+
+
 def test_an_id_repeated_in_a_later_chunk_is_marked_and_reported(tmp_path, monkeypatch):
     import icilens.intake.chunks
 
@@ -154,7 +171,8 @@ CHUNKS_REFUSE = {"51_mixed_encoding.csv": "mixes text encodings", "54_lone_carri
 
 @pytest.mark.parametrize("name", OTHER_SYSTEMS)
 def test_files_from_other_systems_read_in_chunks_as_whole_or_are_refused_with_the_reason(name):
-    """cBioPortal, REDCap, R, Dutch and German exports and the messy corpus: small chunks, the whole file's frame."""
+    """cBioPortal, REDCap, R, Dutch and German exports and the messy corpus: a dozen or more small chunks each,
+    together the whole file's frame."""
     path = CORPUS / name if (CORPUS / name).exists() else CORPUS.parent / "exports" / name
     try:
         whole = read_cohort(path).frame
@@ -162,9 +180,10 @@ def test_files_from_other_systems_read_in_chunks_as_whole_or_are_refused_with_th
         with pytest.raises(IntakeError):
             read_chunks(path, chunk_rows=7)
         return
+    chunk_rows = max(3, len(whole) // 13)  # 39 rows for the 515-patient exports, 3 for the small files
     if name in CHUNKS_REFUSE:
         with pytest.raises(IntakeError, match=CHUNKS_REFUSE[name]):
-            read_chunks(path, chunk_rows=7)
+            read_chunks(path, chunk_rows=chunk_rows)
         return
-    _, results = read_chunks(path, chunk_rows=7)
+    _, results = read_chunks(path, chunk_rows=chunk_rows)
     pd.testing.assert_frame_equal(pd.concat([r.frame for r in results], ignore_index=True), whole)

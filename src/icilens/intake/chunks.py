@@ -21,6 +21,7 @@ from icilens.intake.columns import MAPPED
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import COLUMNS as FINDING_COLUMNS
 from icilens.intake.formats import read_table
+from icilens.intake.identity import comparable_ids
 from icilens.intake.parquet import parquet_text, readable_parquet_columns
 from icilens.intake.table import RawTable, chunk_table
 from icilens.intake.text import with_header_row
@@ -106,9 +107,8 @@ class _SeenIds:
         self._levels: list[np.ndarray] = []
         self.repeats: dict[int, int] = {}
 
-    def repeated(self, ids: pd.Series) -> np.ndarray:
-        """Return which ids were seen in an earlier chunk, then remember these."""
-        hashes = pd.util.hash_array(ids.to_numpy(dtype=object))
+    def repeated(self, hashes: np.ndarray) -> np.ndarray:
+        """Return which id hashes were seen in an earlier chunk, then remember these."""
         seen = np.zeros(len(hashes), dtype=bool)
         for level in self._levels:
             position = np.minimum(np.searchsorted(level, hashes), len(level) - 1)
@@ -264,22 +264,32 @@ def _continue_ids(cohort: ChunkedCohort, result: IntakeResult, seen: _SeenIds) -
         start = cohort.id_offset + cohort.patients
         frame["patient_id"] = pd.Series([f"P{start + i + 1:0{width}d}" for i in range(len(frame))], dtype="str")
         return
-    repeated = seen.repeated(frame["patient_id"])
-    if not repeated.any():
-        return
     ids = frame["patient_id"].astype(object).to_numpy().copy()
-    renamed = []
-    for index in np.flatnonzero(repeated):
-        key = int(pd.util.hash_array(np.array([ids[index]], dtype=object))[0])
-        seen.repeats[key] = seen.repeats.get(key, 1) + 1
-        renamed.append(f"{ids[index]}#{seen.repeats[key]}")
+    # Ids the chunk itself suffixed are numbered again from the file's start, as a whole-file read numbers them.
+    marked = result.findings["code"].eq(str(FindingCode.DUPLICATE_ID)) & result.findings["row"].notna()
+    suffixed = np.isin(result.source_rows.to_numpy(), result.findings.loc[marked, "row"].to_numpy())
+    originals = np.array([i.rsplit("#", 1)[0] if s else i for i, s in zip(ids, suffixed, strict=True)], dtype=object)
+    keys = comparable_ids(pd.Series(originals, dtype="str"))
+    hashes = pd.util.hash_array(keys.to_numpy(dtype=object))
+    earlier = seen.repeated(hashes)
+    counts: dict[int, int] = {}
+    for index in np.flatnonzero(earlier | keys.duplicated(keep=False).to_numpy()):
+        key = int(hashes[index])
+        if key not in counts:
+            counts[key] = seen.repeats.get(key, 1) if earlier[index] else 0
+        counts[key] += 1
+        ids[index] = f"{originals[index]}#{counts[key]}" if counts[key] > 1 else originals[index]
+    seen.repeats.update({key: count for key, count in counts.items() if count > 1})
+    repeated = earlier & ~suffixed  # the chunk's own duplicates were reported by the chunk
+    if not earlier.any():
+        return
     rows = result.source_rows.to_numpy()[repeated]
     header = next(m.header for m in result.columns if m.state == MAPPED and m.field == "patient_id")
     extra = pd.DataFrame(
         {
             "row": pd.array(rows, dtype="Int64"),
             "column": header,
-            "value": [f"{ids[i]!r} (also earlier in the file)" for i in np.flatnonzero(repeated)],
+            "value": [f"{originals[i]!r} (also earlier in the file)" for i in np.flatnonzero(repeated)],
             "problem": "duplicate patient id",
             "action": "kept as a separate patient with a suffix (#2, #3, ...); check the export",
             "severity": str(Severity.WARNING),
@@ -287,7 +297,6 @@ def _continue_ids(cohort: ChunkedCohort, result: IntakeResult, seen: _SeenIds) -
         }
     )[list(FINDING_COLUMNS)]
     result.findings = pd.concat([result.findings, extra], ignore_index=True)
-    ids[repeated] = renamed
     frame["patient_id"] = pd.Series(ids, dtype="str")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
@@ -14,9 +13,10 @@ from icilens.vocabulary import FindingCode
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 
 
-def comparable_id(value: str) -> str:
-    """Return the form of an id used to find duplicates: NFKC, invisible and bidi characters removed."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).strip().casefold()
+def comparable_ids(ids: pd.Series) -> pd.Series:
+    """Return the form of each id used to find duplicates: NFKC, invisible and bidi characters removed."""
+    normalised = ids.str.normalize("NFKC").str.replace(_INVISIBLE, "", regex=True)
+    return normalised.str.strip().str.casefold()
 
 
 def settle_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, findings: Findings) -> pd.Series:
@@ -48,7 +48,7 @@ def settle_ids(ids: pd.Series | None, header: str | None, rows: pd.Series, findi
             FindingCode.BLANK_ID,
         )
         ids = ids.where(~blank, "row-" + rows.astype(str))
-    keys = ids.map(comparable_id)
+    keys = comparable_ids(ids)
     duplicated = keys.duplicated(keep="first")
     if duplicated.any():
         occurrence = keys.groupby(keys).cumcount() + 1
