@@ -99,8 +99,9 @@ def test_ids_repeated_within_and_across_chunks_are_numbered_as_in_the_whole_file
     # The same id written four ways (plain, with a zero-width space, a bidi mark, another case), twice in a row.
     raw = pd.read_csv(demo_path()).head(40)
     ids = [f"C{i}" for i in range(40)]
-    for position, written in zip([0, 1, 13, 25, 26, 39], ["AB12", "AB12", "AB\u200b12", "\u202eAB12", "ab12", "AB12"]):
-        ids[position] = written
+    written = ["AB12", "AB12", "AB\u200b12", "\u202eAB12", "ab12", "AB12"]
+    for position, text in zip([0, 1, 13, 25, 26, 39], written, strict=True):
+        ids[position] = text
     ids[30] = "C5"
     raw = raw.drop(columns="SAMPLE_ID").assign(**{"Patient ID": ids})
     path = tmp_path / "repeats.csv"

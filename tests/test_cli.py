@@ -150,6 +150,7 @@ def _every_test_file():
     return sorted([*(data / "corpus").iterdir(), *(data / "exports").iterdir()])
 
 
+@pytest.mark.slow
 def test_no_test_file_gives_an_unexpected_error(capsys):
     for path in _every_test_file():
         code = main(["validate", str(path)])

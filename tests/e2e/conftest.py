@@ -97,7 +97,7 @@ class Server:
         self._log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server():
     running = Server()
     yield running
@@ -109,6 +109,22 @@ def fresh_server():
     running = Server()
     yield running
     running.stop()
+
+
+# True once the app's script has stayed finished for half a second (a click's rerun may not have begun yet)
+# and every chart on the page has drawn.
+_DRAWN = """() => {
+    const idle = document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning';
+    const drawn = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'));
+    if (!(idle && drawn)) { window.__icilensIdleSince = undefined; return false; }
+    window.__icilensIdleSince ??= performance.now();
+    return performance.now() - window.__icilensIdleSince > 500;
+}"""
+
+
+def wait_until_drawn(page) -> None:
+    """Wait until the app's script has finished and every chart on the page has drawn."""
+    page.wait_for_function(_DRAWN, polling=100)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import RESULTS, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -27,15 +27,15 @@ def test_every_page_at_laptop_sizes_makes_no_outside_request(server, browser, wi
         expect(page.get_by_test_id("stMetric").filter(has_text="Patients").first).to_be_visible(timeout=60_000)
         for path in PAGES:
             page.get_by_test_id("stSidebarNav").locator(f'a[href$="/{path}"]').first.click()
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(1500)  # charts draw after the network settles
+            wait_until_drawn(page)
             assert "Traceback" not in page.content()
             expect(page.get_by_text("Something went wrong", exact=False)).to_have_count(0)
             name = f"layout_{width}x{height}_{path or 'cohort'}"
             page.screenshot(path=str(RESULTS / f"{name}.png"))
             # Streamlit scrolls inside the page: a tall window of the same width shows the whole page as laid out.
             page.set_viewport_size({"width": width, "height": 4000})
-            page.wait_for_timeout(1000)
+            wait_until_drawn(page)
+            page.wait_for_timeout(300)  # plotly redraws its charts to the new size after a resize event
             page.screenshot(path=str(RESULTS / f"{name}_whole.png"))
             page.set_viewport_size({"width": width, "height": height})
     finally:

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+from tests.e2e.conftest import wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 BUNDLED = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts"
@@ -75,7 +76,7 @@ def test_the_rna_demo_reads_right_in_a_browser_on_every_page(server, page):
     for name in ("Cohort", "Patients", "Patient", "Explanations", "Compare", "Performance", "Model"):
         _open(page, name)
         expect(page.get_by_role("heading", name=name, exact=False).first).to_be_visible(timeout=60_000)
-        page.wait_for_timeout(1500)  # the rest of the page after its heading
+        wait_until_drawn(page)  # the rest of the page after its heading
         # the page's words as a reader sees them: Material icons are ligatures ("arrow_back"), not words
         text = page.get_by_test_id("stMain").evaluate(
             "main => { const copy = main.cloneNode(true);"

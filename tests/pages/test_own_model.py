@@ -4,6 +4,7 @@ import io
 import time
 import zipfile
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from icilens.datasets import training_path
@@ -22,6 +23,7 @@ def _model_page_with(name: str, data: bytes) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and_is_judged(
     default_model, capsys, tmp_path
 ):

@@ -271,6 +271,7 @@ def test_download_buttons_are_offered_for_charts_tables_and_the_report():
     assert {"CSV", "XLSX"} <= {button.proto.label for button in at.get("download_button")}
 
 
+@pytest.mark.slow
 def test_bulk_export_of_every_patient_report():
     # Forty demo patients: one report each is what is tested; the time of all 515 is benchmarks/report_speed.py's
     import io
@@ -296,6 +297,7 @@ def test_bulk_export_of_every_patient_report():
     assert archive.read(names[0])[:5] == b"%PDF-"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not __import__("shutil").which("chromium"), reason="Debian's chromium is not installed")
 def test_bulk_export_of_the_explanation_charts():
     import io

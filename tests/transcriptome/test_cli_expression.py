@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from icilens.cli import main
 from icilens.transcriptome import load_reference_cohorts, load_signatures
@@ -67,6 +68,7 @@ def test_an_expression_file_that_cannot_be_used_exits_2_with_the_reason(tmp_path
     assert "no such file" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_train_refits_the_transcriptome_model_beside_the_clinical_one(tmp_path):
     clinical = pd.read_csv(CLINICAL)
     expression = pd.read_csv(EXPRESSION, index_col=0)

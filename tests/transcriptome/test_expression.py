@@ -97,6 +97,7 @@ def test_a_parquet_with_versioned_ensembl_ids_gives_the_same_descriptors():
     np.testing.assert_allclose(ours["signature_gep"], REFERENCE["signature_gep"], atol=0.05)
 
 
+@pytest.mark.slow
 def test_an_excel_sheet_with_symbols_turned_into_dates_names_them_and_reads_the_rest():
     tpm = small()
     book = openpyxl.Workbook()
