@@ -7,11 +7,12 @@ CLINSETS_DIR is a checkout of https://github.com/bhklab/ClinSets at commit SOURC
 
 Writes, under src/icilens/bundled/reference_cohorts/:
 - descriptors.csv: one row per patient of every open cohort: cohort, ids, cancer type, drug class, RECIST,
-  response (1 = CR/PR, 0 = SD/PD, empty when RECIST is missing or not a RECIST category), TMB and the
-  transcriptome descriptors (signatures and quanTIseq cell fractions) computed by the package.
+  response (1 = CR/PR, 0 = SD/PD, empty when RECIST is missing or not a RECIST category), the study's own
+  responder call (clinical benefit as each study defined it), TMB, overall and progression-free survival in
+  months with their events, and the transcriptome descriptors (signatures and quanTIseq cell fractions) computed by the package.
 - cohorts.csv: per cohort: source files, study, accession, n, responders, drug class, cancer type, genes, scale.
 - demo_expression.csv.gz: the TPM of every gene expressed in the RNA demo cohort (Gide 2019), to 3 digits.
-- demo_clinical.csv: that cohort's patient ids, cancer type, drug class and RECIST response.
+- demo_clinical.csv: that cohort's patient ids, cancer type, drug class, RECIST response and survival.
 
 and src/icilens/bundled/genes/gene_ids.csv: for every gene a descriptor reads, its Ensembl gene ids (the
 GENCODE annotation of the ClinSets files), its Entrez id (bhklab/SignatureSets' data-raw tables, when that
@@ -75,6 +76,7 @@ PREVIOUS_SYMBOLS = {
     "TSPOAP1": ("BZRAP1", "icbi-lab/quanTIseq test/Output_testfiles (HGNC 2017 mapping)"),
     "NRDE2": ("C14orf102", "olapuentesantana/easier_manuscript R/compute.Tcell_inflamed.R"),
 }
+SURVIVAL_COLUMNS = ("os_months", "os_event", "pfs_months", "pfs_event")
 NAME = re.compile(r"^ICB_(?P<study>.+?)__(?P<cancer>[^_]+(?:_[^_]+)?)__(?P<drug>[^_]+)(?:__(?P<sex>[FM]))?\.rda$")
 
 
@@ -163,10 +165,27 @@ def describe(study: str, clinical: pd.DataFrame, expression: pd.DataFrame) -> pd
             "response": clinical["recist"].map(recist_response).to_numpy(),
             "study_response": clinical["response"].map(lambda v: {"R": 1.0, "NR": 0.0}.get(str(v), np.nan)).to_numpy(),
             "tmb_per_mb": clinical.get("TMB_perMb", pd.Series(np.nan, index=clinical.index)).map(number).to_numpy(),
+            **survival_columns(clinical),
         },
         index=clinical.index,
     )
     return pd.concat([rows, descriptors], axis=1).reset_index(drop=True)
+
+
+def survival_columns(clinical: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Return overall and progression-free survival in months with their events (1 = died or progressed), NaN
+    where the source has none. ClinSets gives every ICB cohort's times in months (`survival_unit`)."""
+    units = {str(u) for u in clinical.get("survival_unit", pd.Series(dtype=object)).dropna() if u is not True}
+    if units - {"month"}:
+        raise ValueError(f"survival times in {sorted(units)}, not months")
+    columns = {}
+    for endpoint in ("os", "pfs"):
+        months = clinical.get(f"survival_time_{endpoint}", pd.Series(np.nan, index=clinical.index)).map(number)
+        events = clinical.get(f"event_occurred_{endpoint}", pd.Series(np.nan, index=clinical.index)).map(number)
+        usable = months.notna() & events.isin([0.0, 1.0]) & (months >= 0)
+        columns[f"{endpoint}_months"] = months.where(usable).to_numpy()
+        columns[f"{endpoint}_event"] = events.where(usable).to_numpy()
+    return columns
 
 
 def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.DataFrame | None, pd.DataFrame]:
@@ -184,6 +203,10 @@ def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.Da
         "patients": len(rows),
         "with_recist": int(rows["response"].notna().sum()),
         "responders": int((rows["response"] == 1).sum()),
+        "with_os": int(rows["os_months"].notna().sum()),
+        "os_events": int(rows["os_event"].sum()),
+        "with_pfs": int(rows["pfs_months"].notna().sum()),
+        "pfs_events": int(rows["pfs_event"].sum()),
         "genes": expression.shape[0],
         "scale": "log2(TPM + 0.001) in the source; TPM in the demo",
         "terms": "Processed data redistributed by ClinSets (MIT); raw data under the original study's access terms",
@@ -262,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
                     float_format="%.3g",
                     compression={"method": "gzip", "mtime": 0, "compresslevel": 9},
                 )
-                clinical = study_rows[["patient", "sample", "cancer_type", "drug_class", "recist"]]
+                clinical = study_rows[["patient", "sample", "cancer_type", "drug_class", "recist", *SURVIVAL_COLUMNS]]
                 clinical.to_csv(OUT / "demo_clinical.csv", index=False)
     write_gene_ids(annotations, args.signaturesets)
     table = pd.concat(rows, ignore_index=True)

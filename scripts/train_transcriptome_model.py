@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from icilens.analysis.metrics import brier_score, calibration_slope_intercept
 from icilens.transcriptome.candidates import candidate_models, validation_cohorts
+from icilens.transcriptome.endpoints import gather_evidence
 from icilens.transcriptome.loco import COMPASS_RUN, leave_one_cohort_out, out_of_fold_predictions, with_ranks
 from icilens.transcriptome.reference_cohorts import describe_reference_cohorts, load_reference_cohorts
 from icilens.transcriptome.signature_model import (
@@ -141,6 +142,7 @@ def main() -> int:
             "calibration_intercept": intercept,
             "brier": brier_score(table["response"].to_numpy()[keep], oof[keep]),
         },
+        "evidence": gather_evidence(with_ranks(reference), signature_model_candidate, result),
         "verdict": verdict(result),
         "limitations": [
             "Percentiles are against the pooled reference cohorts, so a patient's number depends on that patient's "

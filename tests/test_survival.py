@@ -59,3 +59,20 @@ def test_kaplan_meier_ticks_fall_on_months_a_reader_counts_in():
     assert month_ticks(17.8).tolist() == [0, 3, 6, 9, 12, 15, 18]  # not 0, 4, 7, 11, 14, 18
     assert month_ticks(40).tolist() == [0, 12, 24, 36]
     assert month_ticks(5.2).tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_harrells_c_counts_the_pairs_ordered_by_the_score():
+    from icilens.analysis.survival import concordance_index, concordance_with_interval
+
+    # Patient 0 dies first, 1 next, 2 is censored last: pairs (0,1), (0,2), (1,2) are comparable.
+    months, events = [1.0, 2.0, 3.0], [1, 1, 0]
+    assert concordance_index(months, events, [1, 2, 3]) == 1.0  # a higher score, a longer life, each time
+    assert concordance_index(months, events, [3, 2, 1]) == 0.0
+    assert concordance_index(months, events, [1, 3, 2]) == pytest.approx(2 / 3)
+    assert concordance_index(months, events, [1, 1, 1]) == 0.5
+    assert np.isnan(concordance_index([1.0, 2.0], [0, 0], [1, 2]))  # no event, no comparable pair
+    rng = np.random.default_rng(3)
+    score = rng.normal(size=120)
+    months = rng.exponential(np.exp(score))
+    c, low, high, se = concordance_with_interval(months, np.ones(120), score, n_boot=200)
+    assert 0.6 < c < 0.8 and low < c < high and 0 < se < 0.1

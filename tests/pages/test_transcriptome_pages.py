@@ -103,6 +103,20 @@ def test_the_model_page_shows_the_transcriptome_card_cohort_by_cohort():
     assert table["ICI Lens transcriptome model"].str.match(r"0\.\d\d").all()
     assert any("No trained model did better" in m.value for m in at.markdown)
 
+    # The evidence on every endpoint: a forest plot of the chosen figure and score, and every pooled figure.
+    pooled = next(d.value for d in at.dataframe if "pooled (95% CI)" in d.value.columns)
+    model_os = pooled[
+        (pooled["score"] == "ICI Lens transcriptome model") & (pooled["figure"].str.startswith("Overall"))
+    ]
+    assert len(model_os) == 2 and (model_os["cohorts"] >= 10).all()
+    forest = at.get("plotly_chart")[-1].proto.spec
+    assert "Response: ROC AUC" in forest and "Pooled (random effects)" in forest
+    at.selectbox(key="icilens_evidence_figure").set_value("Overall survival: hazard ratio per SD").run()
+    at.selectbox(key="icilens_evidence_score").set_value("IFN-gamma 6").run()
+    _no_errors(at)
+    forest = at.get("plotly_chart")[-1].proto.spec
+    assert "IFN-gamma 6: Overall survival: hazard ratio per SD" in forest and '"type":"log"' in forest
+
 
 def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signatures():
     at = _open_rna_demo()

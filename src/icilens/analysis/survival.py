@@ -137,3 +137,33 @@ def _efron_derivatives(t, e, x, beta) -> tuple[float, float]:
             gradient -= a1 / a0
             information += a2 / a0 - (a1 / a0) ** 2
     return gradient, information
+
+
+def concordance_index(months, events, score) -> float:
+    """Return Harrell's C: among pairs where one patient's event came before the other's time, the share in which
+    that patient had the lower score (ties in score count half). 0.5 is chance; above it, a higher score goes
+    with longer survival. NaN when no pair can be compared."""
+    t, e, x = (np.asarray(v, dtype="float64") for v in (months, events, score))
+    if not t.shape == e.shape == x.shape:
+        raise ValueError("times, events and scores must have one value per patient")
+    keep = ~(np.isnan(t) | np.isnan(e) | np.isnan(x))
+    t, e, x = t[keep], e[keep], x[keep]
+    comparable = (e[:, None] == 1) & (t[:, None] < t[None, :])
+    if not comparable.any():
+        return float("nan")
+    lower = (x[:, None] < x[None, :]) + 0.5 * (x[:, None] == x[None, :])
+    return float(lower[comparable].sum() / comparable.sum())
+
+
+def concordance_with_interval(months, events, score, n_boot: int = 1000, seed: int = 0) -> tuple[float, ...]:
+    """Return (C, low, high, standard error): Harrell's C with a percentile bootstrap 95% CI over patients and
+    the bootstraps' standard deviation, which pooling across cohorts needs."""
+    t, e, x = (np.asarray(v, dtype="float64") for v in (months, events, score))
+    keep = ~(np.isnan(t) | np.isnan(e) | np.isnan(x))
+    t, e, x = t[keep], e[keep], x[keep]
+    estimate = concordance_index(t, e, x)
+    rng = np.random.default_rng(seed)
+    draws = np.array([concordance_index(t[i], e[i], x[i]) for i in rng.integers(0, len(t), (n_boot, len(t)))])
+    draws = draws[np.isfinite(draws)]
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return estimate, float(low), float(high), float(draws.std(ddof=1))

@@ -5,6 +5,7 @@ from icilens.plots.calibration import plot_calibration
 from icilens.plots.category_counts import plot_category_counts
 from icilens.plots.dependence import plot_dependence
 from icilens.plots.distribution import KIND_LABELS, KINDS, plot_distribution
+from icilens.plots.forest import plot_forest
 from icilens.plots.gains import plot_gains
 from icilens.plots.icon_array import plot_icon_array
 from icilens.plots.importance import plot_importance
@@ -31,6 +32,7 @@ __all__ = [
     "plot_decision_curve",
     "plot_dependence",
     "plot_distribution",
+    "plot_forest",
     "plot_gains",
     "plot_icon_array",
     "plot_importance",

@@ -1,6 +1,7 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
 from icilens.ui.downloads import bulk_download, chart, export_stem, file_stem, guard_download, table_downloads
+from icilens.ui.evidence import show_transcriptome_evidence
 from icilens.ui.navigation import page_named
 from icilens.ui.own_model import show_own_model
 from icilens.ui.page import (
@@ -110,6 +111,7 @@ __all__ = [
     "show_patient_form",
     "show_patient_transcriptome",
     "show_transcriptome_card",
+    "show_transcriptome_evidence",
     "show_transcriptome_explanations",
     "show_transcriptome_performance",
     "show_transcriptome_refit",

@@ -1,0 +1,47 @@
+"""The transcriptome model's evidence on every endpoint, cohort by cohort and pooled, on the Model page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from icilens.plots import plot_forest
+from icilens.transcriptome.endpoints import FIGURES, MODEL_SCORE, forest_rows, pooled_table
+from icilens.transcriptome.loco import UNTRAINED
+from icilens.ui.downloads import chart, table_downloads
+from icilens.ui.state import session_key
+from icilens.vocabulary import NOT_AVAILABLE
+
+
+def show_transcriptome_evidence(card: dict) -> None:
+    """Show the forest plot of one figure and score across the reference cohorts, and every pooled figure."""
+    evidence = card.get("evidence")
+    if not evidence:
+        return
+    st.markdown("**Evidence on every endpoint, cohort by cohort and pooled**")
+    left, right = st.columns(2)
+    figure = left.selectbox("Figure", list(FIGURES), key=session_key("evidence_figure"))
+    score = right.selectbox("Score", [MODEL_SCORE, *UNTRAINED], key=session_key("evidence_score"))
+    endpoint, suffix, axis, null, log_x = FIGURES[figure]
+    cohorts, pooled = forest_rows(evidence, endpoint, f"{score}{suffix}")
+    if cohorts.empty:
+        st.info(f"No reference cohort has what {figure.lower()} needs for {score}.")
+    else:
+        drawn = plot_forest(
+            cohorts,
+            pooled,
+            null_value=null,
+            x_title=axis,
+            title=f"{score}: {figure}",
+            subtitle="each cohort scored out of sample (patients in brackets); 95% CIs",
+            log_x=log_x,
+        )
+        chart(st, drawn, key="evidence_forest", name=f"forest_{endpoint}_{score}")
+    table = pooled_table(evidence)
+    st.dataframe(table, hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
+    table_downloads(st, table, key="evidence_pooled", name="transcriptome_pooled_evidence")
+    st.caption(
+        "The model's figure on each cohort comes from the model fitted without it. ROC AUC and Harrell's C have "
+        "bootstrap 95% CIs (1,000 draws); a hazard ratio is per standard deviation of the score within the cohort, "
+        "with its Wald 95% CI. Pooled by a DerSimonian-Laird random-effects meta-analysis; I² is the share of the "
+        "spread between cohorts beyond chance. Survival is counted on cohorts with at least 15 patients and 5 events."
+    )

@@ -1,0 +1,75 @@
+"""Validation on survival: the card's evidence is what the bundled cohorts give today, and its figures are right."""
+
+import numpy as np
+import pytest
+
+from icilens.analysis.survival import concordance_index, cox_hazard_ratio
+from icilens.transcriptome import load_signature_model
+from icilens.transcriptome.endpoints import (
+    MIN_SURVIVAL_PATIENTS,
+    MODEL_SCORE,
+    forest_rows,
+    out_of_cohort_predictions,
+    pooled_table,
+    survival_table,
+)
+from icilens.transcriptome.loco import PROBABILITY_COLUMN, with_ranks
+from icilens.transcriptome.reference_cohorts import load_reference_cohorts
+from icilens.transcriptome.signature_model import signature_model_candidate
+
+
+@pytest.fixture(scope="module")
+def reference():
+    table = with_ranks(load_reference_cohorts())
+    return table.assign(**{PROBABILITY_COLUMN: out_of_cohort_predictions(table, signature_model_candidate)})
+
+
+@pytest.fixture(scope="module")
+def evidence():
+    return load_signature_model().card["evidence"]
+
+
+@pytest.mark.parametrize("endpoint", ["os", "pfs"])
+def test_the_cards_survival_tables_are_what_the_bundled_cohorts_give(reference, evidence, endpoint):
+    computed = survival_table(reference, endpoint)
+    carded = evidence[endpoint]["table"]
+    assert [r["cohort"] for r in carded] == computed["cohort"].tolist()
+    for row, (_, fresh) in zip(carded, computed.iterrows(), strict=True):
+        assert (row["n"], row["events"]) == (fresh["n"], fresh["events"])
+        for column, value in row.items():
+            if isinstance(value, list):
+                assert value == pytest.approx(list(fresh[column]), rel=1e-9), (row["cohort"], column)
+    assert all(r["n"] >= MIN_SURVIVAL_PATIENTS and r["events"] >= 5 for r in carded)
+
+
+def test_a_cohorts_figures_are_harrells_c_and_the_cox_ratio_per_sd_of_its_patients(reference, evidence):
+    gide = reference[reference["cohort"] == "Gide"]
+    score = gide["signature_ifng6"].to_numpy()
+    row = next(r for r in evidence["os"]["table"] if r["cohort"] == "Gide")
+    assert row["IFN-gamma 6: C"][0] == pytest.approx(concordance_index(gide["os_months"], gide["os_event"], score))
+    ratio = cox_hazard_ratio(gide["os_months"], gide["os_event"], (score - score.mean()) / score.std(ddof=1))
+    assert row["IFN-gamma 6: HR per SD"][:3] == pytest.approx([ratio.hazard_ratio, ratio.low, ratio.high])
+    # a higher IFN-gamma 6 goes with longer survival in Gide: C above one half, hazard ratio below one
+    assert row["IFN-gamma 6: C"][0] > 0.5 and row["IFN-gamma 6: HR per SD"][0] < 1
+
+
+def test_the_model_is_scored_on_each_cohort_by_a_fit_that_never_saw_it(reference):
+    # Fitting without Gide and predicting Gide gives the probabilities the evidence used for Gide.
+    held = (reference["cohort"] == "Gide").to_numpy()
+    from icilens.transcriptome.candidates import validation_cohorts
+
+    train = validation_cohorts(reference)
+    alone = signature_model_candidate(train[train["cohort"] != "Gide"], reference.loc[held])
+    assert np.allclose(alone, reference.loc[held, PROBABILITY_COLUMN], equal_nan=True)
+    everything = signature_model_candidate(train, reference.loc[held])
+    assert not np.allclose(everything, alone, equal_nan=True)
+
+
+def test_the_forest_rows_and_the_pooled_table_read_the_card(evidence):
+    rows, pooled = forest_rows(evidence, "os", f"{MODEL_SCORE}: C")
+    assert len(rows) == len([r for r in evidence["os"]["table"] if r.get(f"{MODEL_SCORE}: C")]) >= 10
+    assert pooled is not None and pooled[1] < pooled[0] < pooled[2]
+    assert rows["label"].str.match(r"^[A-Za-z ]+ \(\d+\)$").all()
+    table = pooled_table(evidence)
+    assert set(table["figure"]) >= {"Response: ROC AUC", "Overall survival: Harrell's C"}
+    assert table["pooled (95% CI)"].str.match(r"^\d\.\d\d \(95% CI \d\.\d\d to \d\.\d\d\)$").all()
