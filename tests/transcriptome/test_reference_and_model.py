@@ -157,13 +157,3 @@ def test_the_words_name_measured_signatures_and_their_points_add_up_to_the_move(
         "21st",
         "92nd",
     ]
-
-
-def test_the_readme_table_is_the_cards_cohort_by_cohort():
-    from tests.conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text()
-    for row in load_signature_model().card["validation"]["table"]:
-        auc, low, high = row["ICI Lens transcriptome model"]
-        cohort = str(row["cohort"]).replace("_", " ").replace("Miao1", "Miao")
-        assert f"| {cohort} | {row['n']} ({row['responders']}) | {auc:.2f} ({low:.2f}-{high:.2f}) |" in readme

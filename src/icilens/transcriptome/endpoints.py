@@ -17,6 +17,7 @@ from icilens.analysis.metrics import Z95
 from icilens.analysis.survival import MIN_EVENTS, concordance_with_interval, cox_hazard_ratio
 from icilens.transcriptome.candidates import Candidate, validation_cohorts
 from icilens.transcriptome.loco import PROBABILITY_COLUMN, UNTRAINED
+from icilens.transcriptome.reference_cohorts import label_cohort
 
 ENDPOINTS = {"os": "Overall survival", "pfs": "Progression-free survival"}
 MIN_SURVIVAL_PATIENTS = 15  # fewer patients with a time than this give no figure for the cohort
@@ -39,7 +40,7 @@ def out_of_cohort_predictions(table: pd.DataFrame, candidate: Candidate) -> np.n
 
 def survival_table(table: pd.DataFrame, endpoint: str) -> pd.DataFrame:
     """Return one row per cohort with at least MIN_SURVIVAL_PATIENTS patients and MIN_EVENTS events on the
-    endpoint ("os" or "pfs"): n, events, and per score (the model, CYT, IFN-gamma 6, GEP, TMB) Harrell's C as
+    endpoint, and at least one score ("os" or "pfs"): n, events, and per score (the model, CYT, IFN-gamma 6, GEP, TMB) Harrell's C as
     (C, low, high, se) and the hazard ratio per SD as (HR, low, high, se of log HR); None where not estimable.
     table holds the model's out-of-cohort probability in PROBABILITY_COLUMN."""
     if endpoint not in ENDPOINTS:
@@ -56,7 +57,8 @@ def survival_table(table: pd.DataFrame, endpoint: str) -> pd.DataFrame:
             score = patients[column].to_numpy(dtype=float)
             row[f"{label}: C"] = _concordance(months.to_numpy(float), events.to_numpy(float), score)
             row[f"{label}: HR per SD"] = _hazard_ratio(months.to_numpy(float), events.to_numpy(float), score)
-        rows.append(row)
+        if any(isinstance(value, tuple) for value in row.values()):  # a panel lacking every score's genes is not shown
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -141,7 +143,7 @@ def forest_rows(evidence: dict, endpoint: str, column: str) -> tuple[pd.DataFram
     part = evidence.get(endpoint, {})
     rows = [
         {
-            "label": f"{str(r['cohort']).replace('_', ' ').replace('Miao1', 'Miao')} ({r['n']})",
+            "label": f"{label_cohort(r['cohort'])} ({r['n']})",
             "estimate": r[column][0],
             "low": r[column][1],
             "high": r[column][2],

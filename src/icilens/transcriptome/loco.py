@@ -8,7 +8,12 @@ import pandas as pd
 from icilens.analysis.metrics import MIN_PER_OUTCOME, bootstrap_ci, roc_auc
 from icilens.transcriptome.candidates import Candidate
 from icilens.transcriptome.catalogue import select_descriptors
-from icilens.transcriptome.reference_cohorts import load_reference_cohorts, rank_against_reference, rank_within_cohort
+from icilens.transcriptome.reference_cohorts import (
+    label_cohort,
+    load_reference_cohorts,
+    rank_against_reference,
+    rank_within_cohort,
+)
 
 # COMPASS's leave-one-cohort-out ROC AUCs (Shen et al. 2025) from one published run, every cohort it shares with
 # ours quoted (Snyder included): mims-harvard/COMPASS commit 15feee94630f31d3ae2285b994499af0b683c516, MIT,
@@ -91,7 +96,7 @@ def validation_table(card: dict) -> pd.DataFrame:
     shown = []
     for row in rows:
         cells = {
-            "cohort": str(row["cohort"]).replace("_", " ").replace("Miao1", "Miao"),  # the source's file name
+            "cohort": label_cohort(row["cohort"]),
             "patients (responders)": f"{row['n']} ({row['responders']})",
         }
         for column in SHOWN:

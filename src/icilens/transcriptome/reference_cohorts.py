@@ -18,6 +18,14 @@ from icilens.transcriptome.descriptors import FRACTION_PREFIX, SIGNATURE_PREFIX
 from icilens.transcriptome.signatures import MIN_COHORT_SAMPLES
 
 REFERENCE = BUNDLED / "reference_cohorts"
+# How a reader names the cohorts whose source file names are not their study's name.
+COHORT_LABELS = {
+    "Miao1": "Miao",
+    "Jerby_Arnon": "Jerby-Arnon",
+    "Limagne2": "Limagne 2",
+    "Van_Allen": "Van Allen",
+    "VanDenEnde": "van den Ende",
+}
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +39,11 @@ def load_reference_cohorts() -> pd.DataFrame:
 def describe_reference_cohorts() -> pd.DataFrame:
     """Return one row per reference cohort: source, study, accession, patients, responders, genes, scale."""
     return pd.read_csv(REFERENCE / "cohorts.csv")
+
+
+def label_cohort(cohort: object) -> str:
+    """Return the name a reader knows a reference cohort by (its first author), not its source file's."""
+    return COHORT_LABELS.get(str(cohort), str(cohort))
 
 
 def descriptor_columns(table: pd.DataFrame) -> list[str]:

@@ -1,0 +1,76 @@
+"""The transcriptome model's evidence as the README's markdown tables, from its card: response, OS and PFS per
+cohort, each with the random-effects pool and its heterogeneity."""
+
+from __future__ import annotations
+
+from icilens.transcriptome.endpoints import ENDPOINTS, MODEL_SCORE
+from icilens.transcriptome.loco import UNTRAINED
+from icilens.transcriptome.reference_cohorts import label_cohort
+
+SCORES = (MODEL_SCORE, *UNTRAINED)
+
+
+def evidence_markdown(card: dict) -> str:
+    """Return the README's evidence tables: ROC AUC on response, then Harrell's C and the hazard ratio per SD on
+    overall and progression-free survival; each cohort's figure with its 95% CI and a last row pooling them."""
+    evidence = card["evidence"]
+    parts = [_table("Objective response (RECIST): ROC AUC", evidence["response"], "", "responders")]
+    for endpoint, name in ENDPOINTS.items():
+        parts.append(_table(f"{name}: Harrell's C", evidence[endpoint], ": C", "events"))
+        parts.append(_table(f"{name}: hazard ratio per SD of the score", evidence[endpoint], ": HR per SD", "events"))
+    return "\n\n".join(parts)
+
+
+def _table(title: str, part: dict, suffix: str, counted: str) -> str:
+    header = ["cohort", f"n ({counted})", *SCORES]
+    lines = [f"**{title}**", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in part["table"]:
+        name = label_cohort(row["cohort"])
+        cells = [name, f"{row['n']} ({row[counted]})", *(_interval(row.get(f"{s}{suffix}")) for s in SCORES)]
+        lines.append("| " + " | ".join(cells) + " |")
+    pooled = [part["pooled"].get(f"{s}{suffix}") for s in SCORES]
+    lines.append(
+        "| pooled (random effects) | "
+        + f"{len(part['table'])} cohorts | "
+        + " | ".join(_pooled(p) for p in pooled)
+        + " |"
+    )
+    return "\n".join(lines)
+
+
+def _interval(cell: list | None) -> str:
+    return "" if not cell else f"{cell[0]:.2f} ({cell[1]:.2f} to {cell[2]:.2f})"
+
+
+def _pooled(pooled: dict | None) -> str:
+    if pooled is None:
+        return ""
+    return (
+        f"**{pooled['estimate']:.2f}** ({pooled['low']:.2f} to {pooled['high']:.2f}); "
+        f"{int(pooled['cohorts'])} cohorts, I² {pooled['i2']:.0%}"
+    )
+
+
+def loco_markdown(rows: list[dict]) -> str:
+    """Return the leave-one-cohort-out ROC AUC table of the model, the single scores and every trained candidate
+    (the card's validation rows): one row per cohort, then each column's mean over the cohorts it scored."""
+    columns = list(dict.fromkeys(c for row in rows for c in row if c not in ("cohort", "n", "responders")))
+    header = ["cohort", "n (responders)", *columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        name = label_cohort(row["cohort"])
+        cells = [name, f"{row['n']} ({row['responders']})", *(_figure(row.get(c)) for c in columns)]
+        lines.append("| " + " | ".join(cells) + " |")
+    means = []
+    for column in columns:
+        values = [v[0] if isinstance(v, (list, tuple)) else v for r in rows if (v := r.get(column)) is not None]
+        means.append(f"{sum(values) / len(values):.3f} ({len(values)} cohorts)" if values else "")
+    total = f"{sum(r['n'] for r in rows)} ({sum(r['responders'] for r in rows)})"
+    lines.append("| mean | " + total + " | " + " | ".join(means) + " |")
+    return "\n".join(lines)
+
+
+def _figure(cell: list | tuple | float | None) -> str:
+    if isinstance(cell, (list, tuple)):
+        return _interval(list(cell))
+    return "" if cell is None else f"{cell:.2f}"
