@@ -102,6 +102,7 @@ with ui.guarded("comparing groups"):
     )
     ui.table_downloads(st, table, "compare_table", "group_comparison")
     ui.show_descriptor_comparison(cohort, groups, grouped_by)
+    ui.show_transcriptome_survival(cohort, "compare")
 
     st.subheader("One feature", anchor=False)
     pick, kind_column = st.columns(2)

@@ -7,6 +7,7 @@ from icilens import DISCLAIMER, ui
 from icilens.analysis import (
     MIN_EVENTS,
     MIN_PER_OUTCOME,
+    SURVIVAL_ENDPOINTS,
     calibration_slope_intercept,
     confusion_at,
     cox_hazard_ratio,
@@ -32,8 +33,6 @@ from icilens.training import summarise_scores, usable_scores
 from icilens.ui import active_model, cohort_predictions, reference_scores, session_cached
 from icilens.vocabulary import NOT_AVAILABLE, TERTILES, TMB_HIGH_CUTOFF, TMB_HIGH_LABEL, Column, Score
 
-OUTCOMES = {"Overall survival": ("os_months", "os_event"), "Progression-free survival": ("pfs_months", "pfs_event")}
-
 ui.setup_page("Performance")
 st.title("Performance")
 st.caption(DISCLAIMER)
@@ -43,7 +42,9 @@ cohort = ui.require_cohort()
 def _survival_section(frame, probability, threshold) -> None:
     st.subheader("Survival", anchor=False)
     available = {
-        name: cols for name, cols in OUTCOMES.items() if frame[cols[0]].notna().any() and frame[cols[1]].notna().any()
+        name: cols
+        for name, cols in SURVIVAL_ENDPOINTS.items()
+        if frame[cols[0]].notna().any() and frame[cols[1]].notna().any()
     }
     if not available:
         st.info(
@@ -201,3 +202,4 @@ with ui.guarded("assessing performance"):
         )
     ui.show_transcriptome_performance(cohort)
     _survival_section(frame, probability, threshold)
+    ui.show_transcriptome_survival(cohort, "performance")

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from icilens.analysis.metrics import brier_score, calibration_slope_intercept
 from icilens.transcriptome.candidates import candidate_models, validation_cohorts
-from icilens.transcriptome.endpoints import gather_evidence
+from icilens.transcriptome.endpoints import THIRDS, cut_reference_thirds, gather_evidence
 from icilens.transcriptome.loco import COMPASS_RUN, leave_one_cohort_out, out_of_fold_predictions, with_ranks
 from icilens.transcriptome.reference_cohorts import describe_reference_cohorts, load_reference_cohorts
 from icilens.transcriptome.signature_model import (
@@ -155,6 +155,14 @@ def main() -> int:
     }
     card["verdict"].append(calibration_sentence(slope))
     model = fit_signature_model(table, card)
+    card["survival_groups"] = {
+        "groups": list(THIRDS),
+        "cuts": cut_reference_thirds(model),
+        "rule": (
+            "thirds of the transcriptome probability among every treated reference patient, each placed among "
+            "the pooled reference as an upload is; fixed when the model was fitted, before any cohort is seen"
+        ),
+    }
     save_signature_model(model, MODEL_FILE)
     print(f"intercept {model.intercept:.3f}, slope {model.slope:.3f}; out-of-fold calibration slope {slope:.2f}")
     for sentence in card["verdict"]:

@@ -283,3 +283,19 @@ def test_ecog_is_read_from_the_headers_clinicians_use_and_checked_in_whole_steps
     findings = result.findings.set_index("row")
     assert "not a whole number" in findings.loc[3, "problem"] and findings.loc[3, "code"] == "not_whole"
     assert "outside the plausible range 0 to 4" in findings.loc[4, "problem"]  # file rows: the header is 1
+
+
+@pytest.mark.parametrize("written", [("1.0", "0.0"), ("1.00", "0.00"), ("1", "0")])
+def test_codes_written_as_decimals_read_as_the_codes(tmp_path, written):
+    # pandas and R write a whole-number column with missing values as 1.0 and 0.0: it is the code 1, never the
+    # words "1" and "0" (a cBioPortal "1:DECEASED" label), which once read every 1.0 as no event.
+    event, censored = written
+    rows = [("A", event, event), ("B", censored, censored), ("C", event, censored), ("D", censored, event)]
+    text = "Patient ID,Cancer type,OS months,OS event,Prior chemo\n" + "".join(
+        f"{pid},Melanoma,{i + 3},{e},{p}\n" for i, (pid, e, p) in enumerate(rows)
+    )
+    path = tmp_path / "events.csv"
+    path.write_text(text)
+    frame = read_cohort(path).frame
+    assert frame["os_event"].tolist() == [1, 0, 1, 0]
+    assert frame["prior_systemic_therapy"].tolist() == ["yes", "no", "no", "yes"]

@@ -32,6 +32,7 @@ from icilens.analysis.metrics import (
 from icilens.analysis.summary import missingness_table, summarise_cohort
 from icilens.analysis.survival import (
     MIN_EVENTS,
+    SURVIVAL_ENDPOINTS,
     cox_hazard_ratio,
     kaplan_meier,
     kaplan_meier_median,
@@ -44,6 +45,7 @@ __all__ = [
     "MIN_PER_OUTCOME",
     "MOST_GROUPS",
     "OTHER_GROUP",
+    "SURVIVAL_ENDPOINTS",
     "calibration_slope_intercept",
     "compare_groups",
     "compare_measures",

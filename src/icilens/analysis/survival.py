@@ -10,6 +10,11 @@ import pandas as pd
 from icilens.analysis.metrics import Z95
 
 MIN_EVENTS = 5
+# The survival endpoints a cohort can carry, as a reader names them: (months column, event column).
+SURVIVAL_ENDPOINTS = {
+    "Overall survival": ("os_months", "os_event"),
+    "Progression-free survival": ("pfs_months", "pfs_event"),
+}
 
 
 def _clean(months, events) -> tuple[np.ndarray, np.ndarray]:

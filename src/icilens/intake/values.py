@@ -47,6 +47,7 @@ _SPACED_THOUSANDS = re.compile(r"^-?\d{1,3}([ \u202f\u2009]\d{3})+([.,]\d+)?$")
 _DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}([ t]\d{1,2}:\d{2}(:\d{2})?)?$")
 _RANGE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?$")
 _HEX = re.compile(r"^[-+]?0x[0-9a-f]+$")
+_WHOLE_WITH_ZEROS = re.compile(r"^(-?\d+)\.0+$")  # 1.0 or 1.00, as R, pandas and Excel write a whole number
 _INFINITE = re.compile(r"^[-+]?(inf|infinity|∞)$|^[-+]?\d+(\.\d+)?e\+?\d{3,}$")
 
 
@@ -193,9 +194,12 @@ def _keyword_labels(spec: Field, words: list[str]) -> list[str]:
 
 def category_of_cell(spec: Field, value: str, header_codes: dict[str, str] | None = None) -> str | None:
     """Return the category a cell names, None when unreadable, AMBIGUOUS when it names several."""
-    key = value.strip().removesuffix(".0")
+    whole = _WHOLE_WITH_ZEROS.match(value.strip())
+    key = whole.group(1) if whole else value.strip()
     if header_codes and key in header_codes:
         value = header_codes[key]
+    elif whole:
+        value = key  # "1.0" is the code 1, never the words "1" and "0"
     words = normalise_name(value) or value.strip().lower()
     table = _code_table(spec)
     trimmed = words
@@ -219,7 +223,7 @@ def category_of_cell(spec: Field, value: str, header_codes: dict[str, str] | Non
 
 def numeric_codes(cells: pd.Series) -> set[str]:
     """Return the distinct cells that are whole numbers ('1', '0.0' -> '0'), missing excluded."""
-    values = {c.strip().removesuffix(".0") for c in cells.unique()} - {""}
+    values = {_WHOLE_WITH_ZEROS.sub(r"\1", c.strip()) for c in cells.unique()} - {""}
     return {v for v in values if v.lstrip("-").isdigit()}
 
 

@@ -16,8 +16,10 @@ from icilens.analysis.meta import MIN_POOLED, Pooled, pool_random_effects
 from icilens.analysis.metrics import Z95
 from icilens.analysis.survival import MIN_EVENTS, concordance_with_interval, cox_hazard_ratio
 from icilens.transcriptome.candidates import Candidate, validation_cohorts
+from icilens.transcriptome.catalogue import select_descriptors
 from icilens.transcriptome.loco import PROBABILITY_COLUMN, UNTRAINED
-from icilens.transcriptome.reference_cohorts import label_cohort
+from icilens.transcriptome.reference_cohorts import label_cohort, load_reference_cohorts, rank_against_reference
+from icilens.transcriptome.signature_model import SignatureModel, predict_response
 
 ENDPOINTS = {"os": "Overall survival", "pfs": "Progression-free survival"}
 MIN_SURVIVAL_PATIENTS = 15  # fewer patients with a time than this give no figure for the cohort
@@ -200,3 +202,23 @@ def pooled_table(evidence: dict) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+THIRDS = ("lower third of the reference", "middle third of the reference", "upper third of the reference")
+
+
+def cut_reference_thirds(model: SignatureModel) -> list[float]:
+    """Return the two transcriptome probabilities that cut the treated reference patients into thirds, each patient
+    placed among the pooled reference as an upload is: groups fixed by the model, before any cohort is looked at."""
+    reference = load_reference_cohorts()
+    ranked = rank_against_reference(reference[select_descriptors(in_candidates=True)]).add_prefix("rank_")
+    probability = predict_response(model, ranked)["probability"].dropna()
+    return [float(q) for q in probability.quantile([1 / 3, 2 / 3])]
+
+
+def group_by_reference_third(probability, cuts: list[float]) -> pd.Series:
+    """Return each patient's third of the reference (one of THIRDS) by the card's cuts; missing without a
+    transcriptome prediction."""
+    p = pd.Series(np.asarray(probability, dtype="float64"))
+    index = np.searchsorted(np.asarray(cuts), p.to_numpy(), side="right")
+    return pd.Series([THIRDS[i] if np.isfinite(v) else None for i, v in zip(index, p, strict=True)], dtype=object)

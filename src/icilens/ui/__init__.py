@@ -60,6 +60,7 @@ from icilens.ui.transcriptome import (
     show_transcriptome_refit,
     transcriptome_model,
 )
+from icilens.ui.transcriptome_survival import show_transcriptome_survival
 from icilens.ui.whatif import what_if_inputs
 
 __all__ = [
@@ -115,6 +116,7 @@ __all__ = [
     "show_transcriptome_explanations",
     "show_transcriptome_performance",
     "show_transcriptome_refit",
+    "show_transcriptome_survival",
     "table_downloads",
     "template_bytes",
     "training_probabilities",
