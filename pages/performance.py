@@ -39,7 +39,7 @@ st.caption(DISCLAIMER)
 cohort = ui.require_cohort()
 
 
-def _survival_section(frame, probability, threshold) -> None:
+def _survival_section(frame, probability, threshold, estimable) -> None:
     st.subheader("Survival", anchor=False)
     available = {
         name: cols
@@ -58,6 +58,20 @@ def _survival_section(frame, probability, threshold) -> None:
         "Predicted groups", ["Tertiles of predicted probability", "The threshold above"], key=ui.key("survival_split")
     )
     months, events = (frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in available[name])
+    # Groups by a prediction its few measured inputs cannot carry would sort patients by what the model assumed.
+    if not estimable.any():
+        st.info(
+            f"The clinical model's prediction is not estimable for any of these {len(estimable)} patients, so "
+            "survival by clinical prediction group is not shown."
+        )
+        return
+    if not estimable.all():
+        st.caption(
+            f"{int((~estimable).sum())} patients whose clinical prediction is not estimable are left out of these "
+            "curves and tests."
+        )
+        months, events = np.where(estimable, months, np.nan), np.where(estimable, events, np.nan)
+        probability = np.where(estimable, probability, np.nan)
     if np.nansum(events) < MIN_EVENTS:
         st.info(
             f"Only {int(np.nansum(events))} events of {name.lower()}: at least {MIN_EVENTS} are needed for curves and tests."
@@ -201,5 +215,6 @@ with ui.guarded("assessing performance"):
             key=ui.key("confusion_table"),
         )
     ui.show_transcriptome_performance(cohort)
-    _survival_section(frame, probability, threshold)
+    estimable = cohort_predictions(cohort)[Column.ESTIMABLE].fillna(False).to_numpy(dtype=bool)
+    _survival_section(frame, probability, threshold, estimable)
     ui.show_transcriptome_survival(cohort, "performance")

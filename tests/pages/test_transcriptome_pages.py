@@ -3,6 +3,7 @@
 import gzip
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from icilens.transcriptome.catalogue import list_descriptors
@@ -256,3 +257,32 @@ def test_the_first_patient_shown_says_why_when_no_prediction_ranks_first():
     at.switch_page("pages/patient.py").run()
     _no_errors(at)
     assert any("no clinical prediction here is estimable, so none ranks first" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", ["pages/performance.py", "pages/compare.py"])
+def test_survival_by_transcriptome_group_on_the_rna_demo(page):
+    at = _open_rna_demo()
+    at.switch_page(page).run()
+    _no_errors(at)
+    assert any(s.value == "Survival by transcriptome group" for s in at.subheader)
+    charts = [c.proto.spec for c in at.get("plotly_chart") if "by transcriptome group" in c.proto.spec]
+    assert len(charts) == 1 and "lower third of the reference" in charts[0] and "at risk" in charts[0]
+    tests = [m.value for m in at.markdown if m.value.startswith("Log-rank")]
+    assert any("Cox hazard ratio per third" in t for t in tests)
+    # the groups are the card's fixed cuts, said with the numbers
+    assert any("fixed when the model was fitted" in c.value for c in at.caption)
+    if page == "pages/performance.py":
+        # no curves by a clinical prediction that two measured inputs cannot carry
+        assert any("survival by clinical prediction group is not shown" in i.value for i in at.info)
+        assert len(tests) == 1
+
+
+def test_the_reference_thirds_are_thirds_of_the_reference_and_fixed_in_the_card():
+    from icilens.transcriptome import load_signature_model
+    from icilens.transcriptome.endpoints import THIRDS, cut_reference_thirds, group_by_reference_third
+
+    model = load_signature_model()
+    cuts = model.card["survival_groups"]["cuts"]
+    assert cuts == pytest.approx(cut_reference_thirds(model)) and cuts[0] < cuts[1]
+    groups = group_by_reference_third([cuts[0] - 0.01, cuts[0], cuts[1] + 0.01, float("nan")], cuts)
+    assert groups.tolist() == [THIRDS[0], THIRDS[1], THIRDS[2], None]
