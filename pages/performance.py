@@ -52,12 +52,6 @@ def _survival_section(frame, probability, threshold, estimable) -> None:
             "cannot be shown."
         )
         return
-    outcome, split = st.columns(2)
-    name = outcome.selectbox("Outcome", list(available), key=ui.key("survival_outcome"))
-    method = split.selectbox(
-        "Predicted groups", ["Tertiles of predicted probability", "The threshold above"], key=ui.key("survival_split")
-    )
-    months, events = (frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in available[name])
     # Groups by a prediction its few measured inputs cannot carry would sort patients by what the model assumed.
     if not estimable.any():
         st.info(
@@ -65,6 +59,12 @@ def _survival_section(frame, probability, threshold, estimable) -> None:
             "survival by clinical prediction group is not shown."
         )
         return
+    outcome, split = st.columns(2)
+    name = outcome.selectbox("Outcome", list(available), key=ui.key("survival_outcome"))
+    method = split.selectbox(
+        "Predicted groups", ["Tertiles of predicted probability", "The threshold above"], key=ui.key("survival_split")
+    )
+    months, events = (frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in available[name])
     if not estimable.all():
         st.caption(
             f"{int((~estimable).sum())} patients whose clinical prediction is not estimable are left out of these "
