@@ -10,12 +10,9 @@ from icilens.analysis import (
     SURVIVAL_ENDPOINTS,
     calibration_slope_intercept,
     confusion_at,
-    cox_hazard_ratio,
-    describe_p,
     expected_calibration_error,
     group_by_prediction,
     group_by_tertile,
-    logrank_test,
     responders_in_top,
 )
 from icilens.plots import (
@@ -23,7 +20,6 @@ from icilens.plots import (
     plot_confusion,
     plot_decision_curve,
     plot_gains,
-    plot_kaplan_meier,
     plot_precision_recall,
     plot_prediction_spread,
     plot_roc,
@@ -84,7 +80,10 @@ def _survival_section(frame, probability, threshold, estimable) -> None:
         groups = group_by_prediction(probability, threshold)
         covariate, unit = (probability >= threshold).astype("float64"), "predicted responders against non-responders"
     columns = st.columns(2)
-    _survival_chart(columns[0], months, events, groups.to_numpy(), covariate, f"{name} by predicted group", unit)
+    title = f"{name} by predicted group"
+    ui.show_survival_curves(
+        columns[0], columns[0], months, events, groups.to_numpy(), covariate, title, unit, f"km_{title}"
+    )
     columns[1].caption(
         "Survival is not compared by observed response: a patient must live long enough to respond, so such "
         "curves favour responders whatever the treatment did (guarantee-time bias). A landmark analysis would need "
@@ -106,20 +105,6 @@ def _loris_calibrations(y, recalibrated, raw) -> None:
     left, right = st.columns(2)
     ui.chart(left, plot_calibration(y[defined], raw[defined], title="LORIS, published score"), key="cal_loris_raw")
     ui.chart(right, plot_calibration(y[defined], recalibrated[defined], title=Score.LORIS), key="cal_loris")
-
-
-def _survival_chart(column, months, events, groups, covariate, title, unit) -> None:
-    ui.chart(column, plot_kaplan_meier(months, events, groups, title), key=f"km_{title}")
-    try:
-        chi2, p = logrank_test(months, events, groups)
-        ratio = cox_hazard_ratio(months, events, covariate)
-    except (ValueError, np.linalg.LinAlgError) as exc:
-        column.info(f"Tests could not run: {ui.escape_markdown(str(exc))}.")
-        return
-    column.markdown(
-        f"Log-rank **{describe_p(p)}** (chi-square {chi2:.1f}). Cox hazard ratio {unit}: "
-        f"**{ratio.hazard_ratio:.2f}** (95% CI {ratio.low:.2f} to {ratio.high:.2f}, {describe_p(ratio.p)})."
-    )
 
 
 with ui.guarded("assessing performance"):

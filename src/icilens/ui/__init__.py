@@ -45,6 +45,7 @@ from icilens.ui.state import (
     remap_cohort,
 )
 from icilens.ui.state import session_key as key
+from icilens.ui.survival import show_survival_curves, show_transcriptome_survival
 from icilens.ui.transcriptome import (
     active_transcriptome_model,
     cohort_transcriptome,
@@ -60,7 +61,6 @@ from icilens.ui.transcriptome import (
     show_transcriptome_refit,
     transcriptome_model,
 )
-from icilens.ui.transcriptome_survival import show_transcriptome_survival
 from icilens.ui.whatif import what_if_inputs
 
 __all__ = [
@@ -111,6 +111,7 @@ __all__ = [
     "show_patient_expression_upload",
     "show_patient_form",
     "show_patient_transcriptome",
+    "show_survival_curves",
     "show_transcriptome_card",
     "show_transcriptome_evidence",
     "show_transcriptome_explanations",

@@ -1,4 +1,5 @@
-"""Survival by transcriptome group on Compare and Performance: thirds of the treated reference patients."""
+"""Kaplan-Meier curves with their tests on the pages, and survival by transcriptome group (thirds of the treated
+reference patients) on Compare and Performance."""
 
 from __future__ import annotations
 
@@ -14,6 +15,23 @@ from icilens.ui.downloads import chart
 from icilens.ui.page import escape_markdown
 from icilens.ui.state import Cohort, session_key
 from icilens.ui.transcriptome import active_transcriptome_model, cohort_transcriptome
+
+
+def show_survival_curves(chart_place, text_place, months, events, groups, covariate, title, unit, key) -> None:
+    """Show Kaplan-Meier curves per group (numbers at risk under them) in chart_place, and the log-rank test and
+    the Cox hazard ratio on covariate in text_place, unit saying what a step of it is ("per third"); why not,
+    when the tests cannot run."""
+    chart(chart_place, plot_kaplan_meier(months, events, groups, title), key=key, name=title)
+    try:
+        chi2, p = logrank_test(months, events, groups)
+        ratio = cox_hazard_ratio(months, events, covariate)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        text_place.info(f"Tests could not run: {escape_markdown(str(exc))}.")
+        return
+    text_place.markdown(
+        f"Log-rank **{describe_p(p)}** (chi-square {chi2:.1f}). Cox hazard ratio {unit}: "
+        f"**{ratio.hazard_ratio:.2f}** (95% CI {ratio.low:.2f} to {ratio.high:.2f}, {describe_p(ratio.p)})."
+    )
 
 
 def show_transcriptome_survival(cohort: Cohort, place: str) -> None:
@@ -49,18 +67,9 @@ def show_transcriptome_survival(cohort: Cohort, place: str) -> None:
     order = np.argsort(pd.Categorical(groups[counted], categories=THIRDS).codes, kind="stable")
     t, e, g = months[counted][order], events[counted][order], groups[counted].to_numpy()[order]
     left, right = st.columns(2)
+    covariate = pd.Categorical(g, categories=THIRDS).codes.astype("float64")
     title = f"{name} by transcriptome group"
-    chart(left, plot_kaplan_meier(t, e, g, title), key=f"{place}_km_transcriptome", name=title)
-    try:
-        chi2, p = logrank_test(t, e, g)
-        ratio = cox_hazard_ratio(t, e, pd.Categorical(g, categories=THIRDS).codes.astype("float64"))
-    except (ValueError, np.linalg.LinAlgError) as exc:
-        right.info(f"Tests could not run: {escape_markdown(str(exc))}.")
-        return
-    right.markdown(
-        f"Log-rank **{describe_p(p)}** (chi-square {chi2:.1f}). Cox hazard ratio per third: "
-        f"**{ratio.hazard_ratio:.2f}** (95% CI {ratio.low:.2f} to {ratio.high:.2f}, {describe_p(ratio.p)})."
-    )
+    show_survival_curves(left, right, t, e, g, covariate, title, "per third", key=f"{place}_km_transcriptome")
     right.caption(
         "Groups are thirds of the transcriptome prediction among the treated reference patients (cut at "
         f"{cuts[0]:.0%} and {cuts[1]:.0%}), fixed when the model was fitted, before this cohort was seen; patients "
