@@ -9,7 +9,9 @@ over the cohort's patients). CYT, IFN-gamma 6, GEP and TMB are untrained: their 
 COMPASS column repeats the leave-one-cohort-out AUCs its authors published (mims-harvard/COMPASS). On survival,
 every cohort with at least 15 patients and 5 events is scored by the model fitted without it: Harrell's C
 (bootstrap 95% CI) and the Cox hazard ratio per SD (Wald 95% CI), pooled by a DerSimonian-Laird random-effects
-meta-analysis. With --readme the README's tables and forest plots are rewritten from this run.
+meta-analysis. The declared candidates are then chosen among by nested leave-one-cohort-out
+(`transcriptome.selection`): inside each outer fold the other cohorts choose, and the held-out cohort scores the
+choice. With --readme the README's tables and forest plots are rewritten from this run.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from train_transcriptome_model import validate
 
 from icilens.plots import plot_forest
 from icilens.reports import figure_to_image
-from icilens.reports.evidence_tables import evidence_markdown, loco_markdown
-from icilens.transcriptome.candidates import validation_cohorts
+from icilens.reports.evidence_tables import evidence_markdown, loco_markdown, selection_markdown
+from icilens.transcriptome.candidates import declared_candidates, validation_cohorts
 from icilens.transcriptome.endpoints import FIGURES, MODEL_SCORE, forest_rows, gather_evidence
 from icilens.transcriptome.loco import with_ranks
 from icilens.transcriptome.reference_cohorts import load_reference_cohorts
+from icilens.transcriptome.selection import select_nested
 from icilens.transcriptome.signature_model import signature_model_candidate
 
 README = ROOT / "README.md"
@@ -48,16 +51,20 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     reference = load_reference_cohorts()
-    result = validate(with_ranks(validation_cohorts(reference)))
+    table = with_ranks(validation_cohorts(reference))
+    result = validate(table)
     rows = [{k: v for k, v in row.items() if not _empty(v)} for row in result.to_dict("records")]
     evidence = gather_evidence(with_ranks(reference), signature_model_candidate, result)
     evidence = _as_json(evidence)
+    selection = _as_json(select_nested(table, declared_candidates()))
     loco, tables = loco_markdown(rows), evidence_markdown({"evidence": evidence})
-    print(loco, tables, sep="\n\n")
+    chosen = selection_markdown(selection)
+    print(loco, tables, chosen, sep="\n\n")
     print(f"\n{time.perf_counter() - started:.0f} s")
     if args.readme:
         text = _replace(README.read_text(), "loco", loco)
-        README.write_text(_replace(text, "evidence", tables))
+        text = _replace(text, "evidence", tables)
+        README.write_text(_replace(text, "selection", chosen))
         for figure, path in FORESTS.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(figure_to_image(forest(evidence, figure)))

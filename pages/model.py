@@ -141,6 +141,7 @@ with ui.guarded("showing the model card"):
     st.markdown("\n".join(f"- {ui.escape_markdown(limit)}" for limit in card["limitations"]))
     ui.show_transcriptome_card()
     ui.show_transcriptome_evidence(ui.transcriptome_model().card)
+    ui.show_transcriptome_selection(ui.transcriptome_model().card)
     ui.show_transcriptome_refit(ui.current_cohort())
     st.download_button(
         "Download the model card (JSON)",

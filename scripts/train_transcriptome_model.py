@@ -19,10 +19,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from icilens.analysis.metrics import brier_score, calibration_slope_intercept
-from icilens.transcriptome.candidates import candidate_models, validation_cohorts
+from icilens.transcriptome.candidates import candidate_models, declared_candidates, validation_cohorts
 from icilens.transcriptome.endpoints import THIRDS, cut_reference_thirds, gather_evidence
 from icilens.transcriptome.loco import COMPASS_RUN, leave_one_cohort_out, out_of_fold_predictions, with_ranks
 from icilens.transcriptome.reference_cohorts import describe_reference_cohorts, load_reference_cohorts
+from icilens.transcriptome.selection import select_nested
 from icilens.transcriptome.signature_model import (
     KIND,
     MODEL_FILE,
@@ -143,6 +144,7 @@ def main() -> int:
             "brier": brier_score(table["response"].to_numpy()[keep], oof[keep]),
         },
         "evidence": gather_evidence(with_ranks(reference), signature_model_candidate, result),
+        "selection": select_nested(table, declared_candidates()),
         "verdict": verdict(result),
         "limitations": [
             "Percentiles are against the pooled reference cohorts, so a patient's number depends on that patient's "
@@ -154,6 +156,8 @@ def main() -> int:
         ],
     }
     card["verdict"].append(calibration_sentence(slope))
+    if card["selection"]["final"]["chosen"] != "current model":
+        raise SystemExit(f"inner LOCO chose {card['selection']['final']['chosen']}: ship it in place of this model")
     model = fit_signature_model(table, card)
     card["survival_groups"] = {
         "groups": list(THIRDS),

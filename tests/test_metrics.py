@@ -93,3 +93,11 @@ def test_the_model_finds_more_responders_in_its_top_fifth_than_chance(default_mo
 
     y = demo_frame["response"].to_numpy(dtype="float64")
     assert responders_in_top(y, default_model.predict(demo_frame).probability, 0.2) > 0.35
+
+
+def test_the_auc_standard_error_is_hanley_and_mcneils():
+    # AUC 0.5 with 10 of each: Q1 = Q2 = 1/3, variance (0.25 + 9 x (1/3 - 0.25) x 2) / 100 = 0.0175.
+    assert metrics.auc_standard_error(0.5, 10, 10) == pytest.approx(np.sqrt(0.0175))
+    # AUC 0.9 with 50 of each: Q1 = 0.9/1.1, Q2 = 1.62/1.9; (0.09 + 49 x 0.0081818 + 49 x 0.0426316) / 2500.
+    assert metrics.auc_standard_error(0.9, 50, 50) == pytest.approx(np.sqrt(2.579856 / 2500), rel=1e-5)
+    assert metrics.auc_standard_error(1.0, 5, 5) == 0.01  # floored, so that a perfect small cohort is not all weight

@@ -2,7 +2,7 @@
 
 import re
 
-from icilens.reports.evidence_tables import evidence_markdown, loco_markdown
+from icilens.reports.evidence_tables import evidence_markdown, loco_markdown, selection_markdown
 from icilens.transcriptome import load_signature_model
 from tests.conftest import ROOT
 
@@ -20,6 +20,7 @@ def test_the_readme_tables_are_the_cards():
     card = load_signature_model().card
     assert _between("loco") == loco_markdown(card["validation"]["table"])
     assert _between("evidence") == evidence_markdown(card)
+    assert _between("selection") == selection_markdown(card["selection"])
 
 
 def test_the_readme_shows_the_forest_plots_it_names():

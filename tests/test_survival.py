@@ -76,3 +76,14 @@ def test_harrells_c_counts_the_pairs_ordered_by_the_score():
     months = rng.exponential(np.exp(score))
     c, low, high, se = concordance_with_interval(months, np.ones(120), score, n_boot=200)
     assert 0.6 < c < 0.8 and low < c < high and 0 < se < 0.1
+
+
+def test_a_cox_model_of_several_covariates_matches_statsmodels_breslow(demo_frame):
+    rows = demo_frame[["os_months", "os_event", "tmb", "albumin", "nlr"]].dropna().astype(float)
+    covariates = rows[["tmb", "albumin", "nlr"]].to_numpy()
+    fitted = PHReg(rows["os_months"].to_numpy(), covariates, rows["os_event"].to_numpy(), ties="breslow").fit()
+    ours = survival.fit_cox(rows["os_months"], rows["os_event"], covariates, ridge=0.0)
+    np.testing.assert_allclose(ours, fitted.params, rtol=1e-6)
+    assert ours[1] < 0  # higher albumin, lower hazard of death
+    with pytest.raises(ValueError, match="one row of covariates"):
+        survival.fit_cox(rows["os_months"], rows["os_event"], covariates[:5])

@@ -118,6 +118,14 @@ def test_the_model_page_shows_the_transcriptome_card_cohort_by_cohort():
     forest = at.get("plotly_chart")[-1].proto.spec
     assert "IFN-gamma 6: Overall survival: hazard ratio per SD" in forest and '"type":"log"' in forest
 
+    # How the model was chosen: every declared candidate with its inner and outer figures, then the rule itself.
+    chosen = next(d.value for d in at.dataframe if "chosen in outer folds" in d.value.columns)
+    assert chosen["candidate"].iloc[0] == "current model" and len(chosen) == 6
+    assert chosen["outer: pooled ROC AUC (95% CI)"].str.match(r"0\.\d{3} \(95% CI 0\.\d{3} to 0\.\d{3}\)").all()
+    assert any("the same rule chose on every training cohort: current model" in c.value for c in at.caption)
+    folds = next(d.value for d in at.dataframe if "chosen by the other cohorts" in d.value.columns)
+    assert len(folds) == 10 and "Gide" in folds["held-out cohort"].tolist()
+
 
 def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signatures():
     at = _open_rna_demo()

@@ -33,6 +33,16 @@ def roc_auc(y, p) -> float:
     return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+def auc_standard_error(auc: float, responders: int, non_responders: int) -> float:
+    """Return the standard error of a ROC AUC by Hanley and McNeil's formula (Radiology 1982), floored at 0.01 so
+    that a perfect AUC in a small cohort still carries weight rather than all of it."""
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    variance = (auc * (1 - auc) + (responders - 1) * (q1 - auc**2) + (non_responders - 1) * (q2 - auc**2)) / (
+        responders * non_responders
+    )
+    return max(float(np.sqrt(max(variance, 0.0))), 0.01)
+
+
 def pr_auc(y, p) -> float:
     """Return the area under the precision-recall curve as average precision."""
     y, p = _checked(y, p)

@@ -172,3 +172,41 @@ def concordance_with_interval(months, events, score, n_boot: int = 1000, seed: i
     draws = draws[np.isfinite(draws)]
     low, high = np.percentile(draws, [2.5, 97.5])
     return estimate, float(low), float(high), float(draws.std(ddof=1))
+
+
+def fit_cox(months, events, covariates, ridge: float = 0.01) -> np.ndarray:
+    """Return the coefficients of a Cox model of several covariates (Breslow's ties, a small ridge penalty so
+    that collinear scores still give an answer); a patient's risk is covariates @ coefficients."""
+    t, e = np.asarray(months, dtype="float64"), np.asarray(events, dtype="float64")
+    x = np.asarray(covariates, dtype="float64")
+    if x.ndim != 2 or not t.shape == e.shape == (len(x),):
+        raise ValueError("give one row of covariates, one time and one event per patient")
+    keep = np.isfinite(t) & np.isfinite(e) & np.isfinite(x).all(axis=1)
+    t, e, x = t[keep], e[keep], x[keep]
+    if e.sum() < MIN_EVENTS:
+        raise ValueError(f"a Cox model needs at least {MIN_EVENTS} events; there are {int(e.sum())}")
+    order = np.argsort(-t, kind="stable")  # latest first: a running sum is then the risk set
+    t, e, x = t[order], e[order], x[order]
+    last_of_time = np.r_[t[1:] != t[:-1], True]  # ties share the risk set of their time
+    beta = np.zeros(x.shape[1])
+    for _ in range(50):
+        risk = np.exp(x @ beta)
+        s0 = _tied_sums(np.cumsum(risk), last_of_time)
+        s1 = _tied_sums(np.cumsum(risk[:, None] * x, axis=0), last_of_time)
+        s2 = _tied_sums(np.cumsum(risk[:, None, None] * x[:, :, None] * x[:, None, :], axis=0), last_of_time)
+        mean = s1 / s0[:, None]
+        gradient = ((x - mean) * e[:, None]).sum(axis=0) - ridge * beta
+        information = (((s2 / s0[:, None, None]) - mean[:, :, None] * mean[:, None, :]) * e[:, None, None]).sum(
+            axis=0
+        ) + ridge * np.eye(len(beta))
+        step = np.linalg.solve(information, gradient)
+        beta += step
+        if np.abs(step).max() < 1e-9:
+            break
+    return beta
+
+
+def _tied_sums(running: np.ndarray, last_of_time: np.ndarray) -> np.ndarray:
+    """Return, per patient, the running sum at the last patient of the same time (the whole risk set)."""
+    index = np.flatnonzero(last_of_time)
+    return running[index[np.searchsorted(index, np.arange(len(running)))]]

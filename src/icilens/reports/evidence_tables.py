@@ -6,6 +6,7 @@ from __future__ import annotations
 from icilens.transcriptome.endpoints import ENDPOINTS, MODEL_SCORE
 from icilens.transcriptome.loco import UNTRAINED
 from icilens.transcriptome.reference_cohorts import label_cohort
+from icilens.transcriptome.selection import describe_difference, selection_by_fold, summarise_selection
 
 SCORES = (MODEL_SCORE, *UNTRAINED)
 
@@ -74,3 +75,22 @@ def _figure(cell: list | tuple | float | None) -> str:
     if isinstance(cell, (list, tuple)):
         return _interval(list(cell))
     return "" if cell is None else f"{cell:.2f}"
+
+
+def selection_markdown(selection: dict) -> str:
+    """Return the README's account of the choice among the declared candidates: each candidate's inner and outer
+    figures, the choice in each outer fold, and the gap to the ambition."""
+    parts = [
+        "**Inner and outer figures of every declared candidate**",
+        _markdown(summarise_selection(selection)),
+        "**The choice in each outer fold** (outer ROC AUC of every candidate on the cohort held out)",
+        _markdown(selection_by_fold(selection, label_cohort)),
+        describe_difference(selection),
+    ]
+    return "\n\n".join(parts)
+
+
+def _markdown(frame) -> str:
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)

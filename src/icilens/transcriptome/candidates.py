@@ -8,13 +8,22 @@ only, so leave-one-cohort-out validation (benchmarks/transcriptome_loco.py) neve
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from icilens.analysis.metrics import roc_auc
+from icilens.analysis.survival import fit_cox
 from icilens.transcriptome.catalogue import select_descriptors
+from icilens.transcriptome.reference_cohorts import load_reference_cohorts, rank_against_reference
+from icilens.transcriptome.signature_model import (
+    MIN_SIGNATURES,
+    fit_signature_model,
+    predict_response,
+    signature_model_candidate,
+)
 
 SIGNATURES = select_descriptors(in_model=True)
 CANDIDATE_DESCRIPTORS = select_descriptors(in_candidates=True)
@@ -119,4 +128,77 @@ def candidate_models() -> dict[str, Candidate]:
         "LightGBM, 5 signatures": lightgbm_on_ranks(SIGNATURES),
         "LightGBM, 11 descriptors + TMB": lightgbm_on_ranks([*CANDIDATE_DESCRIPTORS, "tmb_per_mb"]),
         "LightGBM, 11 descriptors, settings by inner LOCO": tuned_lightgbm_on_ranks(CANDIDATE_DESCRIPTORS),
+    }
+
+
+MIN_JOINT_PATIENTS = 30  # training patients with TMB and GEP needed to fit the joint model at all
+
+
+def signatures_by_cancer_type(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Return the current model's probabilities with every patient, in training and test alike, placed among the
+    reference patients of the same cancer type (of the other cohorts) where there are at least 30, else among all."""
+
+    def by_type(table: pd.DataFrame) -> pd.DataFrame:
+        parts = [
+            rank_against_reference(rows[list(SIGNATURES)], leave_out=cohort, cancer_type=cancer)
+            for (cohort, cancer), rows in table.groupby(["cohort", "cancer_type"], sort=False)
+        ]
+        return table.assign(**pd.concat(parts).loc[table.index].add_prefix("rank_"))
+
+    return predict_response(fit_signature_model(by_type(train)), by_type(test))["probability"].to_numpy()
+
+
+def tmb_with_gep(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Return Cristescu's two axes as one probability: a logistic fit of GEP's and TMB's percentiles on the
+    training patients with both, for test patients with both; the current model for everyone else."""
+    from sklearn.linear_model import LogisticRegression  # seconds to import; only validation fits candidates
+
+    columns = ["rank_signature_gep", "rank_tmb_per_mb"]
+    fallback = signature_model_candidate(train, test)
+    both = train[columns].notna().all(axis=1)
+    if both.sum() < MIN_JOINT_PATIENTS or train.loc[both, "response"].nunique() < 2:
+        return fallback
+    model = LogisticRegression(max_iter=1000).fit(train.loc[both, columns], train.loc[both, "response"].astype(int))
+    measured = test[columns].notna().all(axis=1).to_numpy()
+    joint = np.full(len(test), np.nan)
+    if measured.any():
+        joint[measured] = model.predict_proba(test.loc[measured, columns])[:, 1]
+    return np.where(measured, joint, fallback)
+
+
+def cox_on_signatures(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Return each test patient's relative chance of living longer: minus the risk of a Cox model of overall
+    survival on the five signatures' percentiles (missing = 0.5), fitted on the training patients with a time and
+    on the patients of the reference cohorts that are never validated on (survival without RECIST)."""
+    columns = [f"rank_{s}" for s in SIGNATURES]
+    fit_on = pd.concat([train, _survival_only_patients()], ignore_index=True)
+    fit_on = fit_on[fit_on[columns].notna().sum(axis=1) >= MIN_SIGNATURES]
+    coefficients = fit_cox(fit_on["os_months"], fit_on["os_event"], fit_on[columns].fillna(0.5))
+    enough = (test[columns].notna().sum(axis=1) >= MIN_SIGNATURES).to_numpy()
+    return np.where(enough, -(test[columns].fillna(0.5).to_numpy() @ coefficients), np.nan)
+
+
+@lru_cache(maxsize=1)
+def _survival_only_patients() -> pd.DataFrame:
+    """Return the reference patients with overall survival in cohorts never validated on, each cohort's
+    signatures placed among the other cohorts' patients as a new upload is."""
+    reference = load_reference_cohorts()
+    validated = set(validation_cohorts(reference)["cohort"])
+    rows = reference[~reference["cohort"].isin(validated) & reference["os_months"].notna()]
+    ranks = [
+        rank_against_reference(part[list(SIGNATURES)], leave_out=cohort).add_prefix("rank_")
+        for cohort, part in rows.groupby("cohort", sort=False)
+    ]
+    return rows.join(pd.concat(ranks))
+
+
+def declared_candidates() -> dict[str, Candidate]:
+    """Return the candidates for the next transcriptome model, in the order the README declared them before any
+    was run: the current model first, so that it stays unless another is chosen."""
+    return {
+        "current model": signature_model_candidate,
+        "signatures, reference per cancer type": signatures_by_cancer_type,
+        "monotone LightGBM, 11 descriptors": lightgbm_on_ranks(CANDIDATE_DESCRIPTORS),
+        "GEP + TMB (logistic), else current": tmb_with_gep,
+        "Cox on 5 signatures (overall survival)": cox_on_signatures,
     }

@@ -18,6 +18,7 @@ from icilens.transcriptome.descriptors import FRACTION_PREFIX, SIGNATURE_PREFIX
 from icilens.transcriptome.signatures import MIN_COHORT_SAMPLES
 
 REFERENCE = BUNDLED / "reference_cohorts"
+MIN_SAME_TYPE = 30  # reference values of one cancer type needed to place a patient among that type alone
 # How a reader names the cohorts whose source file names are not their study's name.
 COHORT_LABELS = {
     "Miao1": "Miao",
@@ -62,15 +63,22 @@ def rank_within_cohort(values: pd.DataFrame, cohorts: pd.Series | None = None) -
     return ranked.where(counts >= MIN_COHORT_SAMPLES)
 
 
-def rank_against_reference(values: pd.DataFrame, leave_out: str | None = None) -> pd.DataFrame:
+def rank_against_reference(
+    values: pd.DataFrame, leave_out: str | None = None, cancer_type: str | None = None
+) -> pd.DataFrame:
     """Return each value's percentile among the reference patients' values of the same descriptor; leave_out
-    names a reference cohort left out of the pool (to validate on that cohort as on a new upload)."""
+    names a reference cohort left out of the pool (to validate on that cohort as on a new upload); cancer_type
+    narrows the pool to that cancer type wherever it holds at least MIN_SAME_TYPE values of the descriptor."""
     reference = load_reference_cohorts()
     if leave_out is not None:
         reference = reference[reference["cohort"] != leave_out]
+    same_type = reference[reference["cancer_type"] == cancer_type] if cancer_type is not None else reference.iloc[:0]
     ranked = pd.DataFrame(np.nan, index=values.index, columns=values.columns)
     for column in values.columns:
-        pool = np.sort(reference[column].dropna().to_numpy()) if column in reference else np.array([])
+        if column not in reference:
+            continue
+        narrow = same_type[column].dropna()
+        pool = np.sort((narrow if len(narrow) >= MIN_SAME_TYPE else reference[column].dropna()).to_numpy())
         if pool.size == 0:
             continue
         below = np.searchsorted(pool, values[column].to_numpy(), side="left")

@@ -1,7 +1,7 @@
 """The Streamlit-aware part of ICI Lens: session state, page setup, shared widgets."""
 
 from icilens.ui.downloads import bulk_download, chart, export_stem, file_stem, guard_download, table_downloads
-from icilens.ui.evidence import show_transcriptome_evidence
+from icilens.ui.evidence import show_transcriptome_evidence, show_transcriptome_selection
 from icilens.ui.navigation import page_named
 from icilens.ui.own_model import show_own_model
 from icilens.ui.page import (
@@ -117,6 +117,7 @@ __all__ = [
     "show_transcriptome_explanations",
     "show_transcriptome_performance",
     "show_transcriptome_refit",
+    "show_transcriptome_selection",
     "show_transcriptome_survival",
     "table_downloads",
     "template_bytes",

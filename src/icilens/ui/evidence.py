@@ -7,6 +7,8 @@ import streamlit as st
 from icilens.plots import plot_forest
 from icilens.transcriptome.endpoints import FIGURES, MODEL_SCORE, forest_rows, pooled_table
 from icilens.transcriptome.loco import UNTRAINED
+from icilens.transcriptome.reference_cohorts import label_cohort
+from icilens.transcriptome.selection import describe_difference, selection_by_fold, summarise_selection
 from icilens.ui.downloads import chart, table_downloads
 from icilens.ui.state import session_key
 from icilens.vocabulary import NOT_AVAILABLE
@@ -45,3 +47,24 @@ def show_transcriptome_evidence(card: dict) -> None:
         "with its Wald 95% CI. Pooled by a DerSimonian-Laird random-effects meta-analysis; I² is the share of the "
         "spread between cohorts beyond chance. Survival is counted on cohorts with at least 15 patients and 5 events."
     )
+
+
+def show_transcriptome_selection(card: dict) -> None:
+    """Show how the model was chosen among the declared candidates: inner and outer figures, fold by fold."""
+    selection = card.get("selection")
+    if not selection:
+        return
+    st.markdown("**How this model was chosen among the declared candidates**")
+    summary = summarise_selection(selection)
+    st.dataframe(summary, hide_index=True, width="stretch")
+    table_downloads(st, summary, key="selection_summary", name="transcriptome_candidates")
+    st.caption(
+        "Nested leave-one-cohort-out: for each cohort held out, the other cohorts choose the candidate with the "
+        "highest pooled ROC AUC when each of them is left out in turn; only the chosen one then scores the held-out "
+        f"cohort. The shipped model is what the same rule chose on every training cohort: {selection['final']['chosen']}. "
+        + describe_difference(selection)
+    )
+    with st.expander("The choice in each outer fold"):
+        folds = selection_by_fold(selection, label_cohort)
+        st.dataframe(folds, hide_index=True, width="stretch")
+        table_downloads(st, folds, key="selection_folds", name="transcriptome_candidates_by_fold")
