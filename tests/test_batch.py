@@ -32,6 +32,7 @@ def _assert_same_predictions(a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize("output", ["csv", "parquet"])
+@pytest.mark.slow
 def test_the_demo_in_chunks_equals_the_whole_file(default_model, tmp_path, output):
     whole = tmp_path / f"whole.{output}"
     chunked = tmp_path / f"chunked.{output}"
@@ -42,6 +43,7 @@ def test_the_demo_in_chunks_equals_the_whole_file(default_model, tmp_path, outpu
     _assert_same_predictions(read(whole), read(chunked))
 
 
+@pytest.mark.slow
 def test_parquet_input_in_chunks_equals_the_whole_file(default_model, tmp_path):
     source = tmp_path / "demo.parquet"
     raw = pd.read_csv(demo_path())
@@ -145,6 +147,7 @@ def test_a_workbook_is_not_read_in_chunks():
         read_chunks(CORPUS / "07_title_rows.xlsx")
 
 
+@pytest.mark.slow
 def test_the_command_line_reads_in_chunks_when_asked(tmp_path, capsys):
     out = tmp_path / "out.parquet"
     assert main(["predict", str(demo_path()), "--out", str(out), "--chunk-rows", "200", "--explain"]) == 0
@@ -170,7 +173,14 @@ OTHER_SYSTEMS = sorted(
 CHUNKS_REFUSE = {"51_mixed_encoding.csv": "mixes text encodings", "54_lone_carriage_return.csv": "carriage returns"}
 
 
-@pytest.mark.parametrize("name", OTHER_SYSTEMS)
+# The real exports hold the demo's 515 patients in 13 or more chunks each: seconds apiece, so the full run only.
+IN_CHUNKS = [
+    pytest.param(name, marks=pytest.mark.slow) if (CORPUS.parent / "exports" / name).exists() else name
+    for name in OTHER_SYSTEMS
+]
+
+
+@pytest.mark.parametrize("name", IN_CHUNKS)
 def test_files_from_other_systems_read_in_chunks_as_whole_or_are_refused_with_the_reason(name):
     """cBioPortal, REDCap, R, Dutch and German exports and the messy corpus: a dozen or more small chunks each,
     together the whole file's frame."""

@@ -52,6 +52,7 @@ def test_html_is_self_contained():
 
 
 @pytest.mark.skipif(export.find_chromium() is None, reason="Debian's chromium is not installed")
+@pytest.mark.slow
 def test_png_and_svg_are_rendered_by_chromium():
     figure = plot_icon_array(0.3)
     png = export.figure_to_image(figure, "png")

@@ -87,6 +87,7 @@ def test_cohort_report_is_self_contained_and_escapes_hostile_text(default_model,
     assert "Research use only" in html and html.count("plotly.js v") <= 2  # plotly.js inlined once
 
 
+@pytest.mark.slow
 def test_cohort_report_has_no_empty_markers(default_model):
     import re
 

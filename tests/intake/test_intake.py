@@ -36,6 +36,7 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch):
         read_cohort(b"tmb,age\n" + b"1,50\n" * 400, "big.csv")
 
 
+@pytest.mark.slow
 def test_xlsx_zip_bomb_is_refused_before_unpacking():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -88,6 +88,7 @@ def test_training_is_offered_only_with_enough_outcomes():
     assert any("Training needs at least 150 patients" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_an_uploaded_model_zip_is_checked_and_used(default_model):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page("pages/model.py").run()

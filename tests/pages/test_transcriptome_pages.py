@@ -239,6 +239,7 @@ def test_compare_on_the_rna_demo_leaves_out_inputs_nobody_has():
     assert any("not estimable for any of these 41 patients" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_a_zip_of_salmon_outputs_one_per_sample_becomes_one_matrix():
     import io
     import zipfile

@@ -6,6 +6,7 @@ import json
 import re
 import zipfile
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from icilens.model import Model
@@ -38,6 +39,7 @@ def _texts(at: AppTest) -> list[str]:
     return [e.value for e in elements]
 
 
+@pytest.mark.slow
 def test_a_hostile_model_card_is_shown_as_plain_text_before_and_after_it_is_used(default_model):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page("pages/model.py").run()
@@ -54,6 +56,7 @@ def test_a_hostile_model_card_is_shown_as_plain_text_before_and_after_it_is_used
     assert not [t for t in with_card_text if LIVE_MARKUP.search(t)]  # ...and none of it as live markup
 
 
+@pytest.mark.slow
 def test_the_loris_recalibration_sentence_is_read_from_the_card_of_the_model_in_use(default_model):
     card = copy.deepcopy(default_model.card)
     card["references"]["loris_recalibration"].update(patients=321, responders=77)

@@ -30,6 +30,7 @@ def evidence():
 
 
 @pytest.mark.parametrize("endpoint", ["os", "pfs"])
+@pytest.mark.slow
 def test_the_cards_survival_tables_are_what_the_bundled_cohorts_give(reference, evidence, endpoint):
     computed = survival_table(reference, endpoint)
     carded = evidence[endpoint]["table"]

@@ -4,6 +4,7 @@ import gzip
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from icilens.plots import plot_tmb_gep_quadrants
@@ -27,6 +28,7 @@ def test_patients_fall_into_quadrants_with_their_response_rates():
     assert -5 < reference_gep_cut() < 5
 
 
+@pytest.mark.slow
 def test_an_upload_with_tmb_and_rna_shows_the_quadrants_on_compare_and_places_the_patient():
     clinical = pd.read_csv(BUNDLED / "demo_clinical.csv")
     clinical["TMB (mut/Mb)"] = np.random.default_rng(0).gamma(1.5, 8, len(clinical)).round(1)

@@ -50,12 +50,13 @@ def with_ranks(table: pd.DataFrame, within_cohort: bool = False) -> pd.DataFrame
     return table.assign(**ranks.add_prefix("rank_"))
 
 
-def auc_with_interval(y: np.ndarray, scores: np.ndarray) -> tuple[float, float, float] | None:
-    """Return (AUC, low, high) with a 1,000-draw bootstrap 95% CI, or None when too few patients are scored."""
+def auc_with_interval(y: np.ndarray, scores: np.ndarray, n_boot: int = 1000) -> tuple[float, float, float] | None:
+    """Return (AUC, low, high) with a bootstrap 95% CI (1,000 draws unless told), or None when too few patients
+    are scored."""
     keep = np.isfinite(scores)
     if keep.sum() < MIN_SCORED or len(np.unique(y[keep])) < 2:
         return None
-    return bootstrap_ci(roc_auc, y[keep], scores[keep], n_boot=1000, seed=0)
+    return bootstrap_ci(roc_auc, y[keep], scores[keep], n_boot=n_boot, seed=0)
 
 
 def leave_one_cohort_out(table: pd.DataFrame, candidates: dict[str, Candidate]) -> pd.DataFrame:

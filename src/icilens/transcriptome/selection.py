@@ -57,10 +57,10 @@ def choose_candidate(table: pd.DataFrame, candidates: dict[str, Candidate]) -> t
     return best, figures
 
 
-def select_nested(table: pd.DataFrame, candidates: dict[str, Candidate]) -> dict:
+def select_nested(table: pd.DataFrame, candidates: dict[str, Candidate], n_boot: int = 1000) -> dict:
     """Return the nested leave-one-cohort-out result as plain JSON: per outer cohort the candidate chosen and the
-    inner figures; per candidate, and for the choice, the outer per-cohort AUCs (bootstrap CI) and their pool;
-    the choice's pooled difference from IFN-gamma 6; and the final choice on all of table's cohorts."""
+    inner figures; per candidate, and for the choice, the outer per-cohort AUCs (bootstrap CI of n_boot draws) and
+    their pool; the choice's pooled difference from IFN-gamma 6; and the final choice on all of table's cohorts."""
     folds, outer = [], {label: np.full(len(table), np.nan) for label in [*candidates, CHOSEN]}
     for cohort in table["cohort"].unique():
         held = (table["cohort"] == cohort).to_numpy()
@@ -74,24 +74,24 @@ def select_nested(table: pd.DataFrame, candidates: dict[str, Candidate]) -> dict
     return {
         "declared": list(candidates),
         "folds": folds,
-        "outer": {label: _outer_figures(table, scores) for label, scores in outer.items()},
-        "difference_from_benchmark": _difference_from_benchmark(table, outer[CHOSEN]),
+        "outer": {label: _outer_figures(table, scores, n_boot) for label, scores in outer.items()},
+        "difference_from_benchmark": _difference_from_benchmark(table, outer[CHOSEN], n_boot),
         "final": {"chosen": final, "inner": _rounded(final_figures)},
     }
 
 
-def _outer_figures(table: pd.DataFrame, scores: np.ndarray) -> dict:
+def _outer_figures(table: pd.DataFrame, scores: np.ndarray, n_boot: int) -> dict:
     cells: list[dict] = []
     for cohort in table["cohort"].unique():
         held = (table["cohort"] == cohort).to_numpy()
-        result = auc_with_interval(table.loc[held, "response"].to_numpy(dtype=int), scores[held])
+        result = auc_with_interval(table.loc[held, "response"].to_numpy(dtype=int), scores[held], n_boot)
         if result is not None:
             cells.append({"cohort": str(cohort), "auc": [round(v, 4) for v in result]})
     pooled = _pool([c["auc"] for c in cells])
     return {"cohorts": cells, "pooled": pooled}
 
 
-def _difference_from_benchmark(table: pd.DataFrame, scores: np.ndarray) -> dict | None:
+def _difference_from_benchmark(table: pd.DataFrame, scores: np.ndarray, n_boot: int) -> dict | None:
     """Return per cohort the choice's AUC minus IFN-gamma 6's on the same patients (paired bootstrap CI), pooled."""
     cells: list[dict] = []
     for cohort in table["cohort"].unique():
@@ -101,7 +101,7 @@ def _difference_from_benchmark(table: pd.DataFrame, scores: np.ndarray) -> dict 
         y = table.loc[held, "response"].to_numpy(dtype=int)[keep]
         if keep.sum() < 10 or len(np.unique(y)) < 2:
             continue
-        result = paired_difference_ci(roc_auc, y, scores[held][keep], benchmark[keep])
+        result = paired_difference_ci(roc_auc, y, scores[held][keep], benchmark[keep], n_boot=n_boot)
         cells.append({"cohort": str(cohort), "difference": [round(v, 4) for v in result]})
     return {"cohorts": cells, "pooled": _pool([c["difference"] for c in cells])}
 
