@@ -18,7 +18,7 @@ import pandas as pd
 from icilens.analysis.meta import Pooled, pool_random_effects
 from icilens.analysis.metrics import Z95, auc_standard_error, paired_difference_ci, roc_auc
 from icilens.transcriptome.candidates import Candidate
-from icilens.transcriptome.loco import auc_with_interval
+from icilens.transcriptome.loco import auc_with_interval, out_of_fold_predictions
 
 BENCHMARK = "IFN-gamma 6"  # the single signature the ambition is measured against
 BENCHMARK_COLUMN = "signature_ifng6"
@@ -40,19 +40,10 @@ def pooled_auc(table: pd.DataFrame, scores: np.ndarray) -> float:
     return pool_random_effects(estimates, errors).estimate if len(estimates) >= 2 else float("nan")
 
 
-def cohort_out_scores(table: pd.DataFrame, candidate: Candidate) -> np.ndarray:
-    """Return every patient's score from the candidate fitted on the other cohorts of table."""
-    scores = np.full(len(table), np.nan)
-    for cohort in table["cohort"].unique():
-        held = (table["cohort"] == cohort).to_numpy()
-        scores[held] = candidate(table.loc[~held], table.loc[held])
-    return scores
-
-
 def choose_candidate(table: pd.DataFrame, candidates: dict[str, Candidate]) -> tuple[str, dict[str, float]]:
     """Return the label of the candidate with the highest pooled leave-one-cohort-out ROC AUC on table, and every
     candidate's figure; ties go to the earlier declared (the current model is declared first)."""
-    figures = {label: pooled_auc(table, cohort_out_scores(table, fit)) for label, fit in candidates.items()}
+    figures = {label: pooled_auc(table, out_of_fold_predictions(table, fit)) for label, fit in candidates.items()}
     best = max(figures, key=lambda label: (np.nan_to_num(figures[label], nan=-1.0), -list(figures).index(label)))
     return best, figures
 
