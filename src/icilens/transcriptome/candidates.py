@@ -1,8 +1,10 @@
 """Response to checkpoint blockade from transcriptome descriptors: the candidate models compared across cohorts.
 
-Every candidate reads descriptors as percentiles within the patient's cohort (`reference.rank_within_cohort`),
-columns prefixed `rank_`. The untrained ones need no fit; the trained ones are fitted on the training cohorts
-only, so leave-one-cohort-out validation (benchmarks/transcriptome_loco.py) never lets the held-out cohort in.
+Every candidate reads descriptors as percentiles among the reference patients of the other cohorts
+(`loco.with_ranks`), columns prefixed `rank_`. The untrained ones need no fit; the trained ones are fitted on the
+training cohorts only, so leave-one-cohort-out validation (benchmarks/transcriptome_loco.py) never lets the
+held-out cohort's outcomes in. `declared_candidates` are the five the README declared before they were run;
+`transcriptome.selection` chooses among them.
 """
 
 from __future__ import annotations
@@ -136,7 +138,7 @@ MIN_JOINT_PATIENTS = 30  # training patients with TMB and GEP needed to fit the 
 
 def signatures_by_cancer_type(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
     """Return the current model's probabilities with every patient, in training and test alike, placed among the
-    reference patients of the same cancer type (of the other cohorts) where there are at least 30, else among all."""
+    reference patients of the same cancer type (of the other cohorts) where there are MIN_SAME_TYPE, else among all."""
 
     def by_type(table: pd.DataFrame) -> pd.DataFrame:
         parts = [
