@@ -24,19 +24,17 @@ def evidence_markdown(card: dict) -> str:
 
 def _table(title: str, part: dict, suffix: str, counted: str) -> str:
     header = ["cohort", f"n ({counted})", *SCORES]
-    lines = [f"**{title}**", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in part["table"]:
-        name = label_cohort(row["cohort"])
-        cells = [name, f"{row['n']} ({row[counted]})", *(_interval(row.get(f"{s}{suffix}")) for s in SCORES)]
-        lines.append("| " + " | ".join(cells) + " |")
-    pooled = [part["pooled"].get(f"{s}{suffix}") for s in SCORES]
-    lines.append(
-        "| pooled (random effects) | "
-        + f"{len(part['table'])} cohorts | "
-        + " | ".join(_pooled(p) for p in pooled)
-        + " |"
-    )
-    return "\n".join(lines)
+    rows = [
+        [
+            label_cohort(row["cohort"]),
+            f"{row['n']} ({row[counted]})",
+            *(_interval(row.get(f"{s}{suffix}")) for s in SCORES),
+        ]
+        for row in part["table"]
+    ]
+    pooled = [_pooled(part["pooled"].get(f"{s}{suffix}")) for s in SCORES]
+    rows.append(["pooled (random effects)", f"{len(part['table'])} cohorts", *pooled])
+    return f"**{title}**\n\n" + _markdown_table(header, rows)
 
 
 def _interval(cell: list | None) -> str:
@@ -57,18 +55,16 @@ def loco_markdown(rows: list[dict]) -> str:
     (the card's validation rows): one row per cohort, then each column's mean over the cohorts it scored."""
     columns = list(dict.fromkeys(c for row in rows for c in row if c not in ("cohort", "n", "responders")))
     header = ["cohort", "n (responders)", *columns]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for row in rows:
-        name = label_cohort(row["cohort"])
-        cells = [name, f"{row['n']} ({row['responders']})", *(_figure(row.get(c)) for c in columns)]
-        lines.append("| " + " | ".join(cells) + " |")
+    cells = [
+        [label_cohort(row["cohort"]), f"{row['n']} ({row['responders']})", *(_figure(row.get(c)) for c in columns)]
+        for row in rows
+    ]
     means = []
     for column in columns:
         values = [v[0] if isinstance(v, (list, tuple)) else v for r in rows if (v := r.get(column)) is not None]
         means.append(f"{sum(values) / len(values):.3f} ({len(values)} cohorts)" if values else "")
     total = f"{sum(r['n'] for r in rows)} ({sum(r['responders'] for r in rows)})"
-    lines.append("| mean | " + total + " | " + " | ".join(means) + " |")
-    return "\n".join(lines)
+    return _markdown_table(header, [*cells, ["mean", total, *means]])
 
 
 def _figure(cell: list | tuple | float | None) -> str:
@@ -82,15 +78,18 @@ def selection_markdown(selection: dict) -> str:
     figures, the choice in each outer fold, and the gap to the ambition."""
     parts = [
         "**Inner and outer figures of every declared candidate**",
-        _markdown(summarise_selection(selection)),
+        _frame_markdown(summarise_selection(selection)),
         "**The choice in each outer fold** (outer ROC AUC of every candidate on the cohort held out)",
-        _markdown(selection_by_fold(selection, label_cohort)),
+        _frame_markdown(selection_by_fold(selection, label_cohort)),
         describe_difference(selection),
     ]
     return "\n\n".join(parts)
 
 
-def _markdown(frame) -> str:
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
+def _frame_markdown(frame) -> str:
+    return _markdown_table(list(frame.columns), [[str(v) for v in row] for row in frame.itertuples(index=False)])
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])

@@ -18,7 +18,7 @@ import pandas as pd
 from icilens.analysis.meta import Pooled, pool_random_effects
 from icilens.analysis.metrics import Z95, auc_standard_error, paired_difference_ci, roc_auc
 from icilens.transcriptome.candidates import Candidate
-from icilens.transcriptome.loco import auc_with_interval, out_of_fold_predictions
+from icilens.transcriptome.loco import MIN_SCORED, auc_with_interval, out_of_fold_predictions
 
 BENCHMARK = "IFN-gamma 6"  # the single signature the ambition is measured against
 BENCHMARK_COLUMN = "signature_ifng6"
@@ -90,7 +90,7 @@ def _difference_from_benchmark(table: pd.DataFrame, scores: np.ndarray, n_boot: 
         benchmark = table.loc[held, BENCHMARK_COLUMN].to_numpy(dtype=float)
         keep = np.isfinite(scores[held]) & np.isfinite(benchmark)
         y = table.loc[held, "response"].to_numpy(dtype=int)[keep]
-        if keep.sum() < 10 or len(np.unique(y)) < 2:
+        if keep.sum() < MIN_SCORED or len(np.unique(y)) < 2:
             continue
         result = paired_difference_ci(roc_auc, y, scores[held][keep], benchmark[keep], n_boot=n_boot)
         cells.append({"cohort": str(cohort), "difference": [round(v, 4) for v in result]})

@@ -49,6 +49,20 @@ def show_transcriptome_evidence(card: dict) -> None:
     )
 
 
+# The summary's long headers, shortened on screen (in full on hover and in the downloads) so that the outer
+# figures fit beside the candidates at laptop widths.
+_SHORT_HEADERS = {
+    "candidate": st.column_config.TextColumn("candidate", width="medium"),
+    "inner: pooled ROC AUC, all training cohorts": st.column_config.TextColumn(
+        "inner AUC", help="inner: pooled ROC AUC, all training cohorts"
+    ),
+    "chosen in outer folds": st.column_config.TextColumn("chosen", help="chosen in outer folds"),
+    "outer: pooled ROC AUC (95% CI)": st.column_config.TextColumn(
+        "outer AUC (95% CI)", help="outer: pooled ROC AUC (95% CI)"
+    ),
+}
+
+
 def show_transcriptome_selection(card: dict) -> None:
     """Show how the model was chosen among the declared candidates: inner and outer figures, fold by fold."""
     selection = card.get("selection")
@@ -56,7 +70,7 @@ def show_transcriptome_selection(card: dict) -> None:
         return
     st.markdown("**How this model was chosen among the declared candidates**")
     summary = summarise_selection(selection)
-    st.dataframe(summary, hide_index=True, width="stretch")
+    st.dataframe(summary, hide_index=True, width="stretch", column_config=_SHORT_HEADERS)
     table_downloads(st, summary, key="selection_summary", name="transcriptome_candidates")
     st.caption(
         "Nested leave-one-cohort-out: for each cohort held out, the other cohorts choose the candidate with the "
