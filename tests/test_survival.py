@@ -87,3 +87,35 @@ def test_a_cox_model_of_several_covariates_matches_statsmodels_breslow(demo_fram
     assert ours[1] < 0  # higher albumin, lower hazard of death
     with pytest.raises(ValueError, match="one row of covariates"):
         survival.fit_cox(rows["os_months"], rows["os_event"], covariates[:5])
+
+
+def test_a_bootstrap_draw_is_an_efron_cox_fit_on_the_drawn_patients(cohort):
+    from icilens.analysis.survival import _fit_efron, hazard_ratio_with_interval
+
+    sample = cohort.dropna(subset=["os_months", "os_event"]).iloc[:300]
+    months = sample["os_months"].round().to_numpy()  # whole months: many tied deaths, where Efron matters
+    events, covariate = sample["os_event"].to_numpy(), sample["response"].fillna(0).to_numpy()
+    drawn = np.random.default_rng(5).integers(0, len(months), len(months))
+    weights = np.bincount(drawn, minlength=len(months))[None, :].astype(float)
+    beta, _ = _fit_efron(months, events, covariate, weights)
+    duplicated = PHReg(months[drawn], covariate[drawn][:, None], events[drawn], ties="efron").fit()
+    assert beta[0] == pytest.approx(duplicated.params[0], rel=1e-6)
+    ratio, low, high, se = hazard_ratio_with_interval(months, events, covariate, n_boot=300)
+    wald = survival.cox_hazard_ratio(months, events, covariate)
+    assert ratio == pytest.approx(wald.hazard_ratio) and low < ratio < high
+    # on 300 patients the bootstrap and Wald intervals nearly agree
+    assert np.log(high / low) == pytest.approx(np.log(wald.high / wald.low), rel=0.25)
+    assert se == pytest.approx(np.log(high / low) / (2 * 1.959963984540054))
+
+
+def test_a_draw_whose_covariate_separates_the_deaths_is_left_out_not_infinite():
+    from icilens.analysis.survival import _fit_efron
+
+    months = np.arange(1.0, 11.0)
+    events = np.ones(10)
+    separating = np.arange(10.0)  # a higher value, a later death, every time: the likelihood has no maximum
+    beta, _ = _fit_efron(months, events, separating, np.ones((1, 10)))
+    assert np.isnan(beta[0])
+    mixed = np.array([0.0, 1, 0, 1, 1, 0, 1, 0, 0, 1])
+    beta, _ = _fit_efron(months, events, mixed, np.ones((2, 10)))
+    assert np.isfinite(beta).all() and beta[0] == beta[1]

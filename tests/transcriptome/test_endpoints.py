@@ -3,11 +3,13 @@
 import numpy as np
 import pytest
 
-from icilens.analysis.survival import concordance_index, cox_hazard_ratio
+from icilens.analysis.metrics import roc_auc
+from icilens.analysis.survival import concordance_index, hazard_ratio_with_interval
 from icilens.transcriptome import load_signature_model
 from icilens.transcriptome.endpoints import (
     MIN_SURVIVAL_PATIENTS,
     MODEL_SCORE,
+    benefit_table,
     forest_rows,
     out_of_cohort_predictions,
     pooled_table,
@@ -48,8 +50,8 @@ def test_a_cohorts_figures_are_harrells_c_and_the_cox_ratio_per_sd_of_its_patien
     score = gide["signature_ifng6"].to_numpy()
     row = next(r for r in evidence["os"]["table"] if r["cohort"] == "Gide")
     assert row["IFN-gamma 6: C"][0] == pytest.approx(concordance_index(gide["os_months"], gide["os_event"], score))
-    ratio = cox_hazard_ratio(gide["os_months"], gide["os_event"], (score - score.mean()) / score.std(ddof=1))
-    assert row["IFN-gamma 6: HR per SD"][:3] == pytest.approx([ratio.hazard_ratio, ratio.low, ratio.high])
+    ratio = hazard_ratio_with_interval(gide["os_months"], gide["os_event"], (score - score.mean()) / score.std(ddof=1))
+    assert row["IFN-gamma 6: HR per SD"] == pytest.approx(list(ratio))
     # a higher IFN-gamma 6 goes with longer survival in Gide: C above one half, hazard ratio below one
     assert row["IFN-gamma 6: C"][0] > 0.5 and row["IFN-gamma 6: HR per SD"][0] < 1
 
@@ -74,3 +76,17 @@ def test_the_forest_rows_and_the_pooled_table_read_the_card(evidence):
     table = pooled_table(evidence)
     assert set(table["figure"]) >= {"Response: ROC AUC", "Overall survival: Harrell's C"}
     assert table["pooled (95% CI)"].str.match(r"^\d\.\d\d \(95% CI \d\.\d\d to \d\.\d\d\)$").all()
+
+
+def test_the_study_responder_call_is_judged_only_where_the_model_never_saw_the_cohort(reference, evidence):
+    computed = benefit_table(reference)
+    carded = evidence["benefit"]["table"]
+    assert [r["cohort"] for r in carded] == computed["cohort"].tolist() and len(carded) >= 5
+    for row in carded:
+        patients = reference[reference["cohort"] == row["cohort"]]
+        assert patients["response"].isna().all()  # no RECIST call: never among the model's fits
+        called = patients[patients["study_response"].notna()]
+        assert (row["n"], row["responders"]) == (len(called), int(called["study_response"].sum()))
+        auc = roc_auc(called["study_response"], called[PROBABILITY_COLUMN])
+        assert row[MODEL_SCORE][0] == pytest.approx(auc) and row[MODEL_SCORE][1] <= auc <= row[MODEL_SCORE][2]
+    assert evidence["benefit"]["pooled"][MODEL_SCORE]["cohorts"] == len(carded)

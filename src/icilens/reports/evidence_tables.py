@@ -1,5 +1,5 @@
-"""The transcriptome model's evidence as the README's markdown tables, from its card: response, OS and PFS per
-cohort, each with the random-effects pool and its heterogeneity."""
+"""The transcriptome model's evidence as the README's markdown tables, from its card: response, the study's own
+responder call, OS and PFS per cohort, each with the random-effects pool and its heterogeneity."""
 
 from __future__ import annotations
 
@@ -12,10 +12,18 @@ SCORES = (MODEL_SCORE, *UNTRAINED)
 
 
 def evidence_markdown(card: dict) -> str:
-    """Return the README's evidence tables: ROC AUC on response, then Harrell's C and the hazard ratio per SD on
+    """Return the README's evidence tables: ROC AUC on response and on the study's own responder call, then Harrell's C and the hazard ratio per SD on
     overall and progression-free survival; each cohort's figure with its 95% CI and a last row pooling them."""
     evidence = card["evidence"]
-    parts = [_table("Objective response (RECIST): ROC AUC", evidence["response"], "", "responders")]
+    parts = [
+        _table("Objective response (RECIST): ROC AUC", evidence["response"], "", "responders"),
+        _table(
+            "The study's own responder call, in cohorts without RECIST (never trained on): ROC AUC",
+            evidence["benefit"],
+            "",
+            "responders",
+        ),
+    ]
     for endpoint, name in ENDPOINTS.items():
         parts.append(_table(f"{name}: Harrell's C", evidence[endpoint], ": C", "events"))
         parts.append(_table(f"{name}: hazard ratio per SD of the score", evidence[endpoint], ": HR per SD", "events"))

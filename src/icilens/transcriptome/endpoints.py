@@ -14,10 +14,10 @@ import pandas as pd
 
 from icilens.analysis.meta import MIN_POOLED, Pooled, pool_random_effects
 from icilens.analysis.metrics import Z95
-from icilens.analysis.survival import MIN_EVENTS, concordance_with_interval, cox_hazard_ratio
+from icilens.analysis.survival import MIN_EVENTS, concordance_with_interval, hazard_ratio_with_interval
 from icilens.transcriptome.candidates import Candidate, validation_cohorts
 from icilens.transcriptome.catalogue import select_descriptors
-from icilens.transcriptome.loco import PROBABILITY_COLUMN, UNTRAINED
+from icilens.transcriptome.loco import PROBABILITY_COLUMN, UNTRAINED, auc_with_interval
 from icilens.transcriptome.reference_cohorts import label_cohort, load_reference_cohorts, rank_against_reference
 from icilens.transcriptome.signature_model import SignatureModel, predict_response
 
@@ -98,13 +98,38 @@ def _hazard_ratio(months: np.ndarray, events: np.ndarray, score: np.ndarray) -> 
     if keep.sum() < MIN_SURVIVAL_PATIENTS or events[keep].sum() < MIN_EVENTS or np.ptp(score[keep]) == 0:
         return None
     standardised = (score[keep] - score[keep].mean()) / score[keep].std(ddof=1)
-    result = cox_hazard_ratio(months[keep], events[keep], standardised)
-    return result.hazard_ratio, result.low, result.high, float(np.log(result.high / result.low) / (2 * Z95))
+    return hazard_ratio_with_interval(months[keep], events[keep], standardised, n_boot=1000, seed=0)
+
+
+def benefit_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per cohort without RECIST calls but with the study's own responder call on at least
+    MIN_SCORED patients: n, responders, and per score the ROC AUC against that call as (AUC, low, high, se), None
+    where not estimable. These cohorts never enter the model's fit, so every figure is out of sample.
+    table holds the model's out-of-cohort probability in PROBABILITY_COLUMN."""
+    scores = {MODEL_SCORE: PROBABILITY_COLUMN, **UNTRAINED}
+    rows = []
+    for cohort, patients in table.groupby("cohort", sort=False):
+        called = patients[patients["study_response"].notna()]
+        if patients["response"].notna().any() or called["study_response"].nunique() < 2:
+            continue
+        y = called["study_response"].to_numpy(dtype=int)
+        row: dict[str, object] = {"cohort": cohort, "n": len(y), "responders": int(y.sum())}
+        for label, column in scores.items():
+            row[label] = _with_se(auc_with_interval(y, called[column].to_numpy(dtype=float)))
+        if any(isinstance(value, tuple) for value in row.values()):
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _with_se(auc: tuple[float, float, float] | None) -> tuple[float, ...] | None:
+    """Return the AUC with its standard error read from its percentile interval, as pooling needs."""
+    return None if auc is None else (*auc, (auc[2] - auc[1]) / (2 * Z95))
 
 
 def gather_evidence(reference: pd.DataFrame, candidate: Candidate, response: pd.DataFrame) -> dict:
-    """Return the card's evidence on every endpoint, as plain JSON: per endpoint ("response", "os", "pfs") the
-    per-cohort rows and, per score, the random-effects pool (None below two cohorts).
+    """Return the card's evidence on every endpoint, as plain JSON: per endpoint ("response"; "benefit", the
+    study's own responder call in cohorts without RECIST; "os", "pfs") the per-cohort rows and, per score, the
+    random-effects pool (None below two cohorts).
 
     response is the leave-one-cohort-out ROC AUC table (loco.leave_one_cohort_out); its percentile intervals give
     each cohort's standard error as their width over 2 x 1.96. reference is the whole reference with `rank_`
@@ -112,12 +137,11 @@ def gather_evidence(reference: pd.DataFrame, candidate: Candidate, response: pd.
     table = reference.assign(**{PROBABILITY_COLUMN: out_of_cohort_predictions(reference, candidate)})
     scores = [MODEL_SCORE, *UNTRAINED]
     auc = response.assign(
-        **{
-            label: response[label].map(lambda v: (*v, (v[2] - v[1]) / (2 * Z95)) if isinstance(v, tuple) else None)
-            for label in scores
-        }
+        **{label: response[label].map(lambda v: _with_se(v) if isinstance(v, tuple) else None) for label in scores}
     )
-    evidence: dict[str, dict] = {"response": _endpoint_evidence(auc, {label: (label, False) for label in scores})}
+    by_auc = {label: (label, False) for label in scores}
+    evidence: dict[str, dict] = {"response": _endpoint_evidence(auc, by_auc)}
+    evidence["benefit"] = _endpoint_evidence(benefit_table(table), by_auc)
     for endpoint in ENDPOINTS:
         rows = survival_table(table, endpoint)
         columns = {f"{label}: C": (f"{label}: C", False) for label in scores}
@@ -162,6 +186,13 @@ def forest_rows(evidence: dict, endpoint: str, column: str) -> tuple[pd.DataFram
 # What each endpoint's figures are, as a reader picks them: (endpoint, column suffix, axis title, null, log axis).
 FIGURES = {
     "Response: ROC AUC": ("response", "", "ROC AUC (objective response, RECIST)", 0.5, False),
+    "Study's responder call, cohorts without RECIST: ROC AUC": (
+        "benefit",
+        "",
+        "ROC AUC (the study's own responder call)",
+        0.5,
+        False,
+    ),
     "Overall survival: Harrell's C": ("os", ": C", "Harrell's C (overall survival)", 0.5, False),
     "Overall survival: hazard ratio per SD": (
         "os",

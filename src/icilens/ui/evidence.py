@@ -42,9 +42,9 @@ def show_transcriptome_evidence(card: dict) -> None:
     st.dataframe(table, hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
     table_downloads(st, table, key="evidence_pooled", name="transcriptome_pooled_evidence")
     st.caption(
-        "The model's figure on each cohort comes from the model fitted without it. ROC AUC and Harrell's C have "
-        "bootstrap 95% CIs (1,000 draws); a hazard ratio is per standard deviation of the score within the cohort, "
-        "with its Wald 95% CI. Pooled by a DerSimonian-Laird random-effects meta-analysis; I² is the share of the "
+        "The model's figure on each cohort comes from the model fitted without it; cohorts without RECIST calls "
+        "are never fitted on and are judged on the study's own responder call. Every figure has a bootstrap 95% CI "
+        "over patients (1,000 draws); a hazard ratio is per standard deviation of the score within the cohort. Pooled by a DerSimonian-Laird random-effects meta-analysis; I² is the share of the "
         "spread between cohorts beyond chance. Survival is counted on cohorts with at least 15 patients and 5 events."
     )
 
