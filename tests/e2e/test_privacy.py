@@ -1,6 +1,7 @@
 """Privacy and hostile input in a real browser: sessions stay apart, nothing is written, nothing runs."""
 
 import io
+import os
 import re
 import tempfile
 import urllib.error
@@ -141,7 +142,9 @@ def test_no_patient_value_reaches_disk_urls_file_names_or_logs(browser, tmp_path
         log = server.log()
         server.stop()
     # ...and the server keeps nothing: not in its temp folder, its working tree or its log.
-    hits = [p for p in server_tmp.rglob("*") if _holds(p, SENTINEL.encode())]
+    # os.walk, not rglob: the export Chromium's profile folder may vanish mid-walk as the server stops.
+    kept = [Path(folder, name) for folder, _, names in os.walk(server_tmp) for name in names]
+    hits = [p for p in kept if _holds(p, SENTINEL.encode())]
     skip = {".venv", ".git", "test-results"}
     tree = [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
     hits += [p for p in tree if p.stat().st_size < 50_000_000 and SENTINEL.encode() in p.read_bytes()]
