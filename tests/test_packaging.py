@@ -32,5 +32,16 @@ def test_the_package_declares_what_it_imports():
         for line in (ROOT / "requirements.txt").read_text().splitlines()
         if "==" in line and not line.startswith("#")
     }
-    tools = {"pytest", "pytest-xdist", "execnet", "pypdf", "pypdfium2", "statsmodels", "playwright", "ruff", "mypy", "uv"}
+    tools = {
+        "pytest",
+        "pytest-xdist",
+        "execnet",
+        "pypdf",
+        "pypdfium2",
+        "statsmodels",
+        "playwright",
+        "ruff",
+        "mypy",
+        "uv",
+    }
     assert declared == pinned - tools
