@@ -90,3 +90,13 @@ def test_the_study_responder_call_is_judged_only_where_the_model_never_saw_the_c
         auc = roc_auc(called["study_response"], called[PROBABILITY_COLUMN])
         assert row[MODEL_SCORE][0] == pytest.approx(auc) and row[MODEL_SCORE][1] <= auc <= row[MODEL_SCORE][2]
     assert evidence["benefit"]["pooled"][MODEL_SCORE]["cohorts"] == len(carded)
+    # the model against IFN-gamma 6 there: per cohort the difference of the two AUCs on the same patients
+    differences = evidence["benefit"]["difference_from_benchmark"]["cohorts"]
+    assert {d["cohort"] for d in differences} <= {r["cohort"] for r in carded} and len(differences) >= 5
+    for cell in differences:
+        called = reference[(reference["cohort"] == cell["cohort"]) & reference["study_response"].notna()]
+        called = called[called["signature_ifng6"].notna() & called[PROBABILITY_COLUMN].notna()]
+        gap = roc_auc(called["study_response"], called[PROBABILITY_COLUMN]) - roc_auc(
+            called["study_response"], called["signature_ifng6"]
+        )
+        assert cell["difference"][0] == pytest.approx(gap, abs=1e-4)

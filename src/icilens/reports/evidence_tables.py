@@ -3,7 +3,7 @@ responder call, OS and PFS per cohort, each with the random-effects pool and its
 
 from __future__ import annotations
 
-from icilens.transcriptome.endpoints import ENDPOINTS, MODEL_SCORE
+from icilens.transcriptome.endpoints import ENDPOINTS, MODEL_SCORE, describe_benefit_difference
 from icilens.transcriptome.loco import UNTRAINED
 from icilens.transcriptome.reference_cohorts import label_cohort
 from icilens.transcriptome.selection import describe_difference, selection_by_fold, summarise_selection
@@ -12,8 +12,9 @@ SCORES = (MODEL_SCORE, *UNTRAINED)
 
 
 def evidence_markdown(card: dict) -> str:
-    """Return the README's evidence tables: ROC AUC on response and on the study's own responder call, then Harrell's C and the hazard ratio per SD on
-    overall and progression-free survival; each cohort's figure with its 95% CI and a last row pooling them."""
+    """Return the README's evidence tables: ROC AUC on response and on the study's own responder call (with the
+    model's difference from IFN-gamma 6 there), then Harrell's C and the hazard ratio per SD on overall and
+    progression-free survival; each cohort's figure with its 95% CI and a last row pooling them."""
     evidence = card["evidence"]
     parts = [
         _table("Objective response (RECIST): ROC AUC", evidence["response"], "", "responders"),
@@ -23,11 +24,12 @@ def evidence_markdown(card: dict) -> str:
             "",
             "responders",
         ),
+        describe_benefit_difference(evidence),
     ]
     for endpoint, name in ENDPOINTS.items():
         parts.append(_table(f"{name}: Harrell's C", evidence[endpoint], ": C", "events"))
         parts.append(_table(f"{name}: hazard ratio per SD of the score", evidence[endpoint], ": HR per SD", "events"))
-    return "\n\n".join(parts)
+    return "\n\n".join(part for part in parts if part)
 
 
 def _table(title: str, part: dict, suffix: str, counted: str) -> str:

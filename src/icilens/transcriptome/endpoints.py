@@ -19,6 +19,7 @@ from icilens.transcriptome.candidates import Candidate, validation_cohorts
 from icilens.transcriptome.catalogue import select_descriptors
 from icilens.transcriptome.loco import PROBABILITY_COLUMN, UNTRAINED, auc_with_interval
 from icilens.transcriptome.reference_cohorts import label_cohort, load_reference_cohorts, rank_against_reference
+from icilens.transcriptome.selection import describe_difference, difference_from_benchmark
 from icilens.transcriptome.signature_model import SignatureModel, predict_response
 
 ENDPOINTS = {"os": "Overall survival", "pfs": "Progression-free survival"}
@@ -142,12 +143,26 @@ def gather_evidence(reference: pd.DataFrame, candidate: Candidate, response: pd.
     by_auc = {label: (label, False) for label in scores}
     evidence: dict[str, dict] = {"response": _endpoint_evidence(auc, by_auc)}
     evidence["benefit"] = _endpoint_evidence(benefit_table(table), by_auc)
+    never_fitted = table[table["cohort"].isin([row["cohort"] for row in evidence["benefit"]["table"]])]
+    evidence["benefit"]["difference_from_benchmark"] = difference_from_benchmark(
+        never_fitted, never_fitted[PROBABILITY_COLUMN].to_numpy(), outcome="study_response"
+    )
     for endpoint in ENDPOINTS:
         rows = survival_table(table, endpoint)
         columns = {f"{label}: C": (f"{label}: C", False) for label in scores}
         columns |= {f"{label}: HR per SD": (f"{label}: HR per SD", True) for label in scores}
         evidence[endpoint] = _endpoint_evidence(rows, columns)
     return evidence
+
+
+def describe_benefit_difference(evidence: dict) -> str:
+    """Return the sentence on the model against IFN-gamma 6 in the cohorts judged on the study's own responder
+    call; "" when the evidence has no such figure."""
+    benefit = evidence.get("benefit", {})
+    if "difference_from_benchmark" not in benefit:
+        return ""
+    where = "In the cohorts without RECIST, never fitted on, judged on the study's own responder call"
+    return describe_difference(benefit, where)
 
 
 def _endpoint_evidence(rows: pd.DataFrame, columns: dict[str, tuple[str, bool]]) -> dict:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from icilens.plots import plot_forest
-from icilens.transcriptome.endpoints import FIGURES, MODEL_SCORE, forest_rows, pooled_table
+from icilens.transcriptome.endpoints import (
+    FIGURES,
+    MODEL_SCORE,
+    describe_benefit_difference,
+    forest_rows,
+    pooled_table,
+)
 from icilens.transcriptome.loco import UNTRAINED
 from icilens.transcriptome.reference_cohorts import label_cohort
 from icilens.transcriptome.selection import describe_difference, selection_by_fold, summarise_selection
@@ -44,8 +50,10 @@ def show_transcriptome_evidence(card: dict) -> None:
     st.caption(
         "The model's figure on each cohort comes from the model fitted without it; cohorts without RECIST calls "
         "are never fitted on and are judged on the study's own responder call. Every figure has a bootstrap 95% CI "
-        "over patients (1,000 draws); a hazard ratio is per standard deviation of the score within the cohort. Pooled by a DerSimonian-Laird random-effects meta-analysis; I² is the share of the "
-        "spread between cohorts beyond chance. Survival is counted on cohorts with at least 15 patients and 5 events."
+        "over patients (1,000 draws); a hazard ratio is per standard deviation of the score within the cohort. "
+        "Pooled by a DerSimonian-Laird random-effects meta-analysis; I² is the share of the spread between cohorts "
+        "beyond chance. Survival is counted on cohorts with at least 15 patients and 5 events. "
+        + describe_benefit_difference(evidence)
     )
 
 
