@@ -101,3 +101,15 @@ def test_the_auc_standard_error_is_hanley_and_mcneils():
     # AUC 0.9 with 50 of each: Q1 = 0.9/1.1, Q2 = 1.62/1.9; (0.09 + 49 x 0.0081818 + 49 x 0.0426316) / 2500.
     assert metrics.auc_standard_error(0.9, 50, 50) == pytest.approx(np.sqrt(2.579856 / 2500), rel=1e-5)
     assert metrics.auc_standard_error(1.0, 5, 5) == 0.01  # floored, so that a perfect small cohort is not all weight
+
+
+def test_average_ranks_are_pandas_average_ranks_ties_included():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        values = rng.integers(0, 20, rng.integers(1, 300)) / 3  # many ties
+        assert np.array_equal(metrics.average_ranks(values), pd.Series(values).rank(method="average").to_numpy())
+    y, p = rng.integers(0, 2, 200), rng.random(200)
+    slope, intercept = metrics.calibration_slope_intercept(y, p)
+    assert (metrics.calibration_slope(y, p), metrics.calibration_intercept(y, p)) == (slope, intercept)

@@ -119,3 +119,18 @@ def test_a_draw_whose_covariate_separates_the_deaths_is_left_out_not_infinite():
     mixed = np.array([0.0, 1, 0, 1, 1, 0, 1, 0, 0, 1])
     beta, _ = _fit_efron(months, events, mixed, np.ones((2, 10)))
     assert np.isfinite(beta).all() and beta[0] == beta[1]
+
+
+def test_survival_at_a_time_has_greenwoods_log_log_interval(cohort):
+    from icilens.analysis.survival import survival_at
+
+    months, events = cohort["os_months"].to_numpy(), cohort["os_event"].to_numpy()
+    survival, low, high = survival_at(months, events, 12)
+    reference = SurvfuncRight(months, events)
+    before = reference.surv_times <= 12
+    assert survival == pytest.approx(reference.surv_prob[before][-1])
+    se = reference.surv_prob_se[before][-1]  # Greenwood's standard error of survival
+    spread = 1.959963984540054 * se / (survival * np.log(survival))  # the delta method on log(-log S)
+    assert (low, high) == pytest.approx((survival ** np.exp(-spread), survival ** np.exp(spread)), rel=1e-9)
+    assert low < survival < high
+    assert survival_at([1.0, 2.0], [0, 0], 12)[0] == 1.0  # nobody died: survival stays whole

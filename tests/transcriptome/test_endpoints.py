@@ -100,3 +100,20 @@ def test_the_study_responder_call_is_judged_only_where_the_model_never_saw_the_c
             called["study_response"], called["signature_ifng6"]
         )
         assert cell["difference"][0] == pytest.approx(gap, abs=1e-4)
+
+
+def test_the_survival_anchor_quotes_compass_and_splits_ours_before_reading_outcomes(reference, evidence):
+    from icilens.analysis.survival import logrank_test, survival_at
+    from icilens.transcriptome.anchors import COMPASS_SURVIVAL, anchor_table
+
+    anchors = evidence["os"]["anchors"]
+    assert {r["cohort"] for r in anchors if r["score"] == "COMPASS (published)"} == set(COMPASS_SURVIVAL)
+    liu = next(r for r in anchors if r["cohort"] == "Liu" and r["score"] == MODEL_SCORE)
+    patients = reference[(reference["cohort"] == "Liu") & reference["os_months"].notna()]
+    upper = (patients[PROBABILITY_COLUMN] > patients[PROBABILITY_COLUMN].quantile(2 / 3)).to_numpy()
+    assert liu["n"] == [int(upper.sum()), int((~upper).sum())]  # a third of the cohort, whatever its outcomes
+    months, events = patients["os_months"].to_numpy(), patients["os_event"].to_numpy()
+    assert liu["high"][0] == pytest.approx(survival_at(months[upper], events[upper], 12)[0], abs=1e-4)
+    assert liu["p"] == pytest.approx(logrank_test(months, events, upper)[1], rel=1e-4)
+    table = anchor_table(evidence)
+    assert table["12-month survival, other"].str.match(r"^\d+% \(\d+% to \d+%\)$").all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
 # Fewer responders or non-responders than this give no discrimination figure: its interval would span chance.
 MIN_PER_OUTCOME = 10
@@ -29,8 +28,15 @@ def roc_auc(y, p) -> float:
     n_pos, n_neg = positives.sum(), (~positives).sum()
     if n_pos == 0 or n_neg == 0:
         return float("nan")
-    ranks = pd.Series(p).rank(method="average").to_numpy()
-    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float((average_ranks(p)[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def average_ranks(values: np.ndarray) -> np.ndarray:
+    """Return each value's rank from 1, ties sharing their average rank (as pandas' rank does, at a tenth of the
+    cost on a few hundred values, which a bootstrap of a thousand draws feels)."""
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    last = np.cumsum(counts)
+    return (last - (counts - 1) / 2)[inverse]
 
 
 def auc_standard_error(auc: float, responders: int, non_responders: int) -> float:
@@ -89,11 +95,20 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, offset: np.ndarray | None = None,
 
 def calibration_slope_intercept(y, p) -> tuple[float, float]:
     """Return (slope, intercept): the logistic recalibration slope and calibration-in-the-large."""
+    return calibration_slope(y, p), calibration_intercept(y, p)
+
+
+def calibration_slope(y, p) -> float:
+    """Return the logistic recalibration slope of the probabilities p (1 is ideal)."""
     y, p = _checked(y, p)
     lp = _logit(p)
-    slope = fit_logistic(np.column_stack([np.ones_like(lp), lp]), y)[1]
-    intercept = fit_logistic(np.ones((len(y), 1)), y, offset=lp)[0]
-    return float(slope), float(intercept)
+    return float(fit_logistic(np.column_stack([np.ones_like(lp), lp]), y)[1])
+
+
+def calibration_intercept(y, p) -> float:
+    """Return the calibration-in-the-large: the logistic intercept with the probabilities' logits as offset."""
+    y, p = _checked(y, p)
+    return float(fit_logistic(np.ones((len(y), 1)), y, offset=_logit(p))[0])
 
 
 def expected_calibration_error(y, p, bins: int = 10) -> float:

@@ -47,6 +47,21 @@ def kaplan_meier_median(months, events) -> float | None:
     return float(reached["time"].iloc[0]) if len(reached) else None
 
 
+def survival_at(months, events, time: float) -> tuple[float, float, float]:
+    """Return (survival, low, high): the Kaplan-Meier survival at time with its 95% CI, Greenwood's variance on the
+    log(-log) scale (the interval lifelines and R's survival give by default)."""
+    curve = kaplan_meier(months, events)
+    curve = curve[(curve["time"] <= time) & (curve["time"] > 0)]
+    survival = float(curve["survival"].iloc[-1]) if len(curve) else 1.0
+    died, at_risk = curve["events"].to_numpy(), curve["at_risk"].to_numpy()
+    counted = died > 0
+    greenwood = float((died[counted] / (at_risk[counted] * (at_risk[counted] - died[counted]))).sum())
+    if survival in (0.0, 1.0) or not np.isfinite(greenwood):
+        return survival, float("nan"), float("nan")
+    spread = Z95 * np.sqrt(greenwood) / np.log(survival)
+    return survival, float(survival ** np.exp(-spread)), float(survival ** np.exp(spread))
+
+
 def numbers_at_risk(months, times) -> list[int]:
     """Return how many patients are still followed at each of the given times."""
     t = np.asarray(months, dtype="float64")

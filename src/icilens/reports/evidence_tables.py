@@ -3,6 +3,7 @@ responder call, OS and PFS per cohort, each with the random-effects pool and its
 
 from __future__ import annotations
 
+from icilens.transcriptome.anchors import anchor_table, describe_anchors
 from icilens.transcriptome.endpoints import ENDPOINTS, MODEL_SCORE, describe_benefit_difference
 from icilens.transcriptome.loco import UNTRAINED
 from icilens.transcriptome.reference_cohorts import label_cohort
@@ -29,6 +30,9 @@ def evidence_markdown(card: dict) -> str:
     for endpoint, name in ENDPOINTS.items():
         parts.append(_table(f"{name}: Harrell's C", evidence[endpoint], ": C", "events"))
         parts.append(_table(f"{name}: hazard ratio per SD of the score", evidence[endpoint], ": HR per SD", "events"))
+        if endpoint == "os" and evidence["os"].get("anchors"):
+            parts += ["**Overall survival beside a published anchor**", _frame_markdown(anchor_table(evidence))]
+            parts.append(describe_anchors())
     return "\n\n".join(part for part in parts if part)
 
 

@@ -10,6 +10,8 @@ import pandas as pd
 from icilens.analysis.metrics import (
     bootstrap_ci,
     brier_score,
+    calibration_intercept,
+    calibration_slope,
     calibration_slope_intercept,
     expected_calibration_error,
     net_benefit,
@@ -88,8 +90,8 @@ UTILITY_THRESHOLDS = (0.1, 0.2, 0.3, 0.4)
 def calibration_with_ci(y, p) -> dict:
     """Return slope, intercept, Brier and ECE, each [estimate, CI low, CI high]."""
     return {
-        "slope": with_ci(lambda a, b: calibration_slope_intercept(a, b)[0], y, p),
-        "intercept": with_ci(lambda a, b: calibration_slope_intercept(a, b)[1], y, p),
+        "slope": with_ci(calibration_slope, y, p),
+        "intercept": with_ci(calibration_intercept, y, p),
         "brier": with_ci(brier_score, y, p),
         "expected_calibration_error": with_ci(expected_calibration_error, y, p),
     }

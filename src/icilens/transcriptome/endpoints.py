@@ -15,16 +15,16 @@ import pandas as pd
 from icilens.analysis.meta import MIN_POOLED, Pooled, pool_random_effects
 from icilens.analysis.metrics import Z95
 from icilens.analysis.survival import MIN_EVENTS, concordance_with_interval, hazard_ratio_with_interval
+from icilens.transcriptome.anchors import survival_anchors
 from icilens.transcriptome.candidates import Candidate, validation_cohorts
 from icilens.transcriptome.catalogue import select_descriptors
-from icilens.transcriptome.loco import PROBABILITY_COLUMN, UNTRAINED, auc_with_interval
+from icilens.transcriptome.loco import MODEL_SCORE, PROBABILITY_COLUMN, UNTRAINED, auc_with_interval
 from icilens.transcriptome.reference_cohorts import label_cohort, load_reference_cohorts, rank_against_reference
 from icilens.transcriptome.selection import describe_difference, difference_from_benchmark
 from icilens.transcriptome.signature_model import SignatureModel, predict_response
 
 ENDPOINTS = {"os": "Overall survival", "pfs": "Progression-free survival"}
 MIN_SURVIVAL_PATIENTS = 15  # fewer patients with a time than this give no figure for the cohort
-MODEL_SCORE = "ICI Lens transcriptome model"
 
 
 def out_of_cohort_predictions(table: pd.DataFrame, candidate: Candidate) -> np.ndarray:
@@ -152,6 +152,7 @@ def gather_evidence(reference: pd.DataFrame, candidate: Candidate, response: pd.
         columns = {f"{label}: C": (f"{label}: C", False) for label in scores}
         columns |= {f"{label}: HR per SD": (f"{label}: HR per SD", True) for label in scores}
         evidence[endpoint] = _endpoint_evidence(rows, columns)
+    evidence["os"]["anchors"] = survival_anchors(table)
     return evidence
 
 

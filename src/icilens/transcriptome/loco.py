@@ -29,6 +29,7 @@ COMPASS_PUBLISHED = {
     "Van_Allen": 0.91,
     "Snyder": 0.41,
 }
+MODEL_SCORE = "ICI Lens transcriptome model"
 PROBABILITY_COLUMN = "transcriptome_probability"
 UNTRAINED = {"CYT": "signature_cyt", "IFN-gamma 6": "signature_ifng6", "GEP": "signature_gep", "TMB": "tmb_per_mb"}
 MIN_SCORED = 10  # fewer scored patients than this give no AUC
@@ -85,7 +86,7 @@ def out_of_fold_predictions(table: pd.DataFrame, candidate: Candidate) -> np.nda
     return predictions
 
 
-SHOWN = ("ICI Lens transcriptome model", "CYT", "IFN-gamma 6", "GEP", "TMB", "COMPASS (published)")
+SHOWN = (MODEL_SCORE, "CYT", "IFN-gamma 6", "GEP", "TMB", "COMPASS (published)")
 
 
 def validation_table(card: dict) -> pd.DataFrame:

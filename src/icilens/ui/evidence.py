@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from icilens.plots import plot_forest
+from icilens.transcriptome.anchors import anchor_table, describe_anchors
 from icilens.transcriptome.endpoints import (
     FIGURES,
     MODEL_SCORE,
@@ -55,6 +56,12 @@ def show_transcriptome_evidence(card: dict) -> None:
         "beyond chance. Survival is counted on cohorts with at least 15 patients and 5 events. "
         + describe_benefit_difference(evidence)
     )
+    anchors = anchor_table(evidence)
+    if not anchors.empty:
+        with st.expander("Overall survival beside a published anchor (COMPASS)"):
+            st.dataframe(anchors, hide_index=True, width="stretch")
+            table_downloads(st, anchors, key="evidence_anchors", name="transcriptome_survival_anchors")
+            st.caption(describe_anchors())
 
 
 # The summary's long headers, shortened on screen (in full on hover and in the downloads) so that the outer
