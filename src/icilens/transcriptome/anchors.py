@@ -22,6 +22,7 @@ COMPASS_SURVIVAL = {
     "Liu": {"n": [25, 82], "high": [0.88, 0.67, 0.96], "low": [0.60, 0.48, 0.70], "p": 0.024},
     "Gide": {"n": [36, 37], "high": [0.86, 0.69, 0.94], "low": [0.62, 0.45, 0.76], "p": 0.0015},
 }
+_QUOTED = {"score": "COMPASS (published)", "split": "P(response) at least 0.5", "source": COMPASS_SURVIVAL_SOURCE}
 ANCHOR_MONTHS = 12
 
 
@@ -32,12 +33,7 @@ def survival_anchors(table: pd.DataFrame) -> list[dict]:
     The thirds are cut on the scores alone, before any outcome is read; COMPASS cut at P(response) 0.5."""
     rows = []
     for cohort, published in COMPASS_SURVIVAL.items():
-        quoted = {
-            "score": "COMPASS (published)",
-            "split": "P(response) at least 0.5",
-            "source": COMPASS_SURVIVAL_SOURCE,
-        }
-        rows.append({"cohort": cohort, **quoted, **published})
+        rows.append({"cohort": cohort, **_QUOTED, **published})
         patients = table[(table["cohort"] == cohort) & table["os_months"].notna() & table["os_event"].notna()]
         for label, column in ((MODEL_SCORE, PROBABILITY_COLUMN), ("IFN-gamma 6", UNTRAINED["IFN-gamma 6"])):
             scored = patients[patients[column].notna()]
