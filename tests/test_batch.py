@@ -97,6 +97,7 @@ def test_generated_ids_run_on_across_chunks_as_in_the_whole_file(default_model, 
 
 
 @pytest.mark.parametrize("chunk_rows", [2, 7])
+@pytest.mark.slow
 def test_ids_repeated_within_and_across_chunks_are_numbered_as_in_the_whole_file(tmp_path, chunk_rows):
     # The same id written four ways (plain, with a zero-width space, a bidi mark, another case), twice in a row.
     raw = pd.read_csv(demo_path()).head(40)

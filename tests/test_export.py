@@ -99,6 +99,7 @@ def test_xlsx_is_fit_to_hand_over():
 
 
 @pytest.mark.skipif(export.find_chromium() is None, reason="Debian's chromium is not installed")
+@pytest.mark.slow
 def test_square_charts_are_exported_square_not_stretched():
     from PIL import Image
 

@@ -124,6 +124,7 @@ def test_every_bundled_member_passes_the_check_unchanged():
         assert check_model_text(text, path.name, N) == text
 
 
+@pytest.mark.slow
 def test_a_model_that_aborts_lightgbm_ends_only_the_separate_process():
     crashing = TEXT.replace("Tree=3\nnum_leaves=8", "Tree=3\nnum_leaves=2000000000", 1)
     with pytest.raises(IsolatedParseError, match=r"bad\.txt: .*crashed \(SIGABRT\)"):

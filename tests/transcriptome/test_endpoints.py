@@ -78,6 +78,7 @@ def test_the_forest_rows_and_the_pooled_table_read_the_card(evidence):
     assert table["pooled (95% CI)"].str.match(r"^\d\.\d\d \(95% CI \d\.\d\d to \d\.\d\d\)$").all()
 
 
+@pytest.mark.slow
 def test_the_study_responder_call_is_judged_only_where_the_model_never_saw_the_cohort(reference, evidence):
     computed = benefit_table(reference)
     carded = evidence["benefit"]["table"]

@@ -88,6 +88,7 @@ def test_the_cards_choice_is_the_current_model_and_its_tables_read_whole():
     assert len(selection_by_fold(selection)) == 10
 
 
+@pytest.mark.slow
 def test_one_fold_of_the_card_is_what_its_other_cohorts_choose_now(table):
     selection = json.loads(MODEL_FILE.read_text())["card"]["selection"]
     fold = next(f for f in selection["folds"] if f["cohort"] == "Gide")
