@@ -132,14 +132,14 @@ def hazard_ratio_with_interval(months, events, covariate, n_boot: int = 1000, se
     percentile bootstrap 95% CI over patients (the same draws as concordance_with_interval's for one seed), and
     the interval's width on the log scale over 2 x 1.96, which pooling across cohorts needs."""
     t, e, x = _cox_inputs(months, events, covariate)
-    beta, _ = _fit_efron(t, e, x, np.ones((1, len(t))))
     draws = np.random.default_rng(seed).integers(0, len(t), (n_boot, len(t)))
-    weights = np.zeros((n_boot, len(t)))
-    np.add.at(weights, (np.arange(n_boot)[:, None], draws), 1.0)
+    weights = np.ones((n_boot + 1, len(t)))  # the first row is the cohort itself, each other a draw
+    weights[1:] = 0.0
+    np.add.at(weights, (np.arange(1, n_boot + 1)[:, None], draws), 1.0)
     betas, _ = _fit_efron(t, e, x, weights)
-    betas = betas[np.isfinite(betas)]
-    low, high = np.percentile(betas, [2.5, 97.5])
-    return float(np.exp(beta[0])), float(np.exp(low)), float(np.exp(high)), float((high - low) / (2 * Z95))
+    drawn = betas[1:][np.isfinite(betas[1:])]
+    low, high = np.percentile(drawn, [2.5, 97.5])
+    return float(np.exp(betas[0])), float(np.exp(low)), float(np.exp(high)), float((high - low) / (2 * Z95))
 
 
 def _cox_inputs(months, events, covariate) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -181,9 +181,9 @@ def _fit_efron(t, e, x, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _efron_terms(w, dead, x, beta, first, last, deaths) -> tuple[np.ndarray, np.ndarray]:
     """Return, per row, the sum over event times of Efron's expected covariate and its variance at beta."""
-    risk = w * np.exp(np.outer(beta, x))
-    at_risk = [np.cumsum(risk * x**m, axis=1)[:, last] for m in range(3)]
-    tied = [_block_sums(dead * np.exp(np.outer(beta, x)) * x**m, first, last) for m in range(3)]
+    hazard = np.exp(np.outer(beta, x))
+    at_risk = [np.cumsum(w * hazard * x**m, axis=1)[:, last] for m in range(3)]
+    tied = [_block_sums(dead * hazard * x**m, first, last) for m in range(3)]
     expected = np.zeros(len(w))
     variance = np.zeros(len(w))
     for k in range(int(deaths.max())):

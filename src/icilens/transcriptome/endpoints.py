@@ -68,7 +68,8 @@ def survival_table(table: pd.DataFrame, endpoint: str) -> pd.DataFrame:
 def pool_cohorts(figures: pd.Series, log_scale: bool = False) -> Pooled | None:
     """Return the random-effects pool of a survival_table or AUC column's (estimate, low, high, se) cells, on
     the log scale and back for hazard ratios; None with fewer than two cohorts to pool."""
-    cells = [cell for cell in figures if cell is not None and not (isinstance(cell, float) and np.isnan(cell))]
+    # A cohort whose every draw gave the same figure (a perfect AUC in a small cohort) has no spread to weigh by.
+    cells = [cell for cell in figures if isinstance(cell, (tuple, list)) and cell[3] > 0]
     if len(cells) < MIN_POOLED:
         return None
     estimates = np.array([np.log(c[0]) if log_scale else c[0] for c in cells])

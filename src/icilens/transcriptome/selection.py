@@ -164,9 +164,10 @@ def describe_difference(selection: dict, where: str = "") -> str:
     verdict = "its interval excludes zero" if excludes else "its interval includes zero"
     if not where and not excludes:
         verdict += ", so the ambition is not met"
+    lead, subject = (f"{where} and pooled over", "model") if where else ("Pooled over", "chosen model")
     return (
-        f"{f'{where} and pooled over' if where else 'Pooled over'} {int(pooled['cohorts'])} cohorts (paired bootstrap per cohort, random effects), the "
-        f"{'model' if where else 'chosen model'}'s ROC AUC minus {BENCHMARK}'s on the same patients is "
+        f"{lead} {int(pooled['cohorts'])} cohorts (paired bootstrap per cohort, random effects), the "
+        f"{subject}'s ROC AUC minus {BENCHMARK}'s on the same patients is "
         f"{pooled['estimate']:+.3f} (95% CI {pooled['low']:+.3f} to {pooled['high']:+.3f}): {verdict}."
     )
 

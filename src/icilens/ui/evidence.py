@@ -59,16 +59,17 @@ def show_transcriptome_evidence(card: dict) -> None:
     anchors = anchor_table(evidence)
     if not anchors.empty:
         with st.expander("Overall survival beside a published anchor (COMPASS)"):
-            st.dataframe(anchors, hide_index=True, width="stretch", column_config=_ANCHOR_HEADERS)
+            shown = [column for column in anchors.columns if column != "higher group"]
+            st.dataframe(anchors, hide_index=True, width="stretch", column_order=shown, column_config=_ANCHOR_HEADERS)
             table_downloads(st, anchors, key="evidence_anchors", name="transcriptome_survival_anchors")
             st.caption(describe_anchors())
 
 
-# The anchors' long headers, shortened on screen (in full on hover and in the downloads) to fit at laptop widths.
+# The anchors' long headers, shortened on screen (in full on hover and in the downloads) to fit at laptop widths;
+# how each score was split is in the caption below the table, so its column is left to the downloads.
 _ANCHOR_HEADERS = {
     full: st.column_config.TextColumn(short, help=full)
     for full, short in {
-        "higher group": "split",
         "patients (higher, other)": "patients",
         "12-month survival, higher group": "12 months, higher",
         "12-month survival, other": "12 months, other",
