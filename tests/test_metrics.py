@@ -113,3 +113,21 @@ def test_average_ranks_are_pandas_average_ranks_ties_included():
     y, p = rng.integers(0, 2, 200), rng.random(200)
     slope, intercept = metrics.calibration_slope_intercept(y, p)
     assert (metrics.calibration_slope(y, p), metrics.calibration_intercept(y, p)) == (slope, intercept)
+
+
+@pytest.mark.parametrize("metric", list(metrics._OVER_DRAWS), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("n", [6, 400])
+def test_a_metric_computed_over_many_draws_at_once_equals_it_draw_by_draw(metric, n, scores, monkeypatch):
+    """Tied scores, small draws with one outcome only (NaN) and separation included; blocks of draws too."""
+    y, p = (a[:n] for a in scores)
+    at_once = metrics.bootstrap_ci(metric, y, p, n_boot=300)
+    paired_at_once = metrics.paired_difference_ci(metric, y, p, p[::-1], n_boot=300)
+    monkeypatch.setattr(metrics, "DRAW_CELLS", 7 * n)  # blocks of seven draws: the stream must run on across them
+    in_blocks = metrics.bootstrap_ci(metric, y, p, n_boot=300)
+    monkeypatch.setattr(metrics, "_OVER_DRAWS", {})
+    one_by_one = metrics.bootstrap_ci(metric, y, p, n_boot=300)
+    np.testing.assert_allclose(at_once, one_by_one, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(in_blocks, one_by_one, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        paired_at_once, metrics.paired_difference_ci(metric, y, p, p[::-1], n_boot=300), rtol=0, atol=1e-12
+    )

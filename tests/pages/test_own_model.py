@@ -1,10 +1,12 @@
 """Your own model in the app: trained in a worker on the session's cohort, judged, used, downloaded, uploaded."""
 
+import copy
 import io
 import json
 import time
 import zipfile
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -24,10 +26,45 @@ def _model_page_with(name: str, data: bytes) -> AppTest:
     return at
 
 
+def _record_the_app_training(monkeypatch) -> dict:
+    """Keep the app's training inputs and a copy of the model as train_model returned it (before the page names it)."""
+    import icilens.ui.own_model
+    from icilens.training import train_model
+
+    trained: dict = {"calls": 0}
+
+    def recording(frame, data_sha256, source_name="cohort", provenance=None, progress=None, should_stop=None):
+        model = train_model(frame, data_sha256, source_name, provenance, progress, should_stop)
+        trained.update(inputs=(frame.copy(), data_sha256, source_name, provenance), model=copy.deepcopy(model))
+        return model
+
+    monkeypatch.setattr(icilens.ui.own_model, "train_model", recording)
+    return trained
+
+
+def _hand_the_cli_this_training(monkeypatch, trained: dict) -> None:
+    """Give `icilens train` the app's model when it asks for a training on the very same inputs.
+
+    Training is deterministic (the bundled model is rebuilt byte for byte above), so a second run on the same
+    inputs would only repeat it; any difference in what the command line passes is a failure, not a new training.
+    """
+    import icilens.cli.train
+
+    def same_training(frame, data_sha256, source_name="cohort", provenance=None, progress=None, should_stop=None):
+        app_frame, *app_rest = trained["inputs"]
+        pd.testing.assert_frame_equal(frame, app_frame)
+        assert [data_sha256, source_name, provenance] == app_rest
+        trained["calls"] += 1
+        return copy.deepcopy(trained["model"])
+
+    monkeypatch.setattr(icilens.cli.train, "train_model", same_training)
+
+
 @pytest.mark.slow
 def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and_is_judged(
-    default_model, capsys, tmp_path
+    default_model, capsys, tmp_path, monkeypatch
 ):
+    trained = _record_the_app_training(monkeypatch)
     at = _model_page_with("chowell_train_2015_2017.csv", training_path().read_bytes())
     at.button(key="icilens_train_model").click().run()
     deadline = time.monotonic() + 300
@@ -47,6 +84,7 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     from icilens.cli import main
     from icilens.training.judgement import judgement_table
 
+    _hand_the_cli_this_training(monkeypatch, trained)
     capsys.readouterr()
     assert main(["train", str(training_path()), "--out", str(tmp_path / "model.zip")]) == 0
     printed = capsys.readouterr().out
@@ -54,6 +92,7 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     assert all(str(value) in printed for value in row.to_numpy()), (row.to_dict(), printed)
     # `icilens train` rebuilds the bundled model, trained on another day and machine: the same LightGBM files byte
     # for byte and the same measured range (one training here serves both checks; a second would prove less).
+    assert trained["calls"] == 1, "the command line did not train on the patients the app trained on"
     bundled_card = json.loads((default_model_dir() / "model_card.json").read_text())
     with zipfile.ZipFile(tmp_path / "model.zip") as archive:
         for name in bundled_card["ensemble"]["files"]:

@@ -110,3 +110,21 @@ def test_a_patient_is_placed_among_reference_patients_of_the_same_cancer_type_wh
     assert rank_against_reference(values, cancer_type="Brain").iloc[0, 0] == pytest.approx(
         rank_against_reference(values).iloc[0, 0]
     )
+
+
+
+def test_the_lightgbm_candidate_needs_no_scikit_learn_wrappers(table, monkeypatch):
+    """The clinical model imports lightgbm without scikit-learn's wrappers (they cost a second at every start), so
+    a candidate fitted after it in the same process must not use them."""
+    import lightgbm
+
+    from icilens.transcriptome.candidates import lightgbm_on_ranks
+
+    def missing(*args, **kwargs):
+        raise lightgbm.basic.LightGBMError("scikit-learn is required for lightgbm.sklearn")
+
+    monkeypatch.setattr(lightgbm, "LGBMClassifier", missing)
+    train, test = table[table["cohort"] != "Gide"], table[table["cohort"] == "Gide"]
+    columns = [c.removeprefix("rank_") for c in table.columns if c.startswith("rank_signature_")]
+    predicted = lightgbm_on_ranks(columns)(train, test)
+    assert predicted.shape == (len(test),) and ((predicted > 0) & (predicted < 1)).all()

@@ -18,6 +18,7 @@ import pandas as pd
 
 from icilens.analysis.metrics import roc_auc
 from icilens.analysis.survival import fit_cox
+from icilens.model.ensemble import import_lightgbm
 from icilens.transcriptome.catalogue import select_descriptors
 from icilens.transcriptome.reference_cohorts import load_reference_cohorts, rank_against_reference
 from icilens.transcriptome.signature_model import (
@@ -71,24 +72,33 @@ def lightgbm_on_ranks(columns: list[str], params: dict[str, Any] | None = None) 
     """Return a candidate: a small LightGBM on within-cohort percentiles, signatures held monotone increasing."""
     settings: dict[str, Any] = {"num_leaves": 4, "min_child_samples": 20, "learning_rate": 0.05, "n_estimators": 150}
     settings |= params or {}
+    rounds = settings.pop("n_estimators")
+    # The parameters scikit-learn's LGBMClassifier passes, written out: the same trees, and no need for its
+    # wrappers, which are missing when the clinical model imported lightgbm first (import_lightgbm).
+    booster_params = SKLEARN_DEFAULTS | settings | {"subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8}
 
     def fit(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-        import lightgbm as lgb  # a second to import; only validation fits candidates
-
+        lgb = import_lightgbm()
         monotone = [1 if c.startswith("signature_") or c == "tmb_per_mb" else 0 for c in columns]
-        model = lgb.LGBMClassifier(
-            **settings,
-            monotone_constraints=monotone,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.8,
-            random_state=0,
-            verbose=-1,
-        )
-        model.fit(_ranks(train, columns), train["response"].astype(int))
-        return np.asarray(model.predict_proba(_ranks(test, columns)))[:, 1]
+        data = lgb.Dataset(_ranks(train, columns), train["response"].astype(int))
+        model = lgb.train(booster_params | {"monotone_constraints": monotone}, data, num_boost_round=rounds)
+        return np.asarray(model.predict(_ranks(test, columns)))
 
     return fit
+
+
+SKLEARN_DEFAULTS: dict[str, Any] = {
+    "boosting_type": "gbdt",
+    "objective": "binary",
+    "max_depth": -1,
+    "min_child_weight": 0.001,
+    "min_split_gain": 0.0,
+    "reg_alpha": 0.0,
+    "reg_lambda": 0.0,
+    "subsample_for_bin": 200000,
+    "random_state": 0,
+    "verbose": -1,
+}
 
 
 LIGHTGBM_SETTINGS = [
