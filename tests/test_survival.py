@@ -78,6 +78,19 @@ def test_harrells_c_counts_the_pairs_ordered_by_the_score():
     assert 0.6 < c < 0.8 and low < c < high and 0 < se < 0.1
 
 
+@pytest.mark.parametrize("n", [6, 80])
+def test_harrells_c_of_every_draw_at_once_is_each_draws_own(n):
+    """Tied times, tied scores, censoring, and small draws with no comparable pair (NaN) included."""
+    rng = np.random.default_rng(n)
+    months, events = rng.exponential(12, n).round(), (rng.random(n) < 0.5).astype(float)
+    score = rng.normal(size=n).round(1)
+    draws = rng.integers(0, n, (400, n))
+    at_once = survival._concordance_of_draws(months, events, score, draws)
+    one_by_one = [survival.concordance_index(months[i], events[i], score[i]) for i in draws]
+    np.testing.assert_array_equal(at_once, one_by_one)
+    assert n > 10 or np.isnan(at_once).any()
+
+
 def test_a_cox_model_of_several_covariates_matches_statsmodels_breslow(demo_frame):
     rows = demo_frame[["os_months", "os_event", "tmb", "albumin", "nlr"]].dropna().astype(float)
     covariates = rows[["tmb", "albumin", "nlr"]].to_numpy()
