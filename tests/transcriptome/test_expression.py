@@ -120,6 +120,28 @@ def test_an_excel_sheet_with_symbols_turned_into_dates_names_them_and_reads_the_
     np.testing.assert_allclose(ours["signature_cyt"], reference()["signature_cyt"], rtol=1e-3)
 
 
+def test_a_workbook_is_read_cell_for_cell_as_openpyxl_reads_it():
+    """Dates, booleans, errors, blanks, text among numbers, a formula without a stored value and a hidden first sheet:
+    the fast reader gives the frame openpyxl gives."""
+    from icilens.transcriptome.expression_files import _read_xlsx
+
+    book = openpyxl.Workbook()
+    book.active.title, book.active.sheet_state = "notes", "hidden"
+    sheet = book.create_sheet("tpm")
+    sheet.append(["Gene", "S1", "S2", "S3"])
+    sheet.append(["CD8A", 1.5, 2, None])
+    sheet.append([dt.datetime(2026, 9, 1), 1.0, "3,25", "NA"])
+    sheet.append(["GZMA", "#N/A", 7, True])
+    sheet.append([12345, 0.1, 1e-5, "=1+1"])
+    sheet.append([dt.datetime(2026, 3, 2, 0, 0), -0.0, 1e300, "text"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    by_openpyxl = pd.read_excel(io.BytesIO(data), sheet_name="tpm", engine="openpyxl")
+    by_openpyxl["Gene"] = by_openpyxl["Gene"].map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v)
+    pd.testing.assert_frame_equal(_read_xlsx(data, "tpm.xlsx"), by_openpyxl)
+
+
 @pytest.mark.slow
 def test_a_csv_with_samples_as_rows_is_turned_and_said_so():
     data = csv_bytes(small().T, index_label="Sample")

