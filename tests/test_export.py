@@ -26,7 +26,9 @@ def test_csv_and_xlsx_carry_the_neutralised_cells():
     table = pd.DataFrame({"=cmd()": HOSTILE, "value": np.arange(8.0) - 3})
     text = export.table_to_csv(table).decode()
     assert "\"'=HYPERLINK" in text and '"\'+1+1"' in text and ",-3" in text
-    workbook = pd.read_excel(io.BytesIO(export.table_to_xlsx(table, "data", "note")), sheet_name=None)
+    workbook = pd.read_excel(
+        io.BytesIO(export.table_to_xlsx(table, "data", "note")), sheet_name=None, engine="openpyxl"
+    )
     data = workbook["data"]
     assert data.columns[0] == "'=cmd()"
     assert data["value"].dtype.kind in "if" and data["value"].iloc[0] == -3
@@ -42,7 +44,7 @@ def test_unicode_look_alikes_of_formula_signs_are_neutralised(look_alike):
 
 def test_xlsx_holds_ids_with_control_characters():
     table = pd.DataFrame({"patient_id": ["MRN\x07-1", "MRN-2"], "value": [1.0, 2.0]})
-    data = pd.read_excel(io.BytesIO(export.table_to_xlsx(table)))
+    data = pd.read_excel(io.BytesIO(export.table_to_xlsx(table)), engine="openpyxl")
     assert data["patient_id"].tolist() == ["MRN\ufffd-1", "MRN-2"]
 
 
@@ -118,7 +120,7 @@ def test_xlsx_holds_columns_without_a_value_and_negative_text():
             "median": ["-0.94 [-1.20, 0.30]", "0.10 [0.00, 0.20]"],
         }
     )
-    data = pd.read_excel(io.BytesIO(export.table_to_xlsx(table)))
+    data = pd.read_excel(io.BytesIO(export.table_to_xlsx(table)), engine="openpyxl")
     assert data["patient_id"].tolist() == ["A", "B"] and data["descriptor_chemokine12"].isna().all()
     assert data["note"].isna().all()
 

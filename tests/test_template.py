@@ -16,7 +16,7 @@ def test_csv_template_header_maps_onto_itself():
 
 
 def test_xlsx_template_has_a_data_dictionary_sheet():
-    sheets = pd.read_excel(io.BytesIO(build_template_xlsx()), sheet_name=None)
+    sheets = pd.read_excel(io.BytesIO(build_template_xlsx()), sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["cohort", "data dictionary"]
     assert list(sheets["cohort"].columns) == list(CANONICAL_COLUMNS)
     dictionary = sheets["data dictionary"]

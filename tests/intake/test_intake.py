@@ -300,3 +300,14 @@ def test_codes_written_as_decimals_read_as_the_codes(tmp_path, written):
     frame = read_cohort(path).frame
     assert frame["os_event"].tolist() == [1, 0, 1, 0]
     assert frame["prior_systemic_therapy"].tolist() == ["yes", "no", "no", "yes"]
+
+
+def test_a_table_read_without_its_headers_needs_a_mapping_of_every_column_and_reads_as_mapped():
+    table = read_table((CORPUS / "10_units_g_per_l.csv").read_bytes(), "10_units_g_per_l.csv")
+    decided = build_cohort(table)
+    with pytest.raises(ValueError, match="mapping of every column"):
+        build_cohort(table, {h: decided.mapping[h] for h in list(decided.mapping)[1:]}, read_headers=False)
+    units = {m.header: m.unit for m in decided.columns if m.unit}
+    codes = {m.header: m.value_codes for m in decided.columns if m.value_codes is not None}
+    again = build_cohort(table, decided.mapping, units, value_codes=codes, read_headers=False)
+    pd.testing.assert_frame_equal(again.frame, decided.frame)

@@ -227,7 +227,9 @@ def _results(
         if table is None:
             continue
         try:
-            result = build_cohort(table, plan.mapping, plan.units, plan.set_values, plan.value_codes)
+            result = build_cohort(
+                table, plan.mapping, plan.units, plan.set_values, plan.value_codes, read_headers=False
+            )
         except IntakeError:  # no model feature has a value in this chunk: its rows cannot be scored
             _report_unscored(cohort, table)
             continue

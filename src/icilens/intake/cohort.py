@@ -122,16 +122,17 @@ def build_cohort(
     units: dict[str, str] | None = None,
     set_values: dict[str, str] | None = None,
     value_codes: dict[str, dict[str, str]] | None = None,
+    read_headers: bool = True,
 ) -> IntakeResult:
     """Return the canonical cohort of a table.
 
     mapping: the user's choices, {header: field or None}, over what intake understood by itself;
     units: {header: unit name} for numeric columns; set_values: {field: value} for every patient;
     value_codes: {header: codes} decided before (on a file's first rows), read by as they are.
+    read_headers=False takes every column as the mapping says without reading headers and values again: for a
+    chunk read by the plan decided on a file's first rows, whose mapping names every column.
     """
-    columns = _apply_user_choices(
-        table, match_columns(table.cells, table.descriptions, table.decimal_comma, table.row_names), mapping, units
-    )
+    columns = _apply_user_choices(table, _columns_to_map(table, mapping, read_headers), mapping, units)
     for match in columns:
         match.value_codes = (value_codes or {}).get(match.header)
     findings = Findings()
@@ -176,6 +177,16 @@ def build_cohort(
         table=table,
         set_values=dict(set_values or {}),
     )
+
+
+def _columns_to_map(table: RawTable, mapping, read_headers: bool) -> list[ColumnMatch]:
+    """Return what intake reads in each column, or bare columns when a mapping of every column decides."""
+    if read_headers:
+        return match_columns(table.cells, table.descriptions, table.decimal_comma, table.row_names)
+    unmapped = [header for header in table.cells.columns if header not in (mapping or {})]
+    if unmapped:
+        raise ValueError(f"read_headers=False needs a mapping of every column; it lacks {unmapped}")
+    return [ColumnMatch(header=header) for header in table.cells.columns]
 
 
 def _apply_user_choices(table: RawTable, columns: list[ColumnMatch], mapping, units) -> list[ColumnMatch]:
