@@ -26,6 +26,7 @@ def files(default_model):
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+@pytest.mark.slow
 def test_a_round_trip_keeps_every_model_file_and_prediction(default_model, demo_frame):
     loaded = model_from_zip(model_to_zip(default_model))
     assert [b.model_to_string() for b in loaded.boosters] == [b.model_to_string() for b in default_model.boosters]

@@ -126,6 +126,7 @@ def test_xlsx_holds_columns_without_a_value_and_negative_text():
 
 
 @pytest.mark.skipif(export.find_chromium() is None, reason="Debian's chromium is not installed")
+@pytest.mark.slow
 def test_exported_pictures_have_a_border_and_say_whom_they_show():
     from PIL import Image
 

@@ -120,14 +120,14 @@ def test_average_ranks_are_pandas_average_ranks_ties_included():
 def test_a_metric_computed_over_many_draws_at_once_equals_it_draw_by_draw(metric, n, scores, monkeypatch):
     """Tied scores, small draws with one outcome only (NaN) and separation included; blocks of draws too."""
     y, p = (a[:n] for a in scores)
-    at_once = metrics.bootstrap_ci(metric, y, p, n_boot=300)
-    paired_at_once = metrics.paired_difference_ci(metric, y, p, p[::-1], n_boot=300)
+    at_once = metrics.bootstrap_ci(metric, y, p, n_boot=150)
+    paired_at_once = metrics.paired_difference_ci(metric, y, p, p[::-1], n_boot=150)
     monkeypatch.setattr(metrics, "DRAW_CELLS", 7 * n)  # blocks of seven draws: the stream must run on across them
-    in_blocks = metrics.bootstrap_ci(metric, y, p, n_boot=300)
+    in_blocks = metrics.bootstrap_ci(metric, y, p, n_boot=150)
     monkeypatch.setattr(metrics, "_OVER_DRAWS", {})
-    one_by_one = metrics.bootstrap_ci(metric, y, p, n_boot=300)
+    one_by_one = metrics.bootstrap_ci(metric, y, p, n_boot=150)
     np.testing.assert_allclose(at_once, one_by_one, rtol=0, atol=1e-12)
     np.testing.assert_allclose(in_blocks, one_by_one, rtol=0, atol=1e-12)
     np.testing.assert_allclose(
-        paired_at_once, metrics.paired_difference_ci(metric, y, p, p[::-1], n_boot=300), rtol=0, atol=1e-12
+        paired_at_once, metrics.paired_difference_ci(metric, y, p, p[::-1], n_boot=150), rtol=0, atol=1e-12
     )

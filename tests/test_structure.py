@@ -201,3 +201,19 @@ def test_every_import_inside_a_function_says_why():
                     if isinstance(node, (ast.Import, ast.ImportFrom)) and "#" not in lines[node.lineno - 1]:
                         silent.append(f"{name}:{node.lineno}: {lines[node.lineno - 1].strip()}")
     assert sorted(set(silent)) == []
+
+
+def _marks_e2e(path: Path) -> bool:
+    """Return whether a test module uses the e2e mark (pytest.mark.e2e in its code, not its words)."""
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == "e2e" and getattr(node.value, "attr", "") == "mark"
+        for node in ast.walk(ast.parse(path.read_text()))
+    )
+
+
+def test_browser_tests_live_in_the_folder_the_full_run_names():
+    """.ci/test runs the browser tests from tests/e2e only: a browser test marked elsewhere would never run."""
+    modules = list((ROOT / "tests").rglob("test_*.py"))
+    in_folder = {p for p in modules if "e2e" in p.relative_to(ROOT / "tests").parts}
+    assert [str(p.relative_to(ROOT)) for p in modules if p not in in_folder and _marks_e2e(p)] == []
+    assert in_folder and all(_marks_e2e(p) for p in in_folder)

@@ -25,6 +25,7 @@ def _open_rna_demo() -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_the_rna_demo_opens_with_its_expression_read_and_linked():
     at = _open_rna_demo()
     assert {m.label: m.value for m in at.metric}["Patients"] == "41"
@@ -140,6 +141,7 @@ def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signat
     assert "41 of these samples" in overlap and "scored by the model fitted without it: 0.83" in overlap
 
 
+@pytest.mark.slow
 def test_one_entered_patient_gets_a_transcriptome_prediction_from_one_sample():
     from tests.pages.test_one_patient import VALUES, _form, _submit
 
@@ -167,6 +169,7 @@ def test_one_entered_patient_gets_a_transcriptome_prediction_from_one_sample():
     assert any("has 2 samples; here it takes one patient's sample" in e.value for e in at.error)
 
 
+@pytest.mark.slow
 def test_the_transcriptome_model_refits_on_the_cohort_only_when_chosen_and_can_go_back():
     at = _open_rna_demo()
     at.switch_page("pages/model.py").run()

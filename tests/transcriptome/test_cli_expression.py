@@ -90,6 +90,7 @@ def test_train_refits_the_transcriptome_model_beside_the_clinical_one(tmp_path):
     assert card["card"]["training"]["patients"] == 82
 
 
+@pytest.mark.slow
 def test_the_patient_report_carries_the_transcriptome_prediction(tmp_path):
     import pypdf
 

@@ -71,6 +71,7 @@ def test_the_demo_reads_as_the_reference_cohort_computed_it():
     )
 
 
+@pytest.mark.slow
 def test_a_geo_series_matrix_of_log2_values_gives_the_same_descriptors():
     logged = np.log2(small() + 1).round(6)
     body = logged.to_csv(sep="\t", index_label="ID_REF")
@@ -150,6 +151,7 @@ def test_a_csv_with_samples_as_rows_is_turned_and_said_so():
     pd.testing.assert_frame_equal(compute_descriptors(intake.tpm, intake.genes_measured).values, reference(), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_log2_tpm_tpm_and_counts_of_the_same_samples_agree():
     tpm = small()
     counts = (tpm * 30).round()  # 30 million reads, every gene the same length: counts per million = TPM

@@ -56,6 +56,7 @@ def with_ensembl(frame: pd.DataFrame) -> pd.DataFrame:
     return kept.set_axis(ids.dropna()[ids.dropna() != ""].to_numpy())
 
 
+@pytest.mark.slow
 def test_featurecounts_with_its_comment_line_bam_paths_and_lengths_gives_tpm():
     tpm = with_ensembl(plain())
     lengths = pd.Series(np.random.default_rng(0).integers(300, 9000, len(tpm)), index=tpm.index)
@@ -114,6 +115,7 @@ def test_nf_core_merged_tables_read_by_either_id():
     assert intake.samples.tolist() == SAMPLES and "gene_name" in intake.findings["column"].str.cat()
 
 
+@pytest.mark.slow
 def test_entrez_ids_read_like_symbols_and_keep_every_gene():
     tpm = plain()
     entrez = GENES["entrez"].reindex(tpm.index)
@@ -207,6 +209,7 @@ def test_hostile_files_are_refused_with_their_reason():
         read_expression(transcripts.to_csv(sep="\t", index_label="target_id").encode(), "abundance.tsv")
 
 
+@pytest.mark.slow
 def test_predict_one_patient_reads_its_expression_file(tmp_path, capsys):
     one = tmp_path / "sample.csv"
     one.write_text(plain()[[SAMPLES[0]]].to_csv(index_label="gene"))
