@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import gzip
 import io
+import zipfile
 
 import numpy as np
 import openpyxl
@@ -141,6 +142,23 @@ def test_a_workbook_is_read_cell_for_cell_as_openpyxl_reads_it():
     by_openpyxl = pd.read_excel(io.BytesIO(data), sheet_name="tpm", engine="openpyxl")
     by_openpyxl["Gene"] = by_openpyxl["Gene"].map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v)
     pd.testing.assert_frame_equal(_read_xlsx(data, "tpm.xlsx"), by_openpyxl)
+
+
+def test_a_workbook_whose_sheet_is_damaged_inside_a_sound_zip_is_refused_with_the_reason():
+    book = openpyxl.Workbook()
+    book.active.append(["Gene", "S1"])
+    book.active.append(["CD8A", 3.0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data[:-40] if info.filename.endswith("sheet1.xml") else data)
+    with pytest.raises(
+        IntakeError, match=r"Sheet 'Sheet' of damaged.xlsx could not be read \(.+\)\. Save the workbook"
+    ):
+        read_expression(damaged.getvalue(), "damaged.xlsx")
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ import pandas as pd
 from icilens.intake.errors import IntakeError
 from icilens.intake.findings import INFO, Findings
 from icilens.intake.limits import check_bytes, current_limits
+from icilens.intake.table import first_line
 from icilens.intake.workbook import check_zip, inspect_workbook
 from icilens.vocabulary import FindingCode
 
@@ -283,7 +284,13 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     check_cells(sheets[0].columns, sheets[0].rows, name, current_limits().max_sheet_cells)
     # calamine reads what openpyxl reads (dates as dates, errors and formulas without a value as missing), but
     # 20,000 genes in a third of a second rather than five
-    frame = pd.read_excel(io.BytesIO(data), sheet_name=sheets[0].name, engine="calamine")
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=sheets[0].name, engine="calamine")
+    except Exception as exc:  # a damaged sheet inside a sound ZIP: the parser's own error, whatever its kind
+        raise IntakeError(
+            f"Sheet {sheets[0].name!r} of {name} could not be read ({first_line(exc)}). Save the workbook again "
+            "or export CSV."
+        ) from None
     # Excel stores a date cell as a datetime; a gene label that became one is shown as Excel displays it
     return frame.map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v) if len(frame) else frame
 
