@@ -211,13 +211,15 @@ _OVER_DRAWS: dict[Metric, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 
-DRAW_CELLS = 2_000_000  # patients x draws fitted at once (about 50 MB of working arrays)
+DRAW_CELLS = 2_000_000  # patients x draws computed at once: working arrays of 16 to 32 MB each
 
 
 def _values_over_draws(metric: Metric, rng: np.random.Generator, n_boot: int, y, *scores) -> list[np.ndarray]:
     """Return, per score, the metric on each of n_boot resamples of the patients (the same draws for every score,
     taken from rng in order), computed a block of draws at a time where the metric allows it."""
     n = len(y)
+    if n == 0:  # no patient: no draw has a figure
+        return [np.full(n_boot, np.nan) for _ in scores]
     over_draws = _OVER_DRAWS.get(metric)
     if over_draws is None:
         values = np.empty((len(scores), n_boot))

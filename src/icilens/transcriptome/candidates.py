@@ -68,25 +68,8 @@ def logistic_on_ranks(columns: list[str], strength: float = 1.0) -> Candidate:
     return fit
 
 
-def lightgbm_on_ranks(columns: list[str], params: dict[str, Any] | None = None) -> Candidate:
-    """Return a candidate: a small LightGBM on within-cohort percentiles, signatures held monotone increasing."""
-    settings: dict[str, Any] = {"num_leaves": 4, "min_child_samples": 20, "learning_rate": 0.05, "n_estimators": 150}
-    settings |= params or {}
-    rounds = settings.pop("n_estimators")
-    # The parameters scikit-learn's LGBMClassifier passes, written out: the same trees, and no need for its
-    # wrappers, which are missing when the clinical model imported lightgbm first (import_lightgbm).
-    booster_params = SKLEARN_DEFAULTS | settings | {"subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8}
-
-    def fit(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-        lgb = import_lightgbm()
-        monotone = [1 if c.startswith("signature_") or c == "tmb_per_mb" else 0 for c in columns]
-        data = lgb.Dataset(_ranks(train, columns), train["response"].astype(int))
-        model = lgb.train(booster_params | {"monotone_constraints": monotone}, data, num_boost_round=rounds)
-        return np.asarray(model.predict(_ranks(test, columns)))
-
-    return fit
-
-
+# What scikit-learn's LGBMClassifier passes to LightGBM beside a candidate's own settings, written out: the same
+# trees without its wrappers, which are missing when the clinical model imported lightgbm first (import_lightgbm).
 SKLEARN_DEFAULTS: dict[str, Any] = {
     "boosting_type": "gbdt",
     "objective": "binary",
@@ -99,6 +82,23 @@ SKLEARN_DEFAULTS: dict[str, Any] = {
     "random_state": 0,
     "verbose": -1,
 }
+
+
+def lightgbm_on_ranks(columns: list[str], params: dict[str, Any] | None = None) -> Candidate:
+    """Return a candidate: a small LightGBM on within-cohort percentiles, signatures held monotone increasing."""
+    settings: dict[str, Any] = {"num_leaves": 4, "min_child_samples": 20, "learning_rate": 0.05, "n_estimators": 150}
+    settings |= params or {}
+    rounds = settings.pop("n_estimators")
+    booster_params = SKLEARN_DEFAULTS | settings | {"subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8}
+
+    def fit(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+        lgb = import_lightgbm()
+        monotone = [1 if c.startswith("signature_") or c == "tmb_per_mb" else 0 for c in columns]
+        data = lgb.Dataset(_ranks(train, columns), train["response"].astype(int))
+        model = lgb.train(booster_params | {"monotone_constraints": monotone}, data, num_boost_round=rounds)
+        return np.asarray(model.predict(_ranks(test, columns)))
+
+    return fit
 
 
 LIGHTGBM_SETTINGS = [
