@@ -91,7 +91,7 @@ def test_training_on_the_bundled_patients_in_the_app_gives_the_bundled_model_and
     row = judgement_table(report).iloc[0]
     assert all(str(value) in printed for value in row.to_numpy()), (row.to_dict(), printed)
     # `icilens train` rebuilds the bundled model, trained on another day and machine: the same LightGBM files byte
-    # for byte and the same measured range (one training here serves both checks; a second would prove less).
+    # for byte and the same measured range (the app's one training serves both checks; a second would only repeat it).
     assert trained["calls"] == 1, "the command line did not train on the patients the app trained on"
     bundled_card = json.loads((default_model_dir() / "model_card.json").read_text())
     with zipfile.ZipFile(tmp_path / "model.zip") as archive:
