@@ -207,6 +207,33 @@ def test_a_sheet_that_declares_billions_of_cells_is_refused_before_loading():
     assert result.findings["problem"].str.contains("sheet 'Scratch' not read").any()
 
 
+def _with_dimension(data: bytes, dimension: str) -> bytes:
+    """Return the workbook with its first sheet's declared dimension rewritten, its cells untouched."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), part)
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def test_a_sheet_that_declares_a_small_size_but_holds_a_far_cell_is_refused_before_loading():
+    """A reader fills the grid up to the farthest cell whatever the dimension says; calamine aborts the process."""
+    from icilens.transcriptome.expression import read_expression
+
+    def build(workbook):
+        _cohort_sheet(workbook.active)
+        workbook.active["XFD1048576"] = "stray"
+
+    lying = _with_dimension(_workbook(build), "A1:D4")
+    with pytest.raises(IntakeError, match=r"sheet 'Sheet'\) declares 1,048,576 rows.*stray cell"):
+        read_cohort(lying, "small.xlsx")
+    with pytest.raises(IntakeError, match=r"small.xlsx declares 1,048,576 rows x 16,384 columns"):
+        read_expression(lying, "small.xlsx")
+
+
 def test_hidden_and_chart_sheets_are_not_read_and_the_sheet_read_is_named():
     def build(workbook):
         workbook.active.title = "Old"

@@ -133,13 +133,18 @@ def hazard_ratio_with_interval(months, events, covariate, n_boot: int = 1000, se
     the interval's width on the log scale over 2 x 1.96, which pooling across cohorts needs."""
     t, e, x = _cox_inputs(months, events, covariate)
     draws = np.random.default_rng(seed).integers(0, len(t), (n_boot, len(t)))
-    weights = np.ones((n_boot + 1, len(t)))  # the first row is the cohort itself, each other a draw
-    weights[1:] = 0.0
-    np.add.at(weights, (np.arange(1, n_boot + 1)[:, None], draws), 1.0)
+    weights = np.vstack([np.ones(len(t)), _times_drawn(draws, len(t))])  # the cohort itself, then each draw
     betas, _ = _fit_efron(t, e, x, weights)
     drawn = betas[1:][np.isfinite(betas[1:])]
     low, high = np.percentile(drawn, [2.5, 97.5])
     return float(np.exp(betas[0])), float(np.exp(low)), float(np.exp(high)), float((high - low) / (2 * Z95))
+
+
+def _times_drawn(draws: np.ndarray, patients: int) -> np.ndarray:
+    """Return, per bootstrap draw (a row of patient indices), how many times each patient was drawn."""
+    counts = np.zeros((len(draws), patients))
+    np.add.at(counts, (np.arange(len(draws))[:, None], draws), 1.0)
+    return counts
 
 
 def _cox_inputs(months, events, covariate) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -221,8 +226,7 @@ def concordance_index(months, events, score) -> float:
 def _concordance_of_draws(t: np.ndarray, e: np.ndarray, x: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """Return concordance_index of each resample (rows of patient indices) from the patients' pairs weighted by how
     often each patient was drawn: a resample's pairs are the original pairs, counted w_i * w_j times."""
-    counts = np.zeros((len(draws), len(t)))
-    np.add.at(counts, (np.arange(len(draws))[:, None], draws), 1.0)
+    counts = _times_drawn(draws, len(t))
     comparable = ((e[:, None] == 1) & (t[:, None] < t[None, :])).astype(float)
     lower = comparable * ((x[:, None] < x[None, :]) + 0.5 * (x[:, None] == x[None, :]))
     pairs = np.einsum("di,ij,dj->d", counts, comparable, counts, optimize=True)

@@ -44,7 +44,7 @@ SHEET_HINT = (
 
 
 def check_shape(rows: int, columns: int, name: str, sheet: str | None = None) -> None:
-    """Raise IntakeError when a table of rows x columns is over a limit; a sheet's size is the one it declares."""
+    """Raise IntakeError when a table of rows x columns is over a limit; a sheet's size reaches its farthest cell."""
     limits = current_limits()
     try:
         _check_shape(rows, columns, name, limits)

@@ -1,8 +1,8 @@
 """What an XLSX workbook holds, read from its zip parts before any sheet is loaded.
 
-Sheet names, whether each is visible, a worksheet or a chart, the size it declares, its merged
-cells and its formulas saved without a value. Reading this first lets intake refuse a sheet that
-declares a billion cells, skip hidden and chart sheets, and say what Excel did not save.
+Sheet names, whether each is visible, a worksheet or a chart, the farthest cell it declares or holds, its
+merged cells and its formulas saved without a value. Reading this first lets intake refuse a sheet that
+reaches a billion cells, skip hidden and chart sheets, and say what Excel did not save.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from icilens.intake.table import HEADER_SEARCH_ROWS, Note, RawTable, find_header
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
 _RELATION = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ATTRIBUTE = re.compile(r'([\w:]+)="([^"]*)"')
+# Every r="..." in a sheet: row numbers and cell references; anything else so spelled can only make it look larger.
+_REFERENCE_ATTRIBUTE = re.compile(rb'r="([A-Z]*)(\d+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
@@ -38,7 +40,7 @@ class SheetInfo:
     part: str  # the zip member holding the sheet, e.g. xl/worksheets/sheet1.xml
     visible: bool
     chart: bool
-    rows: int  # from A1 to the last cell the sheet's dimension declares (0 when it declares none)
+    rows: int  # from A1 to the farthest cell the sheet declares or holds (0 when it has none)
     columns: int
 
 
@@ -66,7 +68,7 @@ def inspect_workbook(data: bytes) -> list[SheetInfo]:
             attributes = dict(_ATTRIBUTE.findall(match.group(1)))
             relation = next((v for k, v in attributes.items() if k.endswith(":id")), None)
             part = targets.get(relation, "")
-            rows, columns = _declared_size(archive, part) if part in names else (0, 0)
+            rows, columns = _sheet_size(archive, part) if part in names else (0, 0)
             sheets.append(
                 SheetInfo(
                     name=html.unescape(attributes.get("name", "")),
@@ -80,22 +82,21 @@ def inspect_workbook(data: bytes) -> list[SheetInfo]:
         return sheets
 
 
-def _declared_size(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    with archive.open(part) as stream:
-        head = stream.read(65536)
-    match = _DIMENSION.search(head)
-    if match is None:  # no declared size: find the farthest cell (the XML is already bounded by the unzip limit)
-        xml = archive.read(part)
-        references = re.findall(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+)(\d+)"', xml)
-        if not references:
-            return 0, 0
-        return max(int(r) for _, r in references), max(column_number(c.decode()) for c, _ in references)
-    first_column, first_row, last_column, last_row = (g.decode() if g else None for g in match.groups())
-    last_column, last_row = last_column or first_column, last_row or first_row
-    if last_column is None or last_row is None:
-        return 0, 0
-    # A reader fills everything from A1 to the last cell, so that is the size that costs memory.
-    return int(last_row), column_number(last_column)
+def _sheet_size(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """Return (rows, columns) from A1 to the farthest cell a sheet declares or holds: a reader fills everything up
+    to it, so that is the size that costs memory. A declared dimension alone is not trusted, as a file can declare
+    A1:C3 and hold a cell at XFD1048576 (the XML is already bounded by the unzip limit)."""
+    xml = archive.read(part)
+    references = _REFERENCE_ATTRIBUTE.findall(xml)
+    rows = max(map(int, {number for _, number in references}), default=0)
+    columns = max((column_number(c.decode()) for c in {letters for letters, _ in references if letters}), default=0)
+    match = _DIMENSION.search(xml, 0, 65536)
+    if match is not None:
+        first_column, first_row, last_column, last_row = (g.decode() if g else None for g in match.groups())
+        last_column, last_row = last_column or first_column, last_row or first_row
+        if last_column is not None and last_row is not None:
+            rows, columns = max(rows, int(last_row)), max(columns, column_number(last_column))
+    return rows, columns
 
 
 def sheet_xml(data: bytes, part: str) -> bytes:

@@ -291,8 +291,11 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
             f"Sheet {sheets[0].name!r} of {name} could not be read ({first_line(exc)}). Save the workbook again "
             "or export CSV."
         ) from None
-    # Excel stores a date cell as a datetime; a gene label that became one is shown as Excel displays it
-    return frame.map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v) if len(frame) else frame
+    # Excel stores a date cell as a datetime; a gene label that became one is shown as Excel displays it. Only
+    # columns of text or dates can hold one: the columns of numbers are left as read.
+    for column in frame.select_dtypes(include=["object", "datetime", "datetimetz"]).columns:
+        frame[column] = frame[column].map(lambda v: f"{v.day}-{v:%b}" if isinstance(v, dt.date) else v)
+    return frame
 
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
