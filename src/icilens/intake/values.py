@@ -53,6 +53,9 @@ _INFINITE = re.compile(r"^[-+]?(inf|infinity|∞)$|^[-+]?\d+(\.\d+)?e\+?\d{3,}$"
 
 MAX_DIGITS = 30  # more digits than any measurement has, even written with every decimal a float keeps
 PLAIN_LENGTH = MAX_DIGITS  # a longer cell is read on its own, so an overlong number is named rather than lost
+# Up to this many cells, reading each distinct one in Python beats pandas' fixed cost per string operation
+# (a file's chunk, a cohort of hundreds); beyond it, pandas' vectorised operations win.
+FEW_CELLS = 2_000
 
 
 def shown_cell(text: str, most: int = 40) -> str:
@@ -61,7 +64,11 @@ def shown_cell(text: str, most: int = 40) -> str:
 
 
 def is_missing(cells: pd.Series) -> pd.Series:
-    return cells.str.strip().str.lower().isin(MISSING_TOKENS)
+    """Return where the cells are empty or say they are missing ('NA', 'n/a', 'unknown', ...)."""
+    if len(cells) > FEW_CELLS:
+        return cells.str.strip().str.lower().isin(MISSING_TOKENS)
+    said = {cell for cell in cells.unique() if isinstance(cell, str) and cell.strip().lower() in MISSING_TOKENS}
+    return cells.isin(said)
 
 
 def read_cell(text: str, decimal_comma: bool) -> tuple[float | None, str, str, str]:
@@ -269,7 +276,7 @@ def parse_categories(
     distinct = stripped[~missing].unique()
     labels_by_value = {value: category_of_cell(spec, value, codes) for value in distinct}
     labels = stripped.map(labels_by_value).where(~missing, None)
-    _report_unreadable(spec, labels, cells, rows, column, findings)
+    _report_unreadable(spec, labels, missing, cells, rows, column, findings)
     usable = labels.notna() & ~labels.isin([AMBIGUOUS, NOT_EVALUABLE])
     if spec.fallback:
         usable |= labels.isna() & ~missing
@@ -297,42 +304,31 @@ def _number_coding(spec: Field, present: pd.Series, column: str, findings: Findi
     return coding
 
 
-def _report_unreadable(spec: Field, labels: pd.Series, cells: pd.Series, rows, column: str, findings) -> None:
-    ambiguous = labels == AMBIGUOUS
-    if ambiguous.any():
-        findings.add_cells(
-            rows[ambiguous],
-            column,
-            cells[ambiguous],
-            f"names more than one {spec.label.lower()}",
-            "set missing; write the one that applies in the file or set it on the Cohort page",
-            WARNING,
-            FindingCode.AMBIGUOUS_VALUE,
-        )
-    unreadable = labels.isna() & ~is_missing(cells.str.strip())
+def _report_unreadable(
+    spec: Field, labels: pd.Series, missing: pd.Series, cells: pd.Series, rows, column: str, findings
+) -> None:
+    def report(where: pd.Series, problem: str, action: str, severity: Severity, code: FindingCode) -> None:
+        if where.any():
+            findings.add_cells(rows[where], column, cells[where], problem, action, severity, code)
+
+    unreadable = labels.isna() & ~missing
+    report(
+        labels == AMBIGUOUS,
+        f"names more than one {spec.label.lower()}",
+        "set missing; write the one that applies in the file or set it on the Cohort page",
+        WARNING,
+        FindingCode.AMBIGUOUS_VALUE,
+    )
     if spec.fallback:
         known = len(spec.categories) - 1
         action = f"set to {spec.fallback} (the model treats it as a {spec.label.lower()} unseen in training)"
         problem = f"{spec.label.lower()} not among the {known} known ones"
-        findings.add_cells(
-            rows[unreadable], column, cells[unreadable], problem, action, WARNING, FindingCode.UNKNOWN_CATEGORY
-        )
+        report(unreadable, problem, action, WARNING, FindingCode.UNKNOWN_CATEGORY)
         return
-    not_evaluable = labels == NOT_EVALUABLE
-    findings.add_cells(
-        rows[not_evaluable],
-        column,
-        cells[not_evaluable],
-        "response not evaluable",
-        "set missing",
-        INFO,
-        FindingCode.NOT_EVALUABLE,
-    )
+    report(labels == NOT_EVALUABLE, "response not evaluable", "set missing", INFO, FindingCode.NOT_EVALUABLE)
     expected = ", ".join(spec.categories) if spec.categories else "yes/no or 1/0"
-    findings.add_cells(
-        rows[unreadable],
-        column,
-        cells[unreadable],
+    report(
+        unreadable,
         f"not a recognised value (expected {expected})",
         "set missing",
         WARNING,
