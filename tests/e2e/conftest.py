@@ -19,6 +19,8 @@ RESULTS = ROOT / "test-results"
 
 
 def pytest_collection_modifyitems(config, items):
+    # The longest test (every page at two sizes) goes first, so that no worker is left alone with it at the end.
+    items.sort(key=lambda item: item.path.name != "test_layout.py")
     if CHROMIUM.exists():
         return
     if os.environ.get("CI"):
