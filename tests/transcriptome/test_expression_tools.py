@@ -17,8 +17,13 @@ import pytest
 from icilens.cli import main
 from icilens.intake.errors import IntakeError
 from icilens.transcriptome import compute_descriptors
-from icilens.transcriptome.expression import read_expression, read_expression_files
-from icilens.transcriptome.genes import load_gene_table
+from icilens.transcriptome.expression import (
+    combine_expression,
+    name_single_sample,
+    read_expression,
+    read_expression_files,
+)
+from icilens.transcriptome.genes import descriptor_genes, load_gene_table
 from icilens.transcriptome.rna_predictions import PROBABILITY, predict_transcriptome
 from tests.conftest import ROOT
 from tests.data.build_expression_corpus import rsem, salmon
@@ -240,3 +245,52 @@ def test_a_file_whose_only_sample_is_damaged_is_refused_with_the_reason():
     one.loc["ACTB"] = 3e6
     with pytest.raises(IntakeError, match="TPM above a million"):
         read_expression(one.to_csv(index_label="gene").encode(), "one.csv")
+
+
+HOUSEKEEPING = ["ACTB", "GAPDH", "GUSB", "HPRT1", "PGK1", "POLR2A", "RPL19", "SDHA", "TBP", "TUBB"]
+
+
+def nanostring(samples: list[str], logged: bool) -> bytes:
+    """The demo's tumours on an immune panel, as nSolver exports normalised counts (linear, with its Class Name
+    and Accession # columns) or as a GEO series of log2 normalised counts writes them: in the panel's own unit."""
+    genes = sorted((set(descriptor_genes()) | set(HOUSEKEEPING)) & set(RAW.index))
+    counts = RAW.loc[genes, samples] * 37.0 + 1
+    normalised = counts / np.exp(np.log(counts.loc[HOUSEKEEPING]).mean()) * 1000
+    if logged:
+        return np.log2(normalised).round(4).to_csv(index_label="ID_REF").encode()
+    columns = {
+        "Class Name": ["Housekeeping" if g in HOUSEKEEPING else "Endogenous" for g in genes],
+        "Probe Name": genes,
+        "Accession #": [f"NM_{i:06d}.1" for i in range(len(genes))],
+    }
+    table = pd.concat([pd.DataFrame(columns), normalised.round(2).reset_index(drop=True)], axis=1)
+    return table.to_csv(index=False).encode()
+
+
+@pytest.mark.parametrize("logged", [False, True], ids=["nsolver", "geo-log2"])
+def test_a_nanostring_panel_is_ranked_within_its_upload_and_said_so(logged):
+    intake = read_expression(nanostring(SAMPLES, logged), "panel.csv")
+    assert intake.panel and not intake.relative
+    warning = intake.findings[intake.findings["problem"].str.contains("targeted panel")]
+    assert list(warning["severity"]) == ["warning"] and "ranked within this upload" in warning["action"].iloc[0]
+    result = predict_transcriptome(intake, pd.Series(SAMPLES))
+    assert result.percentiles == "within this upload"
+    assert result.table[PROBABILITY].notna().all()
+    assert result.table.filter(like="descriptor_fraction").isna().all().all()
+    # ranked within the upload, the panel orders patients as the whole transcriptome does
+    panel = result.table.set_index("patient_id")["percentile_ifng6"]
+    whole = predict_transcriptome(read_expression(plain().to_csv(index_label="gene").encode(), "tpm.csv"))
+    assert panel.corr(whole.table.set_index("patient_id")["percentile_ifng6"], method="spearman") > 0.9
+
+
+def test_a_panel_too_small_to_rank_gets_no_number_and_a_single_panel_sample_is_refused():
+    few = read_expression(nanostring(SAMPLES[:5], logged=True), "panel.csv")
+    result = predict_transcriptome(few, pd.Series(SAMPLES[:5]))
+    assert result.table[PROBABILITY].isna().all()
+    assert result.findings["problem"].str.contains("targeted panel's signatures rank only within the upload").any()
+    one = read_expression(nanostring(SAMPLES[:1], logged=False), "one.csv")
+    with pytest.raises(IntakeError, match="targeted panel"):
+        name_single_sample(one, "P1")
+    whole = read_expression(plain().to_csv(index_label="gene").encode(), "tpm.csv")
+    with pytest.raises(IntakeError, match="targeted panels cannot be joined"):
+        combine_expression(whole, one)

@@ -4,7 +4,8 @@ Stages, each adding findings: read the files (`expression_files`), set aside ann
 (`annotation`), orient genes and samples (`orientation`), leave out damaged samples (`damage`), map gene ids
 (`genes`), decide the scale (`scale`) and bring it to TPM. What is kept is bounded: the genes a descriptor
 reads, plus one row holding the rest of each sample's total (quanTIseq divides by the total over every gene).
-Per-gene z-scores are kept as they are, marked relative: their signatures rank within the upload only.
+Per-gene z-scores are kept as they are, marked relative: their signatures rank within the upload only. So are a
+targeted panel's (NanoString and the like): its values are in the panel's own unit, not on the reference cohorts'.
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from icilens.transcriptome.damage import MILLION, leave_out_damaged
 from icilens.transcriptome.expression_files import read_tables
 from icilens.transcriptome.genes import describe_mangled, descriptor_genes, map_gene_ids
 from icilens.transcriptome.orientation import Matrix, join_samples, orient
-from icilens.transcriptome.scale import COUNTS, FPKM, TPM, ZSCORE, Scale, ScaleError, decide_scale, to_tpm
+from icilens.transcriptome.scale import (
+    COUNTS,
+    FPKM,
+    MIN_TRANSCRIPTOME_GENES,
+    TPM,
+    ZSCORE,
+    Scale,
+    ScaleError,
+    decide_scale,
+    to_tpm,
+)
+from icilens.transcriptome.signatures import MIN_COHORT_SAMPLES
 from icilens.vocabulary import FindingCode
 
 OTHER_GENES = "(all other genes)"
@@ -48,6 +60,17 @@ class ExpressionIntake:
     def relative(self) -> bool:
         """Return whether the values are per-gene z-scores, relative to the uploaded samples."""
         return self.scale.kind == ZSCORE
+
+    @property
+    def panel(self) -> bool:
+        """Return whether the file is a targeted panel (fewer than MIN_TRANSCRIPTOME_GENES genes measured)."""
+        return len(self.genes_measured) > 0 and int(self.genes_measured.max()) < MIN_TRANSCRIPTOME_GENES
+
+    @property
+    def ranks_within_upload(self) -> bool:
+        """Return whether the signatures can only be ranked within this upload: z-scores or a targeted panel,
+        whose values are not on the reference cohorts' whole-transcriptome scale."""
+        return self.relative or self.panel
 
 
 def read_expression(data: bytes, name: str = "expression") -> ExpressionIntake:
@@ -85,6 +108,7 @@ def read_expression_files(files: list[tuple[str, bytes]]) -> ExpressionIntake:
         scale = replace(scale, kind=TPM, evidence=f"{scale.evidence}; made TPM through the file's gene lengths")
     _report_scale(scale, findings, matrix.lengths is not None)
     measured = pd.Series(np.isfinite(values.to_numpy(dtype="float64", copy=False)).sum(axis=0), index=values.columns)
+    _report_panel(int(measured.max()), findings)
     del values  # the TPM copy is all that is needed from here
     tpm = _keep_descriptor_genes(tpm_all, mapping.symbols, findings)
     return ExpressionIntake(
@@ -218,6 +242,23 @@ def _report_scale(scale: Scale, findings: Findings, lengths: bool) -> None:
         )
 
 
+def _report_panel(genes: int, findings: Findings) -> None:
+    if genes >= MIN_TRANSCRIPTOME_GENES:
+        return
+    findings.add(
+        None,
+        "",
+        "",
+        f"{genes:,} genes measured: a targeted panel (NanoString or the like), not a whole transcriptome "
+        f"({MIN_TRANSCRIPTOME_GENES:,} genes or more). Its values are in the panel's own unit, not on the reference "
+        "cohorts' scale, whatever the numbers look like",
+        f"Signatures are ranked within this upload only ({MIN_COHORT_SAMPLES} samples or more); cell fractions are "
+        "left out",
+        WARNING,
+        FindingCode.SCALE_DECIDED,
+    )
+
+
 def _resolve_repeats(kept: pd.DataFrame, findings: Findings) -> pd.DataFrame:
     """Keep, of rows naming one gene, the one with the highest mean (a probe or id that measured it best)."""
     repeated = kept.index[kept.index.duplicated()].unique()
@@ -245,10 +286,11 @@ def name_single_sample(intake: ExpressionIntake, sample: str) -> ExpressionIntak
             f"{intake.name} has {len(intake.samples)} samples; here it takes one patient's sample. Upload a whole "
             "cohort's matrix on the Cohort page instead."
         )
-    if intake.relative:
+    if intake.ranks_within_upload:
+        kind = "per-gene z-scores" if intake.relative else "a targeted panel, in the panel's own unit,"
         raise IntakeError(
-            f"{intake.name} holds per-gene z-scores, which mean something only across many samples. Upload this "
-            "patient's TPM or counts."
+            f"{intake.name} holds {kind} which mean something only ranked across many samples. Upload this "
+            "patient's whole-transcriptome TPM or counts, or the whole cohort's file on the Cohort page."
         )
     return replace(
         intake, tpm=intake.tpm.set_axis([sample], axis=1), genes_measured=intake.genes_measured.set_axis([sample])
@@ -260,8 +302,10 @@ def combine_expression(first: ExpressionIntake | None, second: ExpressionIntake)
     whose samples arrive one by one; genes measured in only one of them are missing in the other's samples."""
     if first is None:
         return second
-    if first.relative or second.relative:
-        raise IntakeError("z-scores cannot be joined with other samples: each is relative to its own upload.")
+    if first.ranks_within_upload or second.ranks_within_upload:
+        raise IntakeError(
+            "z-scores and targeted panels cannot be joined with other samples: each is ranked within its own upload."
+        )
     kept = [s for s in first.samples if s not in set(second.samples)]
     tpm = pd.concat([first.tpm[kept], second.tpm], axis=1)
     measured = pd.concat([first.genes_measured[kept], second.genes_measured])

@@ -1,9 +1,9 @@
 """A cohort's transcriptome predictions: expression samples linked to patients, described, ranked and scored.
 
 Each signature is placed against the pooled reference cohorts, a fixed scale, so a patient's number depends on
-that patient's sample alone, not on who else was uploaded. Per-gene z-scores are the one exception: relative to
-the upload by nature, they are ranked within it (MIN_COHORT_SAMPLES or more), and the table says so
-(`transcriptome_percentiles`). A patient without a linked sample, or with fewer than three signatures measured,
+that patient's sample alone, not on who else was uploaded. Per-gene z-scores and targeted panels are the
+exceptions: relative by nature or in the panel's own unit, they are ranked within the upload (MIN_COHORT_SAMPLES
+or more), and the table says so (`transcriptome_percentiles`). A patient without a linked sample, or with fewer than three signatures measured,
 gets no transcriptome prediction and a reason.
 """
 
@@ -88,15 +88,16 @@ def predict_transcriptome(
     tpm = intake.tpm.loc[:, samples]
     descriptors = compute_descriptors(tpm, intake.genes_measured.reindex(samples), intake.relative)
     values = descriptors.values[select_descriptors(in_candidates=True)]
-    within = intake.relative
+    within = intake.ranks_within_upload
     ranks = rank_within_cohort(values) if within else rank_against_reference(values)
     if within and len(samples) < MIN_COHORT_SAMPLES:
+        kind = "z-scores" if intake.relative else "a targeted panel's signatures"
         findings.add(
             None,
             "",
             "",
-            f"z-scores rank only within the upload, which needs {MIN_COHORT_SAMPLES} samples; got {len(samples)}",
-            "No transcriptome prediction; upload TPM or counts",
+            f"{kind} rank only within the upload, which needs {MIN_COHORT_SAMPLES} samples; got {len(samples)}",
+            "No transcriptome prediction; upload whole-transcriptome TPM or counts, or more samples",
             WARNING,
             FindingCode.DESCRIPTOR_MISSING,
         )

@@ -8,7 +8,12 @@ import streamlit as st
 from icilens.analysis import MIN_PER_OUTCOME, compare_measures, format_comparison
 from icilens.intake import SEVERITY_WORDS, IntakeError
 from icilens.plots import KIND_LABELS, KINDS, plot_beeswarm, plot_distribution, plot_tmb_gep_quadrants, plot_waterfall
-from icilens.transcriptome import MIN_COHORT_SAMPLES, describe_descriptor, load_signature_model
+from icilens.transcriptome import (
+    MIN_COHORT_SAMPLES,
+    MIN_TRANSCRIPTOME_GENES,
+    describe_descriptor,
+    load_signature_model,
+)
 from icilens.transcriptome.catalogue import FRACTION_PREFIX, list_descriptors, percentile_column
 from icilens.transcriptome.loco import describe_training_overlap, score_table, validation_table
 from icilens.transcriptome.quadrants import MIN_QUADRANT_PATIENTS, TMB_CUT, count_quadrants, reference_gep_cut
@@ -145,7 +150,9 @@ def show_expression_section(cohort: Cohort) -> None:
     st.caption(
         "Each signature is placed among the pooled reference cohorts' patients, a fixed scale: a patient's number "
         "depends on that patient's sample alone, whoever else is uploaded. This assumes TPM from a similar pipeline. "
-        f"Per-gene z-scores are the exception: relative by nature, they are ranked within the upload, which needs "
+        f"Per-gene z-scores and targeted panels (fewer than {MIN_TRANSCRIPTOME_GENES:,} genes, NanoString for one) "
+        "are the exceptions: relative by nature or in the panel's own unit, they are ranked within the upload, "
+        "which needs "
         f"{MIN_COHORT_SAMPLES} samples or more."
     )
     findings = pd.concat([expression.findings, transcriptome.findings if transcriptome else None], ignore_index=True)
