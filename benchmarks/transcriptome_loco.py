@@ -31,12 +31,11 @@ from train_transcriptome_model import validate
 from icilens.plots import plot_forest
 from icilens.reports import figure_to_image
 from icilens.reports.evidence_tables import evidence_markdown, loco_markdown, selection_markdown
-from icilens.transcriptome.candidates import declared_candidates, validation_cohorts
+from icilens.transcriptome.candidates import declared_candidates, shipped_model_candidate, validation_cohorts
 from icilens.transcriptome.endpoints import FIGURES, MODEL_SCORE, forest_rows, gather_evidence
 from icilens.transcriptome.loco import with_ranks
 from icilens.transcriptome.reference_cohorts import load_reference_cohorts
 from icilens.transcriptome.selection import select_nested
-from icilens.transcriptome.signature_model import signature_model_candidate
 
 README = ROOT / "README.md"
 FORESTS = {  # the README's two pictures: the model on response and on overall survival
@@ -54,7 +53,7 @@ def main() -> int:
     table = with_ranks(validation_cohorts(reference))
     result = validate(table)
     rows = [{k: v for k, v in row.items() if not _empty(v)} for row in result.to_dict("records")]
-    evidence = gather_evidence(with_ranks(reference), signature_model_candidate, result)
+    evidence = gather_evidence(with_ranks(reference), shipped_model_candidate, result)
     evidence = _as_json(evidence)
     selection = _as_json(select_nested(table, declared_candidates()))
     loco, tables = loco_markdown(rows), evidence_markdown({"evidence": evidence})

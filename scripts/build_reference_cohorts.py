@@ -1,9 +1,11 @@
 """Rebuild the bundled reference ICB transcriptome cohorts from bhklab/ClinSets' SummarizedExperiment files.
 
-    python scripts/build_reference_cohorts.py CLINSETS_DIR [--signaturesets SIGNATURESETS_DIR]
+    python scripts/build_reference_cohorts.py CLINSETS_DIR [--tiger-data TIGER_DATA_DIR] [--signaturesets DIR]
 
 CLINSETS_DIR is a checkout of https://github.com/bhklab/ClinSets at commit SOURCE_COMMIT (its `data/` and
-`data/sex/` folders). Needs the PyPI package `rdata` (build time only: `pip install rdata==1.1.0`); R is not needed.
+`data/sex/` folders); TIGER_DATA_DIR one of https://github.com/Chengxugorilla/tigeR.data at TIGER_COMMIT, for
+the one cohort ClinSets lacks that it holds (Prat 2017, GSE93157). Needs the PyPI packages `rdata` and `xarray`
+(build time only: `pip install -r requirements-build.txt`); R is not needed.
 
 Writes, under src/icilens/bundled/reference_cohorts/:
 - descriptors.csv: one row per patient of every open cohort: cohort, ids, cancer type, drug class, RECIST,
@@ -66,6 +68,22 @@ STUDIES = {
     "Van_Allen": ("Van Allen E.M. et al., Science 2015", "dbGaP phs000452"),
     "Zhao": ("Zhao J. et al., Nat Med 2019", "see source"),
 }
+# Prat A. et al., Cancer Res 2017 (GEO GSE93157): anti-PD-1, NanoString PanCancer Immune Profiling panel, as the
+# TIGER resource's data package stores it, one file per cancer type. Its squamous lung patients are in no file.
+TIGER_REPOSITORY = "Chengxugorilla/tigeR.data"
+TIGER_COMMIT = "72a61efcd9011628d26760f42433aef270c27e87"
+TIGER_FILES = {"HNSC": "Head and neck", "MEL": "Melanoma", "nonsqNSCLC": "Lung"}  # file prefix: cancer type
+TIGER_COHORT = "Prat"
+DAYS_PER_MONTH = 365.25 / 12
+STUDIES[TIGER_COHORT] = ("Prat A. et al., Cancer Res 2017", "GEO GSE93157")
+CLINSETS_TERMS = (
+    "log2(TPM + 0.001) in the source; TPM in the demo",
+    "Processed data redistributed by ClinSets (MIT); raw data under the original study's access terms",
+)
+TIGER_TERMS = (
+    "log2 of normalised NanoString counts in the source (a 717-gene panel)",
+    "Processed data redistributed by tigeR.data (GPL-3) from GEO GSE93157",
+)
 GENES_OUT = ROOT / "src" / "icilens" / "bundled" / "genes"
 SIGNATURESETS_COMMIT = "ed57eb0555e6ea91fada846bbec10b8409ca198f"
 # Previous symbols of descriptor genes, each as the source that renames it records it.
@@ -101,6 +119,46 @@ def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return clinical, expression, genes
 
 
+def read_tiger_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return one tigeR.data file of Prat 2017 as read_file returns a ClinSets file: clinical columns renamed to
+    ClinSets', overall survival turned from days to months, and only the panel's genes (the others are empty)."""
+    import rdata
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        experiment = next(iter(rdata.read_rda(str(path)).values()))
+    columns = experiment.colData.listData
+    source = pd.DataFrame(
+        {str(k): np.ma.filled(v.astype(object), None) if np.ma.isMaskedArray(v) else v for k, v in columns.items()},
+        index=[str(x) for x in experiment.colData.rownames],
+    )
+    days = source["overall.survival..days."].map(number)
+    died = source["vital.status"].map({"Dead": 1.0, "Alive": 0.0})
+    clinical = pd.DataFrame(
+        {
+            "patientid": source["patient_name"].astype(str),
+            "cancer_type": TIGER_FILES[path.name.removesuffix("_GSE93157.rda")],
+            "drug_class": source["Therapy"].map({"anti-PD-1": "PD-1/PD-L1"}),
+            "recist": source["response"],
+            "response": source["response_NR"].map({"R": "R", "N": "NR"}),
+            "survival_time_os": days / DAYS_PER_MONTH,
+            "event_occurred_os": died,
+            "survival_unit": "month",
+        },
+        index=source.index,
+    )
+    expression = experiment.assays.data.listData[0].to_pandas()
+    expression = expression[expression.notna().any(axis=1)]
+    expression.index = [str(g) for g in expression.index]
+    expression.columns = [str(c) for c in expression.columns]
+    return clinical, expression, pd.DataFrame(columns=["gene_name", "gene_id_no_ver"])
+
+
+def read_source(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return (clinical, expression, gene annotation) of a ClinSets or a tigeR.data file."""
+    return read_tiger_file(path) if path.name.endswith("_GSE93157.rda") else read_file(path)
+
+
 def parse_name(path: Path) -> dict[str, str] | None:
     """Return the study, cancer and drug class a ClinSets file name encodes, or None for another file."""
     match = NAME.match(path.name)
@@ -129,13 +187,15 @@ def load_study(study: str, files: list[Path]) -> tuple[pd.DataFrame, pd.DataFram
     clinical_parts, expression_parts, used, annotations = [], [], [], []
     seen: set[str] = set()
     for path in sorted(files, key=lambda p: ("sex" in p.parts, p.name)):  # whole-cohort files first
-        clinical, expression, genes = read_file(path)
+        clinical, expression, genes = read_source(path)
         annotations.append(genes)
         new = [pid for pid in clinical.index if str(clinical.loc[pid, "patientid"]) not in seen]
         if not new:
             continue
-        meta = parse_name(path) or {}
-        clinical = clinical.loc[new].assign(drug_class=DRUG_CLASS.get(meta.get("drug", ""), meta.get("drug", "")))
+        clinical = clinical.loc[new]
+        if "drug_class" not in clinical:  # ClinSets names it in the file name
+            drug = (parse_name(path) or {}).get("drug", "")
+            clinical = clinical.assign(drug_class=DRUG_CLASS.get(drug, drug))
         seen.update(str(x) for x in clinical["patientid"])
         clinical_parts.append(clinical)
         expression_parts.append(expression[new])
@@ -193,11 +253,14 @@ def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.Da
     clinical, expression, used, genes = load_study(study, files)
     rows = describe(study, clinical, expression)
     citation, accession = STUDIES.get(study, ("see source", "see source"))
+    tiger = study == TIGER_COHORT
+    repository, commit = (TIGER_REPOSITORY, TIGER_COMMIT) if tiger else (SOURCE_REPOSITORY, SOURCE_COMMIT)
+    scale, terms = TIGER_TERMS if tiger else CLINSETS_TERMS
     summary = {
         "cohort": study,
         "study": citation,
         "accession": accession,
-        "source": f"{SOURCE_REPOSITORY}@{SOURCE_COMMIT}: " + "; ".join(used),
+        "source": f"{repository}@{commit}: " + "; ".join(used),
         "cancer_type": "; ".join(sorted(rows["cancer_type"].unique())),
         "drug_class": "; ".join(sorted(rows["drug_class"].unique())),
         "patients": len(rows),
@@ -208,8 +271,8 @@ def build_study(item: tuple[str, list[Path]]) -> tuple[pd.DataFrame, dict, pd.Da
         "with_pfs": int(rows["pfs_months"].notna().sum()),
         "pfs_events": int(rows["pfs_event"].sum()),
         "genes": expression.shape[0],
-        "scale": "log2(TPM + 0.001) in the source; TPM in the demo",
-        "terms": "Processed data redistributed by ClinSets (MIT); raw data under the original study's access terms",
+        "scale": scale,
+        "terms": terms,
     }
     demo = None
     if study == DEMO_COHORT:
@@ -236,7 +299,7 @@ def write_gene_ids(annotations: list[pd.DataFrame], signaturesets: Path | None) 
         entrez = pairs.set_index("gene_name")["entrez_id"].astype(int).astype(str)
     table = pd.DataFrame({"symbol": wanted})
     table["ensembl"] = table["symbol"].map(ensembl).fillna("")
-    table["entrez"] = table["symbol"].map(entrez).fillna("")
+    table["entrez"] = [entrez.get(g, "") for g in table["symbol"]]
     table["previous_symbols"] = table["symbol"].map(lambda g: PREVIOUS_SYMBOLS.get(g, ("", ""))[0])
     table["previous_symbol_source"] = table["symbol"].map(lambda g: PREVIOUS_SYMBOLS.get(g, ("", ""))[1])
     GENES_OUT.mkdir(parents=True, exist_ok=True)
@@ -255,6 +318,7 @@ def descriptor_genes() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clinsets", type=Path, help="a checkout of bhklab/ClinSets (its data/ folder is read)")
+    parser.add_argument("--tiger-data", type=Path, help=f"a checkout of {TIGER_REPOSITORY} at {TIGER_COMMIT}")
     parser.add_argument(
         "--signaturesets", type=Path, help=f"a checkout of bhklab/SignatureSets at {SIGNATURESETS_COMMIT}"
     )
@@ -268,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print(f"no ClinSets ICB files under {args.clinsets}/data", file=sys.stderr)
         return 2
+    if args.tiger_data is not None:
+        files[TIGER_COHORT] = [args.tiger_data / "data" / f"{prefix}_GSE93157.rda" for prefix in TIGER_FILES]
     OUT.mkdir(parents=True, exist_ok=True)
     rows, summaries, annotations = [], [], []
     with ProcessPoolExecutor(2) as pool:

@@ -2,9 +2,10 @@
 
     python scripts/train_transcriptome_model.py
 
-Writes src/icilens/bundled/transcriptome_model/transcriptome_model.json: the calibrated mean signature
-percentile, its leave-one-cohort-out table beside every candidate and single signature, its out-of-fold
-calibration, and the card's verdict in words. benchmarks/transcriptome_loco.py prints the same table.
+Writes src/icilens/bundled/transcriptome_model/transcriptome_model.json: the five signatures' percentiles weighted
+by a Cox model of overall survival and calibrated to RECIST response (the design the nested selection chose), its
+leave-one-cohort-out table beside every candidate and single signature, its out-of-fold calibration, and the
+card's verdict in words. benchmarks/transcriptome_loco.py prints the same table.
 """
 
 from __future__ import annotations
@@ -19,18 +20,20 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from icilens.analysis.metrics import brier_score, calibration_slope_intercept
-from icilens.transcriptome.candidates import candidate_models, declared_candidates, validation_cohorts
+from icilens.transcriptome.candidates import (
+    SHIPPED,
+    candidate_models,
+    declared_candidates,
+    fit_shipped_model,
+    shipped_model_candidate,
+    validation_cohorts,
+)
+from icilens.transcriptome.descriptors import describe_descriptor
 from icilens.transcriptome.endpoints import THIRDS, cut_reference_thirds, gather_evidence
 from icilens.transcriptome.loco import COMPASS_RUN, leave_one_cohort_out, out_of_fold_predictions, with_ranks
 from icilens.transcriptome.reference_cohorts import describe_reference_cohorts, load_reference_cohorts
 from icilens.transcriptome.selection import select_nested
-from icilens.transcriptome.signature_model import (
-    KIND,
-    MODEL_FILE,
-    fit_signature_model,
-    save_signature_model,
-    signature_model_candidate,
-)
+from icilens.transcriptome.signature_model import KIND, MODEL_FILE, SignatureModel, save_signature_model
 
 MODEL_LABEL = "ICI Lens transcriptome model"
 COMPARED = ("CYT", "IFN-gamma 6", "GEP")
@@ -38,7 +41,7 @@ COMPARED = ("CYT", "IFN-gamma 6", "GEP")
 
 def validate(table: pd.DataFrame) -> pd.DataFrame:
     """Return the leave-one-cohort-out table: the shipped model first, then single scores and candidates."""
-    candidates = {MODEL_LABEL: signature_model_candidate, **candidate_models()}
+    candidates = {MODEL_LABEL: shipped_model_candidate, **candidate_models()}
     return leave_one_cohort_out(table, candidates)
 
 
@@ -72,11 +75,29 @@ def verdict(result: pd.DataFrame) -> list[str]:
     ours = np.mean([a for a, _, _ in model])
     outcome = "matched it" if abs(best_mean - ours) < 0.005 else ("beat it" if best_mean > ours else "stayed below it")
     sentences.append(
-        f"No trained model did better: the best, {best}, {outcome} with a mean of {best_mean:.3f}; the others "
-        "stayed below. Trained models learn what separates responders in the training cohorts, and that did not "
-        "carry to the cohort left out."
+        f"Of the other trained models compared, the best, {best}, {outcome} with a mean of {best_mean:.3f}."
     )
+    if outcome == "beat it":
+        sentences.append(
+            "It was not among the candidates declared before the choice (README), so it could not be chosen; it is "
+            "the next candidate to declare."
+        )
     return sentences
+
+
+def weights_sentence(model: SignatureModel) -> str:
+    """Return what the Cox weights say, and what they do not: negative weights on correlated signatures."""
+    named = dict(zip(model.signatures, model.weights or (), strict=True))
+    words = ", ".join(f"{describe_descriptor(s)} {w:+.2f}" for s, w in named.items())
+    negative = [describe_descriptor(s) for s, w in named.items() if w < 0]
+    if not negative:
+        return f"Weights of the signatures' percentiles (their absolute values sum to 1): {words}."
+    return (
+        f"Weights of the signatures' percentiles (their absolute values sum to 1): {words}. The five signatures "
+        f"share genes and rise together; given the other four, a higher {' and '.join(negative)} went with shorter "
+        "survival in the training cohorts, so its share pulls the other way. Read each share as the model's "
+        "arithmetic, not as the signature's biology."
+    )
 
 
 def calibration_sentence(slope: float) -> str:
@@ -98,7 +119,7 @@ def main() -> int:
     reference = load_reference_cohorts()
     table = with_ranks(validation_cohorts(reference))
     result = validate(table)
-    oof = out_of_fold_predictions(table, signature_model_candidate)
+    oof = out_of_fold_predictions(table, shipped_model_candidate)
     keep = np.isfinite(oof)
     slope, intercept = calibration_slope_intercept(table["response"].to_numpy()[keep], oof[keep])
     cohorts = describe_reference_cohorts().set_index("cohort")
@@ -106,8 +127,9 @@ def main() -> int:
         "name": MODEL_LABEL,
         "kind": KIND,
         "inputs": (
-            "Percentiles of five immune signatures among the pooled reference patients (a fixed scale): CYT, "
-            "IFN-gamma 6, expanded immune 18, GEP, TLS"
+            "Percentiles of five immune signatures among the pooled whole-transcriptome reference patients (a "
+            "fixed scale): CYT, IFN-gamma 6, expanded immune 18, GEP, TLS; weighted by a Cox model of overall "
+            "survival (the model's `weights`) and calibrated to RECIST response"
         ),
         "intended_use": (
             "Research use only: to estimate, from a tumour's pre-treatment bulk RNA-seq, the probability of an "
@@ -143,22 +165,24 @@ def main() -> int:
             "calibration_intercept": intercept,
             "brier": brier_score(table["response"].to_numpy()[keep], oof[keep]),
         },
-        "evidence": gather_evidence(with_ranks(reference), signature_model_candidate, result),
+        "evidence": gather_evidence(with_ranks(reference), shipped_model_candidate, result),
         "selection": select_nested(table, declared_candidates()),
         "verdict": verdict(result),
         "limitations": [
             "Percentiles are against the pooled reference cohorts, so a patient's number depends on that patient's "
             "sample alone; this assumes the upload was processed like them (TPM, similar pipeline). Per-gene "
-            "z-scores are the exception: relative to their upload, they are ranked within it.",
+            "z-scores and targeted panels (fewer than 10,000 genes, NanoString for one) are the exceptions: they "
+            "are ranked within their upload, as panel cohorts of the reference are within themselves.",
             "The TLS signature contains EIF1AY, a Y-chromosome gene: sex enters it (men score slightly higher).",
             "Melanoma dominates the reference cohorts; kidney, lung, urothelial and colorectal cohorts are small.",
             "IMvigor210 and Kim 2018 are held out for external validation and were not used.",
         ],
     }
     card["verdict"].append(calibration_sentence(slope))
-    if card["selection"]["final"]["chosen"] != "current model":
-        raise SystemExit(f"inner LOCO chose {card['selection']['final']['chosen']}: ship it in place of this model")
-    model = fit_signature_model(table, card)
+    if card["selection"]["final"]["chosen"] != SHIPPED:
+        raise SystemExit(f"inner LOCO chose {card['selection']['final']['chosen']}: ship it in place of {SHIPPED}")
+    model = fit_shipped_model(table, card)
+    card["limitations"].append(weights_sentence(model))
     card["survival_groups"] = {
         "groups": list(THIRDS),
         "cuts": cut_reference_thirds(model),

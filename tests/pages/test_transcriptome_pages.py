@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from icilens.transcriptome.candidates import SHIPPED
 from icilens.transcriptome.catalogue import list_descriptors
 from tests.conftest import ROOT
 
@@ -101,9 +102,9 @@ def test_the_model_page_shows_the_transcriptome_card_cohort_by_cohort():
     _no_errors(at)
     assert any(s.value == "The transcriptome model" for s in at.subheader)
     table = next(d.value for d in at.dataframe if "patients (responders)" in d.value.columns)
-    assert len(table) == 11 and table.iloc[-1]["cohort"] == "mean"
+    assert len(table) == 12 and table.iloc[-1]["cohort"] == "mean"
     assert table["ICI Lens transcriptome model"].str.match(r"0\.\d\d").all()
-    assert any("No trained model did better" in m.value for m in at.markdown)
+    assert any("Of the other trained models compared" in m.value for m in at.markdown)
 
     # The evidence on every endpoint: a forest plot of the chosen figure and score, and every pooled figure.
     pooled = next(d.value for d in at.dataframe if "pooled (95% CI)" in d.value.columns)
@@ -123,9 +124,9 @@ def test_the_model_page_shows_the_transcriptome_card_cohort_by_cohort():
     chosen = next(d.value for d in at.dataframe if "chosen in outer folds" in d.value.columns)
     assert chosen["candidate"].iloc[0] == "current model" and len(chosen) == 6
     assert chosen["outer: pooled ROC AUC (95% CI)"].str.match(r"0\.\d{3} \(95% CI 0\.\d{3} to 0\.\d{3}\)").all()
-    assert any("the same rule chose on every training cohort: current model" in c.value for c in at.caption)
+    assert any(f"the same rule chose on every training cohort: {SHIPPED}" in c.value for c in at.caption)
     folds = next(d.value for d in at.dataframe if "chosen by the other cohorts" in d.value.columns)
-    assert len(folds) == 10 and "Gide" in folds["held-out cohort"].tolist()
+    assert len(folds) == 11 and "Prat" in folds["held-out cohort"].tolist()
 
 
 def test_performance_scores_the_transcriptome_on_the_cohort_beside_single_signatures():

@@ -9,6 +9,7 @@ import pytest
 
 from icilens.cli import main
 from icilens.transcriptome import load_reference_cohorts, load_signatures
+from icilens.transcriptome.signature_model import KIND, load_signature_model
 from tests.conftest import ROOT
 
 BUNDLED = ROOT / "src" / "icilens" / "bundled" / "reference_cohorts"
@@ -86,7 +87,8 @@ def test_train_refits_the_transcriptome_model_beside_the_clinical_one(tmp_path):
         == 0
     )
     card = json.loads((out / "transcriptome_model.json").read_text())
-    assert card["kind"] == "calibrated mean signature percentile" and card["slope"] > 0
+    assert card["kind"] == KIND and card["slope"] > 0
+    assert card["weights"] == list(load_signature_model().weights)  # recalibrated, its weights kept
     assert card["card"]["training"]["patients"] == 82
 
 

@@ -6,6 +6,7 @@ import pytest
 from icilens.analysis.metrics import roc_auc
 from icilens.analysis.survival import concordance_index, hazard_ratio_with_interval
 from icilens.transcriptome import load_signature_model
+from icilens.transcriptome.candidates import shipped_model_candidate
 from icilens.transcriptome.endpoints import (
     MIN_SURVIVAL_PATIENTS,
     MODEL_SCORE,
@@ -17,13 +18,12 @@ from icilens.transcriptome.endpoints import (
 )
 from icilens.transcriptome.loco import PROBABILITY_COLUMN, with_ranks
 from icilens.transcriptome.reference_cohorts import load_reference_cohorts
-from icilens.transcriptome.signature_model import signature_model_candidate
 
 
 @pytest.fixture(scope="module")
 def reference():
     table = with_ranks(load_reference_cohorts())
-    return table.assign(**{PROBABILITY_COLUMN: out_of_cohort_predictions(table, signature_model_candidate)})
+    return table.assign(**{PROBABILITY_COLUMN: out_of_cohort_predictions(table, shipped_model_candidate)})
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +62,9 @@ def test_the_model_is_scored_on_each_cohort_by_a_fit_that_never_saw_it(reference
     from icilens.transcriptome.candidates import validation_cohorts
 
     train = validation_cohorts(reference)
-    alone = signature_model_candidate(train[train["cohort"] != "Gide"], reference.loc[held])
+    alone = shipped_model_candidate(train[train["cohort"] != "Gide"], reference.loc[held])
     assert np.allclose(alone, reference.loc[held, PROBABILITY_COLUMN], equal_nan=True)
-    everything = signature_model_candidate(train, reference.loc[held])
+    everything = shipped_model_candidate(train, reference.loc[held])
     assert not np.allclose(everything, alone, equal_nan=True)
 
 

@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from icilens.transcriptome.candidates import (
+    SHIPPED,
     declared_candidates,
     signature_model_candidate,
     validation_cohorts,
 )
 from icilens.transcriptome.loco import with_ranks
-from icilens.transcriptome.reference_cohorts import load_reference_cohorts, rank_against_reference
+from icilens.transcriptome.reference_cohorts import load_reference_cohorts, load_reference_pool, rank_against_reference
 from icilens.transcriptome.selection import (
     CHOSEN,
     choose_candidate,
@@ -79,13 +80,13 @@ def test_ties_go_to_the_current_model_declared_first(table):
     assert chosen == "current model" and figures["current model"] == figures["copy"]
 
 
-def test_the_cards_choice_is_the_current_model_and_its_tables_read_whole():
+def test_the_cards_choice_is_the_shipped_design_and_its_tables_read_whole():
     selection = json.loads(MODEL_FILE.read_text())["card"]["selection"]
-    assert selection["declared"] == list(declared_candidates()) and selection["final"]["chosen"] == "current model"
+    assert selection["declared"] == list(declared_candidates()) and selection["final"]["chosen"] == SHIPPED
     summary = summarise_selection(selection)
     assert list(summary["candidate"])[:-1] == selection["declared"] and len(summary) == 6
-    assert sum(int(c.split(" of ")[0]) for c in summary["chosen in outer folds"] if c) == 10
-    assert len(selection_by_fold(selection)) == 10
+    assert sum(int(c.split(" of ")[0]) for c in summary["chosen in outer folds"] if c) == 11
+    assert len(selection_by_fold(selection)) == 11
 
 
 @pytest.mark.slow
@@ -98,7 +99,7 @@ def test_one_fold_of_the_card_is_what_its_other_cohorts_choose_now(table):
 
 
 def test_a_patient_is_placed_among_reference_patients_of_the_same_cancer_type_when_there_are_enough():
-    reference = load_reference_cohorts()
+    reference = load_reference_pool()  # whole transcriptomes: panels are ranked within themselves
     values = pd.DataFrame({"signature_ifng6": [reference["signature_ifng6"].median()]})
     melanoma = reference.loc[(reference["cancer_type"] == "Melanoma") & (reference["cohort"] != "Gide")]
     pool = melanoma["signature_ifng6"].dropna().to_numpy()

@@ -64,5 +64,5 @@ def _train_transcriptome(args: argparse.Namespace, result) -> None:
     write_output(str(path), lambda: save_signature_model(model, path))
     print(
         f"transcriptome model written to {path} ({model.card['training']['patients']} patients with expression and a "
-        f"response; intercept {model.intercept:.2f}, slope {model.slope:.2f} per unit of mean percentile)"
+        f"response; intercept {model.intercept:.2f}, slope {model.slope:.2f} per unit of the weighted signature score)"
     )

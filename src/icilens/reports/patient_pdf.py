@@ -309,6 +309,7 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
         REPORTED_DESCRIPTORS,
         describe_standing,
         describe_transcriptome_drivers,
+        describe_transcriptome_model,
         descriptor_table,
         signature_points,
         waterfall_labels,
@@ -337,9 +338,7 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
         5,
         _plain(
             f"Predicted response from the tumour's RNA: {probability:.0%}. {describe_standing(row, model)} {spread} "
-            f"The model averages {len(model.signatures)} immune signatures; across ten public cohorts it did no better "
-            "than the best "
-            "single signature."
+            f"{describe_transcriptome_model(model)}"
         ),
         new_x="LMARGIN",
         new_y="NEXT",

@@ -20,9 +20,11 @@ from icilens.analysis.metrics import roc_auc
 from icilens.analysis.survival import fit_cox
 from icilens.model.ensemble import import_lightgbm
 from icilens.transcriptome.catalogue import select_descriptors
-from icilens.transcriptome.reference_cohorts import load_reference_cohorts, rank_against_reference
+from icilens.transcriptome.reference_cohorts import load_reference_cohorts, place_cohort
 from icilens.transcriptome.signature_model import (
     MIN_SIGNATURES,
+    SignatureModel,
+    explain_response,
     fit_signature_model,
     predict_response,
     signature_model_candidate,
@@ -36,11 +38,12 @@ Candidate = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
 
 def validation_cohorts(reference: pd.DataFrame) -> pd.DataFrame:
     """Return the reference patients of cohorts fit to validate on: RECIST labels of both kinds, at least
-    MIN_VALIDATION_PATIENTS patients, and the signatures measured (not a targeted panel lacking their genes)."""
+    MIN_VALIDATION_PATIENTS patients, and most of them scored by the model (MIN_SIGNATURES of its signatures
+    measured; a targeted panel can lack them)."""
     labelled = reference[reference["response"].notna()]
     keep = []
     for cohort, patients in labelled.groupby("cohort", sort=False):
-        measured = patients["signature_gep"].notna().mean() >= 0.5
+        measured = (patients[list(SIGNATURES)].notna().sum(axis=1) >= MIN_SIGNATURES).mean() >= 0.5
         if len(patients) >= MIN_VALIDATION_PATIENTS and patients["response"].nunique() == 2 and measured:
             keep.append(cohort)
     return labelled[labelled["cohort"].isin(keep)].reset_index(drop=True)
@@ -152,7 +155,7 @@ def signatures_by_cancer_type(train: pd.DataFrame, test: pd.DataFrame) -> np.nda
 
     def by_type(table: pd.DataFrame) -> pd.DataFrame:
         parts = [
-            rank_against_reference(rows[list(SIGNATURES)], leave_out=cohort, cancer_type=cancer)
+            place_cohort(rows[list(SIGNATURES)], cohort, cancer_type=cancer)
             for (cohort, cancer), rows in table.groupby(["cohort", "cancer_type"], sort=False)
         ]
         return table.assign(**pd.concat(parts).loc[table.index].add_prefix("rank_"))
@@ -178,16 +181,33 @@ def tmb_with_gep(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
     return np.where(measured, joint, fallback)
 
 
-def cox_on_signatures(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
-    """Return each test patient's relative chance of living longer: minus the risk of a Cox model of overall
-    survival on the five signatures' percentiles (missing = 0.5), fitted on the training patients with a time and
+def fit_survival_weights(train: pd.DataFrame) -> tuple[float, ...]:
+    """Return the five signatures' weights, their absolute values summing to 1: minus the coefficients of a Cox
+    model of overall survival on their percentiles (missing = 0.5), fitted on the training patients with a time and
     on the patients of the reference cohorts that are never validated on (survival without RECIST)."""
     columns = [f"rank_{s}" for s in SIGNATURES]
     fit_on = pd.concat([train, _survival_only_patients()], ignore_index=True)
     fit_on = fit_on[fit_on[columns].notna().sum(axis=1) >= MIN_SIGNATURES]
     coefficients = fit_cox(fit_on["os_months"], fit_on["os_event"], fit_on[columns].fillna(0.5))
-    enough = (test[columns].notna().sum(axis=1) >= MIN_SIGNATURES).to_numpy()
-    return np.where(enough, -(test[columns].fillna(0.5).to_numpy() @ coefficients), np.nan)
+    return tuple(float(w) for w in -coefficients / np.abs(coefficients).sum())
+
+
+def cox_on_signatures(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Return each test patient's relative chance of living longer: the signatures' percentiles weighted by the Cox
+    model of fit_survival_weights (a higher score, a lower risk of death), uncalibrated."""
+    uncalibrated = SignatureModel(intercept=0.0, slope=1.0, weights=fit_survival_weights(train))
+    return explain_response(uncalibrated, test).sum(axis=1, min_count=1).to_numpy()
+
+
+def fit_shipped_model(train: pd.DataFrame, card: dict | None = None) -> SignatureModel:
+    """Return the shipped transcriptome model fitted on train: the signatures weighted as by cox_on_signatures,
+    the candidate the nested selection chose, calibrated to RECIST response."""
+    return fit_signature_model(train, card, fit_survival_weights(train))
+
+
+def shipped_model_candidate(train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
+    """Return test patients' probabilities from the shipped model's design fitted on train."""
+    return predict_response(fit_shipped_model(train), test)["probability"].to_numpy()
 
 
 @lru_cache(maxsize=1)
@@ -198,10 +218,13 @@ def _survival_only_patients() -> pd.DataFrame:
     validated = set(validation_cohorts(reference)["cohort"])
     rows = reference[~reference["cohort"].isin(validated) & reference["os_months"].notna()]
     ranks = [
-        rank_against_reference(part[list(SIGNATURES)], leave_out=cohort).add_prefix("rank_")
+        place_cohort(part[list(SIGNATURES)], cohort).add_prefix("rank_")
         for cohort, part in rows.groupby("cohort", sort=False)
     ]
     return rows.join(pd.concat(ranks))
+
+
+SHIPPED = "Cox on 5 signatures (overall survival)"  # the declared candidate the nested selection chose
 
 
 def declared_candidates() -> dict[str, Candidate]:
@@ -212,5 +235,5 @@ def declared_candidates() -> dict[str, Candidate]:
         "signatures, reference per cancer type": signatures_by_cancer_type,
         "monotone LightGBM, 11 descriptors": lightgbm_on_ranks(CANDIDATE_DESCRIPTORS),
         "GEP + TMB (logistic), else current": tmb_with_gep,
-        "Cox on 5 signatures (overall survival)": cox_on_signatures,
+        SHIPPED: cox_on_signatures,
     }

@@ -19,7 +19,7 @@ from icilens.transcriptome.anchors import survival_anchors
 from icilens.transcriptome.candidates import Candidate, validation_cohorts
 from icilens.transcriptome.catalogue import select_descriptors
 from icilens.transcriptome.loco import MODEL_SCORE, PROBABILITY_COLUMN, UNTRAINED, auc_with_interval
-from icilens.transcriptome.reference_cohorts import label_cohort, load_reference_cohorts, rank_against_reference
+from icilens.transcriptome.reference_cohorts import label_cohort, load_reference_pool, rank_against_reference
 from icilens.transcriptome.selection import describe_difference, difference_from_benchmark
 from icilens.transcriptome.signature_model import SignatureModel, predict_response
 
@@ -258,7 +258,7 @@ THIRDS = ("lower third of the reference", "middle third of the reference", "uppe
 def cut_reference_thirds(model: SignatureModel) -> list[float]:
     """Return the two transcriptome probabilities that cut the treated reference patients into thirds, each patient
     placed among the pooled reference as an upload is: groups fixed by the model, before any cohort is looked at."""
-    reference = load_reference_cohorts()
+    reference = load_reference_pool()
     ranked = rank_against_reference(reference[select_descriptors(in_candidates=True)]).add_prefix("rank_")
     probability = predict_response(model, ranked)["probability"].dropna()
     return [float(q) for q in probability.quantile([1 / 3, 2 / 3])]

@@ -11,7 +11,7 @@ from icilens.transcriptome.catalogue import select_descriptors
 from icilens.transcriptome.reference_cohorts import (
     label_cohort,
     load_reference_cohorts,
-    rank_against_reference,
+    place_cohort,
     rank_within_cohort,
 )
 
@@ -36,15 +36,16 @@ MIN_SCORED = 10  # fewer scored patients than this give no AUC
 
 
 def with_ranks(table: pd.DataFrame, within_cohort: bool = False) -> pd.DataFrame:
-    """Return table with `rank_<descriptor>` columns: each descriptor's and TMB's percentile among the reference
-    patients of the other cohorts (as a new upload is placed), or within its own cohort (within_cohort)."""
+    """Return table with `rank_<descriptor>` columns: each descriptor's and TMB's percentile as the cohort's upload
+    would get it (among the other cohorts' pooled patients, within itself for a panel; see place_cohort), or
+    within its own cohort (within_cohort)."""
     columns = table[[*select_descriptors(in_candidates=True), "tmb_per_mb"]]
     if within_cohort:
         ranks = rank_within_cohort(columns, table["cohort"])
     else:
         ranks = pd.concat(
             [
-                rank_against_reference(columns[(table["cohort"] == cohort).to_numpy()], leave_out=cohort)
+                place_cohort(columns[(table["cohort"] == cohort).to_numpy()], cohort)
                 for cohort in table["cohort"].unique()
             ]
         ).loc[table.index]

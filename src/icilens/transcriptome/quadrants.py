@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from icilens.transcriptome.reference_cohorts import load_reference_cohorts
+from icilens.transcriptome.reference_cohorts import load_reference_pool
 
 TMB_CUT = 10.0  # mut/Mb, the FDA tissue-agnostic threshold
 MIN_QUADRANT_PATIENTS = 10  # patients with both measured before the chart means anything
@@ -16,7 +16,7 @@ QUADRANTS = ("TMB high, GEP high", "TMB high, GEP low", "TMB low, GEP high", "TM
 def reference_gep_cut() -> float:
     """Return the GEP cut-off: the median GEP of the treated reference patients (Cristescu's -0.318 is on the
     NanoString scale, not on RNA-seq's), the same fixed reference the transcriptome model ranks against."""
-    return float(load_reference_cohorts()["signature_gep"].median())
+    return float(load_reference_pool()["signature_gep"].median())
 
 
 def place_in_quadrant(tmb: float, gep: float, gep_cut: float) -> str | None:

@@ -2,8 +2,9 @@
 
 The transcriptome model reads each signature as its percentile among the pooled reference patients
 (`rank_against_reference`), which the signatures' fixed units allow (log2 TPM): a fixed scale, so a patient's
-number is the patient's own. Per-gene z-scores have no fixed unit; they are ranked within their upload
-(`rank_within_cohort`), which needs MIN_COHORT_SAMPLES patients.
+number is the patient's own. Per-gene z-scores and targeted panels have no such unit; they are ranked within
+their upload (`rank_within_cohort`), which needs MIN_COHORT_SAMPLES patients. The pool holds whole transcriptomes
+only, and a reference cohort measured on a panel is ranked within itself, as its upload would be (`place_cohort`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from icilens import BUNDLED
 from icilens.transcriptome.descriptors import FRACTION_PREFIX, SIGNATURE_PREFIX
+from icilens.transcriptome.scale import MIN_TRANSCRIPTOME_GENES
 from icilens.transcriptome.signatures import MIN_COHORT_SAMPLES
 
 REFERENCE = BUNDLED / "reference_cohorts"
@@ -42,6 +44,29 @@ def describe_reference_cohorts() -> pd.DataFrame:
     return pd.read_csv(REFERENCE / "cohorts.csv")
 
 
+@lru_cache(maxsize=1)
+def list_panel_cohorts() -> frozenset[str]:
+    """Return the reference cohorts measured on a targeted panel (fewer than MIN_TRANSCRIPTOME_GENES genes), whose
+    values are in the panel's own unit."""
+    cohorts = describe_reference_cohorts()
+    return frozenset(cohorts.loc[cohorts["genes"] < MIN_TRANSCRIPTOME_GENES, "cohort"].astype(str))
+
+
+@lru_cache(maxsize=1)
+def load_reference_pool() -> pd.DataFrame:
+    """Return the reference patients every upload is placed among: those of whole-transcriptome cohorts."""
+    reference = load_reference_cohorts()
+    return reference[~reference["cohort"].isin(list_panel_cohorts())]
+
+
+def place_cohort(values: pd.DataFrame, cohort: str, cancer_type: str | None = None) -> pd.DataFrame:
+    """Return the percentiles of one reference cohort's values as its upload would get them: within the cohort
+    for a targeted panel, else among the other cohorts' pooled patients (see rank_against_reference)."""
+    if cohort in list_panel_cohorts():
+        return rank_within_cohort(values)
+    return rank_against_reference(values, leave_out=cohort, cancer_type=cancer_type)
+
+
 def label_cohort(cohort: object) -> str:
     """Return the name a reader knows a reference cohort by (its first author), not its source file's."""
     return COHORT_LABELS.get(str(cohort), str(cohort))
@@ -66,10 +91,10 @@ def rank_within_cohort(values: pd.DataFrame, cohorts: pd.Series | None = None) -
 def rank_against_reference(
     values: pd.DataFrame, leave_out: str | None = None, cancer_type: str | None = None
 ) -> pd.DataFrame:
-    """Return each value's percentile among the reference patients' values of the same descriptor; leave_out
+    """Return each value's percentile among the pooled reference patients' values of the same descriptor; leave_out
     names a reference cohort left out of the pool (to validate on that cohort as on a new upload); cancer_type
     narrows the pool to that cancer type wherever it holds at least MIN_SAME_TYPE values of the descriptor."""
-    reference = load_reference_cohorts()
+    reference = load_reference_pool()
     if leave_out is not None:
         reference = reference[reference["cohort"] != leave_out]
     same_type = reference[reference["cancer_type"] == cancer_type] if cancer_type is not None else reference.iloc[:0]

@@ -302,9 +302,13 @@ def summarise_transcriptome(intake: ExpressionIntake, predictions: Transcriptome
     }
 
 
-def train_on_cohort(predictions: TranscriptomePredictions, responses: pd.Series, cohort_name: str) -> SignatureModel:
-    """Return the transcriptome model refitted on one's own cohort: the same five signatures' percentiles,
-    calibrated to the cohort's RECIST responses (responses: 1, 0 or missing, row by row with the table)."""
+def train_on_cohort(
+    predictions: TranscriptomePredictions, responses: pd.Series, cohort_name: str, model: SignatureModel | None = None
+) -> SignatureModel:
+    """Return the transcriptome model (the bundled one unless given) refitted on one's own cohort: the same five
+    signatures' percentiles with the same weights, calibrated to the cohort's RECIST responses (responses: 1, 0 or
+    missing, row by row with the table)."""
+    weights = (model or load_signature_model()).weights
     table = predictions.table.reset_index(drop=True)
     labelled = table.assign(response=responses.reset_index(drop=True).to_numpy())
     labelled = labelled[labelled["response"].notna() & labelled[PROBABILITY].notna()]
@@ -317,4 +321,4 @@ def train_on_cohort(predictions: TranscriptomePredictions, responses: pd.Series,
         "training": {"patients": len(ranked), "responders": int(y.sum()), "cohort": cohort_name},
         "validation": {"design": "none: fitted and judged on the same patients; validate it on another cohort"},
     }
-    return fit_signature_model(ranked, card)
+    return fit_signature_model(ranked, card, weights)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from icilens.transcriptome.catalogue import find_descriptor, list_descriptors, percentile_column
 from icilens.transcriptome.descriptors import describe_descriptor
+from icilens.transcriptome.loco import MODEL_SCORE
 from icilens.transcriptome.rna_predictions import (
     AGAINST_REFERENCE,
     PERCENTILES,
@@ -14,6 +15,7 @@ from icilens.transcriptome.rna_predictions import (
     descriptor_column,
     shap_transcriptome_column,
 )
+from icilens.transcriptome.selection import BENCHMARK
 from icilens.transcriptome.signature_model import SignatureModel
 from icilens.transcriptome.signatures import load_signatures
 from icilens.vocabulary import describe_points
@@ -81,6 +83,32 @@ def describe_standing(row: pd.Series, model: SignatureModel) -> str:
         "This is a ranking, not a chance of response: across cohorts the model's probabilities are not calibrated "
         "(Model page)."
     )
+
+
+def describe_transcriptome_model(model: SignatureModel) -> str:
+    """Return the transcriptome model in words with its validation from its card: what it weighs, its mean
+    leave-one-cohort-out ROC AUC beside IFN-gamma 6's, and the pooled difference with its interval."""
+    design = (
+        f"averages the percentiles of {len(model.signatures)} immune signatures"
+        if model.weights is None
+        else f"weighs the percentiles of {len(model.signatures)} immune signatures by a Cox model of overall survival"
+    )
+    rows = [r for r in model.card.get("validation", {}).get("table", []) if r.get(MODEL_SCORE) and r.get(BENCHMARK)]
+    sentence = f"The transcriptome model {design}, calibrated to response."
+    if rows:
+        ours, theirs = np.mean([r[MODEL_SCORE][0] for r in rows]), np.mean([r[BENCHMARK][0] for r in rows])
+        sentence += (
+            f" Across {len(rows)} reference cohorts left out one at a time its mean ROC AUC is {ours:.2f}, "
+            f"{BENCHMARK}'s {theirs:.2f}."
+        )
+    pooled = model.card.get("selection", {}).get("difference_from_benchmark", {}).get("pooled")
+    if pooled:
+        verdict = "includes" if pooled["low"] <= 0 <= pooled["high"] else "excludes"
+        sentence += (
+            f" Chosen and judged without each cohort, it differs from {BENCHMARK} by {pooled['estimate']:+.3f} "
+            f"(95% CI {pooled['low']:+.3f} to {pooled['high']:+.3f}), an interval that {verdict} zero."
+        )
+    return sentence + " Read it as a ranking more than as a chance: details on the Model page."
 
 
 def describe_position(percentile: float, where: str) -> str:

@@ -34,6 +34,7 @@ from icilens.transcriptome.wording import (
     base_probability,
     describe_standing,
     describe_transcriptome_drivers,
+    describe_transcriptome_model,
     descriptor_table,
     signature_points,
     waterfall_labels,
@@ -191,12 +192,7 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
         f"Predicted response from the tumour's RNA: **{probability:.0%}**. {describe_standing(row, model)} {spread} "
         f"Signature percentiles are taken among {where_percentiles(row)}."
     )
-    st.caption(
-        f"The transcriptome model is the calibrated mean percentile of {len(model.signatures)} immune signatures; "
-        "across ten reference "
-        "cohorts left out one at a time it did no better than the best single signature. Read it as a ranking more "
-        "than as a chance: details on the Model page."
-    )
+    st.caption(describe_transcriptome_model(model))
     points = signature_points(row, model)
     measured = points.notna().to_numpy()
     labels = [label for label, keep in zip(waterfall_labels(row, model), measured, strict=True) if keep]
@@ -306,9 +302,9 @@ def show_transcriptome_card() -> None:
     st.markdown(f"**Intended use.** {escape_markdown(card['intended_use'])}")
     training = card["training"]
     st.markdown(
-        f"**What it is.** {escape_markdown(card['inputs'])}, averaged and turned into a probability by a logistic "
-        f"fit on {training['patients']} patients ({training['responders']} responders) of "
-        f"{len(training['cohorts'])} public cohorts ({escape_markdown(training['label'])})."
+        f"**What it is.** {escape_markdown(card['inputs'])}. The probability's logistic fit is on "
+        f"{training['patients']} patients ({training['responders']} responders) of {len(training['cohorts'])} public "
+        f"cohorts ({escape_markdown(training['label'])})."
     )
     st.markdown(
         "**Validation, leaving one cohort out at a time.**\n"
@@ -352,9 +348,10 @@ def show_transcriptome_refit(cohort: Cohort | None) -> None:
         return
     st.markdown(
         f"Refitted on {refitted.card['training']['patients']} patients of this cohort "
-        f"({refitted.card['training']['responders']} responders): slope {refitted.slope:.2f} per unit of mean "
-        f"percentile against {bundled.slope:.2f} in the bundled model. It ranks this cohort's patients exactly as "
-        "the bundled model does (the same mean percentile), so its ROC AUC here is the same; only the probabilities "
+        f"({refitted.card['training']['responders']} responders): slope {refitted.slope:.2f} per unit of the "
+        f"weighted signature score against {bundled.slope:.2f} in the bundled model. It ranks this cohort's patients "
+        "exactly as the bundled model does (the same weighted score), so its ROC AUC here is the same; only the "
+        "probabilities "
         "move, fitted and judged on the same patients. Validate it on another cohort before relying on them."
     )
     keep, use = st.columns(2)
