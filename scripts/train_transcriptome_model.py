@@ -34,6 +34,7 @@ from icilens.transcriptome.loco import COMPASS_RUN, leave_one_cohort_out, out_of
 from icilens.transcriptome.reference_cohorts import describe_reference_cohorts, load_reference_cohorts
 from icilens.transcriptome.selection import select_nested
 from icilens.transcriptome.signature_model import KIND, MODEL_FILE, SignatureModel, save_signature_model
+from icilens.transcriptome.wording import describe_negative_weights
 
 MODEL_LABEL = "ICI Lens transcriptome model"
 COMPARED = ("CYT", "IFN-gamma 6", "GEP")
@@ -86,17 +87,12 @@ def verdict(result: pd.DataFrame) -> list[str]:
 
 
 def weights_sentence(model: SignatureModel) -> str:
-    """Return what the Cox weights say, and what they do not: negative weights on correlated signatures."""
+    """Return the signatures' weights in words, and what a negative one does."""
     named = dict(zip(model.signatures, model.weights or (), strict=True))
     words = ", ".join(f"{describe_descriptor(s)} {w:+.2f}" for s, w in named.items())
-    negative = [describe_descriptor(s) for s, w in named.items() if w < 0]
-    if not negative:
-        return f"Weights of the signatures' percentiles (their absolute values sum to 1): {words}."
-    return (
-        f"Weights of the signatures' percentiles (their absolute values sum to 1): {words}. The five signatures "
-        f"share genes and rise together; given the other four, a higher {' and '.join(negative)} went with shorter "
-        "survival in the training cohorts, so its share pulls the other way. Read each share as the model's "
-        "arithmetic, not as the signature's biology."
+    caveat = describe_negative_weights(model)
+    return f"Weights of the signatures' percentiles (their absolute values sum to 1): {words}." + (
+        f" {caveat}" if caveat else ""
     )
 
 

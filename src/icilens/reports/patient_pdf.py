@@ -307,6 +307,7 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     from icilens.transcriptome.rna_predictions import HIGH, LOW, PROBABILITY, REASON  # likewise
     from icilens.transcriptome.wording import (  # likewise
         REPORTED_DESCRIPTORS,
+        describe_negative_weights,
         describe_standing,
         describe_transcriptome_drivers,
         describe_transcriptome_model,
@@ -350,6 +351,8 @@ def _transcriptome(pdf, row: pd.Series, model=None) -> None:
     for sentence in describe_transcriptome_drivers(row, model):
         pdf.multi_cell(0, 5, _plain(f"- {sentence}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 8)
+    if caveat := describe_negative_weights(model):
+        pdf.multi_cell(0, 4.2, _plain(caveat), new_x="LMARGIN", new_y="NEXT")
     for item in descriptor_table(row, REPORTED_DESCRIPTORS).itertuples(index=False):
         pdf.multi_cell(
             0,

@@ -58,17 +58,17 @@ def loris_recalibration(model: Model) -> dict | None:
     return model.card.get("references", {}).get("loris_recalibration")
 
 
-def rank_patients(probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (rank with 1 = highest probability, percentile 0-100) for each patient."""
-    series = pd.Series(probability)
-    rank = series.rank(ascending=False, method="min").to_numpy().astype(int)
+def rank_patients(probability: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Return (rank with 1 = highest probability, percentile 0-100) for each patient, among the patients with a
+    probability; missing for a patient without one, who is never ranked by a number not shown."""
+    series = pd.Series(probability, dtype="float64")
+    rank = series.rank(ascending=False, method="min").astype("Int64")
     percentile = (series.rank(pct=True, method="max") * 100).to_numpy()
     return rank, percentile
 
 
 def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
     """Return the Patients table: one row per patient with probability, rank, references and missing data."""
-    rank, percentile = rank_patients(predictions[Column.PROBABILITY].to_numpy())
     missing = predictions[Column.MISSING].fillna("")
     response = frame["response"].map({1: "responder", 0: "non-responder"}).astype(object)
     counts = missing.map(lambda names: len(names.split(";")) if names else 0)
@@ -77,6 +77,7 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
         for low, high, n in zip(predictions[Column.RANGE_LOW], predictions[Column.RANGE_HIGH], counts, strict=True)
     ]
     estimable = pd.Series([not r for r in reasons], index=predictions.index)
+    rank, percentile = rank_patients(predictions[Column.PROBABILITY].where(estimable).to_numpy())
     return pd.DataFrame(
         {
             "patient_id": predictions["patient_id"],
@@ -96,7 +97,7 @@ def build_patient_table(frame: pd.DataFrame, predictions: pd.DataFrame) -> pd.Da
                     strict=True,
                 )
             ],
-            "rank": rank,
+            "rank": rank.to_numpy(),
             "percentile": percentile,
             "loris": predictions[Column.LORIS_PROBABILITY] * 100,
             Column.LORIS_SCORE: predictions[Column.LORIS_SCORE],

@@ -14,9 +14,12 @@ from icilens.schema import FIELD_BY_NAME
 from icilens.transcriptome.catalogue import percentile_column
 from icilens.transcriptome.rna_predictions import HIGH, LOW, PROBABILITY, REASON
 from icilens.transcriptome.signature_model import SignatureModel
-from icilens.transcriptome.wording import describe_transcriptome_drivers, ordinal
-
-MIDDLE = 0.5  # a signature percentile at the middle of the treated reference patients
+from icilens.transcriptome.wording import (
+    base_probability,
+    describe_transcriptome_drivers,
+    ordinal,
+    where_percentiles,
+)
 
 
 @dataclass(frozen=True)
@@ -68,18 +71,20 @@ def _transcriptome_line(row: pd.Series, model: SignatureModel) -> str:
         if round(row[LOW] * 100) == round(row[HIGH] * 100)
         else f", {row[LOW]:.0%} to {row[HIGH]:.0%} had the missing signatures been measured"
     )
+    group = "treated reference patients" if where_percentiles(row) == "the reference cohorts" else "this upload"
     return (
-        f"Tumour transcriptome: {row[PROBABILITY]:.0%}{spread}; its signatures at the "
-        f"{ordinal(round(standing * 100))} percentile of treated reference patients.{validation}"
+        f"Tumour transcriptome: {row[PROBABILITY]:.0%}{spread}; its signatures, on average, at the "
+        f"{ordinal(round(standing * 100))} percentile of {group}.{validation}"
     )
 
 
 def read_patient(explanation, card: dict, row: pd.Series | None, model: SignatureModel) -> Reading | None:
     """Return the patient's one reading where the patient has both predictions' inputs, else None.
 
-    Each model is placed against its own average: the clinical model's training response rate, the middle of
-    the treated reference patients for the transcriptome. They agree when both place the patient on the same
-    side; otherwise the verdict names each side's largest measured driver and what would settle it.
+    Each model is placed against its own average patient: the clinical model's training response rate, and
+    for the transcriptome a patient at the middle of every signature (its base probability). They agree when both
+    place the patient on the same side; otherwise the verdict names each side's largest measured driver and what
+    would settle it.
     """
     if row is None:
         return None
@@ -97,13 +102,14 @@ def read_patient(explanation, card: dict, row: pd.Series | None, model: Signatur
     elif not has_rna or rate is None:
         verdict = "Only the clinical reading stands for this patient."
     else:
+        base = base_probability(model)
         clinical_high = explanation.probability >= rate
-        rna_high = _mean_percentile(row, model) >= MIDDLE
+        rna_high = row[PROBABILITY] >= base
         side = "above" if clinical_high else "below"
         if clinical_high == rna_high:
             verdict = (
                 f"The two agree: both place this patient {side} their average patient (the clinical model's is "
-                f"{rate:.0%}; the transcriptome's is the middle of the reference patients)."
+                f"{rate:.0%}; the transcriptome's, a patient at the middle of every signature, {base:.0%})."
             )
         else:
             drivers = [d for d in explanation.drivers if "missing" not in d.lower()]
@@ -117,7 +123,8 @@ def read_patient(explanation, card: dict, row: pd.Series | None, model: Signatur
             )
             verdict = (
                 f"The two disagree: the clinical model places this patient {side} its average ({rate:.0%}), the "
-                f"tumour's RNA {other} the middle of the reference patients. Clinical side: "
+                f"tumour's RNA {other} its average ({base:.0%}, a patient at the middle of every signature). "
+                "Clinical side: "
                 f"{_sentence(drivers[0]) if drivers else 'no single driver.'} Transcriptome side: "
                 f"{_sentence(rna[0]) if rna else 'no single signature.'}{settle}"
             )

@@ -72,14 +72,16 @@ def where_percentiles(row: pd.Series) -> str:
 
 def describe_standing(row: pd.Series, model: SignatureModel) -> str:
     """Return the transcriptome prediction as what it is, a ranking: where the patient's signatures stand on
-    average among the treated reference patients (or within the upload, for z-scores), not a chance."""
+    average among the treated reference patients (or within the upload, for z-scores and panels), not a chance."""
     columns = [percentile_column(s) for s in model.signatures]
     mean = pd.to_numeric(row.reindex(columns), errors="coerce").mean()
     if pd.isna(mean):
         return ""
-    group = "treated patients of the reference cohorts" if where_percentiles(row) != "this upload" else "this upload"
+    group = (
+        "the treated patients of the reference cohorts" if where_percentiles(row) != "this upload" else "this upload"
+    )
     return (
-        f"Its signatures stand, on average, at the {ordinal(round(mean * 100))} percentile of the {group}. "
+        f"Its signatures stand, on average, at the {ordinal(round(mean * 100))} percentile of {group}. "
         "This is a ranking, not a chance of response: across cohorts the model's probabilities are not calibrated "
         "(Model page)."
     )
@@ -109,6 +111,20 @@ def describe_transcriptome_model(model: SignatureModel) -> str:
             f"(95% CI {pooled['low']:+.3f} to {pooled['high']:+.3f}), an interval that {verdict} zero."
         )
     return sentence + " Read it as a ranking more than as a chance: details on the Model page."
+
+
+def describe_negative_weights(model: SignatureModel) -> str:
+    """Return what a negative weight does to a patient's bars, naming the signatures the model weighs negatively;
+    "" when it weighs none."""
+    negative = [describe_descriptor(s) for s, w in zip(model.signatures, model.weights or (), strict=False) if w < 0]
+    if not negative:
+        return ""
+    names = " and ".join(negative)
+    return (
+        f"{names} carries a negative weight in this model: the five signatures share genes and rise together, and "
+        f"given the other four a higher {names} went with shorter survival in the training cohorts. So a low {names} "
+        "raises the prediction and a high one lowers it: read its bar as the model's arithmetic, not as biology."
+    )
 
 
 def describe_position(percentile: float, where: str) -> str:

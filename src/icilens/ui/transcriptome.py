@@ -32,6 +32,7 @@ from icilens.transcriptome.rna_predictions import (
 from icilens.transcriptome.wording import (
     REPORTED_DESCRIPTORS,
     base_probability,
+    describe_negative_weights,
     describe_standing,
     describe_transcriptome_drivers,
     describe_transcriptome_model,
@@ -209,6 +210,8 @@ def show_patient_transcriptome(cohort: Cohort, patient_id: str, stem: str) -> No
     drivers = describe_transcriptome_drivers(row, model)
     if drivers:
         st.markdown("\n".join(f"- {sentence}" for sentence in drivers))
+    if caveat := describe_negative_weights(model):
+        st.caption(caveat)
     st.dataframe(descriptor_table(row, DESCRIPTORS), hide_index=True, placeholder=NOT_AVAILABLE, width="stretch")
     show_tmb_gep_quadrants(cohort, patient_id)
 
