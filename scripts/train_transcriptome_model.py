@@ -125,7 +125,7 @@ def main() -> int:
         "inputs": (
             "Percentiles of five immune signatures among the pooled whole-transcriptome reference patients (a "
             "fixed scale): CYT, IFN-gamma 6, expanded immune 18, GEP, TLS; weighted by a Cox model of overall "
-            "survival (the model's `weights`) and calibrated to RECIST response"
+            "survival (weights under Limits) and calibrated to RECIST response"
         ),
         "intended_use": (
             "Research use only: to estimate, from a tumour's pre-treatment bulk RNA-seq, the probability of an "
