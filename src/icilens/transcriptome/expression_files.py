@@ -25,6 +25,7 @@ from icilens.intake.findings import INFO, Findings
 from icilens.intake.limits import check_bytes, current_limits
 from icilens.intake.table import first_line
 from icilens.intake.workbook import check_zip, inspect_workbook
+from icilens.transcriptome.nanostring import is_rcc, read_rcc, report_nanostring, unpack_nanostring
 from icilens.vocabulary import FindingCode
 
 MAX_CELLS = 40_000_000  # ICILENS_MAX_EXPRESSION_CELLS: genes x samples read into memory (about 320 MB)
@@ -57,7 +58,18 @@ def max_cells() -> int:
 
 
 def read_tables(data: bytes, name: str, findings: Findings) -> list[ExpressionTable]:
-    """Return the tables of a file given as bytes: one, or one per file of a ZIP archive of tool outputs."""
+    """Return the tables of a file given as bytes: one, or one per file of a ZIP archive of tool outputs;
+    NanoString tables unpacked (see icilens.transcriptome.nanostring)."""
+    tables = _read_tables(data, name, findings)
+    unpacked = [unpack_nanostring(table.frame, table.name) for table in tables]
+    report_nanostring(unpacked, name, findings)
+    return [
+        table if u.frame is table.frame else ExpressionTable(u.frame, table.name, {**table.sample_names, **u.names})
+        for table, u in zip(tables, unpacked, strict=True)
+    ]
+
+
+def _read_tables(data: bytes, name: str, findings: Findings) -> list[ExpressionTable]:
     check_bytes(len(data), name)
     data = _gunzip(data, name)
     if not data.strip():
@@ -73,6 +85,9 @@ def _read_one(data: bytes, name: str, findings: Findings) -> ExpressionTable:
     if data[:4] == b"PAR1":
         return ExpressionTable(_read_parquet(data, name), name)
     data = _as_utf8(data, name, findings)
+    if is_rcc(data[:200_000].decode("utf-8", errors="replace")):
+        check_cells(4, data.count(b"\n"), name)  # CodeClass, Name, Accession, Count
+        return ExpressionTable(read_rcc(data.decode("utf-8", errors="replace"), name), name)
     return _read_text(data, name, findings)
 
 
@@ -119,7 +134,7 @@ def _read_archive(data: bytes, name: str, findings: Findings) -> list[Expression
         tables = []
         for member in members:
             inner = f"{name}/{member.filename}"
-            tables.extend(read_tables(archive.read(member), inner, findings))
+            tables.extend(_read_tables(archive.read(member), inner, findings))
     findings.add(None, "", "", f"{name}: a ZIP archive of {len(tables)} files", "", INFO, FindingCode.EXPRESSION_READ)
     return tables
 

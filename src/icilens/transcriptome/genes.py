@@ -108,6 +108,8 @@ def count_gene_like(labels: pd.Index) -> int:
     lookups = _lookups()
     count = 0
     for label in labels.astype(str):
+        if not isinstance(label, str):  # pandas keeps an empty cell missing through astype(str)
+            continue
         text = label.strip()
         upper = text.upper()
         count += upper in lookups.symbols or text in lookups.entrez or _VERSION.sub("", upper) in lookups.ensembl

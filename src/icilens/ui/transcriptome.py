@@ -111,11 +111,13 @@ def show_expression_section(cohort: Cohort) -> None:
     """Show the expression uploader and, once read, what expression intake decided and found."""
     st.subheader("Tumour RNA-seq (optional)", anchor=False)
     # One file: a second choice replaces the first, so a refused file never lingers beside the right one. Files
-    # of one sample each (salmon, RSEM, kallisto) come as a ZIP, which also keeps the folders that name them.
+    # of one sample each (salmon, RSEM, kallisto, NanoString RCC) come as a ZIP, which also keeps the folders that
+    # name them.
     upload = st.file_uploader(
         "Expression matrix: genes and samples, in TPM, FPKM, counts or log2 (CSV, TSV, GEO series matrix, GCT, "
-        "featureCounts, XLSX, Parquet, or gzip of them), or a ZIP of one file per sample (salmon, RSEM, kallisto)",
-        type=["csv", "tsv", "txt", "gct", "xlsx", "parquet", "gz", "zip", "sf", "results"],
+        "featureCounts, XLSX, Parquet, or gzip of them), or a ZIP of one file per sample (salmon, RSEM, kallisto, "
+        "NanoString RCC); NanoString nSolver exports too",
+        type=["csv", "tsv", "txt", "gct", "xlsx", "parquet", "gz", "zip", "sf", "results", "rcc"],
         key=EXPRESSION_UPLOAD,
     )
     if upload is not None and upload.file_id != st.session_state.get(EXPRESSION_SEEN):
