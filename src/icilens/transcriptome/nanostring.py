@@ -26,7 +26,7 @@ KEPT_CLASSES = frozenset({"endogenous", "housekeeping"})
 HOUSEKEEPING = "housekeeping"
 NORMALISED_LEVEL = 1_000.0  # each sample's housekeeping geometric mean after normalising
 SAMPLE_ROWS = ("sample id", "sample name", "sampleid", "samplename", "id")  # attribute rows naming the sample
-_SECTION = re.compile(r"<(?P<name>[A-Za-z_]+)>\s*\n(?P<body>.*?)\n\s*</(?P=name)>", re.S)
+_TAG = re.compile(r"<[A-Za-z_]+>")
 
 
 def is_rcc(text: str) -> bool:
@@ -37,7 +37,7 @@ def is_rcc(text: str) -> bool:
 def read_rcc(text: str, name: str) -> pd.DataFrame:
     """Return an RCC file's counts as a table: CodeClass, Name, Accession and one column named by the sample's ID
     (the file's name without its extension when the ID is empty)."""
-    sections = {m["name"]: m["body"] for m in _SECTION.finditer(text)}
+    sections = _sections(text)
     attributes = dict(_pairs(sections.get("Sample_Attributes", "")))
     sample = attributes.get("ID") or re.sub(r"\.rcc$", "", name.rsplit("/", 1)[-1], flags=re.I)
     rows = [line.split(",") for line in sections.get("Code_Summary", "").splitlines() if line.strip()]
@@ -166,6 +166,22 @@ def _lift_attribute_block(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     body = frame.iloc[start + 1 :].reset_index(drop=True)
     body.columns = header
     return body, {s: [n for n in names if n] for s, names in others.items()}
+
+
+def _sections(text: str) -> dict[str, str]:
+    """Return each closed <Name> ... </Name> section's lines, read line by line (linear in the file's size)."""
+    sections: dict[str, str] = {}
+    name, lines = None, []
+    for line in text.splitlines():
+        tag = line.strip()
+        if name is None and _TAG.fullmatch(tag):
+            name, lines = tag[1:-1], []
+        elif name is not None and tag == f"</{name}>":
+            sections[name] = "\n".join(lines)
+            name = None
+        elif name is not None:
+            lines.append(line)
+    return sections
 
 
 def _pairs(body: str) -> list[tuple[str, str]]:
