@@ -107,6 +107,15 @@ def show_one_reading(cohort: Cohort, patient_id: str, explanation, card: dict) -
         st.markdown(escape_markdown(reading.verdict))
 
 
+def _describe_values(expression) -> str:
+    """Return how the values were read: the scale and its evidence, or a panel's own unit."""
+    scale = f"{expression.scale.kind} ({escape_markdown(expression.scale.evidence)})"
+    if expression.panel:
+        genes = int(expression.genes_measured.max())
+        return f"a targeted panel of {genes:,} genes, its values in the panel's own unit (read as {scale})"
+    return f"values read as {scale}"
+
+
 def show_expression_section(cohort: Cohort) -> None:
     """Show the expression uploader and, once read, what expression intake decided and found."""
     st.subheader("Tumour RNA-seq (optional)", anchor=False)
@@ -146,8 +155,7 @@ def show_expression_section(cohort: Cohort) -> None:
         )
     st.markdown(
         f"**{escape_markdown(expression.name)}**: {len(expression.samples)} samples, {expression.orientation}, "
-        f"genes named by {expression.gene_kind}, values read as {expression.scale.kind} "
-        f"({escape_markdown(expression.scale.evidence)}). {linked} samples linked to patients; "
+        f"genes named by {expression.gene_kind}, {_describe_values(expression)}. {linked} samples linked to patients; "
         f"{with_prediction} patients have a transcriptome prediction, with signature percentiles "
         f"{transcriptome.percentiles if transcriptome else 'not computed'}."
     )
