@@ -77,7 +77,8 @@ def unpack_nanostring(frame: pd.DataFrame, name: str) -> Unpacked:
     samples = [c for c in frame.columns if pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.9]
     kept = frame[~controls].reset_index(drop=True)
     values = kept[samples].apply(pd.to_numeric, errors="coerce")
-    housekeeping, levels = 0, ()
+    housekeeping = 0
+    levels: tuple[float, ...] = ()
     if _raw(values):
         genes = values[(kind[~controls] == HOUSEKEEPING).to_numpy()]
         if genes.empty:
@@ -171,7 +172,8 @@ def _lift_attribute_block(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 def _sections(text: str) -> dict[str, str]:
     """Return each closed <Name> ... </Name> section's lines, read line by line (linear in the file's size)."""
     sections: dict[str, str] = {}
-    name, lines = None, []
+    name: str | None = None
+    lines: list[str] = []
     for line in text.splitlines():
         tag = line.strip()
         if name is None and _TAG.fullmatch(tag):
