@@ -75,6 +75,32 @@ def zscores(samples: int) -> bytes:
     return logged.sub(logged.mean(axis=1), axis=0).div(logged.std(axis=1).replace(0, 1), axis=0).to_csv().encode()
 
 
+def rcc_zip(samples: int) -> bytes:
+    """NanoString RCC files, one per tumour, zipped: raw counts of an immune panel (the descriptor genes and ten
+    housekeeping genes), each lane with its own yield, and the control probes."""
+    from icilens.transcriptome.genes import descriptor_genes
+
+    housekeeping = ["ACTB", "GAPDH", "GUSB", "HPRT1", "PGK1", "POLR2A", "RPL19", "SDHA", "TBP", "TUBB"]
+    values = tpm(samples)
+    values = values.loc[sorted((set(descriptor_genes()) | set(housekeeping)) & set(values.index))]
+    counts = (values * 200 * np.random.default_rng(0).uniform(0.3, 3.0, samples)).round().astype("int64")
+    controls = [
+        f"Positive,POS_{x}({c}),ERCC_00117.1,{c * 300:g}"
+        for x, c in zip("ABCDEF", [128, 32, 8, 2, 0.5, 0.125], strict=True)
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for sample in counts.columns:
+            kinds = ["Housekeeping" if g in housekeeping else "Endogenous" for g in counts.index]
+            rows = [f"{k},{g},NM_000001.1,{v}" for k, g, v in zip(kinds, counts.index, counts[sample], strict=True)]
+            text = [
+                f"<Sample_Attributes>\nID,{sample}\n</Sample_Attributes>\n<Code_Summary>",
+                "CodeClass,Name,Accession,Count",
+            ]
+            archive.writestr(f"{sample}.RCC", "\n".join([*text, *rows, *controls, "</Code_Summary>"]) + "\n")
+    return buffer.getvalue()
+
+
 CASES = {
     "gzip of 50 KB holding one 50 MB gene label": ("label.csv.gz", long_label_gzip),
     "2 GB file (sparse)": ("huge.csv", None),
@@ -84,6 +110,8 @@ CASES = {
     "salmon quant.sf x 41, zipped": ("salmon.zip", lambda: salmon_zip(41)),
     "one sample with an infinite value, 41 samples": ("inf.csv", lambda: with_inf(41)),
     "per-gene z-scores, 41 samples": ("z.csv", lambda: zscores(41)),
+    "NanoString RCC x 41, zipped (raw counts)": ("rcc.zip", lambda: rcc_zip(41)),
+    "RCC of 2 million unclosed tags": ("bad.RCC", lambda: ("<Code_Summary>\n" + "<a>\n" * 2_000_000).encode()),
 }
 
 _MEASURED = (
