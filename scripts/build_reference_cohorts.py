@@ -98,8 +98,8 @@ SURVIVAL_COLUMNS = ("os_months", "os_event", "pfs_months", "pfs_event")
 NAME = re.compile(r"^ICB_(?P<study>.+?)__(?P<cancer>[^_]+(?:_[^_]+)?)__(?P<drug>[^_]+)(?:__(?P<sex>[FM]))?\.rda$")
 
 
-def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return (patients x clinical columns, genes x patients log2(TPM + 0.001), gene annotation) of one .rda file."""
+def read_experiment(path: Path):
+    """Return (the SummarizedExperiment of an .rda file as rdata reads it, its patients x clinical columns)."""
     import rdata
 
     with warnings.catch_warnings():
@@ -110,6 +110,12 @@ def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         {str(k): np.ma.filled(v.astype(object), None) if np.ma.isMaskedArray(v) else v for k, v in columns.items()},
         index=[str(x) for x in experiment.colData.rownames],
     )
+    return experiment, clinical
+
+
+def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return (patients x clinical columns, genes x patients log2(TPM + 0.001), gene annotation) of one .rda file."""
+    experiment, clinical = read_experiment(path)
     expression = next(iter(experiment.assays.data.listData.values()))
     expression.index = [str(g) for g in expression.index]
     annotation = experiment.elementMetadata.listData
@@ -122,16 +128,7 @@ def read_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def read_tiger_file(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return one tigeR.data file of Prat 2017 as read_file returns a ClinSets file: clinical columns renamed to
     ClinSets', overall survival turned from days to months, and only the panel's genes (the others are empty)."""
-    import rdata
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        experiment = next(iter(rdata.read_rda(str(path)).values()))
-    columns = experiment.colData.listData
-    source = pd.DataFrame(
-        {str(k): np.ma.filled(v.astype(object), None) if np.ma.isMaskedArray(v) else v for k, v in columns.items()},
-        index=[str(x) for x in experiment.colData.rownames],
-    )
+    experiment, source = read_experiment(path)
     days = source["overall.survival..days."].map(number)
     died = source["vital.status"].map({"Dead": 1.0, "Alive": 0.0})
     clinical = pd.DataFrame(

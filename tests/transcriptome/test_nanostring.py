@@ -120,3 +120,15 @@ def test_a_damaged_rcc_file_is_refused_with_the_reason(cut):
     text = rcc(SAMPLES[0], counts([1.0] * 12)[SAMPLES[0]]).replace(cut, "")
     with pytest.raises(IntakeError, match="Check that the RCC file is whole"):
         read_expression(text.encode(), "broken.RCC")
+
+
+def test_a_sample_with_missing_cells_is_normalised_with_the_others():
+    table = counts([1.0] * 12).astype(object)
+    unread = [g for g in table.index[1::7] if g not in HOUSEKEEPING]  # a lane with a few probes unread
+    table.loc[unread, SAMPLES[3]] = "NA"
+    intake = read_expression(nsolver_export(table), "holes.csv")
+    assert list(intake.samples) == SAMPLES
+    assert "NanoString counts of 12 samples" in " ".join(intake.findings["problem"])
+    whole = read_expression(nsolver_export(counts([1.0] * 12)), "whole.csv")
+    measured = intake.tpm[SAMPLES[3]].dropna().index.drop("(all other genes)", errors="ignore")
+    np.testing.assert_allclose(intake.tpm.loc[measured, SAMPLES[3]], whole.tpm.loc[measured, SAMPLES[3]], rtol=0.05)

@@ -26,7 +26,8 @@ def _expression_option(command: argparse.ArgumentParser, extra: str = "") -> Non
         metavar="FILE",
         nargs="+",
         help="the tumours' RNA-seq: genes x samples (or samples x genes) as CSV, TSV, GEO series matrix, GCT, "
-        "featureCounts, XLSX or Parquet, or one file per sample (salmon, RSEM, kallisto; several files or a ZIP); "
+        "featureCounts, XLSX or Parquet, or one file per sample (salmon, RSEM, kallisto, NanoString RCC; several "
+        "files or a ZIP), or an nSolver export; "
         "samples are linked to patients by id" + (f"; {extra}" if extra else ""),
     )
 

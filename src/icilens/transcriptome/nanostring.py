@@ -74,7 +74,7 @@ def unpack_nanostring(frame: pd.DataFrame, name: str) -> Unpacked:
         return Unpacked(frame, names)
     kind = frame[classes].astype(str).str.strip().str.lower()
     controls = ~kind.isin(KEPT_CLASSES)
-    samples = [c for c in frame.columns if pd.to_numeric(frame[c], errors="coerce").notna().mean() > 0.9]
+    samples = [c for c in frame.columns if c != classes and _numeric_column(frame[c])]
     kept = frame[~controls].reset_index(drop=True)
     values = kept[samples].apply(pd.to_numeric, errors="coerce")
     housekeeping = 0
@@ -124,6 +124,14 @@ def report_nanostring(unpacked: list[Unpacked], name: str, findings: Findings) -
             WARNING,
             FindingCode.SCALE_DECIDED,
         )
+
+
+def _numeric_column(column: pd.Series) -> bool:
+    """Return whether a column holds counts: nine in ten of its filled cells are numbers (a sample with missing
+    cells is still a sample, and is normalised with the others)."""
+    filled = column.notna() & (column.astype(object).astype(str).str.strip() != "")
+    numbers = pd.to_numeric(column, errors="coerce").notna()
+    return bool(numbers.any()) and numbers.sum() >= 0.9 * filled.sum()
 
 
 def _raw(values: pd.DataFrame) -> bool:

@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 
 from icilens.schema import FIELD_BY_NAME
-from icilens.transcriptome.catalogue import percentile_column
 from icilens.transcriptome.rna_predictions import HIGH, LOW, PROBABILITY, REASON
 from icilens.transcriptome.signature_model import SignatureModel
 from icilens.transcriptome.wording import (
     base_probability,
     describe_transcriptome_drivers,
+    mean_percentile,
     ordinal,
     where_percentiles,
 )
@@ -49,11 +49,6 @@ def _clinical_line(explanation, card: dict) -> str:
     return f"Clinical model: {explanation.probability:.0%}{spread}.{validation}"
 
 
-def _mean_percentile(row: pd.Series, model: SignatureModel) -> float:
-    columns = [percentile_column(s) for s in model.signatures]
-    return float(pd.to_numeric(row.reindex(columns), errors="coerce").mean())
-
-
 def _transcriptome_line(row: pd.Series, model: SignatureModel) -> str:
     table = model.card.get("validation", {}).get("table", [])
     aucs = [r["ICI Lens transcriptome model"][0] for r in table if r.get("ICI Lens transcriptome model")]
@@ -65,7 +60,7 @@ def _transcriptome_line(row: pd.Series, model: SignatureModel) -> str:
     )
     if pd.isna(row.get(PROBABILITY)):
         return f"Tumour transcriptome: not estimable ({row.get(REASON) or 'no expression sample'}).{validation}"
-    standing = _mean_percentile(row, model)
+    standing = mean_percentile(row, model)
     spread = (
         ""
         if round(row[LOW] * 100) == round(row[HIGH] * 100)

@@ -61,12 +61,6 @@ def fit_signature_model(
     )
 
 
-def mean_signature_percentile(table: pd.DataFrame, signatures: tuple[str, ...] = SIGNATURES) -> pd.Series:
-    """Return each patient's mean percentile over the signatures measured, missing below MIN_SIGNATURES."""
-    ranks = table[[f"rank_{s}" for s in signatures]]
-    return ranks.mean(axis=1, skipna=True).where(ranks.notna().sum(axis=1) >= MIN_SIGNATURES)
-
-
 def predict_response(model: SignatureModel, table: pd.DataFrame) -> pd.DataFrame:
     """Return per patient: probability, and its range (low, high) over what the missing signatures could be."""
     ranks = table[[f"rank_{s}" for s in model.signatures]]

@@ -70,11 +70,16 @@ def where_percentiles(row: pd.Series) -> str:
     return "the reference cohorts" if row.get(PERCENTILES) == AGAINST_REFERENCE else "this upload"
 
 
+def mean_percentile(row: pd.Series, model: SignatureModel) -> float:
+    """Return the plain mean of the patient's measured signature percentiles (NaN with none measured)."""
+    columns = [percentile_column(s) for s in model.signatures]
+    return float(pd.to_numeric(row.reindex(columns), errors="coerce").mean())
+
+
 def describe_standing(row: pd.Series, model: SignatureModel) -> str:
     """Return the transcriptome prediction as what it is, a ranking: where the patient's signatures stand on
     average among the treated reference patients (or within the upload, for z-scores and panels), not a chance."""
-    columns = [percentile_column(s) for s in model.signatures]
-    mean = pd.to_numeric(row.reindex(columns), errors="coerce").mean()
+    mean = mean_percentile(row, model)
     if pd.isna(mean):
         return ""
     group = (
